@@ -1,0 +1,235 @@
+//! `rampart`: the command-line front end. Parses arguments, calls
+//! `rampart-core`, prints. No logic of its own.
+
+use clap::{Parser, Subcommand, ValueEnum};
+use rampart_core::policy::{CacheMode, EngineOptions, LoadError, PolicyEngine, PolicyPack, SandboxLimits};
+use std::io::Write as _;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+/// Exit code: success.
+const EXIT_OK: u8 = 0;
+/// Exit code: usage, configuration or fatal error (DESIGN §5).
+const EXIT_ERROR: u8 = 2;
+
+#[derive(Debug, Parser)]
+#[command(name = "rampart", version, about, long_about = None)]
+struct Cli {
+    /// Log more (repeat for debug output); logs go to stderr.
+    #[arg(short, long, action = clap::ArgAction::Count, global = true)]
+    verbose: u8,
+
+    /// Cache directory (default: $RAMPART_CACHE_DIR, else $XDG_CACHE_HOME/rampart).
+    #[arg(long, global = true, value_name = "DIR")]
+    cache_dir: Option<PathBuf>,
+
+    /// Compile policies in memory, without the on-disk cache.
+    #[arg(long, global = true)]
+    no_cache: bool,
+
+    /// Time limit for one policy call, in milliseconds.
+    #[arg(long, global = true, value_name = "MS", default_value_t = 10_000)]
+    policy_timeout: u64,
+
+    /// Memory limit for one policy instance, in MiB.
+    #[arg(long, global = true, value_name = "MIB", default_value_t = 512)]
+    policy_memory: usize,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Work with policy packs.
+    #[command(subcommand)]
+    Policy(PolicyCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum PolicyCommand {
+    /// List the built-in policy packs and their rules.
+    List {
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+    /// Show a pack's metadata, rules, imports and size.
+    Inspect {
+        /// A `.wasm` component, or the name of a built-in pack.
+        pack: String,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Format {
+    /// Human-readable.
+    Table,
+    /// Machine-readable JSON.
+    Json,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_logging(cli.verbose);
+    match run(&cli) {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(EXIT_ERROR)
+        }
+    }
+}
+
+fn init_logging(verbose: u8) {
+    let level = match verbose {
+        0 => "warn",
+        1 => "info",
+        _ => "debug",
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_env("RAMPART_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(level));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .init();
+}
+
+fn engine(cli: &Cli) -> anyhow::Result<PolicyEngine> {
+    let cache = match (&cli.cache_dir, cli.no_cache) {
+        (_, true) => CacheMode::Disabled,
+        (Some(dir), false) => CacheMode::Dir(dir.join("components")),
+        (None, false) => CacheMode::Default,
+    };
+    let limits = SandboxLimits {
+        call_timeout: Duration::from_millis(cli.policy_timeout),
+        memory_bytes: cli.policy_memory << 20,
+        ..SandboxLimits::default()
+    };
+    Ok(PolicyEngine::new(EngineOptions { limits, cache })?)
+}
+
+fn run(cli: &Cli) -> anyhow::Result<u8> {
+    match &cli.command {
+        Command::Policy(PolicyCommand::List { format }) => {
+            let engine = engine(cli)?;
+            let packs = engine.load_builtins()?;
+            print_list(&packs, *format)?;
+            Ok(EXIT_OK)
+        }
+        Command::Policy(PolicyCommand::Inspect { pack, format }) => {
+            let engine = engine(cli)?;
+            let loaded = load_pack(&engine, pack)?;
+            print_inspect(&loaded, *format)?;
+            Ok(EXIT_OK)
+        }
+    }
+}
+
+/// A path if one exists (or it looks like one), else a built-in pack name.
+fn load_pack(engine: &PolicyEngine, spec: &str) -> Result<PolicyPack, LoadError> {
+    let path = std::path::Path::new(spec);
+    let builtin = spec.strip_prefix("builtin:");
+    match builtin {
+        Some(name) => engine.load_builtin(name),
+        None if path.exists() || spec.ends_with(".wasm") || spec.contains('/') => engine.load_file(path),
+        None => engine.load_builtin(spec),
+    }
+}
+
+fn print_list(packs: &[PolicyPack], format: Format) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    match format {
+        Format::Json => {
+            let metadata: Vec<_> = packs.iter().map(PolicyPack::metadata).collect();
+            serde_json::to_writer_pretty(&mut out, &metadata)?;
+            writeln!(out)?;
+        }
+        Format::Table => {
+            for pack in packs {
+                let meta = pack.metadata();
+                writeln!(out, "{} {} — {} rules", meta.name, meta.version, meta.rules.len())?;
+                writeln!(out, "  {}", meta.description)?;
+                write_rules(&mut out, pack)?;
+                writeln!(out)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn write_rules(out: &mut impl std::io::Write, pack: &PolicyPack) -> std::io::Result<()> {
+    let rules = &pack.metadata().rules;
+    let id_width = rules.iter().map(|r| r.id.len()).max().unwrap_or(2).max(2);
+    writeln!(out, "  {:<id_width$}  {:<8}  TITLE", "ID", "SEVERITY")?;
+    for rule in rules {
+        writeln!(out, "  {:<id_width$}  {:<8}  {}", rule.id, rule.severity, rule.title)?;
+    }
+    Ok(())
+}
+
+fn print_inspect(pack: &PolicyPack, format: Format) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    let meta = pack.metadata();
+    let stats = pack.load_stats();
+    match format {
+        Format::Json => {
+            let value = serde_json::json!({
+                "origin": pack.origin(),
+                "sha256": pack.digest(),
+                "size": pack.size(),
+                "imports": pack.interface().imports,
+                "exports": pack.interface().exports,
+                "pack": meta,
+            });
+            serde_json::to_writer_pretty(&mut out, &value)?;
+            writeln!(out)?;
+        }
+        Format::Table => {
+            writeln!(out, "pack     {} {}", meta.name, meta.version)?;
+            writeln!(out, "origin   {}", pack.origin())?;
+            writeln!(out, "sha256   {}", pack.digest())?;
+            writeln!(out, "size     {:.1} KiB", pack.size() as f64 / 1024.0)?;
+            writeln!(
+                out,
+                "loaded   in {:.1} ms (compiled component: {:?})",
+                stats.total_time.as_secs_f64() * 1e3,
+                stats.cache
+            )?;
+            writeln!(out, "exports  {}", pack.interface().exports.join(", "))?;
+            writeln!(out, "imports")?;
+            for import in &pack.interface().imports {
+                writeln!(out, "  {import}")?;
+            }
+            writeln!(out)?;
+            writeln!(out, "{}", meta.description)?;
+            writeln!(out)?;
+            for rule in &meta.rules {
+                writeln!(out, "{}  [{}]  {}", rule.id, rule.severity, rule.title)?;
+                if !rule.description.is_empty() {
+                    writeln!(out, "  {}", rule.description)?;
+                }
+                if !rule.kinds.is_empty() {
+                    writeln!(out, "  kinds:       {}", rule.kinds.join(", "))?;
+                }
+                if !rule.compliance.is_empty() {
+                    let controls: Vec<String> =
+                        rule.compliance.iter().map(|c| format!("{} {}", c.framework, c.id)).collect();
+                    writeln!(out, "  compliance:  {}", controls.join("; "))?;
+                }
+                if !rule.remediation.is_empty() {
+                    writeln!(out, "  remediation: {}", rule.remediation)?;
+                }
+                if let Some(uri) = &rule.help_uri {
+                    writeln!(out, "  help:        {uri}")?;
+                }
+            }
+        }
+    }
+    Ok(())
+}

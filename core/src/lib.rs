@@ -1,0 +1,41 @@
+//! rampart's library: inventory → policy → report.
+//!
+//! rampart collects **resources** (Kubernetes objects, Dockerfiles, packages,
+//! host settings …), evaluates them with **policy packs** — WebAssembly
+//! components run in a sandbox — and reports the **findings**.
+//!
+//! This release contains the policy runtime: load packs, list their rules,
+//! evaluate resources.
+//!
+//! ```
+//! use rampart_core::policy::{CacheMode, EngineOptions, PolicyEngine};
+//! use rampart_core::{Resource, Severity};
+//! use serde_json::json;
+//!
+//! let engine = PolicyEngine::new(EngineOptions { cache: CacheMode::Disabled, ..Default::default() })?;
+//! let kubernetes = engine.load_builtin("kubernetes")?;
+//! assert!(kubernetes.metadata().rules.iter().any(|r| r.id == "K8S-001"));
+//!
+//! let pod = Resource::new(
+//!     "k8s",
+//!     "k8s:Pod/default/web",
+//!     "web.yaml",
+//!     json!({"kind": "Pod", "spec": {"containers": [
+//!         {"name": "web", "securityContext": {"privileged": true, "allowPrivilegeEscalation": false}}
+//!     ]}}),
+//! );
+//! let outcome = kubernetes.evaluate(&[pod]);
+//! assert!(outcome.errors.is_empty());
+//! assert_eq!(outcome.findings.len(), 1);
+//! assert_eq!(outcome.findings[0].rule_id, "K8S-001");
+//! assert_eq!(outcome.findings[0].severity, Severity::High);
+//! assert_eq!(outcome.findings[0].pointer, "/spec/containers/0/securityContext/privileged");
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+pub mod finding;
+pub mod policy;
+pub mod resource;
+
+pub use finding::Severity;
+pub use resource::{Region, Resource, SpanIndex};

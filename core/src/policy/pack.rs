@@ -1,0 +1,496 @@
+//! A loaded pack: its metadata, its pre-linked component and a pool of warm
+//! instances.
+
+use super::bindings::exports::rampart::policy::pack::{Finding as WitFinding, Resource as WitResource};
+use super::bindings::{Policy, PolicyPre};
+use super::cache::CacheOutcome;
+use super::engine::EngineShared;
+use super::error::{LoadError, PolicyError, PolicyErrorKind};
+use super::imports::ComponentInterface;
+use super::metadata::{self, PackMetadata};
+use super::sandbox::{SandboxState, truncate};
+use crate::{Resource, Severity};
+use serde::Serialize;
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, Instant};
+use wasmtime::Store;
+
+/// A finding as a policy reported it, checked against the pack's rules.
+/// The report stage turns its pointer into a file location.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PolicyFinding {
+    /// The pack that reported it.
+    pub pack: String,
+    /// A rule the pack declares.
+    pub rule_id: String,
+    /// One of the resources of the batch.
+    pub resource_id: String,
+    /// JSON Pointer into the resource's document.
+    pub pointer: String,
+    /// What is wrong.
+    pub message: String,
+    /// The finding's severity: the override if the policy gave one, else
+    /// the rule's.
+    pub severity: Severity,
+    /// Suggested fix.
+    pub fix: Option<String>,
+}
+
+/// The outcome of evaluating resources: findings, and the policy errors that
+/// happened along the way. Both can be non-empty: a pack whose result was
+/// partly invalid keeps its valid findings.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Evaluation {
+    /// Findings, in the order the packs returned them.
+    pub findings: Vec<PolicyFinding>,
+    /// Policy errors.
+    pub errors: Vec<PolicyError>,
+}
+
+impl Evaluation {
+    /// Appends another evaluation.
+    pub fn extend(&mut self, other: Evaluation) {
+        self.findings.extend(other.findings);
+        self.errors.extend(other.errors);
+    }
+
+    fn error(error: PolicyError) -> Self {
+        Evaluation {
+            findings: Vec::new(),
+            errors: vec![error],
+        }
+    }
+}
+
+/// How loading a pack went.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoadStats {
+    /// What the compiled-component cache did.
+    pub cache: CacheOutcome,
+    /// Time spent compiling or loading the compiled component.
+    pub compile_time: Duration,
+    /// Time from bytes to a pack ready to evaluate (includes the first
+    /// instantiation and `metadata()`).
+    pub total_time: Duration,
+}
+
+/// A loaded policy pack. Cheap to clone and safe to share between threads:
+/// each thread checks a warm instance out of the pack's pool for a call.
+#[derive(Clone)]
+pub struct PolicyPack {
+    inner: Arc<PackInner>,
+}
+
+impl std::fmt::Debug for PolicyPack {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PolicyPack")
+            .field("name", &self.inner.metadata.name)
+            .field("origin", &self.inner.origin)
+            .field("digest", &self.inner.digest)
+            .finish_non_exhaustive()
+    }
+}
+
+struct PackInner {
+    shared: Arc<EngineShared>,
+    pre: PolicyPre<SandboxState>,
+    metadata: PackMetadata,
+    rule_index: HashMap<String, usize>,
+    origin: String,
+    digest: String,
+    size: usize,
+    interface: ComponentInterface,
+    settings: Arc<str>,
+    name: Arc<str>,
+    pool: Mutex<Vec<Warm>>,
+    stats: LoadStats,
+}
+
+/// An instance ready for a call, with its store.
+struct Warm {
+    store: Store<SandboxState>,
+    policy: Policy,
+}
+
+impl PolicyPack {
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn init(
+        shared: Arc<EngineShared>,
+        pre: PolicyPre<SandboxState>,
+        origin: String,
+        digest: String,
+        size: usize,
+        interface: ComponentInterface,
+        settings: Arc<str>,
+        mut stats: LoadStats,
+        started: Instant,
+    ) -> Result<Self, LoadError> {
+        let provisional_name: Arc<str> = Arc::from(origin.as_str());
+        let metadata_err = |message: String| LoadError::Metadata {
+            origin: origin.clone(),
+            message,
+        };
+        let mut warm = instantiate(&shared, &pre, &settings, &provisional_name)
+            .map_err(|e| metadata_err(format!("instantiation failed: {e:#}")))?;
+        arm(&mut warm.store, &shared);
+        let info = match warm.policy.rampart_policy_pack().call_metadata(&mut warm.store) {
+            Ok(info) => info,
+            Err(e) => {
+                let (kind, message) = classify(&e, warm.store.data_mut(), &shared);
+                return Err(metadata_err(format!("{kind}: {message}")));
+            }
+        };
+        let metadata = metadata::from_wit(info).map_err(|problems| metadata_err(problems.join("; ")))?;
+        let name: Arc<str> = Arc::from(metadata.name.as_str());
+        warm.store.data_mut().pack = name.clone();
+        let rule_index = metadata
+            .rules
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.id.clone(), i))
+            .collect();
+        stats.total_time = started.elapsed();
+        Ok(PolicyPack {
+            inner: Arc::new(PackInner {
+                shared,
+                pre,
+                metadata,
+                rule_index,
+                origin,
+                digest,
+                size,
+                interface,
+                settings,
+                name,
+                pool: Mutex::new(vec![warm]),
+                stats,
+            }),
+        })
+    }
+
+    /// The pack's name, version and rules.
+    pub fn metadata(&self) -> &PackMetadata {
+        &self.inner.metadata
+    }
+
+    /// The pack's name.
+    pub fn name(&self) -> &str {
+        &self.inner.metadata.name
+    }
+
+    /// Where it was loaded from (path, `builtin:NAME`, URL).
+    pub fn origin(&self) -> &str {
+        &self.inner.origin
+    }
+
+    /// Lowercase hex SHA-256 of the component.
+    pub fn digest(&self) -> &str {
+        &self.inner.digest
+    }
+
+    /// Size of the component in bytes.
+    pub fn size(&self) -> usize {
+        self.inner.size
+    }
+
+    /// The component's imports and exports.
+    pub fn interface(&self) -> &ComponentInterface {
+        &self.inner.interface
+    }
+
+    /// How loading went (cache hit or miss, timings).
+    pub fn load_stats(&self) -> &LoadStats {
+        &self.inner.stats
+    }
+
+    /// Instances currently idle in the pool (for tests and diagnostics).
+    pub fn idle_instances(&self) -> usize {
+        self.inner.pool.lock().unwrap_or_else(PoisonError::into_inner).len()
+    }
+
+    /// Evaluates one batch: the resources of one file, or of one host.
+    ///
+    /// Only resources of kinds the pack's rules name are passed in; if there
+    /// are none the pack is not called at all. Never panics and never fails
+    /// as a whole: a trap, timeout, memory exhaustion, panic or invalid
+    /// result becomes a [`PolicyError`] in the returned [`Evaluation`], the
+    /// faulty instance is discarded, and the next call gets a fresh one.
+    pub fn evaluate(&self, resources: &[Resource]) -> Evaluation {
+        let inner = &*self.inner;
+        let batch: Vec<&Resource> = resources
+            .iter()
+            .filter(|r| inner.metadata.wants_kind(&r.kind))
+            .collect();
+        if batch.is_empty() {
+            return Evaluation::default();
+        }
+        let ids = || batch.iter().map(|r| r.id.clone()).collect::<Vec<_>>();
+        let mut warm = match self.checkout() {
+            Ok(warm) => warm,
+            Err(e) => {
+                return Evaluation::error(PolicyError {
+                    pack: inner.metadata.name.clone(),
+                    kind: PolicyErrorKind::Instantiation,
+                    message: format!("{e:#}"),
+                    resources: ids(),
+                    elapsed: Duration::ZERO,
+                });
+            }
+        };
+        let input: Vec<WitResource> = batch
+            .iter()
+            .map(|r| WitResource {
+                id: r.id.clone(),
+                kind: r.kind.clone(),
+                source: r.source.clone(),
+                document: r.document_json().to_owned(),
+            })
+            .collect();
+        arm(&mut warm.store, &inner.shared);
+        let started = Instant::now();
+        let result = warm.policy.rampart_policy_pack().call_evaluate(&mut warm.store, &input);
+        let elapsed = started.elapsed();
+        drop(input);
+        let error = |kind, message| PolicyError {
+            pack: inner.metadata.name.clone(),
+            kind,
+            message,
+            resources: ids(),
+            elapsed,
+        };
+        match result {
+            Ok(Ok(findings)) => {
+                self.after_call(warm);
+                self.check_findings(findings, &batch, elapsed)
+            }
+            Ok(Err(message)) => {
+                self.after_call(warm);
+                Evaluation::error(error(
+                    PolicyErrorKind::PackError,
+                    truncate(&message, inner.shared.limits.max_text_bytes).into_owned(),
+                ))
+            }
+            Err(e) => {
+                // After a trap the instance is unusable: drop it (and its
+                // store) here; the pool hands out a fresh one next time.
+                let (kind, message) = classify(&e, warm.store.data_mut(), &inner.shared);
+                Evaluation::error(error(kind, message))
+            }
+        }
+    }
+
+    fn checkout(&self) -> wasmtime::Result<Warm> {
+        let inner = &*self.inner;
+        if let Some(warm) = inner.pool.lock().unwrap_or_else(PoisonError::into_inner).pop() {
+            return Ok(warm);
+        }
+        instantiate(&inner.shared, &inner.pre, &inner.settings, &inner.name)
+    }
+
+    /// Returns a healthy instance to the pool. The pool holds at most one
+    /// instance per worker thread (plus one): more would only cost memory.
+    fn after_call(&self, warm: Warm) {
+        let state = warm.store.data();
+        if state.logs_dropped > 0 {
+            tracing::warn!(
+                pack = %self.inner.name,
+                "policy logged too much: {} messages dropped",
+                state.logs_dropped
+            );
+        }
+        let stdout = state.stdout.take();
+        let stderr = state.stderr.take();
+        if !stdout.is_empty() || !stderr.is_empty() {
+            tracing::debug!(pack = %self.inner.name, %stdout, %stderr, "policy output");
+        }
+        let mut pool = self.inner.pool.lock().unwrap_or_else(PoisonError::into_inner);
+        if pool.len() <= rayon::current_num_threads() {
+            pool.push(warm);
+        }
+    }
+
+    /// Keeps the findings that respect the ABI; reports the rest.
+    fn check_findings(&self, mut raw: Vec<WitFinding>, batch: &[&Resource], elapsed: Duration) -> Evaluation {
+        let inner = &*self.inner;
+        let limits = &inner.shared.limits;
+        let mut out = Evaluation::default();
+        let error = |message: String| PolicyError {
+            pack: inner.metadata.name.clone(),
+            kind: PolicyErrorKind::InvalidResult,
+            message,
+            resources: batch.iter().map(|r| r.id.clone()).collect(),
+            elapsed,
+        };
+        if raw.len() > limits.max_findings_per_batch {
+            out.errors.push(error(format!(
+                "returned {} findings for one batch; only the first {} are kept (limit max_findings_per_batch)",
+                raw.len(),
+                limits.max_findings_per_batch
+            )));
+            raw.truncate(limits.max_findings_per_batch);
+        }
+        let known_resources: HashSet<&str> = batch.iter().map(|r| r.id.as_str()).collect();
+        let mut undeclared: (usize, BTreeSet<String>) = (0, BTreeSet::new());
+        let mut unknown_resources: (usize, BTreeSet<String>) = (0, BTreeSet::new());
+        let text = |s: String| -> String {
+            if s.len() > limits.max_text_bytes {
+                truncate(&s, limits.max_text_bytes).into_owned()
+            } else {
+                s
+            }
+        };
+        for finding in raw {
+            let Some(&rule) = inner.rule_index.get(&finding.rule_id) else {
+                undeclared.0 += 1;
+                undeclared.1.insert(truncate(&finding.rule_id, 64).into_owned());
+                continue;
+            };
+            if !known_resources.contains(finding.resource_id.as_str()) {
+                unknown_resources.0 += 1;
+                unknown_resources.1.insert(truncate(&finding.resource_id, 128).into_owned());
+                continue;
+            }
+            let rule = &inner.metadata.rules[rule];
+            out.findings.push(PolicyFinding {
+                pack: inner.metadata.name.clone(),
+                severity: finding.severity.map(metadata::severity_from_wit).unwrap_or(rule.severity),
+                rule_id: finding.rule_id,
+                resource_id: finding.resource_id,
+                pointer: text(finding.pointer),
+                message: text(finding.message),
+                fix: finding.fix.map(text),
+            });
+        }
+        let sample = |names: &BTreeSet<String>| {
+            let shown: Vec<&str> = names.iter().take(5).map(String::as_str).collect();
+            let more = names.len().saturating_sub(shown.len());
+            let mut s = shown.join(", ");
+            if more > 0 {
+                s.push_str(&format!(" and {more} more"));
+            }
+            s
+        };
+        if undeclared.0 > 0 {
+            out.errors.push(error(format!(
+                "returned {} finding(s) for rule ids it does not declare ({}); they were dropped",
+                undeclared.0,
+                sample(&undeclared.1)
+            )));
+        }
+        if unknown_resources.0 > 0 {
+            out.errors.push(error(format!(
+                "returned {} finding(s) for resources not in the batch ({}); they were dropped",
+                unknown_resources.0,
+                sample(&unknown_resources.1)
+            )));
+        }
+        out
+    }
+}
+
+fn instantiate(
+    shared: &Arc<EngineShared>,
+    pre: &PolicyPre<SandboxState>,
+    settings: &Arc<str>,
+    name: &Arc<str>,
+) -> wasmtime::Result<Warm> {
+    let mut store = Store::new(
+        &shared.engine,
+        SandboxState::new(&shared.limits, settings.clone(), name.clone()),
+    );
+    store.limiter(|state| &mut state.limiter);
+    // Instantiation runs the guest's start code: bound it like any call.
+    arm(&mut store, shared);
+    let policy = pre.instantiate(&mut store)?;
+    Ok(Warm { store, policy })
+}
+
+/// Re-arms the per-call budgets: the epoch deadline and fuel are per store
+/// and are used up by previous calls on a reused instance.
+fn arm(store: &mut Store<SandboxState>, shared: &EngineShared) {
+    store.set_epoch_deadline(shared.limits.deadline_ticks());
+    if let Some(fuel) = shared.limits.fuel_per_call {
+        // Fails only if fuel is not enabled, which the engine config ties
+        // to this very setting.
+        let _ = store.set_fuel(fuel);
+    }
+    store.data_mut().begin_call();
+}
+
+/// Turns a failed call into a policy error kind and a message that says
+/// what happened in the user's terms.
+fn classify(error: &wasmtime::Error, state: &mut SandboxState, shared: &EngineShared) -> (PolicyErrorKind, String) {
+    let limits = &shared.limits;
+    let stderr = state.stderr.take();
+    if let Some(desired) = state.limiter.memory_denied {
+        return (
+            PolicyErrorKind::OutOfMemory,
+            format!(
+                "tried to grow its memory to {} MiB; the limit is {} MiB (memory_bytes)",
+                desired >> 20,
+                limits.memory_bytes >> 20
+            ),
+        );
+    }
+    if let Some(desired) = state.limiter.table_denied {
+        return (
+            PolicyErrorKind::OutOfMemory,
+            format!(
+                "tried to grow a table to {desired} elements; the limit is {} (table_elements)",
+                limits.table_elements
+            ),
+        );
+    }
+    if let Some(exit) = error.downcast_ref::<wasmtime_wasi::I32Exit>() {
+        return (PolicyErrorKind::Trap, format!("the policy called exit({})", exit.0));
+    }
+    match error.downcast_ref::<wasmtime::Trap>() {
+        Some(wasmtime::Trap::Interrupt) => (
+            PolicyErrorKind::Timeout,
+            format!("did not finish within {:?} (call_timeout)", limits.call_timeout),
+        ),
+        Some(wasmtime::Trap::OutOfFuel) => (
+            PolicyErrorKind::OutOfFuel,
+            format!(
+                "used up its fuel budget of {} (fuel_per_call)",
+                limits.fuel_per_call.unwrap_or_default()
+            ),
+        ),
+        Some(trap) => match panic_message(&stderr) {
+            Some(message) => (PolicyErrorKind::Panic, message),
+            None if stderr.trim().is_empty() => (PolicyErrorKind::Trap, trap.to_string()),
+            None => (
+                PolicyErrorKind::Trap,
+                format!("{trap}; the policy wrote: {}", truncate(stderr.trim(), 2048)),
+            ),
+        },
+        // Not a trap: the guest's result could not be read (invalid enum
+        // value, out-of-bounds string …).
+        None => (PolicyErrorKind::InvalidResult, format!("{error:#}")),
+    }
+}
+
+/// The message of a Rust panic from the guest's stderr:
+/// `panicked at src/lib.rs:3:5: boom`.
+fn panic_message(stderr: &str) -> Option<String> {
+    let start = stderr.find("panicked at ")?;
+    let text = &stderr[start..];
+    let mut lines = text.lines();
+    let location = lines.next()?.trim_end_matches(':');
+    let message: Vec<&str> = lines.take_while(|l| !l.starts_with("note: ")).collect();
+    let message = message.join("\n");
+    Some(truncate(&format!("{location}: {}", message.trim()), 2048).into_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::panic_message;
+
+    #[test]
+    fn extracts_rust_panic_messages() {
+        let stderr = "\nthread '<unnamed>' panicked at src/lib.rs:88:24:\nboom\nnote: run with `RUST_BACKTRACE=1`\n";
+        assert_eq!(panic_message(stderr).as_deref(), Some("panicked at src/lib.rs:88:24: boom"));
+        assert_eq!(panic_message("nothing here"), None);
+    }
+}

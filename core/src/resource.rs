@@ -1,0 +1,174 @@
+//! Resources: what the inventory collects and policies evaluate.
+
+use serde::Serialize;
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+/// A region of a source file. Lines and columns start at 1; columns count
+/// Unicode scalar values, as SARIF's default `charUnit` does not, but as
+/// editors show them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Region {
+    /// First line (1-based).
+    pub start_line: u32,
+    /// First column (1-based).
+    pub start_column: u32,
+    /// Last line (1-based, inclusive).
+    pub end_line: u32,
+    /// Column just past the end (1-based, exclusive).
+    pub end_column: u32,
+}
+
+impl Region {
+    /// A region on one line.
+    pub fn line(line: u32, start_column: u32, end_column: u32) -> Self {
+        Region {
+            start_line: line,
+            start_column,
+            end_line: line,
+            end_column,
+        }
+    }
+}
+
+/// Where each value of a document came from: JSON Pointer → [`Region`].
+///
+/// ```
+/// use rampart_core::resource::{Region, SpanIndex};
+/// let mut spans = SpanIndex::default();
+/// spans.insert("", Region::line(1, 1, 20));
+/// spans.insert("/spec", Region::line(3, 1, 10));
+/// // A pointer that does not resolve falls back to its nearest ancestor.
+/// let (pointer, region) = spans.resolve("/spec/containers/0").unwrap();
+/// assert_eq!(pointer, "/spec");
+/// assert_eq!(region.start_line, 3);
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+pub struct SpanIndex {
+    spans: BTreeMap<String, Region>,
+}
+
+impl SpanIndex {
+    /// Records the region of the value at `pointer`.
+    pub fn insert(&mut self, pointer: impl Into<String>, region: Region) {
+        self.spans.insert(pointer.into(), region);
+    }
+
+    /// The region of exactly `pointer`, if recorded.
+    pub fn get(&self, pointer: &str) -> Option<Region> {
+        self.spans.get(pointer).copied()
+    }
+
+    /// The region of `pointer`, or of its nearest ancestor that has one,
+    /// with the pointer that matched. `None` only if not even the root
+    /// (`""`) has a region.
+    pub fn resolve<'p>(&self, pointer: &'p str) -> Option<(&'p str, Region)> {
+        let mut candidate = pointer;
+        loop {
+            if let Some(region) = self.spans.get(candidate) {
+                return Some((candidate, *region));
+            }
+            if candidate.is_empty() {
+                return None;
+            }
+            candidate = match candidate.rfind('/') {
+                Some(i) => &candidate[..i],
+                None => "",
+            };
+        }
+    }
+
+    /// Number of recorded pointers.
+    pub fn len(&self) -> usize {
+        self.spans.len()
+    }
+
+    /// Whether nothing is recorded.
+    pub fn is_empty(&self) -> bool {
+        self.spans.is_empty()
+    }
+}
+
+/// One collected thing: a Kubernetes object, a Dockerfile, a package, a
+/// host setting … (DESIGN §3).
+///
+/// ```
+/// use rampart_core::Resource;
+/// use serde_json::json;
+/// let pod = Resource::new("k8s", "k8s:Pod/default/web", "deploy/web.yaml", json!({"kind": "Pod"}));
+/// assert_eq!(pod.document_json(), r#"{"kind":"Pod"}"#);
+/// ```
+#[derive(Debug, Clone, Serialize)]
+pub struct Resource {
+    /// Stable dotted kind, e.g. `k8s`, `dockerfile`, `host.sysctl`.
+    pub kind: String,
+    /// Stable id within a scan, e.g. `k8s:Deployment/default/web`.
+    pub id: String,
+    /// File (relative to the scan root) or host it came from.
+    pub source: String,
+    /// The normalised content policies read.
+    pub document: Value,
+    /// JSON Pointer → region in `source`.
+    #[serde(skip_serializing_if = "SpanIndex::is_empty")]
+    pub spans: SpanIndex,
+    /// The document serialised once, however many packs read it.
+    #[serde(skip)]
+    document_json: OnceLock<String>,
+}
+
+impl Resource {
+    /// A resource without spans.
+    pub fn new(
+        kind: impl Into<String>,
+        id: impl Into<String>,
+        source: impl Into<String>,
+        document: Value,
+    ) -> Self {
+        Resource {
+            kind: kind.into(),
+            id: id.into(),
+            source: source.into(),
+            document,
+            spans: SpanIndex::default(),
+            document_json: OnceLock::new(),
+        }
+    }
+
+    /// Attaches a span index.
+    pub fn with_spans(mut self, spans: SpanIndex) -> Self {
+        self.spans = spans;
+        self
+    }
+
+    /// The document as compact JSON text, as it crosses into a policy.
+    pub fn document_json(&self) -> &str {
+        self.document_json.get_or_init(|| self.document.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn resolve_walks_up_to_the_root() {
+        let mut spans = SpanIndex::default();
+        spans.insert("", Region::line(1, 1, 2));
+        assert_eq!(spans.resolve("/a/b/c").map(|(p, _)| p), Some(""));
+        assert_eq!(spans.resolve("not-a-pointer").map(|(p, _)| p), Some(""));
+        assert!(SpanIndex::default().resolve("/a").is_none());
+    }
+
+    #[test]
+    fn resolve_prefers_the_exact_pointer() {
+        let mut spans = SpanIndex::default();
+        spans.insert("", Region::line(1, 1, 2));
+        spans.insert("/a", Region::line(2, 1, 2));
+        spans.insert("/a/b", Region::line(3, 1, 2));
+        assert_eq!(spans.resolve("/a/b").map(|(_, r)| r.start_line), Some(3));
+        assert_eq!(spans.resolve("/a/bc").map(|(_, r)| r.start_line), Some(2));
+    }
+}

@@ -1,0 +1,242 @@
+//! Navigating a document while keeping track of where you are.
+
+use serde_json::Value;
+use std::fmt::Write as _;
+
+/// A position in a resource's document: the value there (if any) and its
+/// RFC 6901 JSON Pointer.
+///
+/// Navigation never fails: asking for a missing key gives a node that does
+/// not [`exist`](Node::exists) but still has a pointer. Reporting a finding
+/// at such a node is useful ("`resources.limits` is missing"): the host
+/// places it at the nearest ancestor that does exist.
+///
+/// ```
+/// use rampart_policy::Resource;
+/// let r = Resource::new("id", "k8s", r#"{"spec": {"containers": [{"name": "a/b"}]}}"#).unwrap();
+/// let name = r.root().get("spec").get("containers").at(0).get("name");
+/// assert_eq!(name.as_str(), Some("a/b"));
+/// assert_eq!(name.pointer(), "/spec/containers/0/name");
+/// let limits = r.root().get("spec").get("resources").get("limits");
+/// assert!(!limits.exists());
+/// assert_eq!(limits.pointer(), "/spec/resources/limits");
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct Node<'a> {
+    value: Option<&'a Value>,
+    pointer: String,
+}
+
+impl<'a> Node<'a> {
+    /// The root of a document (pointer `""`).
+    pub fn root(document: &'a Value) -> Self {
+        Node {
+            value: Some(document),
+            pointer: String::new(),
+        }
+    }
+
+    /// The member `key` of an object.
+    pub fn get(&self, key: &str) -> Node<'a> {
+        Node {
+            value: self.value.and_then(|v| v.as_object()).and_then(|o| o.get(key)),
+            pointer: self.child_pointer(key),
+        }
+    }
+
+    /// Element `index` of an array.
+    pub fn at(&self, index: usize) -> Node<'a> {
+        let mut pointer = self.pointer.clone();
+        // Writing into a String cannot fail.
+        let _ = write!(pointer, "/{index}");
+        Node {
+            value: self.value.and_then(|v| v.as_array()).and_then(|a| a.get(index)),
+            pointer,
+        }
+    }
+
+    /// The node at a JSON Pointer relative to this one (`"/a/0/b"`).
+    /// A pointer that does not start with `/` (other than `""`) gives a
+    /// node that does not exist.
+    pub fn at_pointer(&self, pointer: &str) -> Node<'a> {
+        if pointer.is_empty() {
+            return self.clone();
+        }
+        let Some(rest) = pointer.strip_prefix('/') else {
+            return Node {
+                value: None,
+                pointer: format!("{}{}", self.pointer, pointer),
+            };
+        };
+        let mut node = self.clone();
+        for token in rest.split('/') {
+            let key = token.replace("~1", "/").replace("~0", "~");
+            node = match node.value {
+                Some(Value::Array(_)) => match key.parse::<usize>() {
+                    Ok(i) if !key.starts_with('+') => node.at(i),
+                    _ => node.get(&key),
+                },
+                _ => node.get(&key),
+            };
+        }
+        node
+    }
+
+    /// Whether there is a value here.
+    pub fn exists(&self) -> bool {
+        self.value.is_some()
+    }
+
+    /// The value here, if any.
+    pub fn value(&self) -> Option<&'a Value> {
+        self.value
+    }
+
+    /// This node's JSON Pointer, e.g. `/spec/containers/0`.
+    pub fn pointer(&self) -> &str {
+        &self.pointer
+    }
+
+    /// The elements of an array, each with its pointer. Empty for anything
+    /// that is not an array.
+    pub fn items(&self) -> impl Iterator<Item = Node<'a>> + '_ {
+        let items = self.value.and_then(|v| v.as_array()).map(|a| a.as_slice());
+        items
+            .unwrap_or_default()
+            .iter()
+            .enumerate()
+            .map(move |(i, value)| Node {
+                value: Some(value),
+                pointer: format!("{}/{}", self.pointer, i),
+            })
+    }
+
+    /// The members of an object, in document order, each with its pointer.
+    /// Empty for anything that is not an object.
+    pub fn entries(&self) -> impl Iterator<Item = (&'a str, Node<'a>)> + '_ {
+        self.value
+            .and_then(|v| v.as_object())
+            .into_iter()
+            .flat_map(|o| o.iter())
+            .map(move |(key, value)| {
+                (
+                    key.as_str(),
+                    Node {
+                        value: Some(value),
+                        pointer: self.child_pointer(key),
+                    },
+                )
+            })
+    }
+
+    /// The string here, if the value is a string.
+    pub fn as_str(&self) -> Option<&'a str> {
+        self.value.and_then(Value::as_str)
+    }
+
+    /// The boolean here, if the value is a boolean.
+    pub fn as_bool(&self) -> Option<bool> {
+        self.value.and_then(Value::as_bool)
+    }
+
+    /// The integer here, if the value is an integer that fits an `i64`.
+    pub fn as_i64(&self) -> Option<i64> {
+        self.value.and_then(Value::as_i64)
+    }
+
+    /// The number here, as an `f64`.
+    pub fn as_f64(&self) -> Option<f64> {
+        self.value.and_then(Value::as_f64)
+    }
+
+    /// Whether the value is the boolean `true`.
+    pub fn is_true(&self) -> bool {
+        self.as_bool() == Some(true)
+    }
+
+    /// Whether the value is an array.
+    pub fn is_array(&self) -> bool {
+        self.value.is_some_and(Value::is_array)
+    }
+
+    /// Whether the value is an object.
+    pub fn is_object(&self) -> bool {
+        self.value.is_some_and(Value::is_object)
+    }
+
+    fn child_pointer(&self, key: &str) -> String {
+        let mut pointer = String::with_capacity(self.pointer.len() + key.len() + 1);
+        pointer.push_str(&self.pointer);
+        pointer.push('/');
+        pointer.push_str(&escape_token(key));
+        pointer
+    }
+}
+
+/// Escapes one reference token for a JSON Pointer (RFC 6901 §3):
+/// `~` becomes `~0` and `/` becomes `~1`.
+///
+/// ```
+/// assert_eq!(rampart_policy::escape_token("a/b~c"), "a~1b~0c");
+/// ```
+pub fn escape_token(token: &str) -> std::borrow::Cow<'_, str> {
+    if token.contains(['~', '/']) {
+        token.replace('~', "~0").replace('/', "~1").into()
+    } else {
+        token.into()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn escapes_keys_in_pointers() {
+        let doc = json!({"metadata": {"annotations": {"a/b~c": "x"}}});
+        let node = Node::root(&doc).get("metadata").get("annotations").get("a/b~c");
+        assert_eq!(node.pointer(), "/metadata/annotations/a~1b~0c");
+        assert_eq!(node.as_str(), Some("x"));
+    }
+
+    #[test]
+    fn pointer_round_trips_through_escaping() {
+        let doc = json!({"a/b": [{"~": 1}]});
+        let node = Node::root(&doc).at_pointer("/a~1b/0/~0");
+        assert_eq!(node.as_i64(), Some(1));
+        assert_eq!(node.pointer(), "/a~1b/0/~0");
+    }
+
+    #[test]
+    fn missing_values_keep_their_pointer() {
+        let doc = json!({"spec": {}});
+        let node = Node::root(&doc).get("spec").get("containers").at(3).get("image");
+        assert!(!node.exists());
+        assert_eq!(node.pointer(), "/spec/containers/3/image");
+        assert_eq!(node.items().count(), 0);
+    }
+
+    #[test]
+    fn items_and_entries_carry_pointers() {
+        let doc = json!({"list": ["x", "y"], "map": {"k": 1, "j": 2}});
+        let root = Node::root(&doc);
+        let items: Vec<_> = root.get("list").items().map(|n| n.pointer().to_owned()).collect();
+        assert_eq!(items, ["/list/0", "/list/1"]);
+        let entries: Vec<_> = root
+            .get("map")
+            .entries()
+            .map(|(k, n)| (k.to_owned(), n.pointer().to_owned()))
+            .collect();
+        assert_eq!(entries.len(), 2);
+        assert!(entries.contains(&("k".to_owned(), "/map/k".to_owned())));
+    }
+
+    #[test]
+    fn malformed_pointer_gives_missing_node() {
+        let doc = json!({"a": 1});
+        assert!(!Node::root(&doc).at_pointer("a").exists());
+        assert!(!Node::root(&doc).at_pointer("/b/0").exists());
+        assert_eq!(Node::root(&doc).at_pointer("").value(), Some(&doc));
+    }
+}

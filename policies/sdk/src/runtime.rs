@@ -1,0 +1,95 @@
+//! Glue between a [`Pack`] and the generated bindings. Used by
+//! [`export_pack!`](crate::export_pack); not part of the stable API.
+
+use crate::Resource;
+use crate::bindings::exports::rampart::policy::pack::{Finding, PackInfo, Resource as WitResource};
+use crate::bindings::rampart::policy::types::{Control as WitControl, Rule as WitRule};
+use crate::context::{Context, to_wit};
+use crate::rule::Pack;
+use serde_json::Value;
+
+/// Converts the pack's rule table to the WIT `pack-info`.
+pub fn metadata(pack: &Pack) -> PackInfo {
+    PackInfo {
+        name: pack.name.to_owned(),
+        version: pack.version.to_owned(),
+        description: pack.description.to_owned(),
+        rules: pack
+            .rules
+            .iter()
+            .map(|rule| WitRule {
+                id: rule.id.to_owned(),
+                title: rule.title.to_owned(),
+                description: rule.description.to_owned(),
+                severity: to_wit(rule.severity),
+                help: rule.help.to_owned(),
+                help_uri: rule.help_uri.map(str::to_owned),
+                remediation: rule.remediation.to_owned(),
+                tags: rule.tags.iter().map(|t| (*t).to_owned()).collect(),
+                compliance: rule
+                    .compliance
+                    .iter()
+                    .map(|c| WitControl {
+                        framework: c.framework.to_owned(),
+                        id: c.id.to_owned(),
+                    })
+                    .collect(),
+                kinds: rule.kinds.iter().map(|k| (*k).to_owned()).collect(),
+            })
+            .collect(),
+    }
+}
+
+/// `evaluate` as exported from a component: settings come from the host.
+pub fn evaluate_exported(pack: &Pack, resources: Vec<WitResource>) -> Result<Vec<Finding>, String> {
+    // Settings are fixed for the life of an instance, and instances are
+    // reused across many calls: parse them once.
+    static SETTINGS: std::sync::OnceLock<Result<Value, String>> = std::sync::OnceLock::new();
+    let settings = SETTINGS.get_or_init(|| {
+        let text = host_settings();
+        serde_json::from_str(&text).map_err(|e| format!("pack settings are not valid JSON: {e}"))
+    });
+    let settings = settings.as_ref().map_err(Clone::clone)?;
+    let resources = resources
+        .into_iter()
+        .map(|r| {
+            let document = serde_json::from_str(&r.document)
+                .map_err(|e| format!("resource `{}`: document is not valid JSON: {e}", r.id))?;
+            Ok(Resource {
+                id: r.id,
+                kind: r.kind,
+                source: r.source,
+                document,
+            })
+        })
+        .collect::<Result<Vec<_>, String>>()?;
+    Ok(evaluate(pack, &resources, settings))
+}
+
+/// Runs every applicable rule on every resource of the batch.
+pub fn evaluate(pack: &Pack, resources: &[Resource], settings: &Value) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for resource in resources {
+        for rule in pack.rules.iter().filter(|r| r.applies_to(&resource.kind)) {
+            let mut cx = Context {
+                rule,
+                resource,
+                batch: resources,
+                settings,
+                out: &mut out,
+            };
+            (rule.check)(resource, &mut cx);
+        }
+    }
+    out
+}
+
+#[cfg(target_arch = "wasm32")]
+fn host_settings() -> String {
+    crate::bindings::rampart::policy::host::settings()
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn host_settings() -> String {
+    "{}".to_owned()
+}

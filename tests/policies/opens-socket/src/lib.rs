@@ -1,0 +1,25 @@
+//! A policy that tries to open a network connection.
+
+use rampart_policy::bindings::exports::rampart::policy::pack::{Finding, Guest, PackInfo, Resource};
+
+struct OpensSocket;
+
+impl Guest for OpensSocket {
+    fn metadata() -> PackInfo {
+        PackInfo {
+            name: "opens-socket".to_owned(),
+            version: "0.1.0".to_owned(),
+            description: "Tries to connect to 127.0.0.1:22.".to_owned(),
+            rules: vec![],
+        }
+    }
+
+    fn evaluate(_resources: Vec<Resource>) -> Result<Vec<Finding>, String> {
+        match std::net::TcpStream::connect("127.0.0.1:22") {
+            Ok(_) => Err("connected to 127.0.0.1:22".to_owned()),
+            Err(e) => Err(format!("could not connect: {e}")),
+        }
+    }
+}
+
+rampart_policy::bindings::export_raw!(OpensSocket with_types_in rampart_policy::bindings);

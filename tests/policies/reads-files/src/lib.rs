@@ -1,0 +1,25 @@
+//! A policy that tries to read the host's `/etc/passwd`.
+
+use rampart_policy::bindings::exports::rampart::policy::pack::{Finding, Guest, PackInfo, Resource};
+
+struct ReadsFiles;
+
+impl Guest for ReadsFiles {
+    fn metadata() -> PackInfo {
+        PackInfo {
+            name: "reads-files".to_owned(),
+            version: "0.1.0".to_owned(),
+            description: "Tries to read /etc/passwd.".to_owned(),
+            rules: vec![],
+        }
+    }
+
+    fn evaluate(_resources: Vec<Resource>) -> Result<Vec<Finding>, String> {
+        match std::fs::read_to_string("/etc/passwd") {
+            Ok(text) => Err(format!("read the host's /etc/passwd: {}", &text[..text.len().min(40)])),
+            Err(e) => Err(format!("could not read /etc/passwd: {e}")),
+        }
+    }
+}
+
+rampart_policy::bindings::export_raw!(ReadsFiles with_types_in rampart_policy::bindings);
