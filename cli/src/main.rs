@@ -2,7 +2,9 @@
 //! `rampart-core`, prints. No logic of its own.
 
 use clap::{Parser, Subcommand, ValueEnum};
-use rampart_core::policy::{CacheMode, EngineOptions, LoadError, PolicyEngine, PolicyPack, SandboxLimits};
+use rampart_core::policy::{
+    CacheMode, EngineOptions, LoadError, PolicyEngine, PolicyPack, SandboxLimits,
+};
 use std::io::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -137,7 +139,9 @@ fn load_pack(engine: &PolicyEngine, spec: &str) -> Result<PolicyPack, LoadError>
     let builtin = spec.strip_prefix("builtin:");
     match builtin {
         Some(name) => engine.load_builtin(name),
-        None if path.exists() || spec.ends_with(".wasm") || spec.contains('/') => engine.load_file(path),
+        None if path.exists() || spec.ends_with(".wasm") || spec.contains('/') => {
+            engine.load_file(path)
+        }
         None => engine.load_builtin(spec),
     }
 }
@@ -153,7 +157,13 @@ fn print_list(packs: &[PolicyPack], format: Format) -> anyhow::Result<()> {
         Format::Table => {
             for pack in packs {
                 let meta = pack.metadata();
-                writeln!(out, "{} {} — {} rules", meta.name, meta.version, meta.rules.len())?;
+                writeln!(
+                    out,
+                    "{} {} — {} rules",
+                    meta.name,
+                    meta.version,
+                    meta.rules.len()
+                )?;
                 writeln!(out, "  {}", meta.description)?;
                 write_rules(&mut out, pack)?;
                 writeln!(out)?;
@@ -168,7 +178,11 @@ fn write_rules(out: &mut impl std::io::Write, pack: &PolicyPack) -> std::io::Res
     let id_width = rules.iter().map(|r| r.id.len()).max().unwrap_or(2).max(2);
     writeln!(out, "  {:<id_width$}  {:<8}  TITLE", "ID", "SEVERITY")?;
     for rule in rules {
-        writeln!(out, "  {:<id_width$}  {:<8}  {}", rule.id, rule.severity, rule.title)?;
+        writeln!(
+            out,
+            "  {:<id_width$}  {:<8}  {}",
+            rule.id, rule.severity, rule.title
+        )?;
     }
     Ok(())
 }
@@ -218,8 +232,11 @@ fn print_inspect(pack: &PolicyPack, format: Format) -> anyhow::Result<()> {
                     writeln!(out, "  kinds:       {}", rule.kinds.join(", "))?;
                 }
                 if !rule.compliance.is_empty() {
-                    let controls: Vec<String> =
-                        rule.compliance.iter().map(|c| format!("{} {}", c.framework, c.id)).collect();
+                    let controls: Vec<String> = rule
+                        .compliance
+                        .iter()
+                        .map(|c| format!("{} {}", c.framework, c.id))
+                        .collect();
                     writeln!(out, "  compliance:  {}", controls.join("; "))?;
                 }
                 if !rule.remediation.is_empty() {

@@ -81,7 +81,8 @@ impl CompiledCache {
 
     /// The entry file for a component with SHA-256 `wasm_digest`.
     pub fn entry_path(&self, engine: &wasmtime::Engine, wasm_digest: &[u8; 32]) -> PathBuf {
-        self.dir.join(format!("{}.cwasm", cache_key(engine, wasm_digest)))
+        self.dir
+            .join(format!("{}.cwasm", cache_key(engine, wasm_digest)))
     }
 
     /// Loads the compiled component, compiling and storing it if needed.
@@ -150,7 +151,8 @@ fn load_entry(engine: &wasmtime::Engine, entry: &[u8]) -> Result<Component, Stri
     // this very engine configuration wrote (the key includes the engine's
     // compatibility hash and the checksum matches); wasmtime additionally
     // checks its own header and version before using it.
-    unsafe { Component::deserialize(engine, payload) }.map_err(|e| format!("wasmtime refused it: {e}"))
+    unsafe { Component::deserialize(engine, payload) }
+        .map_err(|e| format!("wasmtime refused it: {e}"))
 }
 
 /// Hex SHA-256 over the format version, the engine's compatibility hash
@@ -182,17 +184,22 @@ impl Hasher for ShaHasher {
 
 /// Lowercase hex.
 pub(crate) fn hex(bytes: &[u8]) -> String {
-    bytes.iter().fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
-        let _ = write!(s, "{b:02x}");
-        s
-    })
+    bytes
+        .iter()
+        .fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
+            let _ = write!(s, "{b:02x}");
+            s
+        })
 }
 
 fn create_private_dir(dir: &Path) -> std::io::Result<()> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::DirBuilderExt;
-        std::fs::DirBuilder::new().recursive(true).mode(0o700).create(dir)
+        std::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(dir)
     }
     #[cfg(not(unix))]
     {

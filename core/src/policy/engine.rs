@@ -99,7 +99,8 @@ impl PolicyEngine {
             .consume_fuel(limits.fuel_per_call.is_some())
             .parallel_compilation(true)
             .cranelift_opt_level(wasmtime::OptLevel::Speed);
-        let engine = wasmtime::Engine::new(&config).map_err(|e| LoadError::Engine(e.to_string()))?;
+        let engine =
+            wasmtime::Engine::new(&config).map_err(|e| LoadError::Engine(e.to_string()))?;
         let linker = sandbox::linker(&engine).map_err(|e| LoadError::Engine(e.to_string()))?;
         let cache_dir = match options.cache {
             CacheMode::Default => CompiledCache::default_dir(),
@@ -156,10 +157,11 @@ impl PolicyEngine {
     ) -> Result<PolicyPack, LoadError> {
         let started = Instant::now();
         let origin_err = || origin.to_owned();
-        let interface = imports::component_interface(wasm).map_err(|source| LoadError::NotAComponent {
-            origin: origin_err(),
-            source,
-        })?;
+        let interface =
+            imports::component_interface(wasm).map_err(|source| LoadError::NotAComponent {
+                origin: origin_err(),
+                source,
+            })?;
         let refused = imports::refused_imports(&interface.imports);
         if !refused.is_empty() {
             return Err(LoadError::ForbiddenImports {
@@ -219,7 +221,11 @@ impl PolicyEngine {
     }
 
     /// Loads a `.wasm` component from disk with the given settings.
-    pub fn load_file_with_settings(&self, path: impl AsRef<Path>, settings: &Value) -> Result<PolicyPack, LoadError> {
+    pub fn load_file_with_settings(
+        &self,
+        path: impl AsRef<Path>,
+        settings: &Value,
+    ) -> Result<PolicyPack, LoadError> {
         let path = path.as_ref();
         let wasm = std::fs::read(path).map_err(|source| LoadError::Io {
             path: path.to_owned(),
@@ -230,7 +236,10 @@ impl PolicyEngine {
 
     /// Loads every `*.wasm` file directly in `dir`, in file-name order. One
     /// bad pack does not stop the others: each gets its own result.
-    pub fn load_dir(&self, dir: impl AsRef<Path>) -> Result<Vec<Result<PolicyPack, LoadError>>, LoadError> {
+    pub fn load_dir(
+        &self,
+        dir: impl AsRef<Path>,
+    ) -> Result<Vec<Result<PolicyPack, LoadError>>, LoadError> {
         let dir = dir.as_ref();
         let io_err = |source| LoadError::Io {
             path: dir.to_owned(),
@@ -248,7 +257,10 @@ impl PolicyEngine {
     }
 
     /// Loads a file, or every pack in a directory.
-    pub fn load_path(&self, path: impl AsRef<Path>) -> Result<Vec<Result<PolicyPack, LoadError>>, LoadError> {
+    pub fn load_path(
+        &self,
+        path: impl AsRef<Path>,
+    ) -> Result<Vec<Result<PolicyPack, LoadError>>, LoadError> {
         let path = path.as_ref();
         if path.is_dir() {
             self.load_dir(path)
@@ -266,7 +278,8 @@ impl PolicyEngine {
     /// Loads the built-in pack `name`.
     #[cfg(feature = "builtin")]
     pub fn load_builtin(&self, name: &str) -> Result<PolicyPack, LoadError> {
-        let pack = rampart_builtin::get(name).ok_or_else(|| LoadError::UnknownBuiltin(name.to_owned()))?;
+        let pack =
+            rampart_builtin::get(name).ok_or_else(|| LoadError::UnknownBuiltin(name.to_owned()))?;
         self.load_bytes(&format!("builtin:{}", pack.name), pack.wasm)
     }
 
@@ -293,10 +306,16 @@ fn check_world(origin: &str, exports: &[String]) -> Result<(), LoadError> {
     match pack_exports.as_slice() {
         [] => Err(wrong(format!(
             "it exports no `rampart:policy/pack` interface (its exports: {}); build it against policies/wit",
-            if exports.is_empty() { "none".to_owned() } else { exports.join(", ") }
+            if exports.is_empty() {
+                "none".to_owned()
+            } else {
+                exports.join(", ")
+            }
         ))),
         [name] => {
-            let version = imports::split_version(name).1.and_then(imports::parse_version);
+            let version = imports::split_version(name)
+                .1
+                .and_then(imports::parse_version);
             match version {
                 Some((major, minor, _)) if (major, minor) == ABI_VERSION => Ok(()),
                 _ => Err(wrong(format!(
@@ -304,7 +323,9 @@ fn check_world(origin: &str, exports: &[String]) -> Result<(), LoadError> {
                 ))),
             }
         }
-        _ => Err(wrong("it exports `rampart:policy/pack` more than once".to_owned())),
+        _ => Err(wrong(
+            "it exports `rampart:policy/pack` more than once".to_owned(),
+        )),
     }
 }
 
@@ -352,7 +373,10 @@ mod tests {
         let err = check_world("x.wasm", &["wasi:cli/run@0.2.0".to_owned()]).unwrap_err();
         assert!(err.to_string().contains("wasi:cli/run@0.2.0"), "{err}");
         let err = check_world("x.wasm", &["rampart:policy/pack@0.2.0".to_owned()]).unwrap_err();
-        assert!(err.to_string().contains("rampart:policy/pack@0.2.0"), "{err}");
+        assert!(
+            err.to_string().contains("rampart:policy/pack@0.2.0"),
+            "{err}"
+        );
         assert!(check_world("x.wasm", &["rampart:policy/pack@0.1.7".to_owned()]).is_ok());
     }
 }

@@ -131,7 +131,11 @@ pub struct PolicyError {
 
 impl fmt::Display for PolicyError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "policy pack `{}`: {}: {}", self.pack, self.kind, self.message)?;
+        write!(
+            f,
+            "policy pack `{}`: {}: {}",
+            self.pack, self.kind, self.message
+        )?;
         match self.resources.as_slice() {
             [] => Ok(()),
             [one] => write!(f, " (resource {one})"),

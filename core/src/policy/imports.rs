@@ -36,7 +36,10 @@ const ALLOWED_WASI: &[(&str, &str)] = &[
 
 /// Why a family of imports is refused, for the error message.
 const REFUSED: &[(&str, &str)] = &[
-    ("wasi:filesystem/", "policies may not read files: the host puts what they need in the resource"),
+    (
+        "wasi:filesystem/",
+        "policies may not read files: the host puts what they need in the resource",
+    ),
     ("wasi:sockets/", "policies may not use the network"),
     ("wasi:http/", "policies may not use the network"),
 ];
@@ -107,7 +110,12 @@ pub fn component_interface(wasm: &[u8]) -> Result<ComponentInterface, NotACompon
 pub fn refused_imports(imports: &[String]) -> Vec<RefusedImport> {
     imports
         .iter()
-        .filter_map(|name| refusal(name).map(|reason| RefusedImport { name: name.clone(), reason }))
+        .filter_map(|name| {
+            refusal(name).map(|reason| RefusedImport {
+                name: name.clone(),
+                reason,
+            })
+        })
         .collect()
 }
 
@@ -116,10 +124,15 @@ fn refusal(name: &str) -> Option<&'static str> {
     if interface == "rampart:policy/host" || interface == "rampart:policy/types" {
         return match version.and_then(parse_version) {
             Some((major, minor, _)) if (major, minor) == ABI_VERSION => None,
-            _ => Some("built against another version of the rampart policy ABI; this rampart implements rampart:policy@0.1.x"),
+            _ => Some(
+                "built against another version of the rampart policy ABI; this rampart implements rampart:policy@0.1.x",
+            ),
         };
     }
-    if ALLOWED_WASI.iter().any(|(allowed, _)| *allowed == interface) {
+    if ALLOWED_WASI
+        .iter()
+        .any(|(allowed, _)| *allowed == interface)
+    {
         return match version.and_then(parse_version) {
             Some((0, 2, _)) => None,
             _ => Some("only WASI 0.2.x is supported"),
@@ -146,7 +159,11 @@ pub(crate) fn split_version(name: &str) -> (&str, Option<&str>) {
 pub(crate) fn parse_version(version: &str) -> Option<(u64, u64, u64)> {
     let core = version.split(['-', '+']).next()?;
     let mut parts = core.split('.').map(str::parse::<u64>);
-    let version = (parts.next()?.ok()?, parts.next()?.ok()?, parts.next()?.ok()?);
+    let version = (
+        parts.next()?.ok()?,
+        parts.next()?.ok()?,
+        parts.next()?.ok()?,
+    );
     parts.next().is_none().then_some(version)
 }
 
@@ -161,7 +178,10 @@ mod tests {
 
     fn refused(names: &[&str]) -> Vec<String> {
         let names: Vec<String> = names.iter().map(|s| (*s).to_owned()).collect();
-        refused_imports(&names).into_iter().map(|r| r.name).collect()
+        refused_imports(&names)
+            .into_iter()
+            .map(|r| r.name)
+            .collect()
     }
 
     #[test]
@@ -201,9 +221,15 @@ mod tests {
 
     #[test]
     fn rejects_garbage_and_core_modules() {
-        assert!(matches!(component_interface(b"not wasm"), Err(NotAComponent::Invalid(_))));
+        assert!(matches!(
+            component_interface(b"not wasm"),
+            Err(NotAComponent::Invalid(_))
+        ));
         let core_module = b"\0asm\x01\0\0\0";
-        assert_eq!(component_interface(core_module), Err(NotAComponent::CoreModule));
+        assert_eq!(
+            component_interface(core_module),
+            Err(NotAComponent::CoreModule)
+        );
     }
 
     #[test]

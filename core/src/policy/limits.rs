@@ -42,6 +42,10 @@ pub struct SandboxLimits {
     /// Findings kept from one `evaluate` call; the rest are dropped with a
     /// policy error.
     pub max_findings_per_batch: usize,
+    /// Bytes one call may copy from the guest to the host (its result, or a
+    /// log message). A larger result is dropped with a policy error, so a
+    /// policy cannot make the host allocate without bound.
+    pub max_result_bytes: usize,
     /// Bytes kept of a finding's message or fix (longer ones are truncated).
     pub max_text_bytes: usize,
     /// Bytes of the guest's stdout and stderr kept per instance (stderr is
@@ -64,6 +68,7 @@ impl Default for SandboxLimits {
             memories: 16,
             fuel_per_call: None,
             max_findings_per_batch: 10_000,
+            max_result_bytes: 64 << 20,
             max_text_bytes: 8 << 10,
             max_captured_output: 64 << 10,
             max_log_messages_per_call: 1_000,

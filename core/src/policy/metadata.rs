@@ -63,7 +63,11 @@ impl PackMetadata {
         if self.rules.iter().any(|r| r.kinds.is_empty()) {
             return None;
         }
-        let mut kinds: Vec<String> = self.rules.iter().flat_map(|r| r.kinds.iter().cloned()).collect();
+        let mut kinds: Vec<String> = self
+            .rules
+            .iter()
+            .flat_map(|r| r.kinds.iter().cloned())
+            .collect();
         kinds.sort();
         kinds.dedup();
         Some(kinds)
@@ -71,7 +75,9 @@ impl PackMetadata {
 
     /// Whether some rule of the pack applies to resources of `kind`.
     pub fn wants_kind(&self, kind: &str) -> bool {
-        self.rules.iter().any(|r| r.kinds.is_empty() || r.kinds.iter().any(|k| k == kind))
+        self.rules
+            .iter()
+            .any(|r| r.kinds.is_empty() || r.kinds.iter().any(|k| k == kind))
     }
 }
 

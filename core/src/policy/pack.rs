@@ -1,7 +1,9 @@
 //! A loaded pack: its metadata, its pre-linked component and a pool of warm
 //! instances.
 
-use super::bindings::exports::rampart::policy::pack::{Finding as WitFinding, Resource as WitResource};
+use super::bindings::exports::rampart::policy::pack::{
+    Finding as WitFinding, Resource as WitResource,
+};
 use super::bindings::{Policy, PolicyPre};
 use super::cache::CacheOutcome;
 use super::engine::EngineShared;
@@ -134,14 +136,19 @@ impl PolicyPack {
         let mut warm = instantiate(&shared, &pre, &settings, &provisional_name)
             .map_err(|e| metadata_err(format!("instantiation failed: {e:#}")))?;
         arm(&mut warm.store, &shared);
-        let info = match warm.policy.rampart_policy_pack().call_metadata(&mut warm.store) {
+        let info = match warm
+            .policy
+            .rampart_policy_pack()
+            .call_metadata(&mut warm.store)
+        {
             Ok(info) => info,
             Err(e) => {
                 let (kind, message) = classify(&e, warm.store.data_mut(), &shared);
                 return Err(metadata_err(format!("{kind}: {message}")));
             }
         };
-        let metadata = metadata::from_wit(info).map_err(|problems| metadata_err(problems.join("; ")))?;
+        let metadata =
+            metadata::from_wit(info).map_err(|problems| metadata_err(problems.join("; ")))?;
         let name: Arc<str> = Arc::from(metadata.name.as_str());
         warm.store.data_mut().pack = name.clone();
         let rule_index = metadata
@@ -206,7 +213,11 @@ impl PolicyPack {
 
     /// Instances currently idle in the pool (for tests and diagnostics).
     pub fn idle_instances(&self) -> usize {
-        self.inner.pool.lock().unwrap_or_else(PoisonError::into_inner).len()
+        self.inner
+            .pool
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .len()
     }
 
     /// Evaluates one batch: the resources of one file, or of one host.
@@ -249,7 +260,10 @@ impl PolicyPack {
             .collect();
         arm(&mut warm.store, &inner.shared);
         let started = Instant::now();
-        let result = warm.policy.rampart_policy_pack().call_evaluate(&mut warm.store, &input);
+        let result = warm
+            .policy
+            .rampart_policy_pack()
+            .call_evaluate(&mut warm.store, &input);
         let elapsed = started.elapsed();
         drop(input);
         let error = |kind, message| PolicyError {
@@ -282,7 +296,12 @@ impl PolicyPack {
 
     fn checkout(&self) -> wasmtime::Result<Warm> {
         let inner = &*self.inner;
-        if let Some(warm) = inner.pool.lock().unwrap_or_else(PoisonError::into_inner).pop() {
+        if let Some(warm) = inner
+            .pool
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .pop()
+        {
             return Ok(warm);
         }
         instantiate(&inner.shared, &inner.pre, &inner.settings, &inner.name)
@@ -304,14 +323,23 @@ impl PolicyPack {
         if !stdout.is_empty() || !stderr.is_empty() {
             tracing::debug!(pack = %self.inner.name, %stdout, %stderr, "policy output");
         }
-        let mut pool = self.inner.pool.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut pool = self
+            .inner
+            .pool
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
         if pool.len() <= rayon::current_num_threads() {
             pool.push(warm);
         }
     }
 
     /// Keeps the findings that respect the ABI; reports the rest.
-    fn check_findings(&self, mut raw: Vec<WitFinding>, batch: &[&Resource], elapsed: Duration) -> Evaluation {
+    fn check_findings(
+        &self,
+        mut raw: Vec<WitFinding>,
+        batch: &[&Resource],
+        elapsed: Duration,
+    ) -> Evaluation {
         let inner = &*self.inner;
         let limits = &inner.shared.limits;
         let mut out = Evaluation::default();
@@ -343,18 +371,25 @@ impl PolicyPack {
         for finding in raw {
             let Some(&rule) = inner.rule_index.get(&finding.rule_id) else {
                 undeclared.0 += 1;
-                undeclared.1.insert(truncate(&finding.rule_id, 64).into_owned());
+                undeclared
+                    .1
+                    .insert(truncate(&finding.rule_id, 64).into_owned());
                 continue;
             };
             if !known_resources.contains(finding.resource_id.as_str()) {
                 unknown_resources.0 += 1;
-                unknown_resources.1.insert(truncate(&finding.resource_id, 128).into_owned());
+                unknown_resources
+                    .1
+                    .insert(truncate(&finding.resource_id, 128).into_owned());
                 continue;
             }
             let rule = &inner.metadata.rules[rule];
             out.findings.push(PolicyFinding {
                 pack: inner.metadata.name.clone(),
-                severity: finding.severity.map(metadata::severity_from_wit).unwrap_or(rule.severity),
+                severity: finding
+                    .severity
+                    .map(metadata::severity_from_wit)
+                    .unwrap_or(rule.severity),
                 rule_id: finding.rule_id,
                 resource_id: finding.resource_id,
                 pointer: text(finding.pointer),
@@ -410,6 +445,7 @@ fn instantiate(
 /// and are used up by previous calls on a reused instance.
 fn arm(store: &mut Store<SandboxState>, shared: &EngineShared) {
     store.set_epoch_deadline(shared.limits.deadline_ticks());
+    store.set_hostcall_fuel(shared.limits.max_result_bytes);
     if let Some(fuel) = shared.limits.fuel_per_call {
         // Fails only if fuel is not enabled, which the engine config ties
         // to this very setting.
@@ -420,7 +456,11 @@ fn arm(store: &mut Store<SandboxState>, shared: &EngineShared) {
 
 /// Turns a failed call into a policy error kind and a message that says
 /// what happened in the user's terms.
-fn classify(error: &wasmtime::Error, state: &mut SandboxState, shared: &EngineShared) -> (PolicyErrorKind, String) {
+fn classify(
+    error: &wasmtime::Error,
+    state: &mut SandboxState,
+    shared: &EngineShared,
+) -> (PolicyErrorKind, String) {
     let limits = &shared.limits;
     let stderr = state.stderr.take();
     if let Some(desired) = state.limiter.memory_denied {
@@ -443,12 +483,18 @@ fn classify(error: &wasmtime::Error, state: &mut SandboxState, shared: &EngineSh
         );
     }
     if let Some(exit) = error.downcast_ref::<wasmtime_wasi::I32Exit>() {
-        return (PolicyErrorKind::Trap, format!("the policy called exit({})", exit.0));
+        return (
+            PolicyErrorKind::Trap,
+            format!("the policy called exit({})", exit.0),
+        );
     }
     match error.downcast_ref::<wasmtime::Trap>() {
         Some(wasmtime::Trap::Interrupt) => (
             PolicyErrorKind::Timeout,
-            format!("did not finish within {:?} (call_timeout)", limits.call_timeout),
+            format!(
+                "did not finish within {:?} (call_timeout)",
+                limits.call_timeout
+            ),
         ),
         Some(wasmtime::Trap::OutOfFuel) => (
             PolicyErrorKind::OutOfFuel,
@@ -462,9 +508,25 @@ fn classify(error: &wasmtime::Error, state: &mut SandboxState, shared: &EngineSh
             None if stderr.trim().is_empty() => (PolicyErrorKind::Trap, trap.to_string()),
             None => (
                 PolicyErrorKind::Trap,
-                format!("{trap}; the policy wrote: {}", truncate(stderr.trim(), 2048)),
+                format!(
+                    "{trap}; the policy wrote: {}",
+                    truncate(stderr.trim(), 2048)
+                ),
             ),
         },
+        // wasmtime's type for this is private; its message is stable and
+        // a test pins it.
+        None if format!("{error:#}")
+            .contains("fuel allocated for hostcalls has been exhausted") =>
+        {
+            (
+                PolicyErrorKind::InvalidResult,
+                format!(
+                    "returned more than {} MiB of data in one call (max_result_bytes); the result was dropped",
+                    limits.max_result_bytes >> 20
+                ),
+            )
+        }
         // Not a trap: the guest's result could not be read (invalid enum
         // value, out-of-bounds string …).
         None => (PolicyErrorKind::InvalidResult, format!("{error:#}")),
@@ -490,7 +552,10 @@ mod tests {
     #[test]
     fn extracts_rust_panic_messages() {
         let stderr = "\nthread '<unnamed>' panicked at src/lib.rs:88:24:\nboom\nnote: run with `RUST_BACKTRACE=1`\n";
-        assert_eq!(panic_message(stderr).as_deref(), Some("panicked at src/lib.rs:88:24: boom"));
+        assert_eq!(
+            panic_message(stderr).as_deref(),
+            Some("panicked at src/lib.rs:88:24: boom")
+        );
         assert_eq!(panic_message("nothing here"), None);
     }
 }

@@ -149,7 +149,12 @@ impl TrackedLimits {
 }
 
 impl ResourceLimiter for TrackedLimits {
-    fn memory_growing(&mut self, current: usize, desired: usize, maximum: Option<usize>) -> wasmtime::Result<bool> {
+    fn memory_growing(
+        &mut self,
+        current: usize,
+        desired: usize,
+        maximum: Option<usize>,
+    ) -> wasmtime::Result<bool> {
         let allowed = self.inner.memory_growing(current, desired, maximum);
         if !matches!(allowed, Ok(true)) {
             self.memory_denied = Some(desired);
@@ -157,7 +162,12 @@ impl ResourceLimiter for TrackedLimits {
         allowed
     }
 
-    fn table_growing(&mut self, current: usize, desired: usize, maximum: Option<usize>) -> wasmtime::Result<bool> {
+    fn table_growing(
+        &mut self,
+        current: usize,
+        desired: usize,
+        maximum: Option<usize>,
+    ) -> wasmtime::Result<bool> {
         let allowed = self.inner.table_growing(current, desired, maximum);
         if !matches!(allowed, Ok(true)) {
             self.table_denied = Some(desired);
@@ -185,7 +195,10 @@ impl ResourceLimiter for TrackedLimits {
 pub(crate) fn linker(engine: &wasmtime::Engine) -> wasmtime::Result<Linker<SandboxState>> {
     let mut linker = Linker::new(engine);
     wasmtime_wasi::p2::add_to_linker_sync(&mut linker)?;
-    super::bindings::Policy::add_to_linker::<SandboxState, HasSelf<SandboxState>>(&mut linker, |state| state)?;
+    super::bindings::Policy::add_to_linker::<SandboxState, HasSelf<SandboxState>>(
+        &mut linker,
+        |state| state,
+    )?;
     Ok(linker)
 }
 

@@ -39,7 +39,10 @@ impl<'a> Node<'a> {
     /// The member `key` of an object.
     pub fn get(&self, key: &str) -> Node<'a> {
         Node {
-            value: self.value.and_then(|v| v.as_object()).and_then(|o| o.get(key)),
+            value: self
+                .value
+                .and_then(|v| v.as_object())
+                .and_then(|o| o.get(key)),
             pointer: self.child_pointer(key),
         }
     }
@@ -50,7 +53,10 @@ impl<'a> Node<'a> {
         // Writing into a String cannot fail.
         let _ = write!(pointer, "/{index}");
         Node {
-            value: self.value.and_then(|v| v.as_array()).and_then(|a| a.get(index)),
+            value: self
+                .value
+                .and_then(|v| v.as_array())
+                .and_then(|a| a.get(index)),
             pointer,
         }
     }
@@ -195,7 +201,10 @@ mod tests {
     #[test]
     fn escapes_keys_in_pointers() {
         let doc = json!({"metadata": {"annotations": {"a/b~c": "x"}}});
-        let node = Node::root(&doc).get("metadata").get("annotations").get("a/b~c");
+        let node = Node::root(&doc)
+            .get("metadata")
+            .get("annotations")
+            .get("a/b~c");
         assert_eq!(node.pointer(), "/metadata/annotations/a~1b~0c");
         assert_eq!(node.as_str(), Some("x"));
     }
@@ -211,7 +220,11 @@ mod tests {
     #[test]
     fn missing_values_keep_their_pointer() {
         let doc = json!({"spec": {}});
-        let node = Node::root(&doc).get("spec").get("containers").at(3).get("image");
+        let node = Node::root(&doc)
+            .get("spec")
+            .get("containers")
+            .at(3)
+            .get("image");
         assert!(!node.exists());
         assert_eq!(node.pointer(), "/spec/containers/3/image");
         assert_eq!(node.items().count(), 0);
@@ -221,7 +234,11 @@ mod tests {
     fn items_and_entries_carry_pointers() {
         let doc = json!({"list": ["x", "y"], "map": {"k": 1, "j": 2}});
         let root = Node::root(&doc);
-        let items: Vec<_> = root.get("list").items().map(|n| n.pointer().to_owned()).collect();
+        let items: Vec<_> = root
+            .get("list")
+            .items()
+            .map(|n| n.pointer().to_owned())
+            .collect();
         assert_eq!(items, ["/list/0", "/list/1"]);
         let entries: Vec<_> = root
             .get("map")

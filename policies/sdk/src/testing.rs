@@ -28,7 +28,10 @@ pub fn evaluate_with_settings(
             return Err(format!("pack `{}` has a rule with an empty id", pack.name));
         }
         if !seen.insert(rule.id) {
-            return Err(format!("pack `{}` declares rule `{}` twice", pack.name, rule.id));
+            return Err(format!(
+                "pack `{}` declares rule `{}` twice",
+                pack.name, rule.id
+            ));
         }
     }
     Ok(crate::runtime::evaluate(pack, resources, settings))

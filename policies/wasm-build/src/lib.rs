@@ -63,7 +63,9 @@ impl std::error::Error for BuildError {}
 pub fn workspace_root() -> Result<PathBuf, BuildError> {
     let manifest_dir = env::var_os("CARGO_MANIFEST_DIR")
         .map(PathBuf::from)
-        .ok_or_else(|| BuildError("CARGO_MANIFEST_DIR is not set: call this from a build script".into()))?;
+        .ok_or_else(|| {
+            BuildError("CARGO_MANIFEST_DIR is not set: call this from a build script".into())
+        })?;
     manifest_dir
         .ancestors()
         .find(|dir| {
@@ -71,14 +73,25 @@ pub fn workspace_root() -> Result<PathBuf, BuildError> {
                 .is_ok_and(|manifest| manifest.lines().any(|l| l.trim() == "[workspace]"))
         })
         .map(Path::to_path_buf)
-        .ok_or_else(|| BuildError(format!("no workspace manifest above {}", manifest_dir.display())))
+        .ok_or_else(|| {
+            BuildError(format!(
+                "no workspace manifest above {}",
+                manifest_dir.display()
+            ))
+        })
 }
 
 /// The directory the policy components are built in.
 pub fn target_dir(workspace_root: &Path) -> PathBuf {
     let outer = env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
-        .map(|dir| if dir.is_absolute() { dir } else { workspace_root.join(dir) })
+        .map(|dir| {
+            if dir.is_absolute() {
+                dir
+            } else {
+                workspace_root.join(dir)
+            }
+        })
         .unwrap_or_else(|| workspace_root.join("target"));
     outer.join("policies")
 }
@@ -114,7 +127,9 @@ pub fn build(packages: &[&str]) -> Result<Vec<Component>, BuildError> {
         .map_err(|e| BuildError(format!("could not run cargo to build policies: {e}")))?;
     if !output.status.success() {
         let stderr = String::from_utf8_lossy(&output.stderr);
-        let hint = if stderr.contains("may not be installed") || stderr.contains("can't find crate for `core`") {
+        let hint = if stderr.contains("may not be installed")
+            || stderr.contains("can't find crate for `core`")
+        {
             "\nhint: install the target with `rustup target add wasm32-wasip2`"
         } else {
             ""
@@ -201,7 +216,8 @@ fn clean_environment(command: &mut Command) {
     ];
     for (key, _) in env::vars_os() {
         let Some(key) = key.to_str() else { continue };
-        let cargo_var = key.starts_with("CARGO_") && !KEEP_PREFIXES.iter().any(|p| key.starts_with(p));
+        let cargo_var =
+            key.starts_with("CARGO_") && !KEEP_PREFIXES.iter().any(|p| key.starts_with(p));
         let build_var = key.starts_with("DEP_") || REMOVE.contains(&key);
         if cargo_var || build_var {
             command.env_remove(key);

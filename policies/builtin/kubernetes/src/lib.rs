@@ -31,7 +31,6 @@ pub static PACK: Pack = Pack {
             ],
             kinds: &["k8s"],
             check: privileged,
-            ..Rule::DEFAULT
         },
         Rule {
             id: "K8S-002",
@@ -49,7 +48,6 @@ pub static PACK: Pack = Pack {
             ],
             kinds: &["k8s"],
             check: privilege_escalation,
-            ..Rule::DEFAULT
         },
         Rule {
             id: "K8S-003",
@@ -68,7 +66,6 @@ pub static PACK: Pack = Pack {
             ],
             kinds: &["k8s"],
             check: host_namespaces,
-            ..Rule::DEFAULT
         },
     ],
 };
@@ -81,10 +78,18 @@ pub fn pod_specs(resource: &Resource) -> Option<Node<'_>> {
     let root = resource.root();
     let spec = match root.get("kind").as_str()? {
         "Pod" => root.get("spec"),
-        "Deployment" | "StatefulSet" | "DaemonSet" | "ReplicaSet" | "Job" | "ReplicationController" => {
-            root.get("spec").get("template").get("spec")
-        }
-        "CronJob" => root.get("spec").get("jobTemplate").get("spec").get("template").get("spec"),
+        "Deployment"
+        | "StatefulSet"
+        | "DaemonSet"
+        | "ReplicaSet"
+        | "Job"
+        | "ReplicationController" => root.get("spec").get("template").get("spec"),
+        "CronJob" => root
+            .get("spec")
+            .get("jobTemplate")
+            .get("spec")
+            .get("template")
+            .get("spec"),
         _ => return None,
     };
     spec.is_object().then_some(spec)
@@ -99,26 +104,43 @@ pub fn containers<'a>(pod: &Node<'a>) -> Vec<Node<'a>> {
 }
 
 fn name_of(container: &Node<'_>) -> String {
-    container.get("name").as_str().unwrap_or("<unnamed>").to_owned()
+    container
+        .get("name")
+        .as_str()
+        .unwrap_or("<unnamed>")
+        .to_owned()
 }
 
 fn privileged(resource: &Resource, cx: &mut Context<'_>) {
-    let Some(pod) = pod_specs(resource) else { return };
+    let Some(pod) = pod_specs(resource) else {
+        return;
+    };
     for container in containers(&pod) {
         let flag = container.get("securityContext").get("privileged");
         if flag.is_true() {
-            cx.report(&flag, format!("container `{}` runs privileged", name_of(&container)))
-                .fix("remove `privileged: true`");
+            cx.report(
+                &flag,
+                format!("container `{}` runs privileged", name_of(&container)),
+            )
+            .fix("remove `privileged: true`");
         }
     }
 }
 
 fn privilege_escalation(resource: &Resource, cx: &mut Context<'_>) {
-    let Some(pod) = pod_specs(resource) else { return };
+    let Some(pod) = pod_specs(resource) else {
+        return;
+    };
     for container in containers(&pod) {
-        let flag = container.get("securityContext").get("allowPrivilegeEscalation");
+        let flag = container
+            .get("securityContext")
+            .get("allowPrivilegeEscalation");
         if flag.as_bool() != Some(false) {
-            let at = if flag.exists() { flag.clone() } else { container.clone() };
+            let at = if flag.exists() {
+                flag.clone()
+            } else {
+                container.clone()
+            };
             cx.report(
                 &at,
                 format!(
@@ -132,7 +154,9 @@ fn privilege_escalation(resource: &Resource, cx: &mut Context<'_>) {
 }
 
 fn host_namespaces(resource: &Resource, cx: &mut Context<'_>) {
-    let Some(pod) = pod_specs(resource) else { return };
+    let Some(pod) = pod_specs(resource) else {
+        return;
+    };
     for field in ["hostPID", "hostIPC", "hostNetwork"] {
         let flag = pod.get(field);
         if flag.is_true() {
@@ -157,30 +181,45 @@ mod tests {
 
     #[test]
     fn flags_privileged_deployment_container() {
-        let found = run(r#"{"kind": "Deployment", "spec": {"template": {"spec": {"containers": [
-            {"name": "a", "securityContext": {"privileged": true, "allowPrivilegeEscalation": false}}]}}}}"#);
+        let found = run(
+            r#"{"kind": "Deployment", "spec": {"template": {"spec": {"containers": [
+            {"name": "a", "securityContext": {"privileged": true, "allowPrivilegeEscalation": false}}]}}}}"#,
+        );
         assert_eq!(
             found,
-            [("K8S-001".to_owned(), "/spec/template/spec/containers/0/securityContext/privileged".to_owned())]
+            [(
+                "K8S-001".to_owned(),
+                "/spec/template/spec/containers/0/securityContext/privileged".to_owned()
+            )]
         );
     }
 
     #[test]
     fn hardened_pod_is_clean() {
-        let found = run(r#"{"kind": "Pod", "spec": {"hostNetwork": false, "containers": [
-            {"name": "a", "securityContext": {"privileged": false, "allowPrivilegeEscalation": false}}]}}"#);
+        let found = run(
+            r#"{"kind": "Pod", "spec": {"hostNetwork": false, "containers": [
+            {"name": "a", "securityContext": {"privileged": false, "allowPrivilegeEscalation": false}}]}}"#,
+        );
         assert!(found.is_empty(), "{found:?}");
     }
 
     #[test]
     fn cronjob_pod_template_is_reached() {
-        let found = run(r#"{"kind": "CronJob", "spec": {"jobTemplate": {"spec": {"template": {"spec": {
-            "hostPID": true, "initContainers": [{"name": "i"}]}}}}}}"#);
+        let found = run(
+            r#"{"kind": "CronJob", "spec": {"jobTemplate": {"spec": {"template": {"spec": {
+            "hostPID": true, "initContainers": [{"name": "i"}]}}}}}}"#,
+        );
         assert_eq!(
             found,
             [
-                ("K8S-002".to_owned(), "/spec/jobTemplate/spec/template/spec/initContainers/0".to_owned()),
-                ("K8S-003".to_owned(), "/spec/jobTemplate/spec/template/spec/hostPID".to_owned()),
+                (
+                    "K8S-002".to_owned(),
+                    "/spec/jobTemplate/spec/template/spec/initContainers/0".to_owned()
+                ),
+                (
+                    "K8S-003".to_owned(),
+                    "/spec/jobTemplate/spec/template/spec/hostPID".to_owned()
+                ),
             ]
         );
     }

@@ -1,10 +1,18 @@
 //! A policy that misbehaves on request, for the sandbox tests.
 //!
-//! The pack's settings choose the behaviour: `{"mode": "<mode>"}`. Without a
-//! mode it behaves: rule `TEST-001` reports every resource whose document
-//! has `"flag": true`, at `/flag`.
+//! The behaviour of `evaluate` is chosen by the first resource's document
+//! (`{"do": "<mode>"}`), so one instance can misbehave on one batch and be
+//! asked to behave on the next; failing that, by the pack's settings
+//! (`{"mode": "<mode>"}`), which also steer `metadata`. Without a mode it
+//! behaves: rule `TEST-001` reports every resource whose document has
+//! `"flag": true`, at `/flag`.
 
-use rampart_policy::bindings::exports::rampart::policy::pack::{Finding, Guest, PackInfo, Resource};
+// Natively (for `cargo test --workspace`) nothing is exported, so nothing is used.
+#![cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+
+use rampart_policy::bindings::exports::rampart::policy::pack::{
+    Finding, Guest, PackInfo, Resource,
+};
 use rampart_policy::bindings::rampart::policy::host;
 use rampart_policy::bindings::rampart::policy::types::{Rule, Severity};
 use rampart_policy::serde_json::{self, Value};
@@ -13,7 +21,10 @@ struct Hostile;
 
 fn mode() -> String {
     let settings: Value = serde_json::from_str(&host::settings()).unwrap_or(Value::Null);
-    settings["mode"].as_str().unwrap_or("well-behaved").to_owned()
+    settings["mode"]
+        .as_str()
+        .unwrap_or("well-behaved")
+        .to_owned()
 }
 
 fn rule(id: &str) -> Rule {
@@ -69,11 +80,15 @@ impl Guest for Hostile {
 
     fn evaluate(resources: Vec<Resource>) -> Result<Vec<Finding>, String> {
         let flagged = || {
-            resources
-                .iter()
-                .filter(|r| r.document.contains("\"flag\":true") || r.document.contains("\"flag\": true"))
+            resources.iter().filter(|r| {
+                r.document.contains("\"flag\":true") || r.document.contains("\"flag\": true")
+            })
         };
-        match mode().as_str() {
+        let requested = resources
+            .first()
+            .and_then(|r| serde_json::from_str::<Value>(&r.document).ok())
+            .and_then(|d| d["do"].as_str().map(str::to_owned));
+        match requested.unwrap_or_else(mode).as_str() {
             "loop" => {
                 let mut n: u64 = 0;
                 loop {
@@ -92,7 +107,12 @@ impl Guest for Hostile {
             "panic" => panic!("hostile policy panicked on purpose"),
             "error" => Err("this pack cannot evaluate the batch".to_owned()),
             "undeclared-rule" => Ok(flagged()
-                .flat_map(|r| [finding("TEST-001", r, "/flag"), finding("NOT-DECLARED", r, "/flag")])
+                .flat_map(|r| {
+                    [
+                        finding("TEST-001", r, "/flag"),
+                        finding("NOT-DECLARED", r, "/flag"),
+                    ]
+                })
                 .collect()),
             "unknown-resource" => Ok(flagged()
                 .map(|r| Finding {
@@ -108,13 +128,25 @@ impl Guest for Hostile {
                     ]
                 })
                 .collect()),
-            "million" => {
-                let Some(first) = resources.first() else { return Ok(vec![]) };
-                Ok((0..1_000_000).map(|_| finding("TEST-001", first, "/flag")).collect())
+            "million" | "many" => {
+                let Some(first) = resources.first() else {
+                    return Ok(vec![]);
+                };
+                let count = if first.document.contains("million") {
+                    1_000_000
+                } else {
+                    20_000
+                };
+                Ok((0..count)
+                    .map(|_| finding("TEST-001", first, "/flag"))
+                    .collect())
             }
             "log-flood" => {
                 for i in 0..100_000 {
-                    host::log(host::Level::Info, &format!("log line {i} {}", "x".repeat(100)));
+                    host::log(
+                        host::Level::Info,
+                        &format!("log line {i} {}", "x".repeat(100)),
+                    );
                     eprintln!("stderr line {i}");
                 }
                 Ok(flagged().map(|r| finding("TEST-001", r, "/flag")).collect())
@@ -136,4 +168,5 @@ impl Guest for Hostile {
     }
 }
 
+#[cfg(target_arch = "wasm32")]
 rampart_policy::bindings::export_raw!(Hostile with_types_in rampart_policy::bindings);

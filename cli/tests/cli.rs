@@ -1,0 +1,131 @@
+//! The `rampart` binary: `policy list` and `policy inspect`, exit codes.
+
+#![allow(clippy::unwrap_used)] // Test helpers: a panic is the failure report.
+
+use std::process::{Command, Output};
+
+fn rampart(args: &[&str], cache: &std::path::Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_rampart"))
+        .args(args)
+        .env("RAMPART_CACHE_DIR", cache)
+        .env_remove("RAMPART_LOG")
+        .output()
+        .expect("run rampart")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+#[test]
+fn policy_list_shows_builtin_packs_and_rules() {
+    let cache = tempfile::tempdir().unwrap();
+    let out = rampart(&["policy", "list"], cache.path());
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("kubernetes 0.1.0 — 3 rules"), "{stdout}");
+    assert!(
+        stdout.contains("K8S-001  high      Container runs privileged"),
+        "{stdout}"
+    );
+    // The compiled pack landed in the cache given by RAMPART_CACHE_DIR.
+    let entries = std::fs::read_dir(cache.path().join("components"))
+        .unwrap()
+        .count();
+    assert_eq!(entries, 1);
+}
+
+#[test]
+fn policy_list_json_is_the_metadata() {
+    let cache = tempfile::tempdir().unwrap();
+    let out = rampart(&["policy", "list", "--format", "json"], cache.path());
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let packs: serde_json::Value = serde_json::from_slice(&out.stdout).expect("valid JSON");
+    let kubernetes = packs
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "kubernetes")
+        .expect("kubernetes pack");
+    assert_eq!(kubernetes["rules"][0]["id"], "K8S-001");
+    assert_eq!(kubernetes["rules"][0]["severity"], "high");
+    assert_eq!(
+        kubernetes["rules"][0]["compliance"][0]["framework"],
+        "CIS-Kubernetes-1.9"
+    );
+}
+
+#[test]
+fn policy_inspect_shows_a_component_file() {
+    let cache = tempfile::tempdir().unwrap();
+    let out = rampart(
+        &["policy", "inspect", rampart_tests::policies::HOSTILE],
+        cache.path(),
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("pack     hostile 0.1.0"), "{stdout}");
+    assert!(
+        stdout.contains("exports  rampart:policy/pack@0.1.0"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("  rampart:policy/host@0.1.0"), "{stdout}");
+    assert!(
+        stdout.contains("TEST-001  [medium]  Flag is set"),
+        "{stdout}"
+    );
+    let sha = stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("sha256   "))
+        .expect("sha256 line");
+    assert_eq!(sha.len(), 64);
+}
+
+#[test]
+fn policy_inspect_builtin_json() {
+    let cache = tempfile::tempdir().unwrap();
+    let out = rampart(
+        &[
+            "policy",
+            "inspect",
+            "builtin:kubernetes",
+            "--format",
+            "json",
+        ],
+        cache.path(),
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let value: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(value["origin"], "builtin:kubernetes");
+    assert_eq!(value["pack"]["name"], "kubernetes");
+    assert!(value["size"].as_u64().unwrap() > 1000);
+}
+
+#[test]
+fn forbidden_imports_exit_2_naming_the_import() {
+    let cache = tempfile::tempdir().unwrap();
+    let out = rampart(
+        &["policy", "inspect", rampart_tests::policies::OPENS_SOCKET],
+        cache.path(),
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("wasi:sockets/tcp@0.2.6 (policies may not use the network)"),
+        "{stderr}"
+    );
+    assert!(out.stdout.is_empty());
+}
+
+#[test]
+fn missing_files_and_unknown_packs_exit_2() {
+    let cache = tempfile::tempdir().unwrap();
+    let out = rampart(&["policy", "inspect", "/no/such/pack.wasm"], cache.path());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("cannot read policy /no/such/pack.wasm"));
+    let out = rampart(&["policy", "inspect", "nope"], cache.path());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("no built-in pack named `nope`"));
+    let out = rampart(&["policy", "frobnicate"], cache.path());
+    assert_eq!(out.status.code(), Some(2), "usage errors exit 2");
+}
