@@ -2,8 +2,9 @@
 //! `rampart-core`, prints. No logic of its own.
 
 use clap::{Parser, Subcommand, ValueEnum};
+use rampart_core::Severity;
 use rampart_core::policy::{
-    CacheMode, EngineOptions, LoadError, PolicyEngine, PolicyPack, SandboxLimits,
+    CacheMode, EngineOptions, Evaluation, LoadError, PolicyEngine, PolicyPack, SandboxLimits,
 };
 use std::io::Write as _;
 use std::path::PathBuf;
@@ -12,6 +13,8 @@ use std::time::Duration;
 
 /// Exit code: success.
 const EXIT_OK: u8 = 0;
+/// Exit code: findings at or above the threshold.
+const EXIT_FINDINGS: u8 = 1;
 /// Exit code: usage, configuration or fatal error (DESIGN §5).
 const EXIT_ERROR: u8 = 2;
 
@@ -53,6 +56,25 @@ enum Command {
 enum PolicyCommand {
     /// List the built-in policy packs and their rules.
     List {
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+    /// Evaluate packs on resources given as JSON (the shape `rampart
+    /// inventory` prints): what a policy author runs to try a pack.
+    ///
+    /// Exit status: 0 when no finding is at or above --fail-on, 1 when one
+    /// is, 2 when a pack could not be loaded or failed on a batch.
+    Eval {
+        /// JSON file: an array of {kind, id, source, document} objects.
+        resources: PathBuf,
+        /// Pack to run: a `.wasm` component or a built-in pack name
+        /// (repeatable; default: every built-in pack).
+        #[arg(long = "pack", value_name = "PACK")]
+        packs: Vec<String>,
+        /// Lowest severity that makes the exit status 1.
+        #[arg(long, default_value = "info", value_parser = parse_severity)]
+        fail_on: Severity,
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
@@ -124,6 +146,46 @@ fn run(cli: &Cli) -> anyhow::Result<u8> {
             print_list(&packs, *format)?;
             Ok(EXIT_OK)
         }
+        Command::Policy(PolicyCommand::Eval {
+            resources,
+            packs,
+            fail_on,
+            format,
+        }) => {
+            let engine = engine(cli)?;
+            let loaded = if packs.is_empty() {
+                engine.load_builtins()?
+            } else {
+                packs
+                    .iter()
+                    .map(|spec| load_pack(&engine, spec))
+                    .collect::<Result<Vec<_>, _>>()?
+            };
+            let text = std::fs::read_to_string(resources)
+                .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", resources.display()))?;
+            let resources = rampart_core::resource::from_json(&text).map_err(|e| {
+                anyhow::anyhow!("{} is not a list of resources: {e}", resources.display())
+            })?;
+            // One batch per source file, as a scan would batch them.
+            let mut batches: std::collections::BTreeMap<&str, Vec<rampart_core::Resource>> =
+                Default::default();
+            for resource in &resources {
+                batches
+                    .entry(resource.source.as_str())
+                    .or_default()
+                    .push(resource.clone());
+            }
+            let batches: Vec<Vec<rampart_core::Resource>> = batches.into_values().collect();
+            let outcome = rampart_core::policy::evaluate_batches(&loaded, &batches);
+            print_evaluation(&outcome, *format)?;
+            if !outcome.errors.is_empty() {
+                Ok(EXIT_ERROR)
+            } else if outcome.findings.iter().any(|f| f.severity >= *fail_on) {
+                Ok(EXIT_FINDINGS)
+            } else {
+                Ok(EXIT_OK)
+            }
+        }
         Command::Policy(PolicyCommand::Inspect { pack, format }) => {
             let engine = engine(cli)?;
             let loaded = load_pack(&engine, pack)?;
@@ -144,6 +206,52 @@ fn load_pack(engine: &PolicyEngine, spec: &str) -> Result<PolicyPack, LoadError>
         }
         None => engine.load_builtin(spec),
     }
+}
+
+fn parse_severity(s: &str) -> Result<Severity, String> {
+    s.parse()
+        .map_err(|e: rampart_core::finding::ParseSeverityError| e.to_string())
+}
+
+fn print_evaluation(outcome: &Evaluation, format: Format) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    match format {
+        Format::Json => {
+            serde_json::to_writer_pretty(&mut out, outcome)?;
+            writeln!(out)?;
+        }
+        Format::Table => {
+            for f in &outcome.findings {
+                writeln!(
+                    out,
+                    "{:<8}  {}  {}  {}",
+                    f.severity, f.rule_id, f.resource_id, f.message
+                )?;
+                writeln!(
+                    out,
+                    "          at {}",
+                    if f.pointer.is_empty() {
+                        "/"
+                    } else {
+                        &f.pointer
+                    }
+                )?;
+                if let Some(fix) = &f.fix {
+                    writeln!(out, "          fix: {fix}")?;
+                }
+            }
+            writeln!(
+                out,
+                "{} findings, {} policy errors",
+                outcome.findings.len(),
+                outcome.errors.len()
+            )?;
+        }
+    }
+    for error in &outcome.errors {
+        eprintln!("policy error: {error}");
+    }
+    Ok(())
 }
 
 fn print_list(packs: &[PolicyPack], format: Format) -> anyhow::Result<()> {

@@ -129,3 +129,113 @@ fn missing_files_and_unknown_packs_exit_2() {
     let out = rampart(&["policy", "frobnicate"], cache.path());
     assert_eq!(out.status.code(), Some(2), "usage errors exit 2");
 }
+
+fn example() -> String {
+    rampart_tests::workspace_root()
+        .join("examples/resources/workloads.json")
+        .display()
+        .to_string()
+}
+
+#[test]
+fn policy_eval_reports_findings_and_gates_on_severity() {
+    let cache = tempfile::tempdir().unwrap();
+    let out = rampart(
+        &["policy", "eval", &example(), "--format", "json"],
+        cache.path(),
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "findings exit 1: {}",
+        text(&out.stderr)
+    );
+    let outcome: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let found: Vec<(String, String)> = outcome["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["rule_id"].as_str().unwrap().to_owned(),
+                f["resource_id"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    let expected = [
+        ("K8S-001", "k8s:Deployment/shop/checkout"),
+        ("K8S-002", "k8s:Deployment/shop/checkout"),
+        ("K8S-003", "k8s:Deployment/shop/checkout"),
+        ("K8S-003", "k8s:CronJob/ops/cleanup"),
+    ]
+    .map(|(a, b)| (a.to_owned(), b.to_owned()));
+    assert_eq!(found, expected);
+
+    let out = rampart(
+        &["policy", "eval", &example(), "--fail-on", "critical"],
+        cache.path(),
+    );
+    assert_eq!(out.status.code(), Some(0), "nothing critical: exit 0");
+    assert!(text(&out.stdout).contains("4 findings, 0 policy errors"));
+}
+
+#[test]
+fn policy_eval_is_byte_identical_across_runs() {
+    let cache = tempfile::tempdir().unwrap();
+    let args = ["policy", "eval", &example(), "--format", "json"];
+    let first = rampart(&args, cache.path()).stdout;
+    let second = rampart(&args, cache.path()).stdout;
+    assert!(!first.is_empty());
+    assert_eq!(first, second);
+}
+
+#[test]
+fn policy_errors_exit_2_and_are_reported() {
+    let cache = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let resources = dir.path().join("r.json");
+    std::fs::write(
+        &resources,
+        r#"[{"kind": "test", "id": "a", "source": "a.json", "document": {"do": "panic"}},
+            {"kind": "test", "id": "b", "source": "b.json", "document": {"flag": true}}]"#,
+    )
+    .unwrap();
+    let out = rampart(
+        &[
+            "policy",
+            "eval",
+            resources.to_str().unwrap(),
+            "--pack",
+            rampart_tests::policies::HOSTILE,
+        ],
+        cache.path(),
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("policy error: policy pack `hostile`: panic: panicked at"),
+        "{stderr}"
+    );
+    assert!(
+        text(&out.stdout).contains("1 findings, 1 policy errors"),
+        "the other batch still ran"
+    );
+}
+
+#[test]
+fn malformed_resources_exit_2() {
+    let cache = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let resources = dir.path().join("r.json");
+    std::fs::write(&resources, "{ not json").unwrap();
+    let out = rampart(
+        &["policy", "eval", resources.to_str().unwrap()],
+        cache.path(),
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("is not a list of resources"),
+        "{}",
+        text(&out.stderr)
+    );
+}

@@ -1,6 +1,6 @@
 //! Resources: what the inventory collects and policies evaluate.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
@@ -8,7 +8,7 @@ use std::sync::OnceLock;
 /// A region of a source file. Lines and columns start at 1; columns count
 /// Unicode scalar values, as SARIF's default `charUnit` does not, but as
 /// editors show them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Region {
     /// First line (1-based).
@@ -45,7 +45,7 @@ impl Region {
 /// assert_eq!(pointer, "/spec");
 /// assert_eq!(region.start_line, 3);
 /// ```
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct SpanIndex {
     spans: BTreeMap<String, Region>,
@@ -101,7 +101,7 @@ impl SpanIndex {
 /// let pod = Resource::new("k8s", "k8s:Pod/default/web", "deploy/web.yaml", json!({"kind": "Pod"}));
 /// assert_eq!(pod.document_json(), r#"{"kind":"Pod"}"#);
 /// ```
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Resource {
     /// Stable dotted kind, e.g. `k8s`, `dockerfile`, `host.sysctl`.
     pub kind: String,
@@ -112,7 +112,7 @@ pub struct Resource {
     /// The normalised content policies read.
     pub document: Value,
     /// JSON Pointer → region in `source`.
-    #[serde(skip_serializing_if = "SpanIndex::is_empty")]
+    #[serde(default, skip_serializing_if = "SpanIndex::is_empty")]
     pub spans: SpanIndex,
     /// The document serialised once, however many packs read it.
     #[serde(skip)]
@@ -147,6 +147,19 @@ impl Resource {
     pub fn document_json(&self) -> &str {
         self.document_json.get_or_init(|| self.document.to_string())
     }
+}
+
+/// Reads resources from JSON: an array of `{kind, id, source, document}`
+/// objects (`spans` optional), the shape `rampart inventory` prints.
+///
+/// ```
+/// let resources = rampart_core::resource::from_json(
+///     r#"[{"kind": "k8s", "id": "k8s:Pod/x", "source": "x.yaml", "document": {"kind": "Pod"}}]"#,
+/// ).unwrap();
+/// assert_eq!(resources[0].document_json(), r#"{"kind":"Pod"}"#);
+/// ```
+pub fn from_json(text: &str) -> Result<Vec<Resource>, serde_json::Error> {
+    serde_json::from_str(text)
 }
 
 #[cfg(test)]

@@ -220,6 +220,17 @@ impl PolicyPack {
             .len()
     }
 
+    /// Drops the idle warm instances (their memory goes with them); the next
+    /// call instantiates afresh. Useful after a large scan in a long-lived
+    /// process.
+    pub fn release_idle_instances(&self) {
+        self.inner
+            .pool
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clear();
+    }
+
     /// Evaluates one batch: the resources of one file, or of one host.
     ///
     /// Only resources of kinds the pack's rules name are passed in; if there

@@ -108,6 +108,7 @@ pub fn build(packages: &[&str]) -> Result<Vec<Component>, BuildError> {
     for path in ["Cargo.toml", "Cargo.lock", "policies/sdk", "policies/wit"] {
         println!("cargo:rerun-if-changed={}", root.join(path).display());
     }
+    ensure_target_installed()?;
     let cargo = env::var_os("CARGO").unwrap_or_else(|| OsString::from("cargo"));
     let mut command = Command::new(cargo);
     command
@@ -156,6 +157,42 @@ pub fn build(packages: &[&str]) -> Result<Vec<Component>, BuildError> {
             })
         })
         .collect()
+}
+
+/// Installs the `wasm32-wasip2` standard library with rustup if the
+/// toolchain lacks it, so that a plain `cargo build` works on a fresh
+/// machine (`rust-toolchain.toml` names the target, but rustup only reads
+/// that when it installs the toolchain itself).
+fn ensure_target_installed() -> Result<(), BuildError> {
+    let rustc = env::var_os("RUSTC").unwrap_or_else(|| OsString::from("rustc"));
+    let sysroot = Command::new(&rustc)
+        .args(["--print", "sysroot"])
+        .output()
+        .map_err(|e| BuildError(format!("cannot run rustc: {e}")))?;
+    let sysroot = PathBuf::from(String::from_utf8_lossy(&sysroot.stdout).trim());
+    if sysroot.join("lib/rustlib").join(TARGET).is_dir() {
+        return Ok(());
+    }
+    println!(
+        "cargo:warning=installing the {TARGET} target with rustup (needed to build policy components)"
+    );
+    let mut rustup = Command::new("rustup");
+    rustup.args(["target", "add", TARGET]);
+    if let Some(toolchain) = sysroot.file_name() {
+        // The sysroot directory is named after the toolchain, e.g.
+        // `1.95.0-x86_64-unknown-linux-gnu`.
+        rustup.arg("--toolchain").arg(toolchain);
+    }
+    match rustup.status() {
+        Ok(status) if status.success() => Ok(()),
+        Ok(status) => Err(BuildError(format!(
+            "`rustup target add {TARGET}` failed ({status}); install the target by hand"
+        ))),
+        Err(e) => Err(BuildError(format!(
+            "the {TARGET} target is not installed and rustup could not be run ({e}); \
+             install the target for your toolchain by hand"
+        ))),
+    }
 }
 
 /// Packages found as `<dir>/<name>/Cargo.toml` under `dir` of the workspace,
