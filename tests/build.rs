@@ -3,22 +3,9 @@
 
 use std::fmt::Write as _;
 
-fn main() {
-    if let Err(e) = run() {
-        panic!("{e}");
-    }
-}
-
-fn run() -> Result<(), Box<dyn std::error::Error>> {
-    let root = rampart_wasm_build::workspace_root()?;
-    let policies = rampart_wasm_build::packages_in(&root.join("tests/policies"))?;
-    let names: Vec<&str> = policies
-        .iter()
-        .map(|(_, package)| package.as_str())
-        .collect();
-    let built = rampart_wasm_build::build(&names)?;
+fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut code = String::new();
-    for ((dir, _), component) in policies.iter().zip(&built) {
+    for (dir, component) in rampart_wasm_build::build_dir("tests/policies")? {
         let constant = dir.to_uppercase().replace('-', "_");
         writeln!(code, "/// `tests/policies/{dir}`, built.")?;
         writeln!(
@@ -27,7 +14,9 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
             component.wasm.display().to_string()
         )?;
     }
-    let out = std::path::PathBuf::from(std::env::var("OUT_DIR")?).join("test_policies.rs");
-    std::fs::write(out, code)?;
+    std::fs::write(
+        std::path::Path::new(&std::env::var("OUT_DIR")?).join("test_policies.rs"),
+        code,
+    )?;
     Ok(())
 }

@@ -47,8 +47,15 @@ pub struct Component {
 }
 
 /// Why a build failed, with what to do about it.
-#[derive(Debug)]
 pub struct BuildError(String);
+
+/// A build script that returns `Err` shows the error's `Debug` form: make it
+/// the readable message (with the inner cargo's output), not a quoted string.
+impl fmt::Debug for BuildError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
 
 impl fmt::Display for BuildError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -157,6 +164,24 @@ pub fn build(packages: &[&str]) -> Result<Vec<Component>, BuildError> {
             })
         })
         .collect()
+}
+
+/// Builds every package in the workspace directory `subdir` (one package
+/// per child directory, e.g. `policies/builtin`) and returns each child's
+/// directory name with its component, sorted by directory name.
+pub fn build_dir(subdir: &str) -> Result<Vec<(String, Component)>, BuildError> {
+    let root = workspace_root()?;
+    let packages = packages_in(&root.join(subdir))?;
+    let names: Vec<&str> = packages
+        .iter()
+        .map(|(_, package)| package.as_str())
+        .collect();
+    let built = build(&names)?;
+    Ok(packages
+        .into_iter()
+        .map(|(dir, _)| dir)
+        .zip(built)
+        .collect())
 }
 
 /// Installs the `wasm32-wasip2` standard library with rustup if the
