@@ -2,10 +2,12 @@
 //! `rampart-core`, prints. No logic of its own.
 
 use clap::{Parser, Subcommand, ValueEnum};
-use rampart_core::Severity;
 use rampart_core::policy::{
     CacheMode, EngineOptions, Evaluation, LoadError, PolicyEngine, PolicyPack, SandboxLimits,
 };
+use rampart_core::report::{self, sarif::SarifOptions, table::TableOptions};
+use rampart_core::{ScanOptions, Scanner, Severity};
+use std::io::IsTerminal as _;
 use std::io::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -47,6 +49,52 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Scan files and directories; report findings.
+    ///
+    /// Exit status: 0 when no finding is at or above --fail-on, 1 when one
+    /// is, 2 on usage errors or when the scan is incomplete (a file could
+    /// not be parsed, a policy failed).
+    Scan {
+        /// Files and directories to scan.
+        #[arg(default_value = ".")]
+        paths: Vec<PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = ScanFormat::Table)]
+        format: ScanFormat,
+        /// Write the report to FILE instead of stdout.
+        #[arg(long, short, value_name = "FILE")]
+        output: Option<PathBuf>,
+        /// Lowest severity that makes the exit status 1.
+        #[arg(long, default_value = "info", value_parser = parse_severity)]
+        fail_on: Severity,
+        /// Extra policy pack: a `.wasm` component or a directory of them (repeatable).
+        #[arg(long = "policy", value_name = "PATH")]
+        policies: Vec<PathBuf>,
+        /// Do not use the built-in packs.
+        #[arg(long)]
+        no_builtin: bool,
+        /// Leave out paths matching GLOB (gitignore syntax; repeatable).
+        #[arg(long, value_name = "GLOB")]
+        exclude: Vec<String>,
+        /// Skip files larger than this many bytes.
+        #[arg(long, value_name = "BYTES", default_value_t = 10 << 20)]
+        max_file_size: u64,
+        /// SARIF category (`automationDetails.id`), to keep several uploads apart.
+        #[arg(long, value_name = "NAME")]
+        category: Option<String>,
+    },
+    /// Print the resources rampart collects, as JSON: what a policy sees.
+    Inventory {
+        /// Files and directories to scan.
+        #[arg(default_value = ".")]
+        paths: Vec<PathBuf>,
+        /// Leave out paths matching GLOB (repeatable).
+        #[arg(long, value_name = "GLOB")]
+        exclude: Vec<String>,
+        /// Include each resource's span index (JSON Pointer → region).
+        #[arg(long)]
+        spans: bool,
+    },
     /// Work with policy packs.
     #[command(subcommand)]
     Policy(PolicyCommand),
@@ -90,6 +138,16 @@ enum PolicyCommand {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ScanFormat {
+    /// Human-readable, grouped by file.
+    Table,
+    /// rampart's JSON report.
+    Json,
+    /// SARIF 2.1.0 (GitHub code scanning).
+    Sarif,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum Format {
     /// Human-readable.
     Table,
@@ -125,6 +183,10 @@ fn init_logging(verbose: u8) {
 }
 
 fn engine(cli: &Cli) -> anyhow::Result<PolicyEngine> {
+    Ok(PolicyEngine::new(engine_options(cli))?)
+}
+
+fn engine_options(cli: &Cli) -> EngineOptions {
     let cache = match (&cli.cache_dir, cli.no_cache) {
         (_, true) => CacheMode::Disabled,
         (Some(dir), false) => CacheMode::Dir(dir.join("components")),
@@ -135,11 +197,89 @@ fn engine(cli: &Cli) -> anyhow::Result<PolicyEngine> {
         memory_bytes: cli.policy_memory << 20,
         ..SandboxLimits::default()
     };
-    Ok(PolicyEngine::new(EngineOptions { limits, cache })?)
+    EngineOptions { limits, cache }
 }
 
 fn run(cli: &Cli) -> anyhow::Result<u8> {
     match &cli.command {
+        Command::Scan {
+            paths,
+            format,
+            output,
+            fail_on,
+            policies,
+            no_builtin,
+            exclude,
+            max_file_size,
+            category,
+        } => {
+            let scanner = Scanner::new(ScanOptions {
+                paths: paths.clone(),
+                base_dir: None,
+                excludes: exclude.clone(),
+                max_file_size: *max_file_size,
+                builtin_packs: !no_builtin,
+                policies: policies.clone(),
+                engine: engine_options(cli),
+            })?;
+            let report = scanner.scan()?;
+            let base_dir = std::env::current_dir().ok();
+            let color = output.is_none()
+                && std::io::stdout().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none();
+            let text = match format {
+                ScanFormat::Table => {
+                    report::table::render(&report, &TableOptions { color, base_dir })
+                }
+                ScanFormat::Json => report::json::render(&report),
+                ScanFormat::Sarif => report::sarif::render(
+                    &report,
+                    &SarifOptions {
+                        category: category.clone(),
+                        base_dir,
+                    },
+                ),
+            };
+            match output {
+                Some(path) => std::fs::write(path, text)
+                    .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?,
+                None => std::io::stdout().lock().write_all(text.as_bytes())?,
+            }
+            Ok(report.exit_code(*fail_on))
+        }
+        Command::Inventory {
+            paths,
+            exclude,
+            spans,
+        } => {
+            let scanner = Scanner::new(ScanOptions {
+                paths: paths.clone(),
+                excludes: exclude.clone(),
+                builtin_packs: false,
+                engine: engine_options(cli),
+                ..ScanOptions::default()
+            })?;
+            let inventory = scanner.inventory()?;
+            let mut resources: Vec<serde_json::Value> = Vec::new();
+            for resource in inventory.resources() {
+                let mut value = serde_json::to_value(resource)?;
+                if !spans && let Some(object) = value.as_object_mut() {
+                    object.remove("spans");
+                }
+                resources.push(value);
+            }
+            let mut out = std::io::stdout().lock();
+            serde_json::to_writer_pretty(&mut out, &resources)?;
+            writeln!(out)?;
+            for diagnostic in &inventory.diagnostics {
+                eprintln!("{diagnostic}");
+            }
+            let failed = inventory
+                .diagnostics
+                .iter()
+                .any(|d| d.level == rampart_core::diagnostic::Level::Error);
+            Ok(if failed { EXIT_ERROR } else { EXIT_OK })
+        }
         Command::Policy(PolicyCommand::List { format }) => {
             let engine = engine(cli)?;
             let packs = engine.load_builtins()?;
@@ -176,7 +316,9 @@ fn run(cli: &Cli) -> anyhow::Result<u8> {
                     .push(resource.clone());
             }
             let batches: Vec<Vec<rampart_core::Resource>> = batches.into_values().collect();
-            let outcome = rampart_core::policy::evaluate_batches(&loaded, &batches);
+            let outcome: Evaluation = rampart_core::policy::evaluate_batches(&loaded, &batches)
+                .into_iter()
+                .collect();
             print_evaluation(&outcome, *format)?;
             if !outcome.errors.is_empty() {
                 Ok(EXIT_ERROR)

@@ -239,3 +239,98 @@ fn malformed_resources_exit_2() {
         text(&out.stderr)
     );
 }
+
+#[test]
+fn scan_examples_exits_1_with_findings_and_writes_sarif() {
+    let cache = tempfile::tempdir().unwrap();
+    let out_dir = tempfile::tempdir().unwrap();
+    let sarif = out_dir.path().join("out.sarif");
+    let root = rampart_tests::workspace_root();
+    let out = Command::new(env!("CARGO_BIN_EXE_rampart"))
+        .current_dir(&root)
+        .args(["scan", "examples", "--format", "sarif", "--output"])
+        .arg(&sarif)
+        .args(["--fail-on", "high"])
+        .env("RAMPART_CACHE_DIR", cache.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    assert!(out.stdout.is_empty(), "the report went to the file");
+    let log: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&sarif).unwrap()).unwrap();
+    assert_eq!(log["runs"][0]["results"].as_array().unwrap().len(), 6);
+    assert_eq!(
+        log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        "examples/k8s/checkout.yaml"
+    );
+}
+
+#[test]
+fn scan_table_shows_the_offending_line_and_exit_codes_follow_the_threshold() {
+    let cache = tempfile::tempdir().unwrap();
+    let root = rampart_tests::workspace_root();
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_rampart"))
+            .current_dir(&root)
+            .args(args)
+            .env("RAMPART_CACHE_DIR", cache.path())
+            .output()
+            .unwrap()
+    };
+    let out = run(&["scan", "examples/k8s/checkout.yaml"]);
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("examples/k8s/checkout.yaml\n"), "{stdout}");
+    assert!(
+        stdout.contains("26:13  high      K8S-001  container `checkout` runs privileged"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("│             privileged: true"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("\x1b["), "no colour when not a terminal");
+    assert_eq!(
+        run(&[
+            "scan",
+            "examples/k8s/checkout.yaml",
+            "--fail-on",
+            "critical"
+        ])
+        .status
+        .code(),
+        Some(0)
+    );
+    assert_eq!(
+        run(&["scan", "examples/k8s/hardened.yaml"]).status.code(),
+        Some(0)
+    );
+    let broken = run(&["scan", "tests/fixtures/scan/broken"]);
+    assert_eq!(
+        broken.status.code(),
+        Some(2),
+        "parse errors make the scan incomplete"
+    );
+    assert!(text(&broken.stdout).contains("bad-indent.yaml:5:2: invalid YAML"));
+    let missing = run(&["scan", "no/such/dir"]);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(text(&missing.stderr).contains("no such file or directory"));
+}
+
+#[test]
+fn inventory_prints_the_resources_policies_see() {
+    let cache = tempfile::tempdir().unwrap();
+    let root = rampart_tests::workspace_root();
+    let out = Command::new(env!("CARGO_BIN_EXE_rampart"))
+        .current_dir(&root)
+        .args(["inventory", "examples/k8s/cleanup.yaml", "--spans"])
+        .env("RAMPART_CACHE_DIR", cache.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let resources: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(resources[0]["id"], "k8s:CronJob/ops/cleanup");
+    assert_eq!(resources[0]["source"], "examples/k8s/cleanup.yaml");
+    assert_eq!(resources[0]["document"]["spec"]["schedule"], "0 3 * * *");
+    assert_eq!(resources[0]["spans"]["/spec/schedule"]["startLine"], 8);
+}

@@ -71,3 +71,46 @@ impl FromStr for Severity {
             .ok_or_else(|| ParseSeverityError(s.to_owned()))
     }
 }
+
+/// A finding: a rule's verdict on a resource, located in its file.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Finding {
+    /// The file (relative, `/`-separated) or host.
+    pub path: String,
+    /// Where in the file; `None` when the resource has no spans.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub region: Option<crate::Region>,
+    /// The rule's id.
+    pub rule_id: String,
+    /// The pack that owns the rule.
+    pub pack: String,
+    /// Severity (the policy's override, else the rule's).
+    pub severity: Severity,
+    /// What is wrong.
+    pub message: String,
+    /// Suggested fix.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fix: Option<String>,
+    /// The resource's id.
+    pub resource_id: String,
+    /// The resource's kind.
+    pub resource_kind: String,
+    /// The JSON Pointer the policy reported.
+    pub pointer: String,
+    /// Identifies the finding across runs even when lines shift: a hash
+    /// of rule, path, resource and pointer — not of the line number.
+    pub fingerprint: String,
+}
+
+impl Finding {
+    /// The fingerprint of a finding of `rule_id` at `pointer` in a resource.
+    pub fn fingerprint_of(rule_id: &str, path: &str, resource_id: &str, pointer: &str) -> String {
+        use sha2::{Digest, Sha256};
+        let mut hasher = Sha256::new();
+        for part in [rule_id, path, resource_id, pointer] {
+            hasher.update(part.as_bytes());
+            hasher.update([0]);
+        }
+        crate::policy::hex(&hasher.finalize()[..16])
+    }
+}

@@ -4,8 +4,8 @@
 //! host settings …), evaluates them with **policy packs** — WebAssembly
 //! components run in a sandbox — and reports the **findings**.
 //!
-//! This release contains the policy runtime: load packs, list their rules,
-//! evaluate resources.
+//! [`Scanner`] runs the whole pipeline; [`policy`] is the policy runtime on
+//! its own: load packs, list their rules, evaluate resources.
 //!
 //! ```
 //! use rampart_core::policy::{CacheMode, EngineOptions, PolicyEngine};
@@ -33,9 +33,16 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+pub mod diagnostic;
 pub mod finding;
+pub mod inventory;
 pub mod policy;
+pub mod report;
 pub mod resource;
+mod scan;
 
-pub use finding::Severity;
+pub use diagnostic::Diagnostic;
+pub use finding::{Finding, Severity};
+pub use report::Report;
 pub use resource::{Region, Resource, SpanIndex};
+pub use scan::{ScanError, ScanOptions, Scanner};

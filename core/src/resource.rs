@@ -81,6 +81,21 @@ impl SpanIndex {
         }
     }
 
+    /// The spans under `prefix`, re-rooted: `prefix` becomes `""`. Used when
+    /// one parsed document holds several resources (a Kubernetes `List`).
+    pub fn subtree(&self, prefix: &str) -> SpanIndex {
+        let mut out = SpanIndex::default();
+        for (pointer, region) in self.spans.range(prefix.to_owned()..) {
+            let Some(rest) = pointer.strip_prefix(prefix) else {
+                break;
+            };
+            if rest.is_empty() || rest.starts_with('/') {
+                out.spans.insert(rest.to_owned(), *region);
+            }
+        }
+        out
+    }
+
     /// Number of recorded pointers.
     pub fn len(&self) -> usize {
         self.spans.len()
@@ -146,6 +161,20 @@ impl Resource {
     /// The document as compact JSON text, as it crosses into a policy.
     pub fn document_json(&self) -> &str {
         self.document_json.get_or_init(|| self.document.to_string())
+    }
+}
+
+/// Escapes one reference token for a JSON Pointer (RFC 6901 §3): `~`
+/// becomes `~0`, `/` becomes `~1`.
+///
+/// ```
+/// assert_eq!(rampart_core::resource::escape_pointer_token("a/b~c"), "a~1b~0c");
+/// ```
+pub fn escape_pointer_token(token: &str) -> std::borrow::Cow<'_, str> {
+    if token.contains(['~', '/']) {
+        token.replace('~', "~0").replace('/', "~1").into()
+    } else {
+        token.into()
     }
 }
 

@@ -166,6 +166,7 @@ fn main() {
     let packs = [pack];
     let _ = evaluate_batches(&packs, &batches);
     let (outcome, elapsed) = time(|| evaluate_batches(&packs, &batches));
+    let outcome: rampart_core::policy::Evaluation = outcome.into_iter().collect();
     assert!(outcome.errors.is_empty());
     println!(
         "evaluate_batches, 10,000 resources:  {:>10.2} ms ({:.0} resources/s, {} threads, {} findings)",

@@ -186,7 +186,8 @@ fn parallel_evaluation_is_deterministic_across_thread_counts() {
     let one = run(1);
     let four = run(4);
     assert_eq!(one, four);
-    let outcome = evaluate_batches(&packs, &batches);
+    let outcome: rampart_core::policy::Evaluation =
+        evaluate_batches(&packs, &batches).into_iter().collect();
     assert!(outcome.errors.is_empty());
     // 200 K8S-002 + 67 K8S-003 + 100 TEST-001.
     assert_eq!(outcome.findings.len(), 200 + 67 + 100);

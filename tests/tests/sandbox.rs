@@ -389,7 +389,10 @@ fn a_failing_batch_does_not_affect_the_others_in_parallel() {
         .collect();
     batches[10] = vec![resource("bad-loop", json!({"do": "loop"}))];
     batches[40] = vec![resource("bad-panic", json!({"do": "panic"}))];
-    let outcome = rampart_core::policy::evaluate_batches(std::slice::from_ref(&pack), &batches);
+    let outcome: rampart_core::policy::Evaluation =
+        rampart_core::policy::evaluate_batches(std::slice::from_ref(&pack), &batches)
+            .into_iter()
+            .collect();
     assert_eq!(outcome.findings.len(), 62);
     let kinds: Vec<(&str, &PolicyErrorKind)> = outcome
         .errors

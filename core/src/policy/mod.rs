@@ -23,6 +23,7 @@ mod output;
 mod pack;
 mod sandbox;
 
+pub(crate) use cache::hex;
 pub use cache::{CacheOutcome, CompiledCache};
 pub use engine::{CacheMode, EngineOptions, PolicyEngine};
 pub use error::{LoadError, PolicyError, PolicyErrorKind};
@@ -33,26 +34,28 @@ pub use pack::{Evaluation, LoadStats, PolicyFinding, PolicyPack};
 use crate::Resource;
 use rayon::prelude::*;
 
-/// Evaluates every pack on every batch, in parallel, and merges the results
-/// in a deterministic order (pack order, then batch order), whatever the
-/// thread timing.
+/// Evaluates every pack on every batch, in parallel. Returns one
+/// [`Evaluation`] per batch, in batch order, each holding the packs' results
+/// in pack order — the same whatever the thread timing.
 ///
 /// A batch is the resources of one file or one host: rules that relate
-/// resources to each other see exactly that set.
-pub fn evaluate_batches<B>(packs: &[PolicyPack], batches: &[B]) -> Evaluation
+/// resources to each other see exactly that set. Resource ids need only be
+/// unique within a batch.
+pub fn evaluate_batches<B>(packs: &[PolicyPack], batches: &[B]) -> Vec<Evaluation>
 where
     B: AsRef<[Resource]> + Sync,
 {
-    let jobs: Vec<(usize, usize)> = (0..packs.len())
-        .flat_map(|p| (0..batches.len()).map(move |b| (p, b)))
+    let jobs: Vec<(usize, usize)> = (0..batches.len())
+        .flat_map(|b| (0..packs.len()).map(move |p| (b, p)))
         .collect();
     let results: Vec<Evaluation> = jobs
         .par_iter()
-        .map(|&(p, b)| packs[p].evaluate(batches[b].as_ref()))
+        .map(|&(b, p)| packs[p].evaluate(batches[b].as_ref()))
         .collect();
-    let mut all = Evaluation::default();
-    for result in results {
-        all.extend(result);
+    let mut per_batch: Vec<Evaluation> =
+        (0..batches.len()).map(|_| Evaluation::default()).collect();
+    for ((b, _), result) in jobs.into_iter().zip(results) {
+        per_batch[b].extend(result);
     }
-    all
+    per_batch
 }

@@ -50,6 +50,17 @@ pub struct Evaluation {
     pub errors: Vec<PolicyError>,
 }
 
+impl FromIterator<Evaluation> for Evaluation {
+    /// Concatenates evaluations in order.
+    fn from_iter<I: IntoIterator<Item = Evaluation>>(iter: I) -> Self {
+        let mut all = Evaluation::default();
+        for evaluation in iter {
+            all.extend(evaluation);
+        }
+        all
+    }
+}
+
 impl Evaluation {
     /// Appends another evaluation.
     pub fn extend(&mut self, other: Evaluation) {

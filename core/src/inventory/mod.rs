@@ -1,0 +1,204 @@
+//! Inventory: from paths to resources (DESIGN §3).
+//!
+//! [`walk`] finds files; each file's kind is detected from its name
+//! ([`FileFormat::detect`]); its parser turns it into resources with a span
+//! for every JSON Pointer. Files are read and parsed in parallel; the result
+//! is sorted by path, so it never depends on thread timing. A file that
+//! cannot be read or parsed becomes a [`Diagnostic`] and the walk goes on.
+
+pub mod kubernetes;
+pub mod walk;
+pub mod yaml;
+
+use crate::diagnostic::{Diagnostic, DiagnosticKind, Level};
+use crate::resource::{Region, Resource};
+use rayon::prelude::*;
+use std::path::{Path, PathBuf};
+pub use walk::{WalkOptions, WalkedFile};
+
+/// Bytes looked at to decide whether a file is binary.
+const BINARY_SNIFF: usize = 8 << 10;
+
+/// The formats rampart reads, as detected from a file's name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FileFormat {
+    /// `*.yaml`, `*.yml`: Kubernetes manifests (other YAML yields nothing).
+    Yaml,
+    /// `*.json`: Kubernetes manifests in JSON.
+    Json,
+}
+
+impl FileFormat {
+    /// The format of a file, by name; `None` for files rampart does not read.
+    pub fn detect(path: &Path) -> Option<FileFormat> {
+        let name = path.file_name()?.to_str()?;
+        let extension = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase())?;
+        match extension.as_str() {
+            "yaml" | "yml" => Some(FileFormat::Yaml),
+            "json" => Some(FileFormat::Json),
+            _ => None,
+        }
+    }
+}
+
+/// What one file contributed.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct FileInventory {
+    /// Display path (relative, `/`-separated).
+    pub path: String,
+    /// Detected format.
+    pub format: FileFormat,
+    /// Its resources: one policy batch.
+    pub resources: Vec<Resource>,
+}
+
+/// Everything collected from the scan targets.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct Inventory {
+    /// Files that yielded resources, sorted by path.
+    pub files: Vec<FileInventory>,
+    /// What could not be read, parsed or was skipped, sorted.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Regular files the walk visited (read or not).
+    pub files_walked: usize,
+}
+
+impl Inventory {
+    /// Every resource, in file order.
+    pub fn resources(&self) -> impl Iterator<Item = &Resource> {
+        self.files.iter().flat_map(|f| f.resources.iter())
+    }
+}
+
+/// Walks `roots` and collects every resource.
+///
+/// Fails only on invalid options (a bad `--exclude` glob); everything that
+/// goes wrong with a file is a diagnostic in the returned inventory.
+pub fn collect(roots: &[PathBuf], options: &WalkOptions) -> Result<Inventory, String> {
+    let (files, mut diagnostics) = walk::walk(roots, options)?;
+    let files_walked = files.len();
+    let results: Vec<(Option<FileInventory>, Vec<Diagnostic>)> = files
+        .par_iter()
+        .map(|file| inventory_file(file, options))
+        .collect();
+    let mut inventory = Inventory {
+        files: Vec::new(),
+        diagnostics: Vec::new(),
+        files_walked,
+    };
+    for (file, file_diagnostics) in results {
+        inventory
+            .files
+            .extend(file.filter(|f| !f.resources.is_empty()));
+        diagnostics.extend(file_diagnostics);
+    }
+    diagnostics.sort();
+    diagnostics.dedup();
+    inventory.diagnostics = diagnostics;
+    Ok(inventory)
+}
+
+fn inventory_file(
+    file: &WalkedFile,
+    options: &WalkOptions,
+) -> (Option<FileInventory>, Vec<Diagnostic>) {
+    let Some(format) = FileFormat::detect(&file.path) else {
+        return (None, Vec::new());
+    };
+    let diagnostic = |level, kind, message: String| {
+        vec![Diagnostic::file(level, kind, file.display.clone(), message)]
+    };
+    if file.size > options.max_file_size {
+        return (
+            None,
+            diagnostic(
+                Level::Warning,
+                DiagnosticKind::Skipped,
+                format!(
+                    "skipped: {} bytes is over the size limit of {} bytes (--max-file-size)",
+                    file.size, options.max_file_size
+                ),
+            ),
+        );
+    }
+    let bytes = match std::fs::read(&file.path) {
+        Ok(bytes) => bytes,
+        Err(e) => {
+            return (
+                None,
+                diagnostic(
+                    Level::Error,
+                    DiagnosticKind::Io,
+                    format!("cannot read: {e}"),
+                ),
+            );
+        }
+    };
+    if bytes[..bytes.len().min(BINARY_SNIFF)].contains(&0) {
+        return (
+            None,
+            diagnostic(
+                Level::Note,
+                DiagnosticKind::Skipped,
+                "skipped: binary file".to_owned(),
+            ),
+        );
+    }
+    let text = match std::str::from_utf8(&bytes) {
+        Ok(text) => text.strip_prefix('\u{feff}').unwrap_or(text),
+        Err(e) => {
+            return (
+                None,
+                diagnostic(
+                    Level::Error,
+                    DiagnosticKind::ParseError,
+                    format!("not valid UTF-8 (at byte {})", e.valid_up_to()),
+                ),
+            );
+        }
+    };
+    match yaml::parse_documents(text) {
+        Ok(documents) => {
+            let resources = kubernetes::resources(&file.display, documents);
+            (
+                Some(FileInventory {
+                    path: file.display.clone(),
+                    format,
+                    resources,
+                }),
+                Vec::new(),
+            )
+        }
+        // Helm chart templates are Go templates, not YAML, until rendered.
+        Err(_) if text.contains("{{") => (
+            None,
+            diagnostic(
+                Level::Note,
+                DiagnosticKind::Skipped,
+                "skipped: a template (`{{ … }}`), not plain YAML; scan rendered manifests instead"
+                    .to_owned(),
+            ),
+        ),
+        Err(e) => {
+            let kind = if format == FileFormat::Json {
+                "JSON"
+            } else {
+                "YAML"
+            };
+            let region = Region::line(e.line, e.column, e.column + 1);
+            (
+                None,
+                vec![
+                    Diagnostic::file(
+                        Level::Error,
+                        DiagnosticKind::ParseError,
+                        file.display.clone(),
+                        format!("invalid {kind}: {}", e.message),
+                    )
+                    .at(region),
+                ],
+            )
+        }
+    }
+}

@@ -1,0 +1,281 @@
+//! YAML (and JSON, which YAML 1.2 contains) to JSON values with a span for
+//! every JSON Pointer.
+//!
+//! Built on `saphyr`, which marks every node with its start and end and
+//! guards against alias bombs. Policies read plain JSON; the span index is
+//! how a finding's pointer becomes a line and column.
+
+use crate::resource::{Region, SpanIndex};
+use saphyr::{LoadableYamlNode, MarkedYaml, Marker, Scalar, YamlData};
+use serde_json::{Map, Number, Value};
+
+/// Nesting deeper than this is refused rather than risk the stack: no real
+/// manifest comes close.
+const MAX_DEPTH: usize = 256;
+
+/// One document of a YAML stream.
+#[derive(Debug, Clone, PartialEq)]
+pub struct YamlDocument {
+    /// The document as JSON.
+    pub value: Value,
+    /// JSON Pointer → region, for every node (`""` is the whole document).
+    pub spans: SpanIndex,
+}
+
+/// Why a YAML stream could not be read, and where.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("line {line}, column {column}: {message}")]
+pub struct YamlError {
+    /// What is wrong.
+    pub message: String,
+    /// 1-based line.
+    pub line: u32,
+    /// 1-based column.
+    pub column: u32,
+}
+
+/// Parses every document of a YAML stream.
+///
+/// Mapping keys that are not strings (`1: a`, `true: b`) become their text;
+/// a region for `/a/b` spans from the key `b` to the end of its value, so a
+/// finding is shown on the line that names the offending key.
+///
+/// ```
+/// use rampart_core::inventory::yaml::parse_documents;
+/// let docs = parse_documents("kind: Pod\nspec:\n  hostPID: true\n---\nkind: Service\n").unwrap();
+/// assert_eq!(docs.len(), 2);
+/// assert_eq!(docs[0].value["spec"]["hostPID"], true);
+/// assert_eq!(docs[0].spans.get("/spec/hostPID").unwrap().start_line, 3);
+/// assert_eq!(docs[1].spans.get("/kind").unwrap().start_line, 5);
+/// ```
+pub fn parse_documents(text: &str) -> Result<Vec<YamlDocument>, YamlError> {
+    let docs = MarkedYaml::load_from_str(text).map_err(|e| YamlError {
+        message: e.info().to_owned(),
+        line: to_u32(e.marker().line()),
+        column: to_u32(e.marker().col() + 1),
+    })?;
+    docs.iter()
+        .map(|doc| {
+            let mut spans = SpanIndex::default();
+            let mut pointer = String::new();
+            let value = convert(doc, &mut pointer, &mut spans, 0)?;
+            spans.insert("", region(doc));
+            Ok(YamlDocument { value, spans })
+        })
+        .collect()
+}
+
+fn convert(
+    node: &MarkedYaml<'_>,
+    pointer: &mut String,
+    spans: &mut SpanIndex,
+    depth: usize,
+) -> Result<Value, YamlError> {
+    if depth > MAX_DEPTH {
+        return Err(YamlError {
+            message: format!("nesting deeper than {MAX_DEPTH} levels"),
+            line: to_u32(node.span.start.line()),
+            column: to_u32(node.span.start.col() + 1),
+        });
+    }
+    Ok(match &node.data {
+        YamlData::Value(scalar) => scalar_value(scalar),
+        YamlData::Representation(text, _, _) => Value::String(text.to_string()),
+        YamlData::Sequence(items) => {
+            let mut out = Vec::with_capacity(items.len());
+            for (i, item) in items.iter().enumerate() {
+                let len = pointer.len();
+                pointer.push('/');
+                pointer.push_str(&i.to_string());
+                let value = convert(item, pointer, spans, depth + 1)?;
+                spans.insert(pointer.clone(), region(item));
+                pointer.truncate(len);
+                out.push(value);
+            }
+            Value::Array(out)
+        }
+        YamlData::Mapping(entries) => {
+            let mut out = Map::new();
+            for (key, value) in entries {
+                let key_text = key_string(key);
+                // `<<: *base` merges the anchor's keys (YAML 1.1 merge key,
+                // used by Compose and CI files); explicit keys win.
+                if key_text == "<<" {
+                    merge_into(&mut out, value, pointer, spans, depth)?;
+                    continue;
+                }
+                let len = pointer.len();
+                pointer.push('/');
+                pointer.push_str(&crate::resource::escape_pointer_token(&key_text));
+                let converted = convert(value, pointer, spans, depth + 1)?;
+                let mut entry = region(key);
+                let end = region(value);
+                if (end.end_line, end.end_column) > (entry.end_line, entry.end_column) {
+                    entry.end_line = end.end_line;
+                    entry.end_column = end.end_column;
+                }
+                spans.insert(pointer.clone(), entry);
+                pointer.truncate(len);
+                out.insert(key_text, converted);
+            }
+            Value::Object(out)
+        }
+        YamlData::Tagged(_, inner) => convert(inner, pointer, spans, depth + 1)?,
+        YamlData::Alias(_) | YamlData::BadValue => Value::Null,
+    })
+}
+
+fn merge_into(
+    out: &mut Map<String, Value>,
+    merged: &MarkedYaml<'_>,
+    pointer: &mut String,
+    spans: &mut SpanIndex,
+    depth: usize,
+) -> Result<(), YamlError> {
+    let sources: Vec<&MarkedYaml<'_>> = match &merged.data {
+        YamlData::Sequence(items) => items.iter().collect(),
+        _ => vec![merged],
+    };
+    for source in sources {
+        if let Value::Object(map) = convert(source, pointer, spans, depth + 1)? {
+            for (k, v) in map {
+                out.entry(k).or_insert(v);
+            }
+        }
+    }
+    Ok(())
+}
+
+fn scalar_value(scalar: &Scalar<'_>) -> Value {
+    match scalar {
+        Scalar::Null => Value::Null,
+        Scalar::Boolean(b) => Value::Bool(*b),
+        Scalar::Integer(i) => Value::Number((*i).into()),
+        Scalar::FloatingPoint(f) => Number::from_f64(f.into_inner())
+            .map(Value::Number)
+            // NaN and infinities have no JSON form: keep their text.
+            .unwrap_or_else(|| Value::String(f.into_inner().to_string())),
+        Scalar::String(s) => Value::String(s.to_string()),
+    }
+}
+
+fn key_string(key: &MarkedYaml<'_>) -> String {
+    match &key.data {
+        YamlData::Value(Scalar::String(s)) => s.to_string(),
+        YamlData::Value(Scalar::Null) => "null".to_owned(),
+        YamlData::Value(Scalar::Boolean(b)) => b.to_string(),
+        YamlData::Value(Scalar::Integer(i)) => i.to_string(),
+        YamlData::Value(Scalar::FloatingPoint(f)) => f.into_inner().to_string(),
+        YamlData::Representation(text, _, _) => text.to_string(),
+        YamlData::Tagged(_, inner) => key_string(inner),
+        _ => {
+            // A complex key (a mapping or sequence as key): rare, and it has
+            // no JSON form. Its JSON text stands in for it.
+            let mut spans = SpanIndex::default();
+            convert(key, &mut String::new(), &mut spans, MAX_DEPTH - 16)
+                .map(|v| v.to_string())
+                .unwrap_or_default()
+        }
+    }
+}
+
+fn region(node: &MarkedYaml<'_>) -> Region {
+    let (start, end): (&Marker, &Marker) = (&node.span.start, &node.span.end);
+    Region {
+        start_line: to_u32(start.line()),
+        start_column: to_u32(start.col() + 1),
+        end_line: to_u32(end.line()),
+        end_column: to_u32(end.col() + 1),
+    }
+}
+
+fn to_u32(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn one(text: &str) -> YamlDocument {
+        let mut docs = parse_documents(text).unwrap();
+        assert_eq!(docs.len(), 1);
+        docs.remove(0)
+    }
+
+    #[test]
+    fn spans_point_at_keys_and_items() {
+        let doc = one(
+            "kind: Pod\nspec:\n  containers:\n    - name: a\n      image: nginx\n    - name: b\n",
+        );
+        let line = |p: &str| doc.spans.get(p).unwrap().start_line;
+        assert_eq!(line("/kind"), 1);
+        assert_eq!(line("/spec"), 2);
+        assert_eq!(line("/spec/containers/0"), 4);
+        assert_eq!(line("/spec/containers/0/image"), 5);
+        assert_eq!(line("/spec/containers/1/name"), 6);
+        let image = doc.spans.get("/spec/containers/0/image").unwrap();
+        assert_eq!((image.start_column, image.end_line), (7, 5));
+    }
+
+    #[test]
+    fn scalars_follow_yaml_1_2_and_quotes_keep_strings() {
+        let doc = one("a: true\nb: 'true'\nc: 10\nd: 1.5\ne: ~\nf: \"10\"\ng: yes\n");
+        assert_eq!(
+            doc.value,
+            serde_json::json!({"a": true, "b": "true", "c": 10, "d": 1.5, "e": null, "f": "10", "g": "yes"})
+        );
+    }
+
+    #[test]
+    fn keys_with_slashes_and_tildes_are_escaped() {
+        let doc = one("metadata:\n  annotations:\n    a/b~c: x\n");
+        assert_eq!(
+            doc.spans
+                .get("/metadata/annotations/a~1b~0c")
+                .unwrap()
+                .start_line,
+            3
+        );
+    }
+
+    #[test]
+    fn anchors_aliases_and_merge_keys_resolve() {
+        let doc = one("base: &b\n  x: 1\n  y: 2\nderived:\n  <<: *b\n  y: 3\n");
+        assert_eq!(doc.value["derived"], serde_json::json!({"x": 1, "y": 3}));
+    }
+
+    #[test]
+    fn errors_carry_their_location() {
+        let err = parse_documents("a: b\n  c: d\n").unwrap_err();
+        assert_eq!(err.line, 2);
+        let err = parse_documents("a: 1\na: 2\n").unwrap_err();
+        assert!(err.message.contains("duplicated key"), "{err}");
+    }
+
+    #[test]
+    fn alias_bombs_are_refused() {
+        let mut text = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+        for i in 1..10 {
+            let prev = format!("*a{}", i - 1);
+            text.push_str(&format!(
+                "a{i}: &a{i} [{}]\n",
+                [prev.as_str(); 10].join(", ")
+            ));
+        }
+        assert!(parse_documents(&text).is_err());
+    }
+
+    #[test]
+    fn json_parses_with_spans() {
+        let doc = one("{\n  \"kind\": \"Pod\",\n  \"spec\": {\"hostPID\": true}\n}\n");
+        assert_eq!(doc.value["spec"]["hostPID"], true);
+        assert_eq!(doc.spans.get("/spec/hostPID").unwrap().start_line, 3);
+    }
+
+    #[test]
+    fn empty_streams_have_no_documents() {
+        assert!(parse_documents("").unwrap().is_empty());
+        assert!(parse_documents("# only a comment\n").unwrap().is_empty());
+    }
+}

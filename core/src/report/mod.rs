@@ -1,0 +1,75 @@
+//! Reports: findings and diagnostics in the formats users consume
+//! (DESIGN §5). Every format is a pure function of a [`Report`]; the same
+//! report always renders to the same bytes.
+
+pub mod json;
+pub mod sarif;
+pub mod table;
+
+use crate::diagnostic::{Diagnostic, DiagnosticKind, Level};
+use crate::finding::{Finding, Severity};
+use crate::policy::RuleMetadata;
+use serde::Serialize;
+
+/// A rule of a loaded pack, as reports describe it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ReportRule {
+    /// The pack's name.
+    pub pack: String,
+    /// The pack's version.
+    pub pack_version: String,
+    /// The rule.
+    #[serde(flatten)]
+    pub rule: RuleMetadata,
+}
+
+/// Counts that describe the scan.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct ScanStats {
+    /// Regular files the walk visited.
+    pub files_walked: usize,
+    /// Files that yielded at least one resource.
+    pub files_with_resources: usize,
+    /// Resources evaluated.
+    pub resources: usize,
+}
+
+/// The result of a scan.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Report {
+    /// Findings, sorted by path, position, rule.
+    pub findings: Vec<Finding>,
+    /// Problems met on the way, sorted.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Every rule of every pack used, sorted by pack then rule id.
+    pub rules: Vec<ReportRule>,
+    /// Counts.
+    pub stats: ScanStats,
+}
+
+impl Report {
+    /// The exit status of a gate at `fail_on` (DESIGN §5): 2 if the scan is
+    /// incomplete (a file could not be read or parsed, a policy failed),
+    /// else 1 if a finding is at or above the threshold, else 0.
+    pub fn exit_code(&self, fail_on: Severity) -> u8 {
+        if self.diagnostics.iter().any(|d| d.level == Level::Error) {
+            2
+        } else if self.findings.iter().any(|f| f.severity >= fail_on) {
+            1
+        } else {
+            0
+        }
+    }
+
+    /// Diagnostics of a kind.
+    pub fn diagnostics_of(&self, kind: DiagnosticKind) -> impl Iterator<Item = &Diagnostic> {
+        self.diagnostics.iter().filter(move |d| d.kind == kind)
+    }
+
+    /// The rule with this pack and id.
+    pub fn rule(&self, pack: &str, id: &str) -> Option<&ReportRule> {
+        self.rules
+            .iter()
+            .find(|r| r.pack == pack && r.rule.id == id)
+    }
+}

@@ -1,0 +1,222 @@
+//! The scan: inventory → policy → report, as one call.
+
+use crate::diagnostic::{Diagnostic, DiagnosticKind, Level};
+use crate::finding::Finding;
+use crate::inventory::{self, Inventory, WalkOptions};
+use crate::policy::{EngineOptions, LoadError, PolicyEngine, PolicyPack, evaluate_batches};
+use crate::report::{Report, ReportRule, ScanStats};
+use std::path::PathBuf;
+
+/// What to scan and how.
+#[derive(Debug, Clone)]
+pub struct ScanOptions {
+    /// Files and directories to scan.
+    pub paths: Vec<PathBuf>,
+    /// Directory that reported paths are relative to (default: the current
+    /// directory).
+    pub base_dir: Option<PathBuf>,
+    /// Globs of paths to leave out (gitignore syntax).
+    pub excludes: Vec<String>,
+    /// Files larger than this many bytes are skipped with a diagnostic.
+    pub max_file_size: u64,
+    /// Use the built-in packs.
+    pub builtin_packs: bool,
+    /// Extra packs: `.wasm` files or directories of them.
+    pub policies: Vec<PathBuf>,
+    /// Policy engine settings (sandbox limits, cache).
+    pub engine: EngineOptions,
+}
+
+impl Default for ScanOptions {
+    fn default() -> Self {
+        ScanOptions {
+            paths: vec![PathBuf::from(".")],
+            base_dir: None,
+            excludes: Vec::new(),
+            max_file_size: WalkOptions::default().max_file_size,
+            builtin_packs: true,
+            policies: Vec::new(),
+            engine: EngineOptions::default(),
+        }
+    }
+}
+
+/// Why a scan could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum ScanError {
+    /// A policy pack could not be loaded.
+    #[error(transparent)]
+    Policy(#[from] LoadError),
+    /// The options are invalid (e.g. a bad glob).
+    #[error("{0}")]
+    Options(String),
+}
+
+/// Runs scans with a fixed set of packs.
+///
+/// ```no_run
+/// use rampart_core::{ScanOptions, Scanner, Severity};
+/// let scanner = Scanner::new(ScanOptions { paths: vec!["deploy".into()], ..Default::default() })?;
+/// let report = scanner.scan()?;
+/// for finding in &report.findings {
+///     println!("{}:{:?} {} {}", finding.path, finding.region, finding.rule_id, finding.message);
+/// }
+/// std::process::exit(report.exit_code(Severity::High).into());
+/// # Ok::<(), rampart_core::ScanError>(())
+/// ```
+#[derive(Debug)]
+pub struct Scanner {
+    options: ScanOptions,
+    packs: Vec<PolicyPack>,
+}
+
+impl Scanner {
+    /// Loads the packs. A pack that was asked for and cannot be loaded is
+    /// an error: a gate must not pass because a policy silently vanished.
+    pub fn new(options: ScanOptions) -> Result<Self, ScanError> {
+        let engine = PolicyEngine::new(options.engine.clone())?;
+        let mut packs = if options.builtin_packs {
+            engine.load_builtins()?
+        } else {
+            Vec::new()
+        };
+        for path in &options.policies {
+            for pack in engine.load_path(path)? {
+                packs.push(pack?);
+            }
+        }
+        Ok(Scanner { options, packs })
+    }
+
+    /// The loaded packs.
+    pub fn packs(&self) -> &[PolicyPack] {
+        &self.packs
+    }
+
+    fn walk_options(&self) -> WalkOptions {
+        let base_dir = self
+            .options
+            .base_dir
+            .clone()
+            .or_else(|| std::env::current_dir().ok())
+            .unwrap_or_else(|| PathBuf::from("."));
+        WalkOptions {
+            base_dir: base_dir.canonicalize().unwrap_or(base_dir),
+            excludes: self.options.excludes.clone(),
+            max_file_size: self.options.max_file_size,
+        }
+    }
+
+    /// Collects resources without evaluating them.
+    pub fn inventory(&self) -> Result<Inventory, ScanError> {
+        let walk = self.walk_options();
+        let roots: Vec<PathBuf> = self
+            .options
+            .paths
+            .iter()
+            .map(|p| {
+                if p.is_absolute() {
+                    p.clone()
+                } else {
+                    walk.base_dir.join(p)
+                }
+            })
+            // `base/./x` → `base/x`, so that excludes (relative to the base)
+            // and display paths match.
+            .map(|p| {
+                p.components()
+                    .filter(|c| !matches!(c, std::path::Component::CurDir))
+                    .collect()
+            })
+            .collect();
+        let missing: Vec<String> = roots
+            .iter()
+            .filter(|r| std::fs::symlink_metadata(r).is_err())
+            .map(|r| r.display().to_string())
+            .collect();
+        if !missing.is_empty() {
+            return Err(ScanError::Options(format!(
+                "no such file or directory: {}",
+                missing.join(", ")
+            )));
+        }
+        inventory::collect(&roots, &walk).map_err(ScanError::Options)
+    }
+
+    /// Scans: inventory, evaluation, report.
+    pub fn scan(&self) -> Result<Report, ScanError> {
+        let inventory = self.inventory()?;
+        Ok(self.evaluate(inventory))
+    }
+
+    /// Evaluates an inventory with the scanner's packs.
+    pub fn evaluate(&self, inventory: Inventory) -> Report {
+        let batches: Vec<&[crate::Resource]> = inventory
+            .files
+            .iter()
+            .map(|f| f.resources.as_slice())
+            .collect();
+        let evaluations = evaluate_batches(&self.packs, &batches);
+        let mut findings = Vec::new();
+        let mut diagnostics = inventory.diagnostics;
+        for (file, evaluation) in inventory.files.iter().zip(evaluations) {
+            for f in evaluation.findings {
+                let Some(resource) = file.resources.iter().find(|r| r.id == f.resource_id) else {
+                    continue;
+                };
+                let region = resource.spans.resolve(&f.pointer).map(|(_, region)| region);
+                findings.push(Finding {
+                    fingerprint: Finding::fingerprint_of(
+                        &f.rule_id,
+                        &file.path,
+                        &f.resource_id,
+                        &f.pointer,
+                    ),
+                    path: file.path.clone(),
+                    region,
+                    rule_id: f.rule_id,
+                    pack: f.pack,
+                    severity: f.severity,
+                    message: f.message,
+                    fix: f.fix,
+                    resource_id: f.resource_id,
+                    resource_kind: resource.kind.clone(),
+                    pointer: f.pointer,
+                });
+            }
+            for e in evaluation.errors {
+                diagnostics.push(Diagnostic::file(
+                    Level::Error,
+                    DiagnosticKind::PolicyError,
+                    file.path.clone(),
+                    e.to_string(),
+                ));
+            }
+        }
+        findings.sort();
+        findings.dedup();
+        diagnostics.sort();
+        let mut rules: Vec<ReportRule> = self
+            .packs
+            .iter()
+            .flat_map(|p| {
+                p.metadata().rules.iter().map(|r| ReportRule {
+                    pack: p.name().to_owned(),
+                    pack_version: p.metadata().version.clone(),
+                    rule: r.clone(),
+                })
+            })
+            .collect();
+        rules.sort_by(|a, b| (&a.pack, &a.rule.id).cmp(&(&b.pack, &b.rule.id)));
+        Report {
+            stats: ScanStats {
+                files_walked: inventory.files_walked,
+                files_with_resources: inventory.files.len(),
+                resources: inventory.files.iter().map(|f| f.resources.len()).sum(),
+            },
+            findings,
+            diagnostics,
+            rules,
+        }
+    }
+}

@@ -1,0 +1,47 @@
+//! The documentation's examples are tested, so they cannot go stale.
+
+#![allow(clippy::unwrap_used)] // Test helpers: a panic is the failure report.
+
+use rampart_core::inventory::{self, WalkOptions};
+use rampart_tests::workspace_root;
+
+/// The fenced code blocks of a Markdown file with the given info string.
+fn blocks<'a>(markdown: &'a str, language: &str) -> Vec<&'a str> {
+    let fence = format!("```{language}\n");
+    markdown
+        .split(&fence)
+        .skip(1)
+        .filter_map(|rest| rest.split_once("\n```").map(|(block, _)| block))
+        .collect()
+}
+
+#[test]
+fn k8s_kind_page_matches_the_inventory() {
+    let page = std::fs::read_to_string(workspace_root().join("docs/kinds/k8s.md")).unwrap();
+    let yaml = blocks(&page, "yaml");
+    let json = blocks(&page, "json");
+    assert_eq!((yaml.len(), json.len()), (1, 1));
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("example.yaml"), format!("{}\n", yaml[0])).unwrap();
+    let found = inventory::collect(
+        &[dir.path().to_owned()],
+        &WalkOptions {
+            base_dir: dir.path().to_owned(),
+            ..WalkOptions::default()
+        },
+    )
+    .unwrap();
+    let resources: Vec<_> = found.resources().collect();
+    let mut actual = serde_json::to_value(&resources).unwrap();
+    actual[0].as_object_mut().unwrap().remove("spans");
+    let documented: serde_json::Value = serde_json::from_str(json[0]).unwrap();
+    assert_eq!(actual, documented);
+    let span = resources[0]
+        .spans
+        .get("/spec/jobTemplate/spec/template/spec/hostPID")
+        .unwrap();
+    assert_eq!(
+        (span.start_line, span.start_column, span.end_column),
+        (12, 11, 24)
+    );
+}

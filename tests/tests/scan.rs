@@ -1,0 +1,286 @@
+//! End-to-end scans through the library: findings with lines, diagnostics
+//! for bad input, SARIF that validates, byte-identical output.
+
+#![allow(clippy::unwrap_used)] // Test helpers: a panic is the failure report.
+
+use rampart_core::diagnostic::{DiagnosticKind, Level};
+use rampart_core::policy::{CacheMode, EngineOptions};
+use rampart_core::report::{self, sarif::SarifOptions};
+use rampart_core::{Report, ScanOptions, Scanner, Severity};
+use rampart_tests::workspace_root;
+use std::path::{Path, PathBuf};
+
+fn scan_in(base: &Path, paths: &[&str], tweak: impl FnOnce(&mut ScanOptions)) -> Report {
+    let mut options = ScanOptions {
+        paths: paths.iter().map(PathBuf::from).collect(),
+        base_dir: Some(base.to_owned()),
+        engine: EngineOptions {
+            cache: CacheMode::Disabled,
+            ..EngineOptions::default()
+        },
+        ..ScanOptions::default()
+    };
+    tweak(&mut options);
+    Scanner::new(options).unwrap().scan().unwrap()
+}
+
+fn findings(report: &Report) -> Vec<(String, u32, String)> {
+    report
+        .findings
+        .iter()
+        .map(|f| {
+            (
+                f.path.clone(),
+                f.region.map(|r| r.start_line).unwrap_or(0),
+                f.rule_id.clone(),
+            )
+        })
+        .collect()
+}
+
+fn owned(expected: &[(&str, u32, &str)]) -> Vec<(String, u32, String)> {
+    expected
+        .iter()
+        .map(|(p, l, r)| ((*p).to_owned(), *l, (*r).to_owned()))
+        .collect()
+}
+
+#[test]
+fn examples_scan_finds_what_the_readme_promises() {
+    let report = scan_in(&workspace_root(), &["examples"], |_| {});
+    assert_eq!(
+        findings(&report),
+        owned(&[
+            ("examples/k8s/checkout.yaml", 19, "K8S-003"),
+            ("examples/k8s/checkout.yaml", 26, "K8S-001"),
+            ("examples/k8s/checkout.yaml", 28, "K8S-002"),
+            ("examples/k8s/cleanup.yaml", 13, "K8S-003"),
+            ("examples/k8s/monitoring.json", 14, "K8S-003"),
+            ("examples/k8s/monitoring.json", 15, "K8S-003"),
+        ])
+    );
+    assert!(report.diagnostics.is_empty(), "{:?}", report.diagnostics);
+    assert_eq!(report.stats.resources, 5);
+    assert_eq!(report.exit_code(Severity::Info), 1);
+    assert_eq!(report.exit_code(Severity::Critical), 0);
+    let privileged = &report.findings[1];
+    let region = privileged.region.unwrap();
+    assert_eq!((region.start_line, region.start_column), (26, 13));
+    assert_eq!(privileged.resource_id, "k8s:Deployment/shop/checkout");
+}
+
+#[test]
+fn bad_input_becomes_diagnostics_and_the_scan_goes_on() {
+    let fixtures = workspace_root().join("tests/fixtures/scan");
+    let report = scan_in(&fixtures, &["."], |_| {});
+    assert_eq!(
+        findings(&report),
+        owned(&[("nested/.github/workflows/pod.yaml", 6, "K8S-003")]),
+        "hidden directories such as .github are scanned"
+    );
+    let diagnostics: Vec<(Level, DiagnosticKind, &str, Option<u32>)> = report
+        .diagnostics
+        .iter()
+        .map(|d| {
+            (
+                d.level,
+                d.kind,
+                d.path.as_deref().unwrap(),
+                d.region.map(|r| r.start_line),
+            )
+        })
+        .collect();
+    assert_eq!(
+        diagnostics,
+        [
+            (
+                Level::Note,
+                DiagnosticKind::Skipped,
+                "broken/blob.yaml",
+                None
+            ),
+            (
+                Level::Note,
+                DiagnosticKind::Skipped,
+                "broken/chart-template.yaml",
+                None
+            ),
+            (
+                Level::Error,
+                DiagnosticKind::ParseError,
+                "broken/bad-indent.yaml",
+                Some(5)
+            ),
+            (
+                Level::Error,
+                DiagnosticKind::ParseError,
+                "broken/latin1.yaml",
+                None
+            ),
+            (
+                Level::Error,
+                DiagnosticKind::ParseError,
+                "broken/truncated.json",
+                Some(2)
+            ),
+        ]
+    );
+    assert_eq!(
+        report.exit_code(Severity::Critical),
+        2,
+        "an incomplete scan exits 2"
+    );
+}
+
+#[test]
+fn gitignore_excludes_size_cap_and_symlink_loops() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let pod = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  hostPID: true\n";
+    for sub in ["kept", "ignored", "excluded", "big"] {
+        std::fs::create_dir_all(root.join(sub)).unwrap();
+        std::fs::write(root.join(sub).join("pod.yaml"), pod).unwrap();
+    }
+    std::fs::write(root.join(".gitignore"), "ignored/\n").unwrap();
+    let padding = "# padding\n".repeat(2000);
+    std::fs::write(root.join("big/pod.yaml"), format!("{pod}{padding}")).unwrap();
+    std::os::unix::fs::symlink(root, root.join("kept/loop")).unwrap();
+    std::os::unix::fs::symlink("/etc/passwd", root.join("kept/escape.yaml")).unwrap();
+    let report = scan_in(root, &["."], |o| {
+        o.excludes = vec!["excluded/**".to_owned()];
+        o.max_file_size = 4096;
+    });
+    assert_eq!(findings(&report), owned(&[("kept/pod.yaml", 6, "K8S-003")]));
+    let diagnostics: Vec<(DiagnosticKind, &str)> = report
+        .diagnostics
+        .iter()
+        .map(|d| (d.kind, d.path.as_deref().unwrap()))
+        .collect();
+    assert!(
+        diagnostics.contains(&(DiagnosticKind::Skipped, "big/pod.yaml")),
+        "{diagnostics:?}"
+    );
+    assert!(
+        diagnostics.contains(&(DiagnosticKind::Skipped, "kept/loop")),
+        "{diagnostics:?}"
+    );
+    assert!(
+        diagnostics.contains(&(DiagnosticKind::Skipped, "kept/escape.yaml")),
+        "{diagnostics:?}"
+    );
+    assert_eq!(
+        report.exit_code(Severity::Critical),
+        0,
+        "skips are not errors"
+    );
+}
+
+#[test]
+fn sarif_validates_against_the_official_schema() {
+    let schema_path = workspace_root().join("../shared/schemas/sarif-2.1.0.json");
+    let schema: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&schema_path).unwrap()).unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let fixtures = workspace_root().join("tests/fixtures/scan");
+    for (base, paths) in [(workspace_root(), "examples"), (fixtures, ".")] {
+        let report = scan_in(&base, &[paths], |_| {});
+        let sarif = report::sarif::render(
+            &report,
+            &SarifOptions {
+                category: Some("k8s".into()),
+                base_dir: Some(base.clone()),
+            },
+        );
+        let log: serde_json::Value = serde_json::from_str(&sarif).unwrap();
+        let errors: Vec<String> = validator
+            .iter_errors(&log)
+            .map(|e| format!("{e} at {}", e.instance_path()))
+            .collect();
+        assert!(errors.is_empty(), "{errors:#?}");
+        let run = &log["runs"][0];
+        assert_eq!(run["automationDetails"]["id"], "k8s/");
+        for result in run["results"].as_array().unwrap() {
+            let location = &result["locations"][0]["physicalLocation"];
+            assert_eq!(location["artifactLocation"]["uriBaseId"], "%SRCROOT%");
+            assert!(
+                !location["artifactLocation"]["uri"]
+                    .as_str()
+                    .unwrap()
+                    .starts_with('/')
+            );
+            assert!(location["region"]["startLine"].as_u64().unwrap() >= 1);
+            assert!(location["region"]["startColumn"].as_u64().unwrap() >= 1);
+            assert!(result["partialFingerprints"]["primaryLocationLineHash"].is_string());
+            let index = result["ruleIndex"].as_u64().unwrap() as usize;
+            assert_eq!(
+                run["tool"]["driver"]["rules"][index]["id"],
+                result["ruleId"]
+            );
+        }
+        for rule in run["tool"]["driver"]["rules"].as_array().unwrap() {
+            assert!(rule["properties"]["security-severity"].is_string());
+            assert!(
+                rule["help"]["text"].is_string() && rule["shortDescription"]["text"].is_string()
+            );
+        }
+    }
+    // Parse errors are tool notifications with a location.
+    let report = scan_in(
+        &workspace_root().join("tests/fixtures/scan"),
+        &["."],
+        |_| {},
+    );
+    let log: serde_json::Value =
+        serde_json::from_str(&report::sarif::render(&report, &SarifOptions::default())).unwrap();
+    let invocation = &log["runs"][0]["invocations"][0];
+    assert_eq!(invocation["executionSuccessful"], false);
+    let notes = invocation["toolExecutionNotifications"].as_array().unwrap();
+    assert!(notes.iter().any(|n| n["descriptor"]["id"] == "parse-error"
+        && n["locations"][0]["physicalLocation"]["region"]["startLine"] == 5));
+}
+
+#[test]
+fn output_is_byte_identical_across_runs_and_thread_counts() {
+    let render = |threads: usize| {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
+        pool.install(|| {
+            let report = scan_in(
+                &workspace_root(),
+                &["examples", "tests/fixtures/scan"],
+                |_| {},
+            );
+            (
+                report::json::render(&report),
+                report::sarif::render(&report, &SarifOptions::default()),
+            )
+        })
+    };
+    let one = render(1);
+    assert_eq!(one, render(4));
+    assert_eq!(one, render(2));
+}
+
+#[test]
+fn fingerprints_survive_line_shifts() {
+    let dir = tempfile::tempdir().unwrap();
+    let pod = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  hostPID: true\n";
+    std::fs::write(dir.path().join("pod.yaml"), pod).unwrap();
+    let before = scan_in(dir.path(), &["."], |_| {});
+    std::fs::write(
+        dir.path().join("pod.yaml"),
+        format!("# a comment\n# another\n{pod}"),
+    )
+    .unwrap();
+    let after = scan_in(dir.path(), &["."], |_| {});
+    assert_eq!(
+        before.findings[0].region.unwrap().start_line + 2,
+        after.findings[0].region.unwrap().start_line
+    );
+    assert_eq!(
+        before.findings[0].fingerprint,
+        after.findings[0].fingerprint
+    );
+}
