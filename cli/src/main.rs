@@ -127,6 +127,15 @@ enum PolicyCommand {
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
+    /// Write a Markdown page per rule of the built-in packs (docs/rules/).
+    Docs {
+        /// Directory to write into.
+        #[arg(long, default_value = "docs/rules")]
+        output: PathBuf,
+        /// Write nothing; exit 1 if a page is missing or differs.
+        #[arg(long)]
+        check: bool,
+    },
     /// Show a pack's metadata, rules, imports and size.
     Inspect {
         /// A `.wasm` component, or the name of a built-in pack.
@@ -326,6 +335,38 @@ fn run(cli: &Cli) -> anyhow::Result<u8> {
                 Ok(EXIT_FINDINGS)
             } else {
                 Ok(EXIT_OK)
+            }
+        }
+        Command::Policy(PolicyCommand::Docs { output, check }) => {
+            let engine = engine(cli)?;
+            let mut stale = Vec::new();
+            for pack in engine.load_builtins()? {
+                for page in report::rule_docs::pack_pages(pack.metadata()) {
+                    let path = output.join(&page.path);
+                    let current = std::fs::read_to_string(&path).ok();
+                    if current.as_deref() == Some(page.content.as_str()) {
+                        continue;
+                    }
+                    if *check {
+                        stale.push(path.display().to_string());
+                        continue;
+                    }
+                    if let Some(parent) = path.parent() {
+                        std::fs::create_dir_all(parent)?;
+                    }
+                    std::fs::write(&path, &page.content)
+                        .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
+                    eprintln!("wrote {}", path.display());
+                }
+            }
+            if stale.is_empty() {
+                Ok(EXIT_OK)
+            } else {
+                for path in &stale {
+                    eprintln!("stale: {path}");
+                }
+                eprintln!("run `rampart policy docs` to regenerate");
+                Ok(EXIT_FINDINGS)
             }
         }
         Command::Policy(PolicyCommand::Inspect { pack, format }) => {

@@ -26,10 +26,10 @@
 //! );
 //! let outcome = kubernetes.evaluate(&[pod]);
 //! assert!(outcome.errors.is_empty());
-//! assert_eq!(outcome.findings.len(), 1);
-//! assert_eq!(outcome.findings[0].rule_id, "K8S-001");
-//! assert_eq!(outcome.findings[0].severity, Severity::High);
-//! assert_eq!(outcome.findings[0].pointer, "/spec/containers/0/securityContext/privileged");
+//! let privileged: Vec<_> = outcome.findings.iter().filter(|f| f.rule_id == "K8S-001").collect();
+//! assert_eq!(privileged.len(), 1);
+//! assert_eq!(privileged[0].severity, Severity::High);
+//! assert_eq!(privileged[0].pointer, "/spec/containers/0/securityContext/privileged");
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 

@@ -45,3 +45,27 @@ fn k8s_kind_page_matches_the_inventory() {
         (12, 11, 24)
     );
 }
+
+#[test]
+fn rule_pages_are_current() {
+    use rampart_core::policy::{CacheMode, EngineOptions, PolicyEngine};
+    let engine = PolicyEngine::new(EngineOptions {
+        cache: CacheMode::Disabled,
+        ..EngineOptions::default()
+    })
+    .unwrap();
+    let root = workspace_root().join("docs/rules");
+    let mut stale = Vec::new();
+    for pack in engine.load_builtins().unwrap() {
+        for page in rampart_core::report::rule_docs::pack_pages(pack.metadata()) {
+            let current = std::fs::read_to_string(root.join(&page.path)).unwrap_or_default();
+            if current != page.content {
+                stale.push(page.path);
+            }
+        }
+    }
+    assert!(
+        stale.is_empty(),
+        "stale rule docs (run `cargo run -p rampart -- policy docs`): {stale:?}"
+    );
+}

@@ -3,6 +3,7 @@
 //! report always renders to the same bytes.
 
 pub mod json;
+pub mod rule_docs;
 pub mod sarif;
 pub mod table;
 

@@ -1,0 +1,1110 @@
+//! The rules of the `kubernetes` pack, in documentation order.
+
+use crate::{containers, name_of, pod_metadata, pod_spec};
+use rampart_policy::{Context, Control, Node, Resource, Rule, Severity};
+
+const PSS: &str = "https://kubernetes.io/docs/concepts/security/pod-security-standards/";
+const CIS: &str = "CIS-Kubernetes-1.9";
+const NSA: &str = "NSA-Kubernetes-Hardening-1.2";
+
+/// Every rule of the pack.
+pub static RULES: &[Rule] = &[
+    Rule {
+        id: "K8S-001",
+        title: "Container runs privileged",
+        description: "A privileged container has all capabilities of the node and access to its \
+                      devices: escaping to the node is trivial.",
+        severity: Severity::High,
+        help: "`securityContext.privileged: true` disables almost every isolation mechanism \
+               between the container and the node.",
+        help_uri: Some(PSS),
+        remediation: "Remove `privileged: true`, and grant only the specific capabilities the \
+                      workload needs.",
+        tags: &["security", "pod-security-standards"],
+        compliance: &[
+            Control::new(CIS, "5.2.2"),
+            Control::new("PSS-Baseline", "Privileged Containers"),
+            Control::new(NSA, "Pod security"),
+        ],
+        kinds: &["k8s"],
+        check: privileged,
+    },
+    Rule {
+        id: "K8S-002",
+        title: "Privilege escalation allowed",
+        description: "Unless `allowPrivilegeEscalation` is false, a process in the container can \
+                      gain more privileges than its parent (setuid binaries, file capabilities).",
+        severity: Severity::Medium,
+        help: "Kubernetes allows privilege escalation by default.",
+        help_uri: Some(PSS),
+        remediation: "Set `securityContext.allowPrivilegeEscalation: false` on every container.",
+        tags: &["security", "pod-security-standards"],
+        compliance: &[
+            Control::new(CIS, "5.2.5"),
+            Control::new("PSS-Restricted", "Privilege Escalation"),
+        ],
+        kinds: &["k8s"],
+        check: privilege_escalation,
+    },
+    Rule {
+        id: "K8S-003",
+        title: "Pod shares a host namespace",
+        description: "`hostPID`, `hostIPC` or `hostNetwork` let the pod see and reach the node's \
+                      processes, shared memory or network interfaces.",
+        severity: Severity::High,
+        help: "Sharing the host's namespaces removes the isolation a pod relies on.",
+        help_uri: Some(PSS),
+        remediation: "Remove `hostPID`, `hostIPC` and `hostNetwork`, or set them to false.",
+        tags: &["security", "pod-security-standards"],
+        compliance: &[
+            Control::new(CIS, "5.2.3"),
+            Control::new(CIS, "5.2.4"),
+            Control::new(CIS, "5.2.6"),
+            Control::new("PSS-Baseline", "Host Namespaces"),
+        ],
+        kinds: &["k8s"],
+        check: host_namespaces,
+    },
+    Rule {
+        id: "K8S-004",
+        title: "Container may run as root",
+        description: "Neither the pod nor the container sets `runAsNonRoot: true` (or a non-zero \
+                      `runAsUser`), so the image decides, and most images run as root.",
+        severity: Severity::Medium,
+        help: "A process running as root in a container is root on the node as soon as it escapes.",
+        help_uri: Some(PSS),
+        remediation: "Set `securityContext.runAsNonRoot: true` (pod or container) and run the image \
+                      as a non-zero UID.",
+        tags: &["security", "pod-security-standards"],
+        compliance: &[
+            Control::new(CIS, "5.2.7"),
+            Control::new("PSS-Restricted", "Running as Non-root"),
+            Control::new(NSA, "Non-root containers"),
+        ],
+        kinds: &["k8s"],
+        check: runs_as_root,
+    },
+    Rule {
+        id: "K8S-005",
+        title: "Dangerous capability added",
+        description: "The container adds a Linux capability outside the Pod Security Standards' \
+                      baseline set (e.g. SYS_ADMIN, NET_ADMIN, SYS_PTRACE, ALL).",
+        severity: Severity::High,
+        help: "Capabilities such as SYS_ADMIN are close to full root on the node.",
+        help_uri: Some(PSS),
+        remediation: "Remove the capability from `securityContext.capabilities.add`.",
+        tags: &["security", "pod-security-standards"],
+        compliance: &[
+            Control::new(CIS, "5.2.9"),
+            Control::new("PSS-Baseline", "Capabilities"),
+        ],
+        kinds: &["k8s"],
+        check: added_capabilities,
+    },
+    Rule {
+        id: "K8S-006",
+        title: "Capabilities not dropped",
+        description: "The container does not drop ALL capabilities, so it keeps the runtime's \
+                      default set (including NET_RAW).",
+        severity: Severity::Low,
+        help: "The Restricted profile requires `drop: [\"ALL\"]`, adding back only NET_BIND_SERVICE.",
+        help_uri: Some(PSS),
+        remediation: "Set `securityContext.capabilities.drop: [\"ALL\"]` and add back only what is needed.",
+        tags: &["security", "pod-security-standards"],
+        compliance: &[
+            Control::new(CIS, "5.2.8"),
+            Control::new("PSS-Restricted", "Capabilities"),
+        ],
+        kinds: &["k8s"],
+        check: capabilities_not_dropped,
+    },
+    Rule {
+        id: "K8S-007",
+        title: "hostPath volume",
+        description: "A hostPath volume mounts a directory of the node into the pod: it can read \
+                      the node's secrets or change its files.",
+        severity: Severity::Medium,
+        help: "Use persistent volumes, configMaps or emptyDir instead.",
+        help_uri: Some(PSS),
+        remediation: "Replace the hostPath volume.",
+        tags: &["security", "pod-security-standards"],
+        compliance: &[Control::new("PSS-Baseline", "HostPath Volumes")],
+        kinds: &["k8s"],
+        check: host_path,
+    },
+    Rule {
+        id: "K8S-008",
+        title: "Container runtime socket mounted",
+        description: "The pod mounts the container runtime's socket (docker.sock, containerd.sock, \
+                      crio.sock): whoever controls the pod controls every container on the node.",
+        severity: Severity::Critical,
+        help: "A runtime socket gives full control of the node's containers and, through them, \
+               of the node.",
+        help_uri: None,
+        remediation: "Remove the volume; build images with a daemonless builder.",
+        tags: &["security"],
+        compliance: &[Control::new(CIS, "5.2.12")],
+        kinds: &["k8s"],
+        check: runtime_socket,
+    },
+    Rule {
+        id: "K8S-009",
+        title: "hostPort used",
+        description: "A container port bound to a port of the node bypasses network policies and \
+                      limits scheduling.",
+        severity: Severity::Low,
+        help: "Expose pods through a Service instead.",
+        help_uri: Some(PSS),
+        remediation: "Remove `hostPort` and use a Service.",
+        tags: &["security", "pod-security-standards"],
+        compliance: &[Control::new("PSS-Baseline", "Host Ports")],
+        kinds: &["k8s"],
+        check: host_port,
+    },
+    Rule {
+        id: "K8S-010",
+        title: "No memory limit",
+        description: "Without a memory limit one container can exhaust the node's memory and get \
+                      its neighbours killed.",
+        severity: Severity::Medium,
+        help: "Set `resources.limits.memory` on every container.",
+        help_uri: Some(
+            "https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/",
+        ),
+        remediation: "Set `resources.limits.memory`.",
+        tags: &["reliability", "security"],
+        compliance: &[Control::new(NSA, "Resource policies")],
+        kinds: &["k8s"],
+        check: |resource, cx| missing_limit(resource, cx, "memory"),
+    },
+    Rule {
+        id: "K8S-011",
+        title: "No CPU limit",
+        description: "Without a CPU limit one container can starve the others on its node.",
+        severity: Severity::Low,
+        help: "Set `resources.limits.cpu` on every container.",
+        help_uri: Some(
+            "https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/",
+        ),
+        remediation: "Set `resources.limits.cpu`.",
+        tags: &["reliability"],
+        compliance: &[Control::new(NSA, "Resource policies")],
+        kinds: &["k8s"],
+        check: |resource, cx| missing_limit(resource, cx, "cpu"),
+    },
+    Rule {
+        id: "K8S-012",
+        title: "Image uses the latest tag or no tag",
+        description: "`latest` (or no tag, which means latest) changes under you: deployments are \
+                      not reproducible and a compromised push is picked up silently.",
+        severity: Severity::Medium,
+        help: "Pin a version tag, or better a digest.",
+        help_uri: None,
+        remediation: "Use an explicit version tag or an `@sha256:` digest.",
+        tags: &["supply-chain"],
+        compliance: &[],
+        kinds: &["k8s"],
+        check: latest_tag,
+    },
+    Rule {
+        id: "K8S-013",
+        title: "Image not pinned by digest",
+        description: "A tag can be moved to other content; only a digest names exactly what runs.",
+        severity: Severity::Low,
+        help: "`image: name@sha256:…` runs the same bytes every time.",
+        help_uri: None,
+        remediation: "Reference the image by digest.",
+        tags: &["supply-chain"],
+        compliance: &[],
+        kinds: &["k8s"],
+        check: not_digest_pinned,
+    },
+    Rule {
+        id: "K8S-014",
+        title: "Image pull policy is not Always",
+        description: "With a mutable tag and `imagePullPolicy` other than Always, nodes run whatever \
+                      they cached, which can differ from node to node and bypass registry checks.",
+        severity: Severity::Low,
+        help: "Digest-pinned images are exempt: their content cannot change.",
+        help_uri: None,
+        remediation: "Set `imagePullPolicy: Always` or pin the image by digest.",
+        tags: &["supply-chain"],
+        compliance: &[],
+        kinds: &["k8s"],
+        check: pull_policy,
+    },
+    Rule {
+        id: "K8S-015",
+        title: "Seccomp profile not set",
+        description: "Without a RuntimeDefault (or Localhost) seccomp profile the container can make \
+                      every system call, including ones used in kernel exploits.",
+        severity: Severity::Medium,
+        help: "Set `securityContext.seccompProfile.type: RuntimeDefault` on the pod.",
+        help_uri: Some(PSS),
+        remediation: "Set `seccompProfile.type: RuntimeDefault` on the pod or each container.",
+        tags: &["security", "pod-security-standards"],
+        compliance: &[
+            Control::new(CIS, "5.7.2"),
+            Control::new("PSS-Restricted", "Seccomp"),
+        ],
+        kinds: &["k8s"],
+        check: seccomp,
+    },
+    Rule {
+        id: "K8S-016",
+        title: "Service account token mounted",
+        description: "The pod does not set `automountServiceAccountToken: false`, so an API token is \
+                      mounted into every container whether it talks to the API or not.",
+        severity: Severity::Low,
+        help: "A stolen token is a foothold in the cluster's API.",
+        help_uri: None,
+        remediation: "Set `automountServiceAccountToken: false` unless the pod calls the API.",
+        tags: &["security"],
+        compliance: &[Control::new(CIS, "5.1.6")],
+        kinds: &["k8s"],
+        check: service_account_token,
+    },
+    Rule {
+        id: "K8S-017",
+        title: "Secret in environment variable",
+        description: "An environment variable whose name says it holds a secret has a literal value \
+                      in the manifest, where everyone who can read the manifest sees it.",
+        severity: Severity::High,
+        help: "Manifests live in git, in CI logs and in `kubectl get -o yaml`.",
+        help_uri: None,
+        remediation: "Move the value to a Secret and use `valueFrom.secretKeyRef`.",
+        tags: &["security", "secrets"],
+        compliance: &[Control::new(CIS, "5.4.1")],
+        kinds: &["k8s"],
+        check: secret_env,
+    },
+    Rule {
+        id: "K8S-018",
+        title: "Root filesystem is writable",
+        description: "Without `readOnlyRootFilesystem: true` an attacker can drop tools and change \
+                      binaries inside the container.",
+        severity: Severity::Low,
+        help: "Mount an emptyDir where the application needs to write.",
+        help_uri: None,
+        remediation: "Set `securityContext.readOnlyRootFilesystem: true`.",
+        tags: &["security"],
+        compliance: &[Control::new(NSA, "Immutable container file systems")],
+        kinds: &["k8s"],
+        check: writable_root,
+    },
+    Rule {
+        id: "K8S-019",
+        title: "Unmasked /proc",
+        description: "`procMount: Unmasked` exposes the node's /proc paths that the runtime normally hides.",
+        severity: Severity::High,
+        help: "Only the Default proc mount is allowed by the Baseline profile.",
+        help_uri: Some(PSS),
+        remediation: "Remove `procMount` or set it to `Default`.",
+        tags: &["security", "pod-security-standards"],
+        compliance: &[Control::new("PSS-Baseline", "/proc Mount Type")],
+        kinds: &["k8s"],
+        check: proc_mount,
+    },
+    Rule {
+        id: "K8S-020",
+        title: "AppArmor disabled",
+        description: "The container's AppArmor profile is set to unconfined.",
+        severity: Severity::Medium,
+        help: "The runtime's default AppArmor profile blocks many escape techniques.",
+        help_uri: Some(PSS),
+        remediation: "Use `RuntimeDefault` or a `Localhost` profile.",
+        tags: &["security", "pod-security-standards"],
+        compliance: &[Control::new("PSS-Baseline", "AppArmor")],
+        kinds: &["k8s"],
+        check: apparmor,
+    },
+    Rule {
+        id: "K8S-021",
+        title: "Custom SELinux options",
+        description: "Setting the SELinux user, role or a type other than the container types \
+                      weakens the isolation SELinux provides.",
+        severity: Severity::Medium,
+        help: "Allowed types: container_t, container_init_t, container_kvm_t, container_engine_t.",
+        help_uri: Some(PSS),
+        remediation: "Remove `seLinuxOptions.user`/`role` and use a container type.",
+        tags: &["security", "pod-security-standards"],
+        compliance: &[Control::new("PSS-Baseline", "SELinux")],
+        kinds: &["k8s"],
+        check: selinux,
+    },
+    Rule {
+        id: "K8S-022",
+        title: "Unsafe sysctl",
+        description: "The pod sets a sysctl outside the safe, namespaced set; it can affect the \
+                      whole node.",
+        severity: Severity::High,
+        help: "Safe sysctls: kernel.shm_rmid_forced, net.ipv4.ip_local_port_range, \
+               net.ipv4.ip_unprivileged_port_start, net.ipv4.tcp_syncookies, net.ipv4.ping_group_range, \
+               net.ipv4.ip_local_reserved_ports, net.ipv4.tcp_keepalive_time, net.ipv4.tcp_fin_timeout, \
+               net.ipv4.tcp_keepalive_intvl, net.ipv4.tcp_keepalive_probes.",
+        help_uri: Some(PSS),
+        remediation: "Remove the sysctl or configure it on the node.",
+        tags: &["security", "pod-security-standards"],
+        compliance: &[Control::new("PSS-Baseline", "Sysctls")],
+        kinds: &["k8s"],
+        check: unsafe_sysctls,
+    },
+    Rule {
+        id: "K8S-023",
+        title: "Object in the default namespace",
+        description: "Workloads in the `default` namespace share it with everything else that forgot \
+                      to choose one, which defeats namespace-scoped RBAC and network policies.",
+        severity: Severity::Low,
+        help: "An object without `metadata.namespace` lands in whatever namespace kubectl uses, \
+               usually `default`.",
+        help_uri: None,
+        remediation: "Set `metadata.namespace` to a dedicated namespace.",
+        tags: &["security"],
+        compliance: &[Control::new(CIS, "5.7.4")],
+        kinds: &["k8s"],
+        check: default_namespace,
+    },
+    Rule {
+        id: "K8S-024",
+        title: "RBAC rule grants wildcard access",
+        description: "A Role or ClusterRole grants `*` verbs, resources or API groups: it grants \
+                      everything that exists today and everything added later.",
+        severity: Severity::High,
+        help: "Wildcards make least privilege impossible to review.",
+        help_uri: Some("https://kubernetes.io/docs/concepts/security/rbac-good-practices/"),
+        remediation: "List the verbs and resources explicitly.",
+        tags: &["security", "rbac"],
+        compliance: &[Control::new(CIS, "5.1.3")],
+        kinds: &["k8s"],
+        check: rbac_wildcards,
+    },
+    Rule {
+        id: "K8S-025",
+        title: "Binding to cluster-admin",
+        description: "A RoleBinding or ClusterRoleBinding grants the cluster-admin role.",
+        severity: Severity::High,
+        help: "cluster-admin is full control of the cluster; it should be bound only to break-glass \
+               accounts.",
+        help_uri: Some("https://kubernetes.io/docs/concepts/security/rbac-good-practices/"),
+        remediation: "Bind a role with only the permissions needed.",
+        tags: &["security", "rbac"],
+        compliance: &[Control::new(CIS, "5.1.1")],
+        kinds: &["k8s"],
+        check: cluster_admin_binding,
+    },
+    Rule {
+        id: "K8S-026",
+        title: "RBAC rule grants access to secrets",
+        description: "A Role or ClusterRole can get, list or watch Secrets: every credential in its \
+                      scope.",
+        severity: Severity::Medium,
+        help: "`list` and `watch` on secrets return their contents, not just names.",
+        help_uri: Some("https://kubernetes.io/docs/concepts/security/rbac-good-practices/"),
+        remediation: "Remove secrets from the rule, or restrict it with `resourceNames`.",
+        tags: &["security", "rbac"],
+        compliance: &[Control::new(CIS, "5.1.2")],
+        kinds: &["k8s"],
+        check: rbac_secrets,
+    },
+];
+
+fn privileged(resource: &Resource, cx: &mut Context<'_>) {
+    let Some(pod) = pod_spec(resource) else {
+        return;
+    };
+    for container in containers(&pod) {
+        let flag = container.get("securityContext").get("privileged");
+        if flag.is_true() {
+            cx.report(
+                &flag,
+                format!("container `{}` runs privileged", name_of(&container)),
+            )
+            .fix("remove `privileged: true`");
+        }
+    }
+}
+
+fn privilege_escalation(resource: &Resource, cx: &mut Context<'_>) {
+    let Some(pod) = pod_spec(resource) else {
+        return;
+    };
+    for container in containers(&pod) {
+        let flag = container
+            .get("securityContext")
+            .get("allowPrivilegeEscalation");
+        if flag.as_bool() != Some(false) {
+            let at = if flag.exists() {
+                flag.clone()
+            } else {
+                container.clone()
+            };
+            cx.report(
+                &at,
+                format!(
+                    "container `{}` does not set allowPrivilegeEscalation: false",
+                    name_of(&container)
+                ),
+            )
+            .fix("set `securityContext.allowPrivilegeEscalation: false`");
+        }
+    }
+}
+
+fn host_namespaces(resource: &Resource, cx: &mut Context<'_>) {
+    let Some(pod) = pod_spec(resource) else {
+        return;
+    };
+    for field in ["hostPID", "hostIPC", "hostNetwork"] {
+        let flag = pod.get(field);
+        if flag.is_true() {
+            cx.report(&flag, format!("pod sets `{field}: true`"));
+        }
+    }
+}
+
+/// The container's setting, else the pod's (`securityContext.<field>`).
+fn effective<'a>(pod: &Node<'a>, container: &Node<'a>, field: &str) -> Node<'a> {
+    let own = container.get("securityContext").get(field);
+    if own.exists() {
+        own
+    } else {
+        pod.get("securityContext").get(field)
+    }
+}
+
+fn runs_as_root(resource: &Resource, cx: &mut Context<'_>) {
+    let Some(pod) = pod_spec(resource) else {
+        return;
+    };
+    for container in containers(&pod) {
+        let user = effective(&pod, &container, "runAsUser");
+        if user.as_i64() == Some(0) {
+            cx.report(
+                &user,
+                format!("container `{}` runs as UID 0", name_of(&container)),
+            )
+            .fix("use a non-zero runAsUser");
+            continue;
+        }
+        let non_root = effective(&pod, &container, "runAsNonRoot").is_true();
+        if !non_root && user.as_i64().is_none_or(|uid| uid <= 0) {
+            cx.report(
+                &container,
+                format!(
+                    "container `{}` does not set runAsNonRoot: true",
+                    name_of(&container)
+                ),
+            )
+            .fix("set `securityContext.runAsNonRoot: true`");
+        }
+    }
+}
+
+const BASELINE_CAPABILITIES: &[&str] = &[
+    "AUDIT_WRITE",
+    "CHOWN",
+    "DAC_OVERRIDE",
+    "FOWNER",
+    "FSETID",
+    "KILL",
+    "MKNOD",
+    "NET_BIND_SERVICE",
+    "SETFCAP",
+    "SETGID",
+    "SETPCAP",
+    "SETUID",
+    "SYS_CHROOT",
+];
+
+fn added_capabilities(resource: &Resource, cx: &mut Context<'_>) {
+    let Some(pod) = pod_spec(resource) else {
+        return;
+    };
+    for container in containers(&pod) {
+        for cap in container
+            .get("securityContext")
+            .get("capabilities")
+            .get("add")
+            .items()
+        {
+            let Some(name) = cap.as_str() else { continue };
+            let bare = name.trim_start_matches("CAP_").to_ascii_uppercase();
+            if !BASELINE_CAPABILITIES.contains(&bare.as_str()) {
+                cx.report(
+                    &cap,
+                    format!("container `{}` adds capability {name}", name_of(&container)),
+                );
+            }
+        }
+    }
+}
+
+fn capabilities_not_dropped(resource: &Resource, cx: &mut Context<'_>) {
+    let Some(pod) = pod_spec(resource) else {
+        return;
+    };
+    for container in containers(&pod) {
+        let drop = container
+            .get("securityContext")
+            .get("capabilities")
+            .get("drop");
+        let drops_all = drop
+            .items()
+            .any(|c| c.as_str().is_some_and(|s| s.eq_ignore_ascii_case("ALL")));
+        if !drops_all {
+            let at = if drop.exists() {
+                drop.clone()
+            } else {
+                container.clone()
+            };
+            cx.report(
+                &at,
+                format!(
+                    "container `{}` does not drop ALL capabilities",
+                    name_of(&container)
+                ),
+            )
+            .fix("set `securityContext.capabilities.drop: [\"ALL\"]`");
+        }
+    }
+}
+
+const RUNTIME_SOCKETS: &[&str] = &[
+    "/var/run/docker.sock",
+    "/run/docker.sock",
+    "/var/run/containerd/containerd.sock",
+    "/run/containerd/containerd.sock",
+    "/var/run/crio/crio.sock",
+    "/run/crio/crio.sock",
+];
+
+fn is_runtime_socket(path: &str) -> bool {
+    let path = path.trim_end_matches('/');
+    RUNTIME_SOCKETS.contains(&path)
+}
+
+fn host_path(resource: &Resource, cx: &mut Context<'_>) {
+    let Some(pod) = pod_spec(resource) else {
+        return;
+    };
+    for volume in pod.get("volumes").items() {
+        let host = volume.get("hostPath");
+        let path = host.get("path").as_str().unwrap_or("");
+        if host.exists() && !is_runtime_socket(path) {
+            let name = volume.get("name").as_str().unwrap_or("<unnamed>");
+            cx.report(&host, format!("volume `{name}` mounts host path `{path}`"));
+        }
+    }
+}
+
+fn runtime_socket(resource: &Resource, cx: &mut Context<'_>) {
+    let Some(pod) = pod_spec(resource) else {
+        return;
+    };
+    for volume in pod.get("volumes").items() {
+        let path = volume.get("hostPath").get("path");
+        if path.as_str().is_some_and(is_runtime_socket) {
+            cx.report(
+                &path,
+                format!(
+                    "volume mounts the container runtime socket `{}`",
+                    path.as_str().unwrap_or("")
+                ),
+            );
+        }
+    }
+}
+
+fn host_port(resource: &Resource, cx: &mut Context<'_>) {
+    let Some(pod) = pod_spec(resource) else {
+        return;
+    };
+    for container in containers(&pod) {
+        for port in container.get("ports").items() {
+            let host = port.get("hostPort");
+            if host.as_i64().is_some_and(|p| p > 0) {
+                cx.report(
+                    &host,
+                    format!(
+                        "container `{}` binds node port {}",
+                        name_of(&container),
+                        host.as_i64().unwrap_or(0)
+                    ),
+                );
+            }
+        }
+    }
+}
+
+fn missing_limit(resource: &Resource, cx: &mut Context<'_>, which: &str) {
+    let Some(pod) = pod_spec(resource) else {
+        return;
+    };
+    for container in pod.get("containers").items() {
+        let resources = container.get("resources");
+        if !resources.get("limits").get(which).exists() {
+            let at = if resources.exists() {
+                resources.clone()
+            } else {
+                container.clone()
+            };
+            cx.report(
+                &at,
+                format!("container `{}` has no {which} limit", name_of(&container)),
+            )
+            .fix(format!("set `resources.limits.{which}`"));
+        }
+    }
+}
+
+/// `(name, tag, digest)` of an image reference.
+fn parse_image(image: &str) -> (&str, Option<&str>, Option<&str>) {
+    let (rest, digest) = match image.split_once('@') {
+        Some((rest, digest)) => (rest, Some(digest)),
+        None => (image, None),
+    };
+    // A colon after the last slash is a tag; before it, a registry port.
+    let slash = rest.rfind('/').map_or(0, |i| i + 1);
+    match rest[slash..].rfind(':') {
+        Some(i) => (&rest[..slash + i], Some(&rest[slash + i + 1..]), digest),
+        None => (rest, None, digest),
+    }
+}
+
+fn images<'a>(pod: &Node<'a>) -> Vec<(Node<'a>, Node<'a>)> {
+    containers(pod)
+        .into_iter()
+        .map(|c| (c.get("image"), c))
+        .filter(|(image, _)| image.as_str().is_some())
+        .collect()
+}
+
+fn latest_tag(resource: &Resource, cx: &mut Context<'_>) {
+    let Some(pod) = pod_spec(resource) else {
+        return;
+    };
+    for (image, container) in images(&pod) {
+        let reference = image.as_str().unwrap_or("");
+        let (_, tag, digest) = parse_image(reference);
+        if digest.is_none() && tag.is_none_or(|t| t == "latest") {
+            cx.report(
+                &image,
+                format!(
+                    "container `{}` uses `{reference}`, which follows latest",
+                    name_of(&container)
+                ),
+            );
+        }
+    }
+}
+
+fn not_digest_pinned(resource: &Resource, cx: &mut Context<'_>) {
+    let Some(pod) = pod_spec(resource) else {
+        return;
+    };
+    for (image, container) in images(&pod) {
+        let reference = image.as_str().unwrap_or("");
+        if parse_image(reference).2.is_none() {
+            cx.report(
+                &image,
+                format!(
+                    "container `{}` image `{reference}` is not pinned by digest",
+                    name_of(&container)
+                ),
+            );
+        }
+    }
+}
+
+fn pull_policy(resource: &Resource, cx: &mut Context<'_>) {
+    let Some(pod) = pod_spec(resource) else {
+        return;
+    };
+    for (image, container) in images(&pod) {
+        let reference = image.as_str().unwrap_or("");
+        let (_, tag, digest) = parse_image(reference);
+        if digest.is_some() {
+            continue;
+        }
+        let policy = container.get("imagePullPolicy");
+        let effective = policy.as_str().unwrap_or_else(|| {
+            // Kubernetes' default: Always for latest or no tag, else IfNotPresent.
+            if tag.is_none_or(|t| t == "latest") {
+                "Always"
+            } else {
+                "IfNotPresent"
+            }
+        });
+        if effective != "Always" {
+            let at = if policy.exists() {
+                policy.clone()
+            } else {
+                container.clone()
+            };
+            cx.report(
+                &at,
+                format!(
+                    "container `{}` pulls with policy {effective}",
+                    name_of(&container)
+                ),
+            )
+            .fix("set `imagePullPolicy: Always` or pin the image by digest");
+        }
+    }
+}
+
+fn seccomp(resource: &Resource, cx: &mut Context<'_>) {
+    let Some(pod) = pod_spec(resource) else {
+        return;
+    };
+    let pod_type = pod.get("securityContext").get("seccompProfile").get("type");
+    let confined = |t: &Node<'_>| matches!(t.as_str(), Some("RuntimeDefault" | "Localhost"));
+    if pod_type.as_str() == Some("Unconfined") {
+        cx.report(&pod_type, "pod sets seccomp profile Unconfined");
+    }
+    for container in containers(&pod) {
+        let own = container
+            .get("securityContext")
+            .get("seccompProfile")
+            .get("type");
+        if own.as_str() == Some("Unconfined") {
+            cx.report(
+                &own,
+                format!(
+                    "container `{}` sets seccomp profile Unconfined",
+                    name_of(&container)
+                ),
+            );
+        } else if !own.exists() && !confined(&pod_type) && pod_type.as_str() != Some("Unconfined") {
+            cx.report(
+                &container,
+                format!("container `{}` has no seccomp profile", name_of(&container)),
+            )
+            .fix("set `securityContext.seccompProfile.type: RuntimeDefault` on the pod");
+        }
+    }
+}
+
+fn service_account_token(resource: &Resource, cx: &mut Context<'_>) {
+    let Some(pod) = pod_spec(resource) else {
+        return;
+    };
+    let flag = pod.get("automountServiceAccountToken");
+    if flag.as_bool() != Some(false) {
+        let at = if flag.exists() {
+            flag.clone()
+        } else {
+            pod.clone()
+        };
+        cx.report(&at, "pod mounts a service account token")
+            .fix("set `automountServiceAccountToken: false`");
+    }
+}
+
+const SECRET_WORDS: &[&str] = &[
+    "PASSWORD",
+    "PASSWD",
+    "SECRET",
+    "TOKEN",
+    "API_KEY",
+    "APIKEY",
+    "PRIVATE_KEY",
+    "ACCESS_KEY",
+    "CREDENTIAL",
+];
+
+/// Whether an environment variable's name says it holds a secret.
+pub fn secret_name(name: &str) -> bool {
+    let upper = name.to_ascii_uppercase();
+    SECRET_WORDS.iter().any(|w| upper.contains(w))
+}
+
+fn secret_env(resource: &Resource, cx: &mut Context<'_>) {
+    let Some(pod) = pod_spec(resource) else {
+        return;
+    };
+    for container in containers(&pod) {
+        for var in container.get("env").items() {
+            let name = var.get("name").as_str().unwrap_or("");
+            let value = var.get("value");
+            if secret_name(name) && value.as_str().is_some_and(|v| !v.is_empty()) {
+                cx.report(
+                    &value,
+                    format!(
+                        "container `{}` sets {name} to a literal value",
+                        name_of(&container)
+                    ),
+                )
+                .fix("use `valueFrom.secretKeyRef`");
+            }
+        }
+    }
+}
+
+fn writable_root(resource: &Resource, cx: &mut Context<'_>) {
+    let Some(pod) = pod_spec(resource) else {
+        return;
+    };
+    for container in pod.get("containers").items() {
+        let flag = container
+            .get("securityContext")
+            .get("readOnlyRootFilesystem");
+        if !flag.is_true() {
+            let at = if flag.exists() {
+                flag.clone()
+            } else {
+                container.clone()
+            };
+            cx.report(
+                &at,
+                format!(
+                    "container `{}` has a writable root filesystem",
+                    name_of(&container)
+                ),
+            )
+            .fix("set `securityContext.readOnlyRootFilesystem: true`");
+        }
+    }
+}
+
+fn proc_mount(resource: &Resource, cx: &mut Context<'_>) {
+    let Some(pod) = pod_spec(resource) else {
+        return;
+    };
+    for container in containers(&pod) {
+        let mount = container.get("securityContext").get("procMount");
+        if mount.as_str().is_some_and(|m| m != "Default") {
+            cx.report(
+                &mount,
+                format!("container `{}` unmasks /proc", name_of(&container)),
+            );
+        }
+    }
+}
+
+fn apparmor(resource: &Resource, cx: &mut Context<'_>) {
+    let Some(pod) = pod_spec(resource) else {
+        return;
+    };
+    let unconfined = |n: &Node<'_>| n.as_str() == Some("Unconfined");
+    let pod_profile = pod
+        .get("securityContext")
+        .get("appArmorProfile")
+        .get("type");
+    if unconfined(&pod_profile) {
+        cx.report(&pod_profile, "pod runs without AppArmor");
+    }
+    for container in containers(&pod) {
+        let profile = container
+            .get("securityContext")
+            .get("appArmorProfile")
+            .get("type");
+        if unconfined(&profile) {
+            cx.report(
+                &profile,
+                format!("container `{}` runs without AppArmor", name_of(&container)),
+            );
+        }
+    }
+    if let Some(metadata) = pod_metadata(resource) {
+        for (key, value) in metadata.get("annotations").entries() {
+            if key.starts_with("container.apparmor.security.beta.kubernetes.io/")
+                && value.as_str() == Some("unconfined")
+            {
+                let container = key.rsplit('/').next().unwrap_or("?");
+                cx.report(
+                    &value,
+                    format!("container `{container}` runs without AppArmor"),
+                );
+            }
+        }
+    }
+}
+
+const SELINUX_TYPES: &[&str] = &[
+    "container_t",
+    "container_init_t",
+    "container_kvm_t",
+    "container_engine_t",
+];
+
+fn selinux(resource: &Resource, cx: &mut Context<'_>) {
+    let Some(pod) = pod_spec(resource) else {
+        return;
+    };
+    let mut options = vec![(
+        "pod".to_owned(),
+        pod.get("securityContext").get("seLinuxOptions"),
+    )];
+    for container in containers(&pod) {
+        options.push((
+            format!("container `{}`", name_of(&container)),
+            container.get("securityContext").get("seLinuxOptions"),
+        ));
+    }
+    for (owner, opts) in options {
+        let selinux_type = opts.get("type");
+        if selinux_type
+            .as_str()
+            .is_some_and(|t| !SELINUX_TYPES.contains(&t))
+        {
+            cx.report(
+                &selinux_type,
+                format!(
+                    "{owner} uses SELinux type `{}`",
+                    selinux_type.as_str().unwrap_or("")
+                ),
+            );
+        }
+        for field in ["user", "role"] {
+            let value = opts.get(field);
+            if value.exists() {
+                cx.report(&value, format!("{owner} sets SELinux {field}"));
+            }
+        }
+    }
+}
+
+const SAFE_SYSCTLS: &[&str] = &[
+    "kernel.shm_rmid_forced",
+    "net.ipv4.ip_local_port_range",
+    "net.ipv4.ip_unprivileged_port_start",
+    "net.ipv4.tcp_syncookies",
+    "net.ipv4.ping_group_range",
+    "net.ipv4.ip_local_reserved_ports",
+    "net.ipv4.tcp_keepalive_time",
+    "net.ipv4.tcp_fin_timeout",
+    "net.ipv4.tcp_keepalive_intvl",
+    "net.ipv4.tcp_keepalive_probes",
+];
+
+fn unsafe_sysctls(resource: &Resource, cx: &mut Context<'_>) {
+    let Some(pod) = pod_spec(resource) else {
+        return;
+    };
+    for sysctl in pod.get("securityContext").get("sysctls").items() {
+        let name = sysctl.get("name");
+        if let Some(n) = name.as_str().filter(|n| !SAFE_SYSCTLS.contains(n)) {
+            cx.report(&name, format!("pod sets unsafe sysctl `{n}`"));
+        }
+    }
+}
+
+/// Kinds that run workloads or hold their configuration: the ones a
+/// namespace choice matters for.
+const NAMESPACED_WORKLOADS: &[&str] = &[
+    "Pod",
+    "Deployment",
+    "StatefulSet",
+    "DaemonSet",
+    "ReplicaSet",
+    "ReplicationController",
+    "Job",
+    "CronJob",
+    "Service",
+    "ConfigMap",
+    "Secret",
+    "Ingress",
+    "ServiceAccount",
+];
+
+fn default_namespace(resource: &Resource, cx: &mut Context<'_>) {
+    let root = resource.root();
+    if !root
+        .get("kind")
+        .as_str()
+        .is_some_and(|k| NAMESPACED_WORKLOADS.contains(&k))
+    {
+        return;
+    }
+    let namespace = root.get("metadata").get("namespace");
+    match namespace.as_str() {
+        Some("default") => {
+            cx.report(&namespace, "object is in the default namespace");
+        }
+        None => {
+            let at = root.get("metadata");
+            let at = if at.exists() { at } else { root.clone() };
+            cx.report(&at, "object sets no namespace and lands in the default one")
+                .fix("set `metadata.namespace`");
+        }
+        Some(_) => {}
+    }
+}
+
+fn is_role(resource: &Resource) -> bool {
+    matches!(
+        resource.root().get("kind").as_str(),
+        Some("Role" | "ClusterRole")
+    )
+}
+
+fn rbac_wildcards(resource: &Resource, cx: &mut Context<'_>) {
+    if !is_role(resource) {
+        return;
+    }
+    for rule in resource.root().get("rules").items() {
+        for field in ["verbs", "resources", "apiGroups"] {
+            for item in rule.get(field).items() {
+                if item.as_str() == Some("*") {
+                    cx.report(&item, format!("rule grants `*` {field}"));
+                }
+            }
+        }
+    }
+}
+
+fn cluster_admin_binding(resource: &Resource, cx: &mut Context<'_>) {
+    let root = resource.root();
+    if !matches!(
+        root.get("kind").as_str(),
+        Some("RoleBinding" | "ClusterRoleBinding")
+    ) {
+        return;
+    }
+    let role = root.get("roleRef").get("name");
+    if role.as_str() == Some("cluster-admin") {
+        cx.report(&role, "binding grants cluster-admin");
+    }
+}
+
+fn rbac_secrets(resource: &Resource, cx: &mut Context<'_>) {
+    if !is_role(resource) {
+        return;
+    }
+    for rule in resource.root().get("rules").items() {
+        let secrets = rule
+            .get("resources")
+            .items()
+            .find(|r| r.as_str() == Some("secrets"));
+        let reads = rule
+            .get("verbs")
+            .items()
+            .any(|v| matches!(v.as_str(), Some("get" | "list" | "watch")));
+        if let Some(secrets) = secrets
+            && reads
+            && !rule.get("resourceNames").exists()
+        {
+            cx.report(&secrets, "rule can read secrets");
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_image;
+
+    #[test]
+    fn image_references_split_into_name_tag_digest() {
+        assert_eq!(parse_image("nginx"), ("nginx", None, None));
+        assert_eq!(parse_image("nginx:1.27"), ("nginx", Some("1.27"), None));
+        assert_eq!(
+            parse_image("registry:5000/team/app"),
+            ("registry:5000/team/app", None, None)
+        );
+        assert_eq!(
+            parse_image("registry:5000/app:2@sha256:ab"),
+            ("registry:5000/app", Some("2"), Some("sha256:ab"))
+        );
+    }
+}

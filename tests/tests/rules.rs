@@ -1,0 +1,115 @@
+//! Every rule of every built-in pack against its fixtures:
+//! `policies/builtin/<pack>/fixtures/<RULE-ID>/positive.*` marks each line
+//! that must be reported with `# expect: <RULE-ID>`; `negative.*` must yield
+//! no finding of the rule. Lines are asserted, not just counts.
+
+#![allow(clippy::unwrap_used)] // Test helpers: a panic is the failure report.
+
+use rampart_core::policy::{CacheMode, EngineOptions};
+use rampart_core::{ScanOptions, Scanner};
+use rampart_tests::workspace_root;
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+/// `(file, line)` pairs marked `# expect: RULE` in the fixture.
+fn expected_lines(text: &str, rule: &str) -> Vec<u32> {
+    text.lines()
+        .enumerate()
+        .flat_map(|(i, line)| {
+            let count = line
+                .split("# expect:")
+                .skip(1)
+                .flat_map(|ids| ids.split(','))
+                .filter(|id| id.trim() == rule)
+                .count();
+            std::iter::repeat_n(u32::try_from(i + 1).unwrap(), count)
+        })
+        .collect()
+}
+
+#[test]
+fn every_builtin_rule_has_fixtures_and_they_pass() {
+    let scanner = Scanner::new(ScanOptions {
+        paths: vec![],
+        engine: EngineOptions {
+            cache: CacheMode::Disabled,
+            ..EngineOptions::default()
+        },
+        ..ScanOptions::default()
+    })
+    .unwrap();
+    let mut failures = Vec::new();
+    let mut checked = 0;
+    for pack in scanner.packs() {
+        let fixtures: PathBuf = workspace_root()
+            .join("policies/builtin")
+            .join(pack.name())
+            .join("fixtures");
+        let report = Scanner::new(ScanOptions {
+            paths: vec![fixtures.clone()],
+            base_dir: Some(fixtures.clone()),
+            engine: EngineOptions {
+                cache: CacheMode::Disabled,
+                ..EngineOptions::default()
+            },
+            ..ScanOptions::default()
+        })
+        .unwrap()
+        .scan()
+        .unwrap();
+        assert!(report.diagnostics.is_empty(), "{:?}", report.diagnostics);
+        let mut actual: BTreeMap<(String, String), Vec<u32>> = BTreeMap::new();
+        for f in &report.findings {
+            actual
+                .entry((f.path.clone(), f.rule_id.clone()))
+                .or_default()
+                .push(f.region.unwrap().start_line);
+        }
+        for rule in &pack.metadata().rules {
+            let dir = fixtures.join(&rule.id);
+            let files: Vec<PathBuf> = std::fs::read_dir(&dir)
+                .unwrap_or_else(|_| panic!("rule {} has no fixtures in {}", rule.id, dir.display()))
+                .map(|e| e.unwrap().path())
+                .collect();
+            for kind in ["positive", "negative"] {
+                let Some(file) = files
+                    .iter()
+                    .find(|f| f.file_stem().is_some_and(|s| s == kind))
+                else {
+                    failures.push(format!("{}: no {kind} fixture", rule.id));
+                    continue;
+                };
+                let text = std::fs::read_to_string(file).unwrap();
+                let path = format!(
+                    "{}/{}",
+                    rule.id,
+                    file.file_name().unwrap().to_string_lossy()
+                );
+                let mut found = actual
+                    .get(&(path.clone(), rule.id.clone()))
+                    .cloned()
+                    .unwrap_or_default();
+                found.sort();
+                let expected = expected_lines(&text, &rule.id);
+                if kind == "positive" && expected.is_empty() {
+                    failures.push(format!(
+                        "{path}: a positive fixture must mark at least one line"
+                    ));
+                }
+                if found != expected {
+                    failures.push(format!(
+                        "{path}: expected {} at lines {expected:?}, found {found:?}",
+                        rule.id
+                    ));
+                }
+                checked += 1;
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "fixture mismatches:\n{}",
+        failures.join("\n")
+    );
+    assert!(checked >= 40, "only {checked} fixtures checked");
+}
