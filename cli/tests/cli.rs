@@ -28,11 +28,12 @@ fn policy_list_shows_builtin_packs_and_rules() {
         stdout.contains("K8S-001  high      Container runs privileged"),
         "{stdout}"
     );
-    // The compiled pack landed in the cache given by RAMPART_CACHE_DIR.
+    // One compiled component per built-in pack, in the cache given by
+    // RAMPART_CACHE_DIR.
     let entries = std::fs::read_dir(cache.path().join("components"))
         .unwrap()
         .count();
-    assert_eq!(entries, 1);
+    assert_eq!(entries, 2);
 }
 
 #[test]
@@ -258,10 +259,10 @@ fn scan_examples_exits_1_with_findings_and_writes_sarif() {
     assert!(out.stdout.is_empty(), "the report went to the file");
     let log: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&sarif).unwrap()).unwrap();
-    assert_eq!(log["runs"][0]["results"].as_array().unwrap().len(), 41);
+    assert_eq!(log["runs"][0]["results"].as_array().unwrap().len(), 50);
     assert_eq!(
         log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
-        "examples/k8s/checkout.yaml"
+        "examples/docker/api.Dockerfile"
     );
 }
 

@@ -15,14 +15,15 @@ fn blocks<'a>(markdown: &'a str, language: &str) -> Vec<&'a str> {
         .collect()
 }
 
-#[test]
-fn k8s_kind_page_matches_the_inventory() {
-    let page = std::fs::read_to_string(workspace_root().join("docs/kinds/k8s.md")).unwrap();
-    let yaml = blocks(&page, "yaml");
+/// Runs the inventory on a kind page's input block (written to `file`) and
+/// compares with its JSON block.
+fn check_kind_page(page: &str, input_language: &str, file: &str) -> Vec<rampart_core::Resource> {
+    let page = std::fs::read_to_string(workspace_root().join("docs/kinds").join(page)).unwrap();
+    let input = blocks(&page, input_language);
     let json = blocks(&page, "json");
-    assert_eq!((yaml.len(), json.len()), (1, 1));
+    assert_eq!((input.len(), json.len()), (1, 1));
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("example.yaml"), format!("{}\n", yaml[0])).unwrap();
+    std::fs::write(dir.path().join(file), format!("{}\n", input[0])).unwrap();
     let found = inventory::collect(
         &[dir.path().to_owned()],
         &WalkOptions {
@@ -31,11 +32,18 @@ fn k8s_kind_page_matches_the_inventory() {
         },
     )
     .unwrap();
-    let resources: Vec<_> = found.resources().collect();
+    assert!(found.diagnostics.is_empty(), "{:?}", found.diagnostics);
+    let resources: Vec<rampart_core::Resource> = found.resources().cloned().collect();
     let mut actual = serde_json::to_value(&resources).unwrap();
     actual[0].as_object_mut().unwrap().remove("spans");
     let documented: serde_json::Value = serde_json::from_str(json[0]).unwrap();
     assert_eq!(actual, documented);
+    resources
+}
+
+#[test]
+fn k8s_kind_page_matches_the_inventory() {
+    let resources = check_kind_page("k8s.md", "yaml", "example.yaml");
     let span = resources[0]
         .spans
         .get("/spec/jobTemplate/spec/template/spec/hostPID")
@@ -44,6 +52,13 @@ fn k8s_kind_page_matches_the_inventory() {
         (span.start_line, span.start_column, span.end_column),
         (12, 11, 24)
     );
+}
+
+#[test]
+fn dockerfile_kind_page_matches_the_inventory() {
+    let resources = check_kind_page("dockerfile.md", "dockerfile", "Dockerfile");
+    let span = resources[0].spans.get("/stages/0/instructions/0").unwrap();
+    assert_eq!((span.start_line, span.end_line), (3, 4));
 }
 
 #[test]

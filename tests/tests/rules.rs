@@ -11,20 +11,36 @@ use rampart_tests::workspace_root;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-/// `(file, line)` pairs marked `# expect: RULE` in the fixture.
+/// Lines marked `# expect: RULE` in a fixture. A trailing comment marks its
+/// own line (YAML); a whole-line comment marks the next line that is not
+/// itself a marker (Dockerfiles, where comments cannot trail).
 fn expected_lines(text: &str, rule: &str) -> Vec<u32> {
-    text.lines()
-        .enumerate()
-        .flat_map(|(i, line)| {
-            let count = line
-                .split("# expect:")
-                .skip(1)
-                .flat_map(|ids| ids.split(','))
-                .filter(|id| id.trim() == rule)
-                .count();
-            std::iter::repeat_n(u32::try_from(i + 1).unwrap(), count)
-        })
-        .collect()
+    let lines: Vec<&str> = text.lines().collect();
+    let mut out = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        let count = line
+            .split("# expect:")
+            .skip(1)
+            .flat_map(|ids| ids.split(','))
+            .filter(|id| id.trim() == rule)
+            .count();
+        if count == 0 {
+            continue;
+        }
+        let target = if line.trim_start().starts_with("# expect:") {
+            (i + 1..lines.len())
+                .find(|&j| !lines[j].trim_start().starts_with("# expect:"))
+                .unwrap_or(i)
+        } else {
+            i
+        };
+        out.extend(std::iter::repeat_n(
+            u32::try_from(target + 1).unwrap(),
+            count,
+        ));
+    }
+    out.sort();
+    out
 }
 
 #[test]

@@ -68,6 +68,9 @@ fn examples_scan_finds_what_the_readme_promises() {
     assert_eq!(
         findings(&serious),
         owned(&[
+            ("examples/docker/api.Dockerfile", 12, "DF-001"),
+            ("examples/docker/api.Dockerfile", 13, "DF-006"),
+            ("examples/docker/api.Dockerfile", 16, "DF-012"),
             ("examples/k8s/checkout.yaml", 19, "K8S-003"),
             ("examples/k8s/checkout.yaml", 26, "K8S-001"),
             ("examples/k8s/cleanup.yaml", 13, "K8S-003"),
@@ -76,15 +79,17 @@ fn examples_scan_finds_what_the_readme_promises() {
         ])
     );
     assert!(report.diagnostics.is_empty(), "{:?}", report.diagnostics);
-    assert_eq!(report.findings.len(), 41);
-    assert!(
-        report
-            .findings
-            .iter()
-            .all(|f| f.path != "examples/k8s/hardened.yaml"),
-        "the hardened example passes every rule"
-    );
-    assert_eq!(report.stats.resources, 5);
+    assert_eq!(report.findings.len(), 50);
+    for clean in [
+        "examples/k8s/hardened.yaml",
+        "examples/docker/web.Dockerfile",
+    ] {
+        assert!(
+            report.findings.iter().all(|f| f.path != clean),
+            "{clean} passes every rule"
+        );
+    }
+    assert_eq!(report.stats.resources, 7);
     assert_eq!(report.exit_code(Severity::Info), 1);
     assert_eq!(report.exit_code(Severity::Critical), 0);
     let privileged = report
@@ -132,6 +137,12 @@ fn bad_input_becomes_diagnostics_and_the_scan_goes_on() {
                 DiagnosticKind::Skipped,
                 "broken/chart-template.yaml",
                 None
+            ),
+            (
+                Level::Error,
+                DiagnosticKind::ParseError,
+                "broken/Dockerfile",
+                Some(1)
             ),
             (
                 Level::Error,

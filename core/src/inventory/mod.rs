@@ -6,6 +6,7 @@
 //! is sorted by path, so it never depends on thread timing. A file that
 //! cannot be read or parsed becomes a [`Diagnostic`] and the walk goes on.
 
+pub mod dockerfile;
 pub mod kubernetes;
 pub mod walk;
 pub mod yaml;
@@ -27,12 +28,17 @@ pub enum FileFormat {
     Yaml,
     /// `*.json`: Kubernetes manifests in JSON.
     Json,
+    /// `Dockerfile`, `*.Dockerfile`, `Dockerfile.*`, `Containerfile`.
+    Dockerfile,
 }
 
 impl FileFormat {
     /// The format of a file, by name; `None` for files rampart does not read.
     pub fn detect(path: &Path) -> Option<FileFormat> {
         let name = path.file_name()?.to_str()?;
+        if dockerfile::is_dockerfile_name(name) {
+            return Some(FileFormat::Dockerfile);
+        }
         let extension = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase())?;
         match extension.as_str() {
             "yaml" | "yml" => Some(FileFormat::Yaml),
@@ -158,6 +164,30 @@ fn inventory_file(
             );
         }
     };
+    if format == FileFormat::Dockerfile {
+        return match dockerfile::parse(&file.display, text) {
+            Ok(resource) => (
+                Some(FileInventory {
+                    path: file.display.clone(),
+                    format,
+                    resources: vec![resource],
+                }),
+                Vec::new(),
+            ),
+            Err(e) => (
+                None,
+                vec![
+                    Diagnostic::file(
+                        Level::Error,
+                        DiagnosticKind::ParseError,
+                        file.display.clone(),
+                        format!("invalid Dockerfile: {}", e.message),
+                    )
+                    .at(Region::line(e.line, 1, 2)),
+                ],
+            ),
+        };
+    }
     match yaml::parse_documents(text) {
         Ok(documents) => {
             let resources = kubernetes::resources(&file.display, documents);
