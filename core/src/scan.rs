@@ -2,9 +2,12 @@
 
 use crate::diagnostic::{Diagnostic, DiagnosticKind, Level};
 use crate::finding::Finding;
-use crate::inventory::{self, Inventory, WalkOptions};
-use crate::policy::{EngineOptions, LoadError, PolicyEngine, PolicyPack, evaluate_batches};
+use crate::inventory::{self, FileInventory, Inventory, WalkOptions};
+use crate::policy::{
+    EngineOptions, Evaluation, LoadError, PolicyEngine, PolicyPack, evaluate_batches,
+};
 use crate::report::{Report, ReportRule, ScanStats};
+use rayon::prelude::*;
 use std::path::PathBuf;
 
 /// What to scan and how.
@@ -145,53 +148,42 @@ impl Scanner {
 
     /// Scans: inventory, evaluation, report.
     pub fn scan(&self) -> Result<Report, ScanError> {
+        let started = std::time::Instant::now();
         let inventory = self.inventory()?;
+        tracing::info!(
+            files = inventory.files_walked,
+            elapsed_ms = started.elapsed().as_millis() as u64,
+            "inventory collected"
+        );
         Ok(self.evaluate(inventory))
     }
 
     /// Evaluates an inventory with the scanner's packs.
     pub fn evaluate(&self, inventory: Inventory) -> Report {
+        let started = std::time::Instant::now();
         let batches: Vec<&[crate::Resource]> = inventory
             .files
             .iter()
             .map(|f| f.resources.as_slice())
             .collect();
         let evaluations = evaluate_batches(&self.packs, &batches);
+        tracing::info!(
+            elapsed_ms = started.elapsed().as_millis() as u64,
+            "policies evaluated"
+        );
+        // Locating findings (pointer → region, fingerprint) is independent
+        // per file: done in parallel, collected in file order.
+        let per_file: Vec<(Vec<Finding>, Vec<Diagnostic>)> = inventory
+            .files
+            .par_iter()
+            .zip(evaluations)
+            .map(|(file, evaluation)| locate(file, evaluation))
+            .collect();
         let mut findings = Vec::new();
         let mut diagnostics = inventory.diagnostics;
-        for (file, evaluation) in inventory.files.iter().zip(evaluations) {
-            for f in evaluation.findings {
-                let Some(resource) = file.resources.iter().find(|r| r.id == f.resource_id) else {
-                    continue;
-                };
-                let region = resource.spans.resolve(&f.pointer).map(|(_, region)| region);
-                findings.push(Finding {
-                    fingerprint: Finding::fingerprint_of(
-                        &f.rule_id,
-                        &file.path,
-                        &f.resource_id,
-                        &f.pointer,
-                    ),
-                    path: file.path.clone(),
-                    region,
-                    rule_id: f.rule_id,
-                    pack: f.pack,
-                    severity: f.severity,
-                    message: f.message,
-                    fix: f.fix,
-                    resource_id: f.resource_id,
-                    resource_kind: resource.kind.clone(),
-                    pointer: f.pointer,
-                });
-            }
-            for e in evaluation.errors {
-                diagnostics.push(Diagnostic::file(
-                    Level::Error,
-                    DiagnosticKind::PolicyError,
-                    file.path.clone(),
-                    e.to_string(),
-                ));
-            }
+        for (file_findings, file_diagnostics) in per_file {
+            findings.extend(file_findings);
+            diagnostics.extend(file_diagnostics);
         }
         findings.sort();
         findings.dedup();
@@ -208,6 +200,11 @@ impl Scanner {
             })
             .collect();
         rules.sort_by(|a, b| (&a.pack, &a.rule.id).cmp(&(&b.pack, &b.rule.id)));
+        tracing::info!(
+            findings = findings.len(),
+            elapsed_ms = started.elapsed().as_millis() as u64,
+            "findings located and sorted"
+        );
         Report {
             stats: ScanStats {
                 files_walked: inventory.files_walked,
@@ -219,4 +216,46 @@ impl Scanner {
             rules,
         }
     }
+}
+
+/// Turns one file's policy results into located findings and diagnostics.
+fn locate(file: &FileInventory, evaluation: Evaluation) -> (Vec<Finding>, Vec<Diagnostic>) {
+    let mut findings = Vec::with_capacity(evaluation.findings.len());
+    for f in evaluation.findings {
+        let Some(resource) = file.resources.iter().find(|r| r.id == f.resource_id) else {
+            continue;
+        };
+        let region = resource.spans.resolve(&f.pointer).map(|(_, region)| region);
+        findings.push(Finding {
+            fingerprint: Finding::fingerprint_of(
+                &f.rule_id,
+                &file.path,
+                &f.resource_id,
+                &f.pointer,
+            ),
+            path: file.path.clone(),
+            region,
+            rule_id: f.rule_id,
+            pack: f.pack,
+            severity: f.severity,
+            message: f.message,
+            fix: f.fix,
+            resource_id: f.resource_id,
+            resource_kind: resource.kind.clone(),
+            pointer: f.pointer,
+        });
+    }
+    let diagnostics = evaluation
+        .errors
+        .into_iter()
+        .map(|e| {
+            Diagnostic::file(
+                Level::Error,
+                DiagnosticKind::PolicyError,
+                file.path.clone(),
+                e.to_string(),
+            )
+        })
+        .collect();
+    (findings, diagnostics)
 }

