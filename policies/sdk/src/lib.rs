@@ -89,6 +89,7 @@
 //! rejected when loaded.
 
 mod context;
+pub mod helpers;
 mod node;
 mod rule;
 pub mod testing;

@@ -7,6 +7,7 @@
 //! `fixtures/<RULE-ID>/{positive,negative}.Dockerfile`; a whole-line
 //! `# expect: RULE-ID` comment marks the instruction on the next line.
 
+use rampart_policy::helpers::{follows_latest, parse_image, secret_name};
 use rampart_policy::{Context, Control, Node, Pack, Resource, Rule, Severity};
 
 const CIS_DOCKER: &str = "CIS-Docker-1.6";
@@ -329,19 +330,6 @@ fn each_run(resource: &Resource, mut visit: impl FnMut(&Node<'_>, &str)) {
     }
 }
 
-/// `(name, tag, digest)` of an image reference.
-fn parse_image(image: &str) -> (&str, Option<&str>, Option<&str>) {
-    let (rest, digest) = match image.split_once('@') {
-        Some((rest, digest)) => (rest, Some(digest)),
-        None => (image, None),
-    };
-    let slash = rest.rfind('/').map_or(0, |i| i + 1);
-    match rest[slash..].rfind(':') {
-        Some(i) => (&rest[..slash + i], Some(&rest[slash + i + 1..]), digest),
-        None => (rest, None, digest),
-    }
-}
-
 /// The FROM images that are real base images: not `scratch`, not an earlier
 /// stage, with global ARG defaults substituted; `None` when an ARG has no
 /// default (the image is decided at build time).
@@ -402,8 +390,7 @@ fn runs_as_root(resource: &Resource, cx: &mut Context<'_>) {
 
 fn latest_base(resource: &Resource, cx: &mut Context<'_>) {
     for (from, image) in base_images(resource) {
-        let (_, tag, digest) = parse_image(&image);
-        if digest.is_none() && tag.is_none_or(|t| t == "latest") {
+        if follows_latest(&image) {
             cx.report(&from, format!("base image `{image}` follows latest"));
         }
     }
@@ -562,23 +549,6 @@ fn apk_cache(resource: &Resource, cx: &mut Context<'_>) {
             cx.report(run, "apk add without --no-cache");
         }
     });
-}
-
-const SECRET_WORDS: &[&str] = &[
-    "PASSWORD",
-    "PASSWD",
-    "SECRET",
-    "TOKEN",
-    "API_KEY",
-    "APIKEY",
-    "PRIVATE_KEY",
-    "ACCESS_KEY",
-    "CREDENTIAL",
-];
-
-fn secret_name(name: &str) -> bool {
-    let upper = name.to_ascii_uppercase();
-    SECRET_WORDS.iter().any(|w| upper.contains(w))
 }
 
 fn secrets(resource: &Resource, cx: &mut Context<'_>) {

@@ -25,49 +25,39 @@ pub static PACK: Pack = Pack {
 
 rampart_policy::export_pack!(PACK);
 
+/// The object that describes a workload's pods: the Pod itself, a
+/// workload's `spec.template`, or a CronJob's job template's template.
+/// `None` for objects that run no pods.
+pub fn pod_template(resource: &Resource) -> Option<Node<'_>> {
+    let root = resource.root();
+    match root.get("kind").as_str()? {
+        "Pod" => Some(root),
+        "Deployment"
+        | "StatefulSet"
+        | "DaemonSet"
+        | "ReplicaSet"
+        | "Job"
+        | "ReplicationController" => Some(root.get("spec").get("template")),
+        "CronJob" => Some(
+            root.get("spec")
+                .get("jobTemplate")
+                .get("spec")
+                .get("template"),
+        ),
+        _ => None,
+    }
+}
+
 /// The pod spec of a Pod, of a workload's pod template, or of a CronJob's
 /// job template; `None` for objects that run no pods.
 pub fn pod_spec(resource: &Resource) -> Option<Node<'_>> {
-    let root = resource.root();
-    let spec = match root.get("kind").as_str()? {
-        "Pod" => root.get("spec"),
-        "Deployment"
-        | "StatefulSet"
-        | "DaemonSet"
-        | "ReplicaSet"
-        | "Job"
-        | "ReplicationController" => root.get("spec").get("template").get("spec"),
-        "CronJob" => root
-            .get("spec")
-            .get("jobTemplate")
-            .get("spec")
-            .get("template")
-            .get("spec"),
-        _ => return None,
-    };
+    let spec = pod_template(resource)?.get("spec");
     spec.is_object().then_some(spec)
 }
 
-/// The metadata of the pod a workload runs (for annotations).
+/// The metadata of the pods a workload runs (for annotations).
 pub fn pod_metadata(resource: &Resource) -> Option<Node<'_>> {
-    let root = resource.root();
-    let metadata = match root.get("kind").as_str()? {
-        "Pod" => root.get("metadata"),
-        "Deployment"
-        | "StatefulSet"
-        | "DaemonSet"
-        | "ReplicaSet"
-        | "Job"
-        | "ReplicationController" => root.get("spec").get("template").get("metadata"),
-        "CronJob" => root
-            .get("spec")
-            .get("jobTemplate")
-            .get("spec")
-            .get("template")
-            .get("metadata"),
-        _ => return None,
-    };
-    Some(metadata)
+    Some(pod_template(resource)?.get("metadata"))
 }
 
 /// Every container of a pod spec: init, regular and ephemeral.

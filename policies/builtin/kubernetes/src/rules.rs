@@ -1,6 +1,7 @@
 //! The rules of the `kubernetes` pack, in documentation order.
 
 use crate::{containers, name_of, pod_metadata, pod_spec};
+use rampart_policy::helpers::{follows_latest, parse_image, secret_name};
 use rampart_policy::{Context, Control, Node, Resource, Rule, Severity};
 
 const PSS: &str = "https://kubernetes.io/docs/concepts/security/pod-security-standards/";
@@ -657,20 +658,6 @@ fn missing_limit(resource: &Resource, cx: &mut Context<'_>, which: &str) {
     }
 }
 
-/// `(name, tag, digest)` of an image reference.
-fn parse_image(image: &str) -> (&str, Option<&str>, Option<&str>) {
-    let (rest, digest) = match image.split_once('@') {
-        Some((rest, digest)) => (rest, Some(digest)),
-        None => (image, None),
-    };
-    // A colon after the last slash is a tag; before it, a registry port.
-    let slash = rest.rfind('/').map_or(0, |i| i + 1);
-    match rest[slash..].rfind(':') {
-        Some(i) => (&rest[..slash + i], Some(&rest[slash + i + 1..]), digest),
-        None => (rest, None, digest),
-    }
-}
-
 fn images<'a>(pod: &Node<'a>) -> Vec<(Node<'a>, Node<'a>)> {
     containers(pod)
         .into_iter()
@@ -685,8 +672,7 @@ fn latest_tag(resource: &Resource, cx: &mut Context<'_>) {
     };
     for (image, container) in images(&pod) {
         let reference = image.as_str().unwrap_or("");
-        let (_, tag, digest) = parse_image(reference);
-        if digest.is_none() && tag.is_none_or(|t| t == "latest") {
+        if follows_latest(reference) {
             cx.report(
                 &image,
                 format!(
@@ -799,24 +785,6 @@ fn service_account_token(resource: &Resource, cx: &mut Context<'_>) {
         cx.report(&at, "pod mounts a service account token")
             .fix("set `automountServiceAccountToken: false`");
     }
-}
-
-const SECRET_WORDS: &[&str] = &[
-    "PASSWORD",
-    "PASSWD",
-    "SECRET",
-    "TOKEN",
-    "API_KEY",
-    "APIKEY",
-    "PRIVATE_KEY",
-    "ACCESS_KEY",
-    "CREDENTIAL",
-];
-
-/// Whether an environment variable's name says it holds a secret.
-pub fn secret_name(name: &str) -> bool {
-    let upper = name.to_ascii_uppercase();
-    SECRET_WORDS.iter().any(|w| upper.contains(w))
 }
 
 fn secret_env(resource: &Resource, cx: &mut Context<'_>) {
@@ -1087,24 +1055,5 @@ fn rbac_secrets(resource: &Resource, cx: &mut Context<'_>) {
         {
             cx.report(&secrets, "rule can read secrets");
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::parse_image;
-
-    #[test]
-    fn image_references_split_into_name_tag_digest() {
-        assert_eq!(parse_image("nginx"), ("nginx", None, None));
-        assert_eq!(parse_image("nginx:1.27"), ("nginx", Some("1.27"), None));
-        assert_eq!(
-            parse_image("registry:5000/team/app"),
-            ("registry:5000/team/app", None, None)
-        );
-        assert_eq!(
-            parse_image("registry:5000/app:2@sha256:ab"),
-            ("registry:5000/app", Some("2"), Some("sha256:ab"))
-        );
     }
 }
