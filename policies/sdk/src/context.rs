@@ -22,7 +22,7 @@ impl<'a> Context<'a> {
     /// located at `at`. Returns a builder to add a severity override or a
     /// fix hint.
     pub fn report(&mut self, at: &Node<'_>, message: impl Into<String>) -> FindingBuilder<'_> {
-        self.report_at_pointer(at.pointer(), message)
+        self.report_at_pointer(&at.pointer(), message)
     }
 
     /// Like [`report`](Self::report), with a JSON Pointer instead of a node.

@@ -1,6 +1,7 @@
 //! Navigating a document while keeping track of where you are.
 
 use serde_json::Value;
+use std::borrow::Cow;
 use std::fmt::Write as _;
 
 /// A position in a resource's document: the value there (if any) and its
@@ -10,6 +11,11 @@ use std::fmt::Write as _;
 /// not [`exist`](Node::exists) but still has a pointer. Reporting a finding
 /// at such a node is useful ("`resources.limits` is missing"): the host
 /// places it at the nearest ancestor that does exist.
+///
+/// Navigating is free: a node that exists is just a reference into the
+/// document, and its pointer is only worked out when asked for (when a
+/// finding is reported). Rules walk the same pod spec dozens of times per
+/// resource, so this matters.
 ///
 /// ```
 /// use rampart_policy::Resource;
@@ -21,44 +27,79 @@ use std::fmt::Write as _;
 /// assert!(!limits.exists());
 /// assert_eq!(limits.pointer(), "/spec/resources/limits");
 /// ```
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct Node<'a> {
-    value: Option<&'a Value>,
-    pointer: String,
+    root: &'a Value,
+    /// The value here; for a missing node, the deepest existing ancestor.
+    anchor: &'a Value,
+    /// Tokens from `anchor` down to this node: empty when the node exists.
+    missing: Vec<Token<'a>>,
+}
+
+/// One step of a path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Token<'a> {
+    Key(Cow<'a, str>),
+    Index(usize),
+}
+
+impl PartialEq for Node<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        std::ptr::eq(self.root, other.root)
+            && std::ptr::eq(self.anchor, other.anchor)
+            && self.missing == other.missing
+    }
 }
 
 impl<'a> Node<'a> {
     /// The root of a document (pointer `""`).
     pub fn root(document: &'a Value) -> Self {
         Node {
-            value: Some(document),
-            pointer: String::new(),
+            root: document,
+            anchor: document,
+            missing: Vec::new(),
+        }
+    }
+
+    fn child(&self, token: Token<'a>, found: Option<&'a Value>) -> Node<'a> {
+        match found {
+            Some(value) if self.missing.is_empty() => Node {
+                root: self.root,
+                anchor: value,
+                missing: Vec::new(),
+            },
+            _ => {
+                let mut missing = self.missing.clone();
+                missing.push(token);
+                Node {
+                    root: self.root,
+                    anchor: self.anchor,
+                    missing,
+                }
+            }
         }
     }
 
     /// The member `key` of an object.
-    pub fn get(&self, key: &str) -> Node<'a> {
-        Node {
-            value: self
-                .value
-                .and_then(|v| v.as_object())
-                .and_then(|o| o.get(key)),
-            pointer: self.child_pointer(key),
-        }
+    pub fn get<'k>(&self, key: &'k str) -> Node<'k>
+    where
+        'a: 'k,
+    {
+        let found = self
+            .value()
+            .and_then(|v| v.as_object())
+            .and_then(|o| o.get(key));
+        let this: Node<'k> = self.clone();
+        this.child(Token::Key(Cow::Borrowed(key)), found)
     }
 
     /// Element `index` of an array.
     pub fn at(&self, index: usize) -> Node<'a> {
-        let mut pointer = self.pointer.clone();
-        // Writing into a String cannot fail.
-        let _ = write!(pointer, "/{index}");
-        Node {
-            value: self
-                .value
-                .and_then(|v| v.as_array())
-                .and_then(|a| a.get(index)),
-            pointer,
-        }
+        let found = self
+            .value()
+            .and_then(|v| v.as_array())
+            .and_then(|a| a.get(index));
+        self.child(Token::Index(index), found)
     }
 
     /// The node at a JSON Pointer relative to this one (`"/a/0/b"`).
@@ -69,58 +110,82 @@ impl<'a> Node<'a> {
             return self.clone();
         }
         let Some(rest) = pointer.strip_prefix('/') else {
-            return Node {
-                value: None,
-                pointer: format!("{}{}", self.pointer, pointer),
-            };
+            return self.child(Token::Key(Cow::Owned(pointer.to_owned())), None);
         };
         let mut node = self.clone();
         for token in rest.split('/') {
             let key = token.replace("~1", "/").replace("~0", "~");
-            node = match node.value {
+            node = match node.value() {
                 Some(Value::Array(_)) => match key.parse::<usize>() {
                     Ok(i) if !key.starts_with('+') => node.at(i),
-                    _ => node.get(&key),
+                    _ => node.owned_key(key),
                 },
-                _ => node.get(&key),
+                _ => node.owned_key(key),
             };
         }
         node
     }
 
+    fn owned_key(&self, key: String) -> Node<'a> {
+        let found = self
+            .value()
+            .and_then(|v| v.as_object())
+            .and_then(|o| o.get(&key));
+        self.child(Token::Key(Cow::Owned(key)), found)
+    }
+
     /// Whether there is a value here.
     pub fn exists(&self) -> bool {
-        self.value.is_some()
+        self.missing.is_empty()
     }
 
     /// The value here, if any.
     pub fn value(&self) -> Option<&'a Value> {
-        self.value
+        self.missing.is_empty().then_some(self.anchor)
     }
 
     /// This node's JSON Pointer, e.g. `/spec/containers/0`.
-    pub fn pointer(&self) -> &str {
-        &self.pointer
+    pub fn pointer(&self) -> String {
+        let mut pointer = String::new();
+        if !std::ptr::eq(self.root, self.anchor) {
+            // Work out where the anchor sits by searching the document for
+            // it by address: done once per reported finding, not per step.
+            find_path(self.root, self.anchor, &mut pointer);
+        }
+        for token in &self.missing {
+            match token {
+                Token::Key(key) => {
+                    pointer.push('/');
+                    pointer.push_str(&escape_token(key));
+                }
+                Token::Index(i) => {
+                    let _ = write!(pointer, "/{i}");
+                }
+            }
+        }
+        pointer
     }
 
-    /// The elements of an array, each with its pointer. Empty for anything
-    /// that is not an array.
+    /// The elements of an array. Empty for anything that is not an array.
     pub fn items(&self) -> impl Iterator<Item = Node<'a>> + '_ {
-        let items = self.value.and_then(|v| v.as_array()).map(|a| a.as_slice());
-        items
+        let root = self.root;
+        self.value()
+            .and_then(|v| v.as_array())
+            .map(|a| a.as_slice())
             .unwrap_or_default()
             .iter()
-            .enumerate()
-            .map(move |(i, value)| Node {
-                value: Some(value),
-                pointer: format!("{}/{}", self.pointer, i),
+            .map(move |value| Node {
+                root,
+                anchor: value,
+                missing: Vec::new(),
             })
     }
 
-    /// The members of an object, in document order, each with its pointer.
-    /// Empty for anything that is not an object.
+    /// The members of an object, in document order. Empty for anything
+    /// that is not an object.
     pub fn entries(&self) -> impl Iterator<Item = (&'a str, Node<'a>)> + '_ {
-        self.value
+        let root = self.root;
+        self.value()
             .and_then(|v| v.as_object())
             .into_iter()
             .flat_map(|o| o.iter())
@@ -128,8 +193,9 @@ impl<'a> Node<'a> {
                 (
                     key.as_str(),
                     Node {
-                        value: Some(value),
-                        pointer: self.child_pointer(key),
+                        root,
+                        anchor: value,
+                        missing: Vec::new(),
                     },
                 )
             })
@@ -137,22 +203,22 @@ impl<'a> Node<'a> {
 
     /// The string here, if the value is a string.
     pub fn as_str(&self) -> Option<&'a str> {
-        self.value.and_then(Value::as_str)
+        self.value().and_then(Value::as_str)
     }
 
     /// The boolean here, if the value is a boolean.
     pub fn as_bool(&self) -> Option<bool> {
-        self.value.and_then(Value::as_bool)
+        self.value().and_then(Value::as_bool)
     }
 
     /// The integer here, if the value is an integer that fits an `i64`.
     pub fn as_i64(&self) -> Option<i64> {
-        self.value.and_then(Value::as_i64)
+        self.value().and_then(Value::as_i64)
     }
 
     /// The number here, as an `f64`.
     pub fn as_f64(&self) -> Option<f64> {
-        self.value.and_then(Value::as_f64)
+        self.value().and_then(Value::as_f64)
     }
 
     /// Whether the value is the boolean `true`.
@@ -162,21 +228,45 @@ impl<'a> Node<'a> {
 
     /// Whether the value is an array.
     pub fn is_array(&self) -> bool {
-        self.value.is_some_and(Value::is_array)
+        self.value().is_some_and(Value::is_array)
     }
 
     /// Whether the value is an object.
     pub fn is_object(&self) -> bool {
-        self.value.is_some_and(Value::is_object)
+        self.value().is_some_and(Value::is_object)
     }
+}
 
-    fn child_pointer(&self, key: &str) -> String {
-        let mut pointer = String::with_capacity(self.pointer.len() + key.len() + 1);
-        pointer.push_str(&self.pointer);
-        pointer.push('/');
-        pointer.push_str(&escape_token(key));
-        pointer
+/// Appends to `pointer` the path from `current` to `target` (found by
+/// address); returns whether it was found.
+fn find_path(current: &Value, target: &Value, pointer: &mut String) -> bool {
+    if std::ptr::eq(current, target) {
+        return true;
     }
+    let len = pointer.len();
+    match current {
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                let _ = write!(pointer, "/{i}");
+                if find_path(item, target, pointer) {
+                    return true;
+                }
+                pointer.truncate(len);
+            }
+        }
+        Value::Object(map) => {
+            for (key, value) in map {
+                pointer.push('/');
+                pointer.push_str(&escape_token(key));
+                if find_path(value, target, pointer) {
+                    return true;
+                }
+                pointer.truncate(len);
+            }
+        }
+        _ => {}
+    }
+    false
 }
 
 /// Escapes one reference token for a JSON Pointer (RFC 6901 §3):

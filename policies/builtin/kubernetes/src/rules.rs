@@ -464,7 +464,7 @@ fn host_namespaces(resource: &Resource, cx: &mut Context<'_>) {
 }
 
 /// The container's setting, else the pod's (`securityContext.<field>`).
-fn effective<'a>(pod: &Node<'a>, container: &Node<'a>, field: &str) -> Node<'a> {
+fn effective<'a>(pod: &Node<'a>, container: &Node<'a>, field: &'a str) -> Node<'a> {
     let own = container.get("securityContext").get(field);
     if own.exists() {
         own
