@@ -166,40 +166,20 @@ fn inventory_file(
     };
     if format == FileFormat::Dockerfile {
         return match dockerfile::parse(&file.display, text) {
-            Ok(resource) => (
-                Some(FileInventory {
-                    path: file.display.clone(),
-                    format,
-                    resources: vec![resource],
-                }),
-                Vec::new(),
-            ),
-            Err(e) => (
-                None,
-                vec![
-                    Diagnostic::file(
-                        Level::Error,
-                        DiagnosticKind::ParseError,
-                        file.display.clone(),
-                        format!("invalid Dockerfile: {}", e.message),
-                    )
-                    .at(Region::line(e.line, 1, 2)),
-                ],
+            Ok(resource) => parsed(file, format, vec![resource]),
+            Err(e) => parse_error(
+                file,
+                format!("invalid Dockerfile: {}", e.message),
+                Region::line(e.line, 1, 2),
             ),
         };
     }
     match yaml::parse_documents(text) {
-        Ok(documents) => {
-            let resources = kubernetes::resources(&file.display, documents);
-            (
-                Some(FileInventory {
-                    path: file.display.clone(),
-                    format,
-                    resources,
-                }),
-                Vec::new(),
-            )
-        }
+        Ok(documents) => parsed(
+            file,
+            format,
+            kubernetes::resources(&file.display, documents),
+        ),
         // Helm chart templates are Go templates, not YAML, until rendered.
         Err(_) if text.contains("{{") => (
             None,
@@ -216,19 +196,41 @@ fn inventory_file(
             } else {
                 "YAML"
             };
-            let region = Region::line(e.line, e.column, e.column + 1);
-            (
-                None,
-                vec![
-                    Diagnostic::file(
-                        Level::Error,
-                        DiagnosticKind::ParseError,
-                        file.display.clone(),
-                        format!("invalid {kind}: {}", e.message),
-                    )
-                    .at(region),
-                ],
+            parse_error(
+                file,
+                format!("invalid {kind}: {}", e.message),
+                Region::line(e.line, e.column, e.column + 1),
             )
         }
     }
+}
+
+/// A file that parsed into `resources`.
+fn parsed(
+    file: &WalkedFile,
+    format: FileFormat,
+    resources: Vec<Resource>,
+) -> (Option<FileInventory>, Vec<Diagnostic>) {
+    let inventory = FileInventory {
+        path: file.display.clone(),
+        format,
+        resources,
+    };
+    (Some(inventory), Vec::new())
+}
+
+/// A file that did not parse: an error diagnostic at `region`.
+fn parse_error(
+    file: &WalkedFile,
+    message: String,
+    region: Region,
+) -> (Option<FileInventory>, Vec<Diagnostic>) {
+    let diagnostic = Diagnostic::file(
+        Level::Error,
+        DiagnosticKind::ParseError,
+        file.display.clone(),
+        message,
+    )
+    .at(region);
+    (None, vec![diagnostic])
 }

@@ -134,6 +134,24 @@ impl<'a> Node<'a> {
         self.child(Token::Key(Cow::Owned(key)), found)
     }
 
+    /// This node if it exists, else `fallback`: where to report "X is not
+    /// set" when X's parent is the more useful place to point at.
+    ///
+    /// ```
+    /// use rampart_policy::Resource;
+    /// let r = Resource::new("id", "k8s", r#"{"spec": {"containers": [{"name": "a"}]}}"#).unwrap();
+    /// let container = r.at("/spec/containers/0");
+    /// let flag = container.get("securityContext").get("privileged");
+    /// assert_eq!(flag.or(&container).pointer(), "/spec/containers/0");
+    /// ```
+    pub fn or(&self, fallback: &Node<'a>) -> Node<'a> {
+        if self.exists() {
+            self.clone()
+        } else {
+            fallback.clone()
+        }
+    }
+
     /// Whether there is a value here.
     pub fn exists(&self) -> bool {
         self.missing.is_empty()

@@ -434,11 +434,7 @@ fn privilege_escalation(resource: &Resource, cx: &mut Context<'_>) {
             .get("securityContext")
             .get("allowPrivilegeEscalation");
         if flag.as_bool() != Some(false) {
-            let at = if flag.exists() {
-                flag.clone()
-            } else {
-                container.clone()
-            };
+            let at = flag.or(&container);
             cx.report(
                 &at,
                 format!(
@@ -553,11 +549,7 @@ fn capabilities_not_dropped(resource: &Resource, cx: &mut Context<'_>) {
             .items()
             .any(|c| c.as_str().is_some_and(|s| s.eq_ignore_ascii_case("ALL")));
         if !drops_all {
-            let at = if drop.exists() {
-                drop.clone()
-            } else {
-                container.clone()
-            };
+            let at = drop.or(&container);
             cx.report(
                 &at,
                 format!(
@@ -644,11 +636,7 @@ fn missing_limit(resource: &Resource, cx: &mut Context<'_>, which: &str) {
     for container in pod.get("containers").items() {
         let resources = container.get("resources");
         if !resources.get("limits").get(which).exists() {
-            let at = if resources.exists() {
-                resources.clone()
-            } else {
-                container.clone()
-            };
+            let at = resources.or(&container);
             cx.report(
                 &at,
                 format!("container `{}` has no {which} limit", name_of(&container)),
@@ -722,11 +710,7 @@ fn pull_policy(resource: &Resource, cx: &mut Context<'_>) {
             }
         });
         if effective != "Always" {
-            let at = if policy.exists() {
-                policy.clone()
-            } else {
-                container.clone()
-            };
+            let at = policy.or(&container);
             cx.report(
                 &at,
                 format!(
@@ -777,11 +761,7 @@ fn service_account_token(resource: &Resource, cx: &mut Context<'_>) {
     };
     let flag = pod.get("automountServiceAccountToken");
     if flag.as_bool() != Some(false) {
-        let at = if flag.exists() {
-            flag.clone()
-        } else {
-            pod.clone()
-        };
+        let at = flag.or(&pod);
         cx.report(&at, "pod mounts a service account token")
             .fix("set `automountServiceAccountToken: false`");
     }
@@ -818,11 +798,7 @@ fn writable_root(resource: &Resource, cx: &mut Context<'_>) {
             .get("securityContext")
             .get("readOnlyRootFilesystem");
         if !flag.is_true() {
-            let at = if flag.exists() {
-                flag.clone()
-            } else {
-                container.clone()
-            };
+            let at = flag.or(&container);
             cx.report(
                 &at,
                 format!(
@@ -992,7 +968,7 @@ fn default_namespace(resource: &Resource, cx: &mut Context<'_>) {
         }
         None => {
             let at = root.get("metadata");
-            let at = if at.exists() { at } else { root.clone() };
+            let at = at.or(&root);
             cx.report(&at, "object sets no namespace and lands in the default one")
                 .fix("set `metadata.namespace`");
         }
