@@ -335,3 +335,79 @@ fn inventory_prints_the_resources_policies_see() {
     assert_eq!(resources[0]["document"]["spec"]["schedule"], "0 3 * * *");
     assert_eq!(resources[0]["spans"]["/spec/schedule"]["startLine"], 8);
 }
+
+/// Unreadable files and directories become `io` diagnostics naming the
+/// relative path; the rest of the scan goes on and the exit status is 2.
+/// Root reads everything, so as root the scan runs as `nobody` (setpriv).
+#[test]
+fn unreadable_paths_are_diagnostics_and_the_scan_goes_on() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let pod = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n    - name: web\n      image: nginx\n";
+    std::fs::write(root.join("ok.yaml"), pod).unwrap();
+    std::fs::write(root.join("secret.yaml"), pod).unwrap();
+    std::fs::create_dir(root.join("sub")).unwrap();
+    std::fs::write(root.join("sub/inner.yaml"), pod).unwrap();
+    let mode = |path: &str, mode: u32| {
+        std::fs::set_permissions(root.join(path), std::fs::Permissions::from_mode(mode)).unwrap()
+    };
+    mode(".", 0o755);
+    mode("secret.yaml", 0o000);
+    mode("sub", 0o000);
+    let bypasses_permissions = std::fs::read(root.join("secret.yaml")).is_ok();
+    let bin = env!("CARGO_BIN_EXE_rampart");
+    let args = [
+        "--no-cache",
+        "scan",
+        ".",
+        "--format",
+        "json",
+        "--no-progress",
+    ];
+    let mut command = if bypasses_permissions {
+        let mut c = Command::new("setpriv");
+        c.args(["--reuid=65534", "--regid=65534", "--clear-groups", bin]);
+        c
+    } else {
+        Command::new(bin)
+    };
+    let out = command.args(args).current_dir(root).output().unwrap();
+    mode("sub", 0o755);
+    mode("secret.yaml", 0o644);
+    assert_eq!(out.status.code(), Some(2), "stderr: {}", text(&out.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let diagnostics: Vec<(&str, &str, &str)> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["path"].as_str().unwrap(),
+                d["kind"].as_str().unwrap(),
+                d["message"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        diagnostics,
+        vec![
+            (
+                "secret.yaml",
+                "io",
+                "cannot read: Permission denied (os error 13)"
+            ),
+            ("sub", "io", "cannot read directory: Permission denied"),
+        ]
+    );
+    let paths: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    assert!(
+        !paths.is_empty() && paths.iter().all(|p| *p == "ok.yaml"),
+        "{paths:?}"
+    );
+}

@@ -37,6 +37,7 @@ pub mod diagnostic;
 pub mod finding;
 pub mod inventory;
 pub mod policy;
+pub mod progress;
 pub mod report;
 pub mod resource;
 mod scan;

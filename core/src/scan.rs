@@ -4,8 +4,9 @@ use crate::diagnostic::{Diagnostic, DiagnosticKind, Level};
 use crate::finding::Finding;
 use crate::inventory::{self, FileInventory, Inventory, WalkOptions};
 use crate::policy::{
-    EngineOptions, Evaluation, LoadError, PolicyEngine, PolicyPack, evaluate_batches,
+    EngineOptions, Evaluation, LoadError, PolicyEngine, PolicyPack, evaluate_batches_observed,
 };
+use crate::progress::{NoProgress, ScanObserver};
 use crate::report::{Report, ReportRule, ScanStats};
 use rayon::prelude::*;
 use std::path::PathBuf;
@@ -112,6 +113,10 @@ impl Scanner {
 
     /// Collects resources without evaluating them.
     pub fn inventory(&self) -> Result<Inventory, ScanError> {
+        self.inventory_observed(&NoProgress)
+    }
+
+    fn inventory_observed(&self, observer: &dyn ScanObserver) -> Result<Inventory, ScanError> {
         let walk = self.walk_options();
         let roots: Vec<PathBuf> = self
             .options
@@ -143,36 +148,48 @@ impl Scanner {
                 missing.join(", ")
             )));
         }
-        inventory::collect(&roots, &walk).map_err(ScanError::Options)
+        inventory::collect_observed(&roots, &walk, observer).map_err(ScanError::Options)
     }
 
     /// Scans: inventory, evaluation, report.
     pub fn scan(&self) -> Result<Report, ScanError> {
+        self.scan_observed(&NoProgress)
+    }
+
+    /// [`scan`](Self::scan), telling `observer` how far it has got (e.g.
+    /// to draw a progress bar).
+    pub fn scan_observed(&self, observer: &dyn ScanObserver) -> Result<Report, ScanError> {
         let started = std::time::Instant::now();
-        let inventory = self.inventory()?;
+        let inventory = self.inventory_observed(observer)?;
         tracing::info!(
             files = inventory.files_walked,
             elapsed_ms = started.elapsed().as_millis() as u64,
             "inventory collected"
         );
-        Ok(self.evaluate(inventory))
+        Ok(self.evaluate_observed(inventory, observer))
     }
 
     /// Evaluates an inventory with the scanner's packs.
     pub fn evaluate(&self, inventory: Inventory) -> Report {
+        self.evaluate_observed(inventory, &NoProgress)
+    }
+
+    fn evaluate_observed(&self, inventory: Inventory, observer: &dyn ScanObserver) -> Report {
         let started = std::time::Instant::now();
         let batches: Vec<&[crate::Resource]> = inventory
             .files
             .iter()
             .map(|f| f.resources.as_slice())
             .collect();
-        let evaluations = evaluate_batches(&self.packs, &batches);
+        let evaluations = evaluate_batches_observed(&self.packs, &batches, observer);
         tracing::info!(
             elapsed_ms = started.elapsed().as_millis() as u64,
             "policies evaluated"
         );
-        // Locating findings (pointer → region, fingerprint) is independent
-        // per file: done in parallel, collected in file order.
+        // Locating findings (pointer → region, fingerprint) and sorting them
+        // is independent per file: done in parallel, collected in file
+        // order. Files are sorted by path and findings sort by path first,
+        // so the concatenation is sorted too.
         let per_file: Vec<(Vec<Finding>, Vec<Diagnostic>)> = inventory
             .files
             .par_iter()
@@ -185,8 +202,11 @@ impl Scanner {
             findings.extend(file_findings);
             diagnostics.extend(file_diagnostics);
         }
-        findings.sort();
-        findings.dedup();
+        if !findings.is_sorted() {
+            // Only if two files had the same display path.
+            findings.sort();
+            findings.dedup();
+        }
         diagnostics.sort();
         let mut rules: Vec<ReportRule> = self
             .packs
@@ -205,12 +225,20 @@ impl Scanner {
             elapsed_ms = started.elapsed().as_millis() as u64,
             "findings located and sorted"
         );
+        let stats = ScanStats {
+            files_walked: inventory.files_walked,
+            files_with_resources: inventory.files.len(),
+            resources: inventory.files.iter().map(|f| f.resources.len()).sum(),
+        };
+        // Freeing every document and span index takes a noticeable share of
+        // a large scan; nobody waits for it, so it happens off the caller's
+        // path.
+        let files = inventory.files;
+        if files.len() > 64 {
+            std::thread::spawn(move || drop(files));
+        }
         Report {
-            stats: ScanStats {
-                files_walked: inventory.files_walked,
-                files_with_resources: inventory.files.len(),
-                resources: inventory.files.iter().map(|f| f.resources.len()).sum(),
-            },
+            stats,
             findings,
             diagnostics,
             rules,
@@ -245,6 +273,8 @@ fn locate(file: &FileInventory, evaluation: Evaluation) -> (Vec<Finding>, Vec<Di
             pointer: f.pointer,
         });
     }
+    findings.sort_unstable();
+    findings.dedup();
     let diagnostics = evaluation
         .errors
         .into_iter()

@@ -326,3 +326,63 @@ fn fingerprints_survive_line_shifts() {
         after.findings[0].fingerprint
     );
 }
+
+/// The observer sees every file read and every (file, pack) evaluation,
+/// in phase order, and the observed scan reports what the plain one does.
+#[test]
+fn observer_sees_every_unit_of_work() {
+    use rampart_core::progress::{ScanObserver, ScanPhase};
+    use std::sync::Mutex;
+
+    #[derive(Default)]
+    struct Record {
+        started: Mutex<Vec<(ScanPhase, u64)>>,
+        done: Mutex<std::collections::BTreeMap<ScanPhase, u64>>,
+        finished: Mutex<Vec<ScanPhase>>,
+    }
+    impl ScanObserver for Record {
+        fn phase_started(&self, phase: ScanPhase, total: u64) {
+            self.started.lock().unwrap().push((phase, total));
+        }
+        fn advanced(&self, phase: ScanPhase, units: u64) {
+            *self.done.lock().unwrap().entry(phase).or_default() += units;
+        }
+        fn phase_finished(&self, phase: ScanPhase) {
+            self.finished.lock().unwrap().push(phase);
+        }
+    }
+
+    let root = workspace_root();
+    let scanner = Scanner::new(ScanOptions {
+        paths: vec!["examples".into()],
+        base_dir: Some(root.clone()),
+        engine: EngineOptions {
+            cache: CacheMode::Disabled,
+            ..EngineOptions::default()
+        },
+        ..ScanOptions::default()
+    })
+    .unwrap();
+    let record = Record::default();
+    let observed = scanner.scan_observed(&record).unwrap();
+    let plain = scanner.scan().unwrap();
+    assert_eq!(observed, plain);
+
+    let packs = scanner.packs().len() as u64;
+    let files = observed.stats.files_walked as u64;
+    let batches = observed.stats.files_with_resources as u64 * packs;
+    assert_eq!(
+        *record.started.lock().unwrap(),
+        vec![
+            (ScanPhase::Reading, files),
+            (ScanPhase::Evaluating, batches)
+        ]
+    );
+    let done = record.done.lock().unwrap();
+    assert_eq!(done.get(&ScanPhase::Reading), Some(&files));
+    assert_eq!(done.get(&ScanPhase::Evaluating), Some(&batches));
+    assert_eq!(
+        *record.finished.lock().unwrap(),
+        vec![ScanPhase::Reading, ScanPhase::Evaluating]
+    );
+}

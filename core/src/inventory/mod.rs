@@ -12,6 +12,7 @@ pub mod walk;
 pub mod yaml;
 
 use crate::diagnostic::{Diagnostic, DiagnosticKind, Level};
+use crate::progress::{NoProgress, ScanObserver, ScanPhase};
 use crate::resource::{Region, Resource};
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
@@ -82,12 +83,27 @@ impl Inventory {
 /// Fails only on invalid options (a bad `--exclude` glob); everything that
 /// goes wrong with a file is a diagnostic in the returned inventory.
 pub fn collect(roots: &[PathBuf], options: &WalkOptions) -> Result<Inventory, String> {
+    collect_observed(roots, options, &NoProgress)
+}
+
+/// [`collect`], reporting progress (phase [`ScanPhase::Reading`]).
+pub fn collect_observed(
+    roots: &[PathBuf],
+    options: &WalkOptions,
+    observer: &dyn ScanObserver,
+) -> Result<Inventory, String> {
     let (files, mut diagnostics) = walk::walk(roots, options)?;
     let files_walked = files.len();
+    observer.phase_started(ScanPhase::Reading, files_walked as u64);
     let results: Vec<(Option<FileInventory>, Vec<Diagnostic>)> = files
         .par_iter()
-        .map(|file| inventory_file(file, options))
+        .map(|file| {
+            let result = inventory_file(file, options);
+            observer.advanced(ScanPhase::Reading, 1);
+            result
+        })
         .collect();
+    observer.phase_finished(ScanPhase::Reading);
     let mut inventory = Inventory {
         files: Vec::new(),
         diagnostics: Vec::new(),

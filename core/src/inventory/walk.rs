@@ -130,13 +130,39 @@ pub fn walk(
 
 fn walk_error(err: &ignore::Error, roots: &[PathBuf], options: &WalkOptions) -> Diagnostic {
     let path = error_path(err).map(|p| display_path(p, roots, &options.base_dir));
+    let message = match err.io_error() {
+        // The walker's own text repeats the absolute path; the diagnostic
+        // already names the path, relative.
+        Some(io) => {
+            let reason = io
+                .raw_os_error()
+                .map(|code| std::io::Error::from_raw_os_error(code).to_string())
+                .unwrap_or_else(|| capitalise(&io.kind().to_string()));
+            let what = if error_path(err).is_some_and(Path::is_dir) {
+                "cannot read directory"
+            } else {
+                "cannot read"
+            };
+            format!("{what}: {reason}")
+        }
+        None => error_message(err),
+    };
     Diagnostic {
         level: Level::Error,
         kind: DiagnosticKind::Io,
         path,
         region: None,
-        message: error_message(err),
+        message,
     }
+}
+
+/// "permission denied" → "Permission denied", as the OS says it.
+fn capitalise(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|first| first.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
 }
 
 fn error_path(err: &ignore::Error) -> Option<&Path> {

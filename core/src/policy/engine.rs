@@ -99,6 +99,12 @@ impl PolicyEngine {
             .consume_fuel(limits.fuel_per_call.is_some())
             .parallel_compilation(true)
             .cranelift_opt_level(wasmtime::OptLevel::Speed);
+        // For profiling policies with `perf`: names the JIT code of each
+        // guest function in /tmp/perf-PID.map. A developer knob, not an
+        // option: it changes nothing a scan computes.
+        if std::env::var_os("RAMPART_PERFMAP").is_some() {
+            config.profiler(wasmtime::ProfilingStrategy::PerfMap);
+        }
         let engine =
             wasmtime::Engine::new(&config).map_err(|e| LoadError::Engine(e.to_string()))?;
         let linker = sandbox::linker(&engine).map_err(|e| LoadError::Engine(e.to_string()))?;

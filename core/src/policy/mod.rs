@@ -32,6 +32,7 @@ pub use metadata::{ComplianceControl, PackMetadata, RuleMetadata};
 pub use pack::{Evaluation, LoadStats, PolicyFinding, PolicyPack};
 
 use crate::Resource;
+use crate::progress::{NoProgress, ScanObserver, ScanPhase};
 use rayon::prelude::*;
 
 /// Evaluates every pack on every batch, in parallel. Returns one
@@ -45,13 +46,32 @@ pub fn evaluate_batches<B>(packs: &[PolicyPack], batches: &[B]) -> Vec<Evaluatio
 where
     B: AsRef<[Resource]> + Sync,
 {
+    evaluate_batches_observed(packs, batches, &NoProgress)
+}
+
+/// [`evaluate_batches`], reporting progress (phase
+/// [`ScanPhase::Evaluating`], one unit per batch and pack).
+pub fn evaluate_batches_observed<B>(
+    packs: &[PolicyPack],
+    batches: &[B],
+    observer: &dyn ScanObserver,
+) -> Vec<Evaluation>
+where
+    B: AsRef<[Resource]> + Sync,
+{
     let jobs: Vec<(usize, usize)> = (0..batches.len())
         .flat_map(|b| (0..packs.len()).map(move |p| (b, p)))
         .collect();
+    observer.phase_started(ScanPhase::Evaluating, jobs.len() as u64);
     let results: Vec<Evaluation> = jobs
         .par_iter()
-        .map(|&(b, p)| packs[p].evaluate(batches[b].as_ref()))
+        .map(|&(b, p)| {
+            let evaluation = packs[p].evaluate(batches[b].as_ref());
+            observer.advanced(ScanPhase::Evaluating, 1);
+            evaluation
+        })
         .collect();
+    observer.phase_finished(ScanPhase::Evaluating);
     let mut per_batch: Vec<Evaluation> =
         (0..batches.len()).map(|_| Evaluation::default()).collect();
     for ((b, _), result) in jobs.into_iter().zip(results) {

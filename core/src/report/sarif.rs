@@ -48,6 +48,19 @@ pub fn level(severity: Severity) -> &'static str {
 
 /// Renders the report as a SARIF 2.1.0 log (pretty JSON, trailing newline).
 pub fn render(report: &Report, options: &SarifOptions) -> String {
+    let mut out = Vec::new();
+    // Writing a `Value` into a Vec cannot fail.
+    let _ = write(report, options, &mut out);
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// Writes the report as a SARIF 2.1.0 log (pretty JSON, trailing newline).
+/// Pass a buffered writer.
+pub fn write(
+    report: &Report,
+    options: &SarifOptions,
+    out: &mut impl std::io::Write,
+) -> std::io::Result<()> {
     let rule_index: BTreeMap<(&str, &str), usize> = report
         .rules
         .iter()
@@ -113,9 +126,8 @@ pub fn render(report: &Report, options: &SarifOptions) -> String {
         "version": "2.1.0",
         "runs": [run],
     });
-    let mut text = serde_json::to_string_pretty(&log).unwrap_or_default();
-    text.push('\n');
-    text
+    serde_json::to_writer_pretty(&mut *out, &log).map_err(std::io::Error::from)?;
+    out.write_all(b"\n")
 }
 
 fn rule(r: &ReportRule) -> Value {

@@ -61,7 +61,10 @@ impl<'a> Node<'a> {
         }
     }
 
-    fn child(&self, token: Token<'a>, found: Option<&'a Value>) -> Node<'a> {
+    fn child<'k>(&self, token: Token<'k>, found: Option<&'k Value>) -> Node<'k>
+    where
+        'a: 'k,
+    {
         match found {
             Some(value) if self.missing.is_empty() => Node {
                 root: self.root,
@@ -69,7 +72,7 @@ impl<'a> Node<'a> {
                 missing: Vec::new(),
             },
             _ => {
-                let mut missing = self.missing.clone();
+                let mut missing: Vec<Token<'k>> = self.missing.clone();
                 missing.push(token);
                 Node {
                     root: self.root,
@@ -89,8 +92,7 @@ impl<'a> Node<'a> {
             .value()
             .and_then(|v| v.as_object())
             .and_then(|o| o.get(key));
-        let this: Node<'k> = self.clone();
-        this.child(Token::Key(Cow::Borrowed(key)), found)
+        self.child(Token::Key(Cow::Borrowed(key)), found)
     }
 
     /// Element `index` of an array.
@@ -168,18 +170,16 @@ impl<'a> Node<'a> {
         if !std::ptr::eq(self.root, self.anchor) {
             // Work out where the anchor sits by searching the document for
             // it by address: done once per reported finding, not per step.
-            find_path(self.root, self.anchor, &mut pointer);
+            // The search keeps borrowed steps and formats only the path it
+            // finds: most of a document is visited, little of it is written.
+            let mut path = Vec::new();
+            find_path(self.root, self.anchor, &mut path);
+            for step in path {
+                push_token(&mut pointer, &step);
+            }
         }
         for token in &self.missing {
-            match token {
-                Token::Key(key) => {
-                    pointer.push('/');
-                    pointer.push_str(&escape_token(key));
-                }
-                Token::Index(i) => {
-                    let _ = write!(pointer, "/{i}");
-                }
-            }
+            push_token(&mut pointer, token);
         }
         pointer
     }
@@ -255,31 +255,29 @@ impl<'a> Node<'a> {
     }
 }
 
-/// Appends to `pointer` the path from `current` to `target` (found by
+/// Pushes onto `path` the steps from `current` to `target` (found by
 /// address); returns whether it was found.
-fn find_path(current: &Value, target: &Value, pointer: &mut String) -> bool {
+fn find_path<'a>(current: &'a Value, target: &Value, path: &mut Vec<Token<'a>>) -> bool {
     if std::ptr::eq(current, target) {
         return true;
     }
-    let len = pointer.len();
     match current {
         Value::Array(items) => {
             for (i, item) in items.iter().enumerate() {
-                let _ = write!(pointer, "/{i}");
-                if find_path(item, target, pointer) {
+                path.push(Token::Index(i));
+                if find_path(item, target, path) {
                     return true;
                 }
-                pointer.truncate(len);
+                path.pop();
             }
         }
         Value::Object(map) => {
             for (key, value) in map {
-                pointer.push('/');
-                pointer.push_str(&escape_token(key));
-                if find_path(value, target, pointer) {
+                path.push(Token::Key(Cow::Borrowed(key)));
+                if find_path(value, target, path) {
                     return true;
                 }
-                pointer.truncate(len);
+                path.pop();
             }
         }
         _ => {}
@@ -287,12 +285,19 @@ fn find_path(current: &Value, target: &Value, pointer: &mut String) -> bool {
     false
 }
 
-/// Escapes one reference token for a JSON Pointer (RFC 6901 §3):
-/// `~` becomes `~0` and `/` becomes `~1`.
-///
-/// ```
-/// assert_eq!(rampart_policy::escape_token("a/b~c"), "a~1b~0c");
-/// ```
+/// Appends `/token`, escaped, to a JSON Pointer.
+fn push_token(pointer: &mut String, token: &Token<'_>) {
+    match token {
+        Token::Key(key) => {
+            pointer.push('/');
+            pointer.push_str(&escape_token(key));
+        }
+        Token::Index(i) => {
+            let _ = write!(pointer, "/{i}");
+        }
+    }
+}
+
 pub fn escape_token(token: &str) -> std::borrow::Cow<'_, str> {
     if token.contains(['~', '/']) {
         token.replace('~', "~0").replace('/', "~1").into()
