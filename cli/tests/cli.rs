@@ -33,7 +33,10 @@ fn policy_list_shows_builtin_packs_and_rules() {
     let entries = std::fs::read_dir(cache.path().join("components"))
         .unwrap()
         .count();
-    assert_eq!(entries, 2);
+    assert_eq!(
+        entries, 4,
+        "kubernetes, dockerfile, compose, github-actions"
+    );
 }
 
 #[test]
@@ -259,10 +262,10 @@ fn scan_examples_exits_1_with_findings_and_writes_sarif() {
     assert!(out.stdout.is_empty(), "the report went to the file");
     let log: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&sarif).unwrap()).unwrap();
-    assert_eq!(log["runs"][0]["results"].as_array().unwrap().len(), 50);
+    assert_eq!(log["runs"][0]["results"].as_array().unwrap().len(), 55);
     assert_eq!(
         log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
-        "examples/docker/api.Dockerfile"
+        "examples/ci/.github/workflows/triage.yml"
     );
 }
 

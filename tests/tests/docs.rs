@@ -23,7 +23,9 @@ fn check_kind_page(page: &str, input_language: &str, file: &str) -> Vec<rampart_
     let json = blocks(&page, "json");
     assert_eq!((input.len(), json.len()), (1, 1));
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join(file), format!("{}\n", input[0])).unwrap();
+    let path = dir.path().join(file);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(&path, format!("{}\n", input[0])).unwrap();
     let found = inventory::collect(
         &[dir.path().to_owned()],
         &WalkOptions {
@@ -35,7 +37,9 @@ fn check_kind_page(page: &str, input_language: &str, file: &str) -> Vec<rampart_
     assert!(found.diagnostics.is_empty(), "{:?}", found.diagnostics);
     let resources: Vec<rampart_core::Resource> = found.resources().cloned().collect();
     let mut actual = serde_json::to_value(&resources).unwrap();
-    actual[0].as_object_mut().unwrap().remove("spans");
+    for resource in actual.as_array_mut().unwrap() {
+        resource.as_object_mut().unwrap().remove("spans");
+    }
     let documented: serde_json::Value = serde_json::from_str(json[0]).unwrap();
     assert_eq!(actual, documented);
     resources
@@ -59,6 +63,50 @@ fn dockerfile_kind_page_matches_the_inventory() {
     let resources = check_kind_page("dockerfile.md", "dockerfile", "Dockerfile");
     let span = resources[0].spans.get("/stages/0/instructions/0").unwrap();
     assert_eq!((span.start_line, span.end_line), (3, 4));
+}
+
+/// The region of `pointer` in resource `id`, as (line, column, end column).
+fn span_of(resources: &[rampart_core::Resource], id: &str, pointer: &str) -> (u32, u32, u32) {
+    let resource = resources.iter().find(|r| r.id == id).unwrap();
+    let span = resource.spans.get(pointer).unwrap();
+    assert_eq!(span.start_line, span.end_line);
+    (span.start_line, span.start_column, span.end_column)
+}
+
+#[test]
+fn compose_kind_page_matches_the_inventory() {
+    let resources = check_kind_page("compose.md", "yaml", "compose.yaml");
+    assert_eq!(
+        span_of(&resources, "compose:service/web", "/volumes/0"),
+        (7, 9, 50)
+    );
+}
+
+#[test]
+fn github_actions_kind_page_matches_the_inventory() {
+    let resources = check_kind_page("github-actions.md", "yaml", ".github/workflows/ci.yml");
+    let run = span_of(
+        &resources,
+        "github-actions:workflow/ci.yml",
+        "/jobs/test/steps/1/run",
+    );
+    assert_eq!(run, (10, 9, 23));
+}
+
+#[test]
+fn gitlab_ci_kind_page_matches_the_inventory() {
+    let resources = check_kind_page("gitlab-ci.md", "yaml", ".gitlab-ci.yml");
+    assert_eq!(
+        span_of(&resources, "gitlab-ci:pipeline", "/unit/image"),
+        (6, 3, 21)
+    );
+}
+
+#[test]
+fn cloudformation_kind_page_matches_the_inventory() {
+    let resources = check_kind_page("cloudformation.md", "yaml", "storage.yaml");
+    let name = span_of(&resources, "cloudformation:Logs", "/Properties/BucketName");
+    assert_eq!(name, (6, 7, 48));
 }
 
 #[test]

@@ -90,7 +90,13 @@ fn every_builtin_rule_has_fixtures_and_they_pass() {
             for kind in ["positive", "negative"] {
                 let Some(file) = files
                     .iter()
-                    .find(|f| f.file_stem().is_some_and(|s| s == kind))
+                    // `positive.yaml`, or `positive.gitlab-ci.yml` where
+                    // the format is known by the end of the name.
+                    .find(|f| {
+                        f.file_name()
+                            .and_then(|n| n.to_str())
+                            .is_some_and(|n| n.starts_with(&format!("{kind}.")))
+                    })
                 else {
                     failures.push(format!("{}: no {kind} fixture", rule.id));
                     continue;

@@ -6,7 +6,11 @@
 //! is sorted by path, so it never depends on thread timing. A file that
 //! cannot be read or parsed becomes a [`Diagnostic`] and the walk goes on.
 
+pub mod cloudformation;
+pub mod compose;
 pub mod dockerfile;
+pub mod github_actions;
+pub mod gitlab_ci;
 pub mod kubernetes;
 pub mod walk;
 pub mod yaml;
@@ -25,9 +29,10 @@ const BINARY_SNIFF: usize = 8 << 10;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum FileFormat {
-    /// `*.yaml`, `*.yml`: Kubernetes manifests (other YAML yields nothing).
+    /// `*.yaml`, `*.yml`: Kubernetes manifests, Compose files, GitHub
+    /// Actions, GitLab CI, CloudFormation (other YAML yields nothing).
     Yaml,
-    /// `*.json`: Kubernetes manifests in JSON.
+    /// `*.json`: Kubernetes manifests and CloudFormation templates in JSON.
     Json,
     /// `Dockerfile`, `*.Dockerfile`, `Dockerfile.*`, `Containerfile`.
     Dockerfile,
@@ -191,13 +196,9 @@ fn inventory_file(
         };
     }
     match yaml::parse_documents(text) {
-        Ok(documents) => parsed(
-            file,
-            format,
-            kubernetes::resources(&file.display, documents),
-        ),
+        Ok(documents) => parsed(file, format, yaml_resources(file, documents)),
         // Helm chart templates are Go templates, not YAML, until rendered.
-        Err(_) if text.contains("{{") => (
+        Err(_) if is_go_template(text) => (
             None,
             diagnostic(
                 Level::Note,
@@ -219,6 +220,35 @@ fn inventory_file(
             )
         }
     }
+}
+
+/// The resources of a YAML (or JSON) file. Each format claims a file by
+/// its place, name or content, most specific first; what none claims is
+/// looked at for Kubernetes objects, and an unrelated file yields nothing.
+fn yaml_resources(file: &WalkedFile, documents: Vec<yaml::YamlDocument>) -> Vec<Resource> {
+    let name = file
+        .path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default();
+    if let Some(actions_file) = github_actions::detect(&file.path, &documents) {
+        github_actions::resources(&file.display, actions_file, documents)
+    } else if gitlab_ci::is_gitlab_ci_name(name) {
+        gitlab_ci::resources(&file.display, documents)
+    } else if compose::detect(name, &documents) {
+        compose::resources(&file.display, documents)
+    } else if cloudformation::detect(&documents) {
+        cloudformation::resources(&file.display, documents)
+    } else {
+        kubernetes::resources(&file.display, documents)
+    }
+}
+
+/// Whether a file that failed to parse is a Go template (Helm): `{{`
+/// that is not GitHub's `${{`.
+fn is_go_template(text: &str) -> bool {
+    text.match_indices("{{")
+        .any(|(at, _)| at == 0 || text.as_bytes()[at - 1] != b'$')
 }
 
 /// A file that parsed into `resources`.

@@ -120,9 +120,63 @@ fn convert(
             }
             Value::Object(out)
         }
-        YamlData::Tagged(_, inner) => convert(inner, pointer, spans, depth + 1)?,
+        YamlData::Tagged(tag, inner) => match intrinsic_function(&tag.handle, &tag.suffix) {
+            // `!Ref x` is CloudFormation's short form of `{"Ref": "x"}`:
+            // keep the long form, which is what the template means.
+            Some(name) => {
+                let len = pointer.len();
+                pointer.push('/');
+                pointer.push_str(&name);
+                let mut argument = convert(inner, pointer, spans, depth + 1)?;
+                spans.insert(pointer.clone(), region(node));
+                pointer.truncate(len);
+                // `!GetAtt Bucket.Arn` is `["Bucket", "Arn"]`.
+                if name == "Fn::GetAtt"
+                    && let Value::String(text) = &argument
+                    && let Some((resource, attribute)) = text.split_once('.')
+                {
+                    argument = Value::Array(vec![resource.into(), attribute.into()]);
+                }
+                Value::Object(Map::from_iter([(name, argument)]))
+            }
+            None => convert(inner, pointer, spans, depth + 1)?,
+        },
         YamlData::Alias(_) | YamlData::BadValue => Value::Null,
     })
+}
+
+/// The long name of a CloudFormation short-form tag (`!Sub` → `Fn::Sub`),
+/// or `None` for any other tag, which is dropped (its value kept).
+fn intrinsic_function(handle: &str, suffix: &str) -> Option<String> {
+    const FUNCTIONS: &[&str] = &[
+        "And",
+        "Base64",
+        "Cidr",
+        "Equals",
+        "FindInMap",
+        "ForEach",
+        "GetAZs",
+        "GetAtt",
+        "If",
+        "ImportValue",
+        "Join",
+        "Length",
+        "Not",
+        "Or",
+        "Select",
+        "Split",
+        "Sub",
+        "ToJsonString",
+        "Transform",
+    ];
+    if handle != "!" {
+        return None;
+    }
+    match suffix {
+        "Ref" | "Condition" => Some(suffix.to_owned()),
+        _ if FUNCTIONS.contains(&suffix) => Some(format!("Fn::{suffix}")),
+        _ => None,
+    }
 }
 
 fn merge_into(
@@ -271,6 +325,32 @@ mod tests {
         let doc = one("{\n  \"kind\": \"Pod\",\n  \"spec\": {\"hostPID\": true}\n}\n");
         assert_eq!(doc.value["spec"]["hostPID"], true);
         assert_eq!(doc.spans.get("/spec/hostPID").unwrap().start_line, 3);
+    }
+
+    #[test]
+    fn cloudformation_short_tags_become_intrinsic_functions() {
+        let doc = one(
+            "Bucket: !Ref Name\nArn: !GetAtt Bucket.Arn\nUrl: !Sub 'https://${Bucket}'\n\
+             Zones: !If [Prod, !GetAZs '', []]\nOther: !custom 5\n",
+        );
+        assert_eq!(
+            doc.value,
+            serde_json::json!({
+                "Bucket": {"Ref": "Name"},
+                "Arn": {"Fn::GetAtt": ["Bucket", "Arn"]},
+                "Url": {"Fn::Sub": "https://${Bucket}"},
+                "Zones": {"Fn::If": ["Prod", {"Fn::GetAZs": ""}, []]},
+                "Other": 5,
+            })
+        );
+        assert_eq!(doc.spans.get("/Arn/Fn::GetAtt").unwrap().start_line, 2);
+        assert_eq!(
+            doc.spans
+                .get("/Zones/Fn::If/1/Fn::GetAZs")
+                .unwrap()
+                .start_line,
+            4
+        );
     }
 
     #[test]
