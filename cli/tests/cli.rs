@@ -34,8 +34,8 @@ fn policy_list_shows_builtin_packs_and_rules() {
         .unwrap()
         .count();
     assert_eq!(
-        entries, 4,
-        "kubernetes, dockerfile, compose, github-actions"
+        entries, 5,
+        "kubernetes, dockerfile, compose, github-actions, gitlab-ci"
     );
 }
 
