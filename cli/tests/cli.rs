@@ -34,8 +34,8 @@ fn policy_list_shows_builtin_packs_and_rules() {
         .unwrap()
         .count();
     assert_eq!(
-        entries, 5,
-        "kubernetes, dockerfile, compose, github-actions, gitlab-ci"
+        entries, 6,
+        "kubernetes, dockerfile, compose, github-actions, gitlab-ci, cloudformation"
     );
 }
 

@@ -1,0 +1,677 @@
+//! The checks of the `cloudformation` pack, in rule order.
+
+use rampart_policy::helpers::secret_name;
+use rampart_policy::{Context, Node, Resource};
+
+/// The resource's `Type`.
+fn type_of(resource: &Resource) -> &str {
+    resource.root().get("Type").as_str().unwrap_or("")
+}
+
+/// The logical id, from `cloudformation:<LogicalId>`.
+fn logical_id(resource: &Resource) -> &str {
+    resource
+        .id
+        .strip_prefix("cloudformation:")
+        .unwrap_or(&resource.id)
+}
+
+fn properties(resource: &Resource) -> Node<'_> {
+    resource.root().get("Properties")
+}
+
+/// CloudFormation accepts `true` and `"true"` alike.
+fn is_true(node: &Node<'_>) -> bool {
+    node.is_true()
+        || node
+            .as_str()
+            .is_some_and(|s| s.eq_ignore_ascii_case("true"))
+}
+
+fn is_false(node: &Node<'_>) -> bool {
+    node.as_bool() == Some(false)
+        || node
+            .as_str()
+            .is_some_and(|s| s.eq_ignore_ascii_case("false"))
+}
+
+/// Where to report that `node` is missing or wrong: the node if written,
+/// else `Properties`, else the resource.
+fn at<'a>(node: &Node<'a>, resource: &'a Resource) -> Node<'a> {
+    node.or(&properties(resource)).or(&resource.root())
+}
+
+/// A string or each string of a list.
+fn strings<'a>(node: &Node<'a>) -> Vec<(String, Node<'a>)> {
+    if let Some(s) = node.as_str() {
+        return vec![(s.to_owned(), node.clone())];
+    }
+    node.items()
+        .filter_map(|item| item.as_str().map(|s| (s.to_owned(), item.clone())))
+        .collect()
+}
+
+/// The statements of a policy document (`Statement` is an object or a list).
+fn statements<'a>(document: &Node<'a>) -> Vec<Node<'a>> {
+    let statement = document.get("Statement");
+    if statement.is_object() {
+        vec![statement]
+    } else {
+        statement.items().collect()
+    }
+}
+
+/// Every identity-policy document of an IAM resource.
+fn identity_documents(resource: &Resource) -> Vec<Node<'_>> {
+    let props = properties(resource);
+    match type_of(resource) {
+        "AWS::IAM::Policy" | "AWS::IAM::ManagedPolicy" => vec![props.get("PolicyDocument")],
+        "AWS::IAM::Role" | "AWS::IAM::User" | "AWS::IAM::Group" => props
+            .get("Policies")
+            .items()
+            .map(|p| p.get("PolicyDocument"))
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+fn allows(statement: &Node<'_>) -> bool {
+    statement.get("Effect").as_str() == Some("Allow")
+}
+
+/// `Principal: "*"`, `{AWS: "*"}` or `{AWS: ["*"]}`.
+fn principal_is_anyone(statement: &Node<'_>) -> bool {
+    let principal = statement.get("Principal");
+    principal.as_str() == Some("*") || strings(&principal.get("AWS")).iter().any(|(p, _)| p == "*")
+}
+
+pub(crate) fn s3_public_access_block(resource: &Resource, cx: &mut Context<'_>) {
+    if type_of(resource) != "AWS::S3::Bucket" {
+        return;
+    }
+    let block = properties(resource).get("PublicAccessBlockConfiguration");
+    if !block.exists() {
+        cx.report(
+            &at(&block, resource),
+            format!(
+                "bucket `{}` has no public access block",
+                logical_id(resource)
+            ),
+        )
+        .fix("add PublicAccessBlockConfiguration with all four flags true");
+        return;
+    }
+    for flag in [
+        "BlockPublicAcls",
+        "BlockPublicPolicy",
+        "IgnorePublicAcls",
+        "RestrictPublicBuckets",
+    ] {
+        let value = block.get(flag);
+        if !is_true(&value) {
+            cx.report(
+                &value.or(&block),
+                format!("bucket `{}` does not set {flag}", logical_id(resource)),
+            );
+        }
+    }
+}
+
+pub(crate) fn s3_public_acl(resource: &Resource, cx: &mut Context<'_>) {
+    if type_of(resource) != "AWS::S3::Bucket" {
+        return;
+    }
+    let acl = properties(resource).get("AccessControl");
+    if let Some(value @ ("PublicRead" | "PublicReadWrite" | "AuthenticatedRead")) = acl.as_str() {
+        let finding = cx.report(
+            &acl,
+            format!(
+                "bucket `{}` has the canned ACL {value}",
+                logical_id(resource)
+            ),
+        );
+        if value == "PublicReadWrite" {
+            finding.severity(rampart_policy::Severity::Critical);
+        }
+    }
+}
+
+pub(crate) fn s3_encryption(resource: &Resource, cx: &mut Context<'_>) {
+    if type_of(resource) != "AWS::S3::Bucket" {
+        return;
+    }
+    let encryption = properties(resource).get("BucketEncryption");
+    if !encryption.exists() {
+        cx.report(
+            &at(&encryption, resource),
+            format!("bucket `{}` has no BucketEncryption", logical_id(resource)),
+        );
+    }
+}
+
+pub(crate) fn s3_versioning(resource: &Resource, cx: &mut Context<'_>) {
+    if type_of(resource) != "AWS::S3::Bucket" {
+        return;
+    }
+    let status = properties(resource)
+        .get("VersioningConfiguration")
+        .get("Status");
+    if status.as_str() != Some("Enabled") && status.value().is_none_or(|v| v.is_string()) {
+        cx.report(
+            &at(&status, resource),
+            format!("bucket `{}` is not versioned", logical_id(resource)),
+        );
+    }
+}
+
+pub(crate) fn s3_logging(resource: &Resource, cx: &mut Context<'_>) {
+    if type_of(resource) != "AWS::S3::Bucket" {
+        return;
+    }
+    let logging = properties(resource).get("LoggingConfiguration");
+    if !logging.exists() {
+        cx.report(
+            &at(&logging, resource),
+            format!("bucket `{}` has no access logging", logical_id(resource)),
+        );
+    }
+}
+
+pub(crate) fn s3_policy_public(resource: &Resource, cx: &mut Context<'_>) {
+    if type_of(resource) != "AWS::S3::BucketPolicy" {
+        return;
+    }
+    for statement in statements(&properties(resource).get("PolicyDocument")) {
+        if allows(&statement)
+            && principal_is_anyone(&statement)
+            && !statement.get("Condition").exists()
+        {
+            cx.report(
+                &statement.get("Principal"),
+                "the bucket policy allows anyone (Principal \"*\")",
+            );
+        }
+    }
+}
+
+pub(crate) fn iam_admin(resource: &Resource, cx: &mut Context<'_>) {
+    for document in identity_documents(resource) {
+        for statement in statements(&document) {
+            let actions = strings(&statement.get("Action"));
+            let resources = strings(&statement.get("Resource"));
+            if allows(&statement)
+                && actions.iter().any(|(a, _)| a == "*")
+                && resources.iter().any(|(r, _)| r == "*")
+            {
+                cx.report(
+                    &statement.get("Action"),
+                    format!(
+                        "`{}` allows every action on every resource",
+                        logical_id(resource)
+                    ),
+                );
+            }
+        }
+    }
+}
+
+pub(crate) fn iam_service_wildcard(resource: &Resource, cx: &mut Context<'_>) {
+    for document in identity_documents(resource) {
+        for statement in statements(&document) {
+            if !allows(&statement) {
+                continue;
+            }
+            for (action, node) in strings(&statement.get("Action")) {
+                if action.len() > 2 && action.ends_with(":*") {
+                    cx.report(
+                        &node,
+                        format!("`{}` allows `{action}`", logical_id(resource)),
+                    );
+                }
+            }
+        }
+    }
+}
+
+pub(crate) fn iam_trust_anyone(resource: &Resource, cx: &mut Context<'_>) {
+    if type_of(resource) != "AWS::IAM::Role" {
+        return;
+    }
+    for statement in statements(&properties(resource).get("AssumeRolePolicyDocument")) {
+        if allows(&statement)
+            && principal_is_anyone(&statement)
+            && !statement.get("Condition").exists()
+        {
+            cx.report(
+                &statement.get("Principal"),
+                format!(
+                    "role `{}` can be assumed by any AWS principal",
+                    logical_id(resource)
+                ),
+            );
+        }
+    }
+}
+
+pub(crate) fn iam_user_policies(resource: &Resource, cx: &mut Context<'_>) {
+    if type_of(resource) != "AWS::IAM::User" {
+        return;
+    }
+    for key in ["Policies", "ManagedPolicyArns"] {
+        let node = properties(resource).get(key);
+        if node.items().next().is_some() {
+            cx.report(
+                &node,
+                format!(
+                    "user `{}` has policies attached directly ({key})",
+                    logical_id(resource)
+                ),
+            );
+        }
+    }
+}
+
+/// The ingress rules of a security group or a standalone ingress resource.
+fn ingress_rules(resource: &Resource) -> Vec<Node<'_>> {
+    let props = properties(resource);
+    match type_of(resource) {
+        "AWS::EC2::SecurityGroup" => props.get("SecurityGroupIngress").items().collect(),
+        "AWS::EC2::SecurityGroupIngress" => vec![props],
+        _ => Vec::new(),
+    }
+}
+
+fn open_to_world(rule: &Node<'_>) -> Option<String> {
+    for key in ["CidrIp", "CidrIpv6"] {
+        if let Some(cidr) = rule.get(key).as_str()
+            && (cidr == "0.0.0.0/0" || cidr == "::/0")
+        {
+            return Some(cidr.to_owned());
+        }
+    }
+    None
+}
+
+/// (from, to) port range of a rule; `None` when a bound is not a literal.
+fn port_range(rule: &Node<'_>) -> Option<(i64, i64)> {
+    let port = |key: &str| {
+        let node = rule.get(key);
+        node.as_i64()
+            .or_else(|| node.as_str().and_then(|s| s.parse().ok()))
+    };
+    Some((port("FromPort")?, port("ToPort")?))
+}
+
+fn all_traffic(rule: &Node<'_>) -> bool {
+    let protocol = rule.get("IpProtocol");
+    let everything = protocol.as_str() == Some("-1") || protocol.as_i64() == Some(-1);
+    everything || matches!(port_range(rule), Some((from, to)) if from <= 0 && to >= 65535)
+}
+
+pub(crate) fn sg_admin_ports(resource: &Resource, cx: &mut Context<'_>) {
+    for rule in ingress_rules(resource) {
+        let Some(cidr) = open_to_world(&rule) else {
+            continue;
+        };
+        if all_traffic(&rule) {
+            continue; // CFN-012
+        }
+        let Some((from, to)) = port_range(&rule) else {
+            continue;
+        };
+        for (port, name) in [(22, "SSH"), (3389, "RDP")] {
+            if from <= port && port <= to {
+                cx.report(
+                    &rule,
+                    format!(
+                        "`{}` allows {cidr} to port {port} ({name})",
+                        logical_id(resource)
+                    ),
+                );
+            }
+        }
+    }
+}
+
+pub(crate) fn sg_all_ports(resource: &Resource, cx: &mut Context<'_>) {
+    for rule in ingress_rules(resource) {
+        if let Some(cidr) = open_to_world(&rule)
+            && all_traffic(&rule)
+        {
+            cx.report(
+                &rule,
+                format!("`{}` allows {cidr} on every port", logical_id(resource)),
+            );
+        }
+    }
+}
+
+pub(crate) fn rds_public(resource: &Resource, cx: &mut Context<'_>) {
+    if type_of(resource) != "AWS::RDS::DBInstance" {
+        return;
+    }
+    let flag = properties(resource).get("PubliclyAccessible");
+    if is_true(&flag) {
+        cx.report(
+            &flag,
+            format!("database `{}` is publicly accessible", logical_id(resource)),
+        );
+    }
+}
+
+pub(crate) fn rds_encryption(resource: &Resource, cx: &mut Context<'_>) {
+    let props = properties(resource);
+    let applies = match type_of(resource) {
+        // Members of an Aurora cluster inherit the cluster's setting.
+        "AWS::RDS::DBInstance" => !props.get("DBClusterIdentifier").exists(),
+        "AWS::RDS::DBCluster" => true,
+        _ => false,
+    };
+    let flag = props.get("StorageEncrypted");
+    if applies && !is_true(&flag) && (is_false(&flag) || !flag.exists()) {
+        cx.report(
+            &at(&flag, resource),
+            format!(
+                "database `{}` stores data unencrypted",
+                logical_id(resource)
+            ),
+        )
+        .fix("set `StorageEncrypted: true`");
+    }
+}
+
+pub(crate) fn rds_backups(resource: &Resource, cx: &mut Context<'_>) {
+    if !matches!(
+        type_of(resource),
+        "AWS::RDS::DBInstance" | "AWS::RDS::DBCluster"
+    ) {
+        return;
+    }
+    let retention = properties(resource).get("BackupRetentionPeriod");
+    let zero = retention.as_i64() == Some(0) || retention.as_str() == Some("0");
+    if zero {
+        cx.report(
+            &retention,
+            format!(
+                "database `{}` keeps no automated backups",
+                logical_id(resource)
+            ),
+        );
+    }
+}
+
+pub(crate) fn kms_rotation(resource: &Resource, cx: &mut Context<'_>) {
+    if type_of(resource) != "AWS::KMS::Key" {
+        return;
+    }
+    let props = properties(resource);
+    let symmetric = props
+        .get("KeySpec")
+        .as_str()
+        .is_none_or(|s| s == "SYMMETRIC_DEFAULT");
+    let rotation = props.get("EnableKeyRotation");
+    if symmetric && !is_true(&rotation) && (is_false(&rotation) || !rotation.exists()) {
+        cx.report(
+            &at(&rotation, resource),
+            format!("key `{}` is never rotated", logical_id(resource)),
+        )
+        .fix("set `EnableKeyRotation: true`");
+    }
+}
+
+/// A trail flag that must be `true`; a function-given value is not judged.
+fn trail_flag(resource: &Resource, cx: &mut Context<'_>, flag: &str, message: &str) {
+    if type_of(resource) != "AWS::CloudTrail::Trail" {
+        return;
+    }
+    let value = properties(resource).get(flag);
+    if is_false(&value) || !value.exists() {
+        cx.report(
+            &at(&value, resource),
+            format!("trail `{}` {message}", logical_id(resource)),
+        )
+        .fix(format!("set `{flag}: true`"));
+    }
+}
+
+pub(crate) fn trail_multi_region(resource: &Resource, cx: &mut Context<'_>) {
+    trail_flag(
+        resource,
+        cx,
+        "IsMultiRegionTrail",
+        "records one region only",
+    );
+}
+
+pub(crate) fn trail_validation(resource: &Resource, cx: &mut Context<'_>) {
+    trail_flag(
+        resource,
+        cx,
+        "EnableLogFileValidation",
+        "does not validate its log files",
+    );
+}
+
+pub(crate) fn trail_kms(resource: &Resource, cx: &mut Context<'_>) {
+    if type_of(resource) != "AWS::CloudTrail::Trail" {
+        return;
+    }
+    let key = properties(resource).get("KMSKeyId");
+    if !key.exists() {
+        cx.report(
+            &at(&key, resource),
+            format!(
+                "trail `{}` is not encrypted with a KMS key",
+                logical_id(resource)
+            ),
+        );
+    }
+}
+
+pub(crate) fn eks_public_endpoint(resource: &Resource, cx: &mut Context<'_>) {
+    if type_of(resource) != "AWS::EKS::Cluster" {
+        return;
+    }
+    let config = properties(resource).get("ResourcesVpcConfig");
+    let public = config.get("EndpointPublicAccess");
+    if is_false(&public) {
+        return;
+    }
+    let cidrs = strings(&config.get("PublicAccessCidrs"));
+    let open = cidrs.is_empty() || cidrs.iter().any(|(c, _)| c == "0.0.0.0/0");
+    if open && (is_true(&public) || !public.exists()) {
+        cx.report(
+            &at(&public.or(&config), resource),
+            format!(
+                "cluster `{}` serves its API to the whole internet",
+                logical_id(resource)
+            ),
+        );
+    }
+}
+
+pub(crate) fn eks_logging(resource: &Resource, cx: &mut Context<'_>) {
+    if type_of(resource) != "AWS::EKS::Cluster" {
+        return;
+    }
+    let types = properties(resource)
+        .get("Logging")
+        .get("ClusterLogging")
+        .get("EnabledTypes");
+    let enabled: Vec<String> = types
+        .items()
+        .filter_map(|t| t.get("Type").as_str().or(t.as_str()).map(str::to_owned))
+        .collect();
+    let missing: Vec<&str> = ["api", "audit"]
+        .into_iter()
+        .filter(|t| !enabled.iter().any(|e| e == t))
+        .collect();
+    if !missing.is_empty() {
+        cx.report(
+            &at(&types, resource),
+            format!(
+                "cluster `{}` does not log {}",
+                logical_id(resource),
+                missing.join(", ")
+            ),
+        );
+    }
+}
+
+pub(crate) fn lambda_secret_env(resource: &Resource, cx: &mut Context<'_>) {
+    if !matches!(
+        type_of(resource),
+        "AWS::Lambda::Function" | "AWS::Serverless::Function"
+    ) {
+        return;
+    }
+    for (name, value) in properties(resource)
+        .get("Environment")
+        .get("Variables")
+        .entries()
+    {
+        if secret_name(name) && value.as_str().is_some_and(|v| !v.is_empty()) {
+            cx.report(
+                &value,
+                format!(
+                    "function `{}` sets {name} to a literal value",
+                    logical_id(resource)
+                ),
+            )
+            .fix("read it from Secrets Manager or SSM Parameter Store at runtime");
+        }
+    }
+}
+
+pub(crate) fn lambda_url_public(resource: &Resource, cx: &mut Context<'_>) {
+    let auth = match type_of(resource) {
+        "AWS::Lambda::Url" => properties(resource).get("AuthType"),
+        "AWS::Serverless::Function" => properties(resource)
+            .get("FunctionUrlConfig")
+            .get("AuthType"),
+        _ => return,
+    };
+    if auth.as_str() == Some("NONE") {
+        cx.report(
+            &auth,
+            format!(
+                "`{}` exposes a function URL without authentication",
+                logical_id(resource)
+            ),
+        );
+    }
+}
+
+pub(crate) fn ebs_encryption(resource: &Resource, cx: &mut Context<'_>) {
+    let props = properties(resource);
+    match type_of(resource) {
+        "AWS::EC2::Volume" => {
+            let flag = props.get("Encrypted");
+            if is_false(&flag) || !flag.exists() {
+                cx.report(
+                    &at(&flag, resource),
+                    format!("volume `{}` is not encrypted", logical_id(resource)),
+                );
+            }
+        }
+        "AWS::EC2::Instance" | "AWS::EC2::LaunchTemplate" => {
+            let mappings = if type_of(resource) == "AWS::EC2::Instance" {
+                props.get("BlockDeviceMappings")
+            } else {
+                props.get("LaunchTemplateData").get("BlockDeviceMappings")
+            };
+            for mapping in mappings.items() {
+                let ebs = mapping.get("Ebs");
+                if !ebs.exists() {
+                    continue;
+                }
+                let flag = ebs.get("Encrypted");
+                if is_false(&flag) || !flag.exists() {
+                    cx.report(
+                        &flag.or(&ebs),
+                        format!(
+                            "`{}` attaches an unencrypted EBS volume",
+                            logical_id(resource)
+                        ),
+                    );
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+pub(crate) fn alb_http(resource: &Resource, cx: &mut Context<'_>) {
+    if type_of(resource) != "AWS::ElasticLoadBalancingV2::Listener" {
+        return;
+    }
+    let props = properties(resource);
+    let protocol = props.get("Protocol");
+    if protocol.as_str() != Some("HTTP") {
+        return;
+    }
+    let redirects = props.get("DefaultActions").items().any(|a| {
+        a.get("Type").as_str() == Some("redirect")
+            && a.get("RedirectConfig").get("Protocol").as_str() == Some("HTTPS")
+    });
+    if !redirects {
+        cx.report(
+            &protocol,
+            format!("listener `{}` serves plain HTTP", logical_id(resource)),
+        )
+        .fix("listen on HTTPS, or redirect HTTP to HTTPS");
+    }
+}
+
+pub(crate) fn dynamodb_pitr(resource: &Resource, cx: &mut Context<'_>) {
+    if type_of(resource) != "AWS::DynamoDB::Table" {
+        return;
+    }
+    let flag = properties(resource)
+        .get("PointInTimeRecoverySpecification")
+        .get("PointInTimeRecoveryEnabled");
+    if is_false(&flag) || !flag.exists() {
+        cx.report(
+            &at(&flag, resource),
+            format!(
+                "table `{}` has no point-in-time recovery",
+                logical_id(resource)
+            ),
+        );
+    }
+}
+
+pub(crate) fn sqs_encryption(resource: &Resource, cx: &mut Context<'_>) {
+    if type_of(resource) != "AWS::SQS::Queue" {
+        return;
+    }
+    let props = properties(resource);
+    let managed = props.get("SqsManagedSseEnabled");
+    if !props.get("KmsMasterKeyId").exists() && is_false(&managed) {
+        cx.report(
+            &managed,
+            format!(
+                "queue `{}` stores messages unencrypted",
+                logical_id(resource)
+            ),
+        );
+    }
+}
+
+pub(crate) fn ecr_scan_on_push(resource: &Resource, cx: &mut Context<'_>) {
+    if type_of(resource) != "AWS::ECR::Repository" {
+        return;
+    }
+    let flag = properties(resource)
+        .get("ImageScanningConfiguration")
+        .get("ScanOnPush");
+    if is_false(&flag) || !flag.exists() {
+        cx.report(
+            &at(&flag, resource),
+            format!(
+                "repository `{}` does not scan images on push",
+                logical_id(resource)
+            ),
+        );
+    }
+}
