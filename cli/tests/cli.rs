@@ -34,8 +34,8 @@ fn policy_list_shows_builtin_packs_and_rules() {
         .unwrap()
         .count();
     assert_eq!(
-        entries, 6,
-        "kubernetes, dockerfile, compose, github-actions, gitlab-ci, cloudformation"
+        entries, 7,
+        "kubernetes, dockerfile, compose, github-actions, gitlab-ci, cloudformation, ansible"
     );
 }
 

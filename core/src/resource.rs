@@ -96,6 +96,14 @@ impl SpanIndex {
         out
     }
 
+    /// Adds every span of `other` under `prefix` (the inverse of
+    /// [`subtree`](Self::subtree)): `""` of `other` becomes `prefix`.
+    pub fn graft(&mut self, prefix: &str, other: &SpanIndex) {
+        for (pointer, region) in &other.spans {
+            self.spans.insert(format!("{prefix}{pointer}"), *region);
+        }
+    }
+
     /// Number of recorded pointers.
     pub fn len(&self) -> usize {
         self.spans.len()

@@ -110,6 +110,15 @@ fn cloudformation_kind_page_matches_the_inventory() {
 }
 
 #[test]
+fn ansible_kind_page_matches_the_inventory() {
+    let resources = check_kind_page("ansible.md", "yaml", "site.yml");
+    assert_eq!(
+        span_of(&resources, "ansible:task/1", "/args/mode"),
+        (9, 9, 21)
+    );
+}
+
+#[test]
 fn rule_pages_are_current() {
     use rampart_core::policy::{CacheMode, EngineOptions, PolicyEngine};
     let engine = PolicyEngine::new(EngineOptions {

@@ -6,6 +6,7 @@
 //! is sorted by path, so it never depends on thread timing. A file that
 //! cannot be read or parsed becomes a [`Diagnostic`] and the walk goes on.
 
+pub mod ansible;
 pub mod cloudformation;
 pub mod compose;
 pub mod dockerfile;
@@ -239,6 +240,8 @@ fn yaml_resources(file: &WalkedFile, documents: Vec<yaml::YamlDocument>) -> Vec<
         compose::resources(&file.display, documents)
     } else if cloudformation::detect(&documents) {
         cloudformation::resources(&file.display, documents)
+    } else if let Some(ansible_file) = ansible::detect(&file.path, &documents) {
+        ansible::resources(&file.display, ansible_file, documents)
     } else {
         kubernetes::resources(&file.display, documents)
     }
