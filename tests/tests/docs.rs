@@ -119,6 +119,17 @@ fn ansible_kind_page_matches_the_inventory() {
 }
 
 #[test]
+fn terraform_kind_page_matches_the_inventory() {
+    let resources = check_kind_page("terraform.md", "hcl", "main.tf");
+    let cidr = span_of(
+        &resources,
+        "terraform:aws_security_group.admin",
+        "/config/ingress/0/cidr_blocks/0",
+    );
+    assert_eq!(cidr, (11, 20, 31));
+}
+
+#[test]
 fn rule_pages_are_current() {
     use rampart_core::policy::{CacheMode, EngineOptions, PolicyEngine};
     let engine = PolicyEngine::new(EngineOptions {

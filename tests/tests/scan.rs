@@ -166,6 +166,12 @@ fn bad_input_becomes_diagnostics_and_the_scan_goes_on() {
                 "broken/truncated.json",
                 Some(2)
             ),
+            (
+                Level::Error,
+                DiagnosticKind::ParseError,
+                "broken/unclosed.tf",
+                Some(3)
+            ),
         ]
     );
     assert_eq!(

@@ -13,6 +13,7 @@ pub mod dockerfile;
 pub mod github_actions;
 pub mod gitlab_ci;
 pub mod kubernetes;
+pub mod terraform;
 pub mod walk;
 pub mod yaml;
 
@@ -37,6 +38,8 @@ pub enum FileFormat {
     Json,
     /// `Dockerfile`, `*.Dockerfile`, `Dockerfile.*`, `Containerfile`.
     Dockerfile,
+    /// `*.tf`: Terraform (HCL). `*.tf.json` and plans are [`Json`](Self::Json).
+    Terraform,
 }
 
 impl FileFormat {
@@ -48,6 +51,7 @@ impl FileFormat {
         }
         let extension = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase())?;
         match extension.as_str() {
+            "tf" => Some(FileFormat::Terraform),
             "yaml" | "yml" => Some(FileFormat::Yaml),
             "json" => Some(FileFormat::Json),
             _ => None,
@@ -101,10 +105,11 @@ pub fn collect_observed(
     let (files, mut diagnostics) = walk::walk(roots, options)?;
     let files_walked = files.len();
     observer.phase_started(ScanPhase::Reading, files_walked as u64);
+    let modules = terraform_modules(&files, options);
     let results: Vec<(Option<FileInventory>, Vec<Diagnostic>)> = files
         .par_iter()
         .map(|file| {
-            let result = inventory_file(file, options);
+            let result = inventory_file(file, options, &modules);
             observer.advanced(ScanPhase::Reading, 1);
             result
         })
@@ -127,9 +132,48 @@ pub fn collect_observed(
     Ok(inventory)
 }
 
+/// Variables and locals of every directory with `.tf` files: a Terraform
+/// module spans its files, so they are gathered before any file is turned
+/// into resources. Files that cannot be read or parsed are left out here;
+/// the main pass reports them.
+fn terraform_modules(
+    files: &[WalkedFile],
+    options: &WalkOptions,
+) -> std::collections::HashMap<PathBuf, terraform::ModuleContext> {
+    let mut by_dir: std::collections::BTreeMap<PathBuf, Vec<&WalkedFile>> = Default::default();
+    for file in files {
+        if FileFormat::detect(&file.path) == Some(FileFormat::Terraform)
+            && file.size <= options.max_file_size
+        {
+            let dir = file
+                .path
+                .parent()
+                .map(Path::to_path_buf)
+                .unwrap_or_default();
+            by_dir.entry(dir).or_default().push(file);
+        }
+    }
+    by_dir
+        .into_par_iter()
+        .map(|(dir, files)| {
+            let texts: Vec<String> = files
+                .iter()
+                .filter_map(|f| std::fs::read_to_string(&f.path).ok())
+                .collect();
+            let bodies: Vec<(&str, hcl_edit::structure::Body)> = texts
+                .iter()
+                .filter_map(|t| terraform::parse(t).ok().map(|b| (t.as_str(), b)))
+                .collect();
+            let context = terraform::ModuleContext::gather(bodies.iter().map(|(t, b)| (*t, b)));
+            (dir, context)
+        })
+        .collect()
+}
+
 fn inventory_file(
     file: &WalkedFile,
     options: &WalkOptions,
+    modules: &std::collections::HashMap<PathBuf, terraform::ModuleContext>,
 ) -> (Option<FileInventory>, Vec<Diagnostic>) {
     let Some(format) = FileFormat::detect(&file.path) else {
         return (None, Vec::new());
@@ -186,6 +230,28 @@ fn inventory_file(
             );
         }
     };
+    if format == FileFormat::Terraform {
+        return match terraform::parse(text) {
+            Ok(body) => {
+                let empty = terraform::ModuleContext::default();
+                let context = file
+                    .path
+                    .parent()
+                    .and_then(|dir| modules.get(dir))
+                    .unwrap_or(&empty);
+                parsed(
+                    file,
+                    format,
+                    terraform::resources(&file.display, text, &body, context),
+                )
+            }
+            Err(e) => parse_error(
+                file,
+                format!("invalid HCL: {}", e.message),
+                Region::line(e.line, e.column, e.column + 1),
+            ),
+        };
+    }
     if format == FileFormat::Dockerfile {
         return match dockerfile::parse(&file.display, text) {
             Ok(resource) => parsed(file, format, vec![resource]),
@@ -232,6 +298,14 @@ fn yaml_resources(file: &WalkedFile, documents: Vec<yaml::YamlDocument>) -> Vec<
         .file_name()
         .and_then(|n| n.to_str())
         .unwrap_or_default();
+    if let [document] = documents.as_slice() {
+        if terraform::is_plan(&document.value) {
+            return terraform::plan_resources(&file.display, &document.value, &document.spans);
+        }
+        if name.ends_with(".tf.json") && terraform::is_json_configuration(&document.value) {
+            return terraform::json_resources(&file.display, &document.value, &document.spans);
+        }
+    }
     if let Some(actions_file) = github_actions::detect(&file.path, &documents) {
         github_actions::resources(&file.display, actions_file, documents)
     } else if gitlab_ci::is_gitlab_ci_name(name) {

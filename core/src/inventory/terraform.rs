@@ -1,0 +1,857 @@
+//! Terraform: one `terraform` resource per `resource`, `data`, `module` and
+//! `provider` block, from `.tf` (HCL), `.tf.json`, and plan JSON
+//! (`terraform show -json`).
+//!
+//! A Terraform module is a directory: `variable` defaults and `locals` of
+//! every `.tf` file in it are gathered first ([`ModuleContext`]), so that
+//! `var.x` and `local.y` resolve wherever they are used. Values that cannot
+//! be known without running Terraform (references to other resources,
+//! function calls, conditionals) are kept as expressions, written
+//! `"${…}"` with their source text — never guessed. See
+//! `docs/kinds/terraform.md`.
+
+use crate::resource::{Region, Resource, SpanIndex, escape_pointer_token};
+use hcl_edit::Span as _;
+use hcl_edit::expr::{Expression, ObjectKey, TraversalOperator};
+use hcl_edit::structure::{Block, BlockLabel, Body, Structure};
+use hcl_edit::template::{Element, Template};
+use serde_json::{Map, Number, Value};
+use std::collections::BTreeMap;
+use std::ops::Range;
+
+/// The resource kind.
+pub const KIND: &str = "terraform";
+
+/// Top-level blocks that become resources.
+const RESOURCE_BLOCKS: &[&str] = &["resource", "data", "module", "provider"];
+
+/// How deep `local` references are followed (locals referring to locals).
+const MAX_LOCAL_DEPTH: usize = 16;
+
+/// Why an HCL file could not be parsed, and where.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("line {line}, column {column}: {message}")]
+pub struct HclError {
+    /// What is wrong.
+    pub message: String,
+    /// 1-based line.
+    pub line: u32,
+    /// 1-based column.
+    pub column: u32,
+}
+
+/// Parses a `.tf` file.
+pub fn parse(text: &str) -> Result<Body, HclError> {
+    hcl_edit::parser::parse_body(text).map_err(|e| {
+        let location = e.location();
+        HclError {
+            message: e.message().to_owned(),
+            line: u32::try_from(location.line()).unwrap_or(u32::MAX),
+            column: u32::try_from(location.column()).unwrap_or(u32::MAX),
+        }
+    })
+}
+
+/// What a module's files define for each other: variable defaults and
+/// locals, as far as they are static.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ModuleContext {
+    /// `variable "x" { default = … }`, by name.
+    pub variables: BTreeMap<String, Value>,
+    /// `locals { y = … }`, by name.
+    pub locals: BTreeMap<String, Value>,
+}
+
+impl ModuleContext {
+    /// Gathers variables and locals from a module's parsed files (`text`
+    /// is each file's source, for the text of unresolved expressions).
+    pub fn gather<'a>(files: impl IntoIterator<Item = (&'a str, &'a Body)>) -> Self {
+        let mut context = ModuleContext::default();
+        let mut local_exprs: Vec<(String, &Expression, &str)> = Vec::new();
+        for (text, body) in files {
+            for block in body.blocks() {
+                match block.ident.as_str() {
+                    "variable" => {
+                        let Some(name) = block.labels.first().map(label_text) else {
+                            continue;
+                        };
+                        if let Some(default) = block.body.get_attribute("default") {
+                            let empty = ModuleContext::default();
+                            let value = Evaluator::new(text, &empty).value(&default.value);
+                            context.variables.insert(name, value);
+                        }
+                    }
+                    "locals" => {
+                        for attribute in block.body.attributes() {
+                            local_exprs.push((
+                                attribute.key.as_str().to_owned(),
+                                &attribute.value,
+                                text,
+                            ));
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        // Locals may use variables and other locals, in any order: evaluate
+        // repeatedly until nothing changes (bounded).
+        for _ in 0..MAX_LOCAL_DEPTH {
+            let mut changed = false;
+            for (name, expr, text) in &local_exprs {
+                let value = Evaluator::new(text, &context).value(expr);
+                if context.locals.get(name) != Some(&value) {
+                    context.locals.insert(name.clone(), value);
+                    changed = true;
+                }
+            }
+            if !changed {
+                break;
+            }
+        }
+        context
+    }
+}
+
+/// Turns HCL expressions into JSON, resolving what is static.
+struct Evaluator<'a> {
+    text: &'a str,
+    context: &'a ModuleContext,
+}
+
+impl<'a> Evaluator<'a> {
+    fn new(text: &'a str, context: &'a ModuleContext) -> Self {
+        Evaluator { text, context }
+    }
+
+    /// The expression's source text as an unresolved expression.
+    fn unresolved(&self, span: Option<Range<usize>>) -> Value {
+        let source = span
+            .and_then(|s| self.text.get(s))
+            .map(str::trim)
+            .unwrap_or("?");
+        Value::String(format!("${{{source}}}"))
+    }
+
+    fn value(&self, expr: &Expression) -> Value {
+        match expr {
+            Expression::Null(_) => Value::Null,
+            Expression::Bool(b) => Value::Bool(*b.value()),
+            Expression::Number(n) => {
+                let n = n.value();
+                n.as_i64()
+                    .map(Number::from)
+                    .or_else(|| n.as_u64().map(Number::from))
+                    .or_else(|| n.as_f64().and_then(Number::from_f64))
+                    .map_or(Value::Null, Value::Number)
+            }
+            Expression::String(s) => Value::String(s.value().clone()),
+            Expression::Array(items) => Value::Array(items.iter().map(|e| self.value(e)).collect()),
+            Expression::Object(object) => {
+                let mut map = Map::new();
+                for (key, value) in object.iter() {
+                    let key = match key {
+                        ObjectKey::Ident(ident) => ident.as_str().to_owned(),
+                        ObjectKey::Expression(e) => match self.value(e) {
+                            Value::String(s) => s,
+                            other => other.to_string(),
+                        },
+                    };
+                    map.insert(key, self.value(value.expr()));
+                }
+                Value::Object(map)
+            }
+            Expression::StringTemplate(template) => self.template(template, expr.span()),
+            Expression::HeredocTemplate(heredoc) => self.template(&heredoc.template, expr.span()),
+            Expression::Parenthesis(inner) => self.value(inner.inner()),
+            Expression::Traversal(traversal) => self
+                .traversal(&traversal.expr, &traversal.operators)
+                .unwrap_or_else(|| self.unresolved(expr.span())),
+            _ => self.unresolved(expr.span()),
+        }
+    }
+
+    /// A template whose every interpolation is static becomes its string;
+    /// otherwise the template's text, whose `${…}` parts stay as written.
+    fn template(&self, template: &Template, span: Option<Range<usize>>) -> Value {
+        let mut out = String::new();
+        for element in template.iter() {
+            match element {
+                Element::Literal(text) => out.push_str(text.value()),
+                Element::Interpolation(interpolation) => match self.value(&interpolation.expr) {
+                    Value::String(s) if !s.contains("${") => out.push_str(&s),
+                    Value::Number(n) => out.push_str(&n.to_string()),
+                    Value::Bool(b) => out.push_str(&b.to_string()),
+                    _ => return self.template_text(span),
+                },
+                Element::Directive(_) => return self.template_text(span),
+            }
+        }
+        Value::String(out)
+    }
+
+    /// The text of a quoted template without its quotes (a heredoc as is).
+    fn template_text(&self, span: Option<Range<usize>>) -> Value {
+        let source = span.and_then(|s| self.text.get(s)).unwrap_or("?").trim();
+        let inner = source
+            .strip_prefix('"')
+            .and_then(|s| s.strip_suffix('"'))
+            .unwrap_or(source);
+        Value::String(inner.to_owned())
+    }
+
+    /// `var.x`, `local.y`, and indexing into their static values.
+    fn traversal(
+        &self,
+        base: &Expression,
+        operators: &[hcl_edit::Decorated<TraversalOperator>],
+    ) -> Option<Value> {
+        let Expression::Variable(root) = base else {
+            return None;
+        };
+        let (first, rest) = operators.split_first()?;
+        let TraversalOperator::GetAttr(name) = first.value() else {
+            return None;
+        };
+        let mut value = match root.as_str() {
+            "var" => self.context.variables.get(name.as_str())?.clone(),
+            "local" => self.context.locals.get(name.as_str())?.clone(),
+            _ => return None,
+        };
+        for operator in rest {
+            value = match operator.value() {
+                TraversalOperator::GetAttr(key) => value.get(key.as_str())?.clone(),
+                TraversalOperator::Index(index) => match self.value(index) {
+                    Value::Number(n) => value.get(usize::try_from(n.as_u64()?).ok()?)?.clone(),
+                    Value::String(s) => value.get(&s)?.clone(),
+                    _ => return None,
+                },
+                _ => return None,
+            };
+        }
+        if value.as_str().is_some_and(|s| s.contains("${")) {
+            return None;
+        }
+        Some(value)
+    }
+}
+
+fn label_text(label: &BlockLabel) -> String {
+    match label {
+        BlockLabel::Ident(ident) => ident.as_str().to_owned(),
+        BlockLabel::String(s) => s.value().clone(),
+    }
+}
+
+/// Byte offsets → 1-based lines and columns (in characters).
+struct LineIndex<'a> {
+    text: &'a str,
+    starts: Vec<usize>,
+}
+
+impl<'a> LineIndex<'a> {
+    fn new(text: &'a str) -> Self {
+        let starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        LineIndex { text, starts }
+    }
+
+    fn position(&self, offset: usize) -> (u32, u32) {
+        let line = self
+            .starts
+            .partition_point(|&s| s <= offset)
+            .saturating_sub(1);
+        let start = self.starts[line];
+        let column = self
+            .text
+            .get(start..offset.min(self.text.len()))
+            .map_or(0, |s| s.chars().count());
+        (to_u32(line + 1), to_u32(column + 1))
+    }
+
+    fn region(&self, span: Option<Range<usize>>) -> Option<Region> {
+        let span = span?;
+        let (start_line, start_column) = self.position(span.start);
+        let (end_line, end_column) = self.position(span.end);
+        Some(Region {
+            start_line,
+            start_column,
+            end_line,
+            end_column,
+        })
+    }
+}
+
+fn to_u32(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+/// The resources of one `.tf` file.
+///
+/// ```
+/// use rampart_core::inventory::terraform::{self, ModuleContext};
+/// let text = "variable \"acl\" {\n  default = \"public-read\"\n}\n\nresource \"aws_s3_bucket_acl\" \"site\" {\n  bucket = aws_s3_bucket.site.id\n  acl    = var.acl\n}\n";
+/// let body = terraform::parse(text).unwrap();
+/// let context = ModuleContext::gather([(text, &body)]);
+/// let resources = terraform::resources("main.tf", text, &body, &context);
+/// assert_eq!(resources[0].id, "terraform:aws_s3_bucket_acl.site");
+/// assert_eq!(resources[0].document["config"]["acl"], "public-read");
+/// assert_eq!(resources[0].document["config"]["bucket"], "${aws_s3_bucket.site.id}");
+/// assert_eq!(resources[0].spans.get("/config/acl").unwrap().start_line, 7);
+/// ```
+pub fn resources(source: &str, text: &str, body: &Body, context: &ModuleContext) -> Vec<Resource> {
+    let lines = LineIndex::new(text);
+    let evaluator = Evaluator::new(text, context);
+    let mut out = Vec::new();
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    for block in body.blocks() {
+        let kind = block.ident.as_str();
+        if !RESOURCE_BLOCKS.contains(&kind) {
+            continue;
+        }
+        let labels: Vec<String> = block.labels.iter().map(label_text).collect();
+        let (type_name, name) = match (kind, labels.as_slice()) {
+            ("resource" | "data", [t, n, ..]) => (Some(t.clone()), n.clone()),
+            ("module", [n, ..]) => (None, n.clone()),
+            ("provider", [p, ..]) => {
+                let alias = block
+                    .body
+                    .get_attribute("alias")
+                    .and_then(|a| a.value.as_str().map(str::to_owned));
+                (Some(p.clone()), alias.unwrap_or_else(|| p.clone()))
+            }
+            _ => continue,
+        };
+        let address = match (kind, &type_name) {
+            ("resource", Some(t)) => format!("{t}.{name}"),
+            ("data", Some(t)) => format!("data.{t}.{name}"),
+            ("module", _) => format!("module.{name}"),
+            (_, Some(p)) if *p == name => format!("provider.{p}"),
+            (_, Some(p)) => format!("provider.{p}.{name}"),
+            _ => continue,
+        };
+        let mut spans = SpanIndex::default();
+        if let Some(region) = lines.region(block.span()) {
+            spans.insert("", region);
+        }
+        for (index, label) in block.labels.iter().enumerate() {
+            let pointer = match (kind, index) {
+                ("resource" | "data" | "provider", 0) => "/type",
+                (_, _) => "/name",
+            };
+            if let Some(region) = lines.region(label.span()) {
+                spans.insert(pointer, region);
+            }
+        }
+        let config = body_value(&block.body, "/config", &evaluator, &lines, &mut spans);
+        if let Some(region) = lines.region(block.body.span()) {
+            spans.insert("/config", region);
+        }
+        let mut document = Map::new();
+        document.insert("block".into(), Value::String(kind.to_owned()));
+        document.insert("type".into(), type_name.map_or(Value::Null, Value::String));
+        document.insert("name".into(), Value::String(name));
+        document.insert("config".into(), config);
+        let count = seen.entry(address.clone()).or_insert(0);
+        *count += 1;
+        let id = if *count > 1 {
+            format!("terraform:{address}#{count}")
+        } else {
+            format!("terraform:{address}")
+        };
+        out.push(Resource::new(KIND, id, source, Value::Object(document)).with_spans(spans));
+    }
+    out
+}
+
+/// A block body as JSON: attributes by name; nested blocks as arrays of
+/// objects by type (a labelled nested block, such as `dynamic "ingress"`,
+/// carries its labels in `_labels`).
+fn body_value(
+    body: &Body,
+    pointer: &str,
+    evaluator: &Evaluator<'_>,
+    lines: &LineIndex<'_>,
+    spans: &mut SpanIndex,
+) -> Value {
+    let mut map = Map::new();
+    let mut block_counts: BTreeMap<String, usize> = BTreeMap::new();
+    for structure in body.iter() {
+        match structure {
+            Structure::Attribute(attribute) => {
+                let key = attribute.key.as_str();
+                let here = format!("{pointer}/{}", escape_pointer_token(key));
+                if let Some(region) = lines.region(attribute.span()) {
+                    spans.insert(here.clone(), region);
+                }
+                expression_spans(&attribute.value, &here, lines, spans);
+                map.insert(key.to_owned(), evaluator.value(&attribute.value));
+            }
+            Structure::Block(block) => {
+                let key = block.ident.as_str().to_owned();
+                let index = block_counts.entry(key.clone()).or_insert(0);
+                let here = format!("{pointer}/{}/{index}", escape_pointer_token(&key));
+                *index += 1;
+                let value = nested_block(block, &here, evaluator, lines, spans);
+                if let Some(region) = lines.region(block.span()) {
+                    spans.insert(here, region);
+                }
+                match map.entry(key).or_insert_with(|| Value::Array(Vec::new())) {
+                    Value::Array(items) => items.push(value),
+                    // An attribute and a block of the same name: keep both.
+                    other => *other = Value::Array(vec![other.clone(), value]),
+                }
+            }
+        }
+    }
+    Value::Object(map)
+}
+
+fn nested_block(
+    block: &Block,
+    pointer: &str,
+    evaluator: &Evaluator<'_>,
+    lines: &LineIndex<'_>,
+    spans: &mut SpanIndex,
+) -> Value {
+    let mut value = body_value(&block.body, pointer, evaluator, lines, spans);
+    if !block.labels.is_empty()
+        && let Value::Object(map) = &mut value
+    {
+        let labels = block
+            .labels
+            .iter()
+            .map(|l| Value::String(label_text(l)))
+            .collect();
+        map.insert("_labels".into(), Value::Array(labels));
+    }
+    value
+}
+
+/// Spans for the items and members of array and object literals.
+fn expression_spans(
+    expr: &Expression,
+    pointer: &str,
+    lines: &LineIndex<'_>,
+    spans: &mut SpanIndex,
+) {
+    match expr {
+        Expression::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                let here = format!("{pointer}/{i}");
+                if let Some(region) = lines.region(item.span()) {
+                    spans.insert(here.clone(), region);
+                }
+                expression_spans(item, &here, lines, spans);
+            }
+        }
+        Expression::Object(object) => {
+            for (key, value) in object.iter() {
+                let name = match key {
+                    ObjectKey::Ident(ident) => ident.as_str().to_owned(),
+                    ObjectKey::Expression(Expression::String(s)) => s.value().clone(),
+                    ObjectKey::Expression(_) => continue,
+                };
+                let here = format!("{pointer}/{}", escape_pointer_token(&name));
+                let start = key.span().map(|s| s.start);
+                let end = value.expr().span().map(|s| s.end);
+                if let (Some(start), Some(end)) = (start, end)
+                    && let Some(region) = lines.region(Some(start..end))
+                {
+                    spans.insert(here.clone(), region);
+                }
+                expression_spans(value.expr(), &here, lines, spans);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Whether a parsed JSON document is Terraform JSON configuration
+/// (`*.tf.json`): an object of Terraform's top-level block types.
+pub fn is_json_configuration(value: &Value) -> bool {
+    const TOP_LEVEL: &[&str] = &[
+        "data",
+        "locals",
+        "module",
+        "moved",
+        "output",
+        "provider",
+        "resource",
+        "terraform",
+        "variable",
+        "import",
+        "check",
+        "removed",
+    ];
+    value.as_object().is_some_and(|top| {
+        !top.is_empty()
+            && top
+                .keys()
+                .all(|k| TOP_LEVEL.contains(&k.as_str()) || k == "//")
+    })
+}
+
+/// The resources of a `.tf.json` file. Values are JSON already; strings
+/// with `${…}` are Terraform's own expression syntax and stay as written.
+pub fn json_resources(source: &str, value: &Value, spans: &SpanIndex) -> Vec<Resource> {
+    let mut out = Vec::new();
+    let Some(top) = value.as_object() else {
+        return out;
+    };
+    let typed = |block: &str| -> Vec<(String, String, String)> {
+        let mut found = Vec::new();
+        for (type_name, entries) in top
+            .get(block)
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+        {
+            for (name, _) in entries.as_object().into_iter().flatten() {
+                found.push((
+                    type_name.clone(),
+                    name.clone(),
+                    format!(
+                        "/{block}/{}/{}",
+                        escape_pointer_token(type_name),
+                        escape_pointer_token(name)
+                    ),
+                ));
+            }
+        }
+        found
+    };
+    for block in ["resource", "data"] {
+        for (type_name, name, pointer) in typed(block) {
+            let config = value.pointer(&pointer).cloned().unwrap_or(Value::Null);
+            let address = if block == "data" {
+                format!("data.{type_name}.{name}")
+            } else {
+                format!("{type_name}.{name}")
+            };
+            out.push(json_resource(
+                source,
+                block,
+                Some(type_name),
+                name,
+                address,
+                config,
+                spans,
+                &pointer,
+            ));
+        }
+    }
+    for (name, config) in top
+        .get("module")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+    {
+        let pointer = format!("/module/{}", escape_pointer_token(name));
+        out.push(json_resource(
+            source,
+            "module",
+            None,
+            name.clone(),
+            format!("module.{name}"),
+            config.clone(),
+            spans,
+            &pointer,
+        ));
+    }
+    for (provider, config) in top
+        .get("provider")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+    {
+        // `"provider": {"aws": {…}}` or `{"aws": [{…}, {"alias": …}]}`.
+        let configs: Vec<(String, Value)> = match config {
+            Value::Array(items) => items
+                .iter()
+                .enumerate()
+                .map(|(i, c)| (format!("/{i}"), c.clone()))
+                .collect(),
+            other => vec![(String::new(), other.clone())],
+        };
+        for (suffix, config) in configs {
+            let alias = config
+                .get("alias")
+                .and_then(Value::as_str)
+                .map(str::to_owned);
+            let address = match &alias {
+                Some(alias) => format!("provider.{provider}.{alias}"),
+                None => format!("provider.{provider}"),
+            };
+            let pointer = format!("/provider/{}{suffix}", escape_pointer_token(provider));
+            let name = alias.unwrap_or_else(|| provider.clone());
+            out.push(json_resource(
+                source,
+                "provider",
+                Some(provider.clone()),
+                name,
+                address,
+                config,
+                spans,
+                &pointer,
+            ));
+        }
+    }
+    out
+}
+
+#[allow(clippy::too_many_arguments)]
+fn json_resource(
+    source: &str,
+    block: &str,
+    type_name: Option<String>,
+    name: String,
+    address: String,
+    config: Value,
+    spans: &SpanIndex,
+    pointer: &str,
+) -> Resource {
+    let mut index = SpanIndex::default();
+    if let Some(region) = spans.get(pointer) {
+        index.insert("", region);
+    }
+    index.graft("/config", &spans.subtree(pointer));
+    let mut document = Map::new();
+    document.insert("block".into(), Value::String(block.to_owned()));
+    document.insert("type".into(), type_name.map_or(Value::Null, Value::String));
+    document.insert("name".into(), Value::String(name));
+    document.insert("config".into(), config);
+    Resource::new(
+        KIND,
+        format!("terraform:{address}"),
+        source,
+        Value::Object(document),
+    )
+    .with_spans(index)
+}
+
+/// Whether a JSON document is a Terraform plan (`terraform show -json`).
+pub fn is_plan(value: &Value) -> bool {
+    value.get("format_version").is_some() && value.get("planned_values").is_some()
+}
+
+/// The resources of a plan: every resource of `planned_values`, child
+/// modules included, with fully known values.
+pub fn plan_resources(source: &str, value: &Value, spans: &SpanIndex) -> Vec<Resource> {
+    let mut out = Vec::new();
+    collect_plan_module(
+        source,
+        value.pointer("/planned_values/root_module"),
+        "/planned_values/root_module",
+        spans,
+        &mut out,
+    );
+    out
+}
+
+fn collect_plan_module(
+    source: &str,
+    module: Option<&Value>,
+    pointer: &str,
+    spans: &SpanIndex,
+    out: &mut Vec<Resource>,
+) {
+    let Some(module) = module else {
+        return;
+    };
+    for (i, resource) in module
+        .get("resources")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .enumerate()
+    {
+        let here = format!("{pointer}/resources/{i}");
+        let field = |key: &str| {
+            resource
+                .get(key)
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_owned()
+        };
+        let block = if field("mode") == "data" {
+            "data"
+        } else {
+            "resource"
+        };
+        let mut index = SpanIndex::default();
+        if let Some(region) = spans.get(&here) {
+            index.insert("", region);
+        }
+        index.graft("/config", &spans.subtree(&format!("{here}/values")));
+        let mut document = Map::new();
+        document.insert("block".into(), Value::String(block.into()));
+        document.insert("type".into(), Value::String(field("type")));
+        document.insert("name".into(), Value::String(field("name")));
+        document.insert("address".into(), Value::String(field("address")));
+        document.insert(
+            "config".into(),
+            resource.get("values").cloned().unwrap_or(Value::Null),
+        );
+        out.push(
+            Resource::new(
+                KIND,
+                format!("terraform:{}", field("address")),
+                source,
+                Value::Object(document),
+            )
+            .with_spans(index),
+        );
+    }
+    for (i, child) in module
+        .get("child_modules")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .enumerate()
+    {
+        collect_plan_module(
+            source,
+            Some(child),
+            &format!("{pointer}/child_modules/{i}"),
+            spans,
+            out,
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn one(text: &str) -> Vec<Resource> {
+        let body = parse(text).unwrap();
+        let context = ModuleContext::gather([(text, &body)]);
+        resources("main.tf", text, &body, &context)
+    }
+
+    #[test]
+    fn blocks_attributes_and_nested_blocks() {
+        let text = r#"
+resource "aws_security_group" "web" {
+  name = "web"
+  ingress {
+    from_port   = 22
+    to_port     = 22
+    cidr_blocks = ["0.0.0.0/0"]
+  }
+  ingress {
+    from_port = 443
+    to_port   = 443
+  }
+  tags = { Team = "web", "cost-center" = 42 }
+}
+"#;
+        let found = one(text);
+        assert_eq!(found.len(), 1);
+        let doc = &found[0].document;
+        assert_eq!(doc["block"], "resource");
+        assert_eq!(doc["type"], "aws_security_group");
+        assert_eq!(doc["config"]["ingress"][1]["from_port"], 443);
+        assert_eq!(doc["config"]["ingress"][0]["cidr_blocks"][0], "0.0.0.0/0");
+        assert_eq!(doc["config"]["tags"]["cost-center"], 42);
+        let line = |p: &str| found[0].spans.get(p).unwrap().start_line;
+        assert_eq!(line(""), 2);
+        assert_eq!(line("/config/ingress/0"), 4);
+        assert_eq!(line("/config/ingress/1/from_port"), 10);
+        assert_eq!(line("/config/ingress/0/cidr_blocks/0"), 7);
+        assert_eq!(line("/config/tags/Team"), 13);
+        let cidr = found[0]
+            .spans
+            .get("/config/ingress/0/cidr_blocks/0")
+            .unwrap();
+        assert_eq!((cidr.start_column, cidr.end_column), (20, 31));
+    }
+
+    #[test]
+    fn variables_and_locals_resolve_and_the_rest_stays_an_expression() {
+        let text = r#"
+variable "env" { default = "prod" }
+variable "ports" { default = [22, 80] }
+variable "unset" {}
+locals {
+  name   = "${var.env}-logs"
+  prefix = local.name
+}
+resource "aws_s3_bucket" "logs" {
+  bucket = local.prefix
+  port   = var.ports[0]
+  kms    = aws_kms_key.logs.arn
+  other  = var.unset
+  mixed  = "arn:${aws_s3_bucket.x.id}/${var.env}"
+  choose = var.env == "prod" ? true : false
+}
+"#;
+        let found = one(text);
+        let config = &found[0].document["config"];
+        assert_eq!(config["bucket"], "prod-logs");
+        assert_eq!(config["port"], 22);
+        assert_eq!(config["kms"], "${aws_kms_key.logs.arn}");
+        assert_eq!(config["other"], "${var.unset}");
+        assert_eq!(config["mixed"], "arn:${aws_s3_bucket.x.id}/${var.env}");
+        assert_eq!(config["choose"], "${var.env == \"prod\" ? true : false}");
+    }
+
+    #[test]
+    fn ids_for_every_block_kind() {
+        let text = "provider \"aws\" {}\nprovider \"aws\" {\n  alias = \"west\"\n}\nmodule \"vpc\" {\n  source = \"./vpc\"\n}\ndata \"aws_iam_policy_document\" \"p\" {}\nresource \"null_resource\" \"x\" {}\noutput \"o\" { value = 1 }\n";
+        let ids: Vec<String> = one(text).into_iter().map(|r| r.id).collect();
+        assert_eq!(
+            ids,
+            [
+                "terraform:provider.aws",
+                "terraform:provider.aws.west",
+                "terraform:module.vpc",
+                "terraform:data.aws_iam_policy_document.p",
+                "terraform:null_resource.x",
+            ]
+        );
+    }
+
+    #[test]
+    fn json_configuration_and_plans() {
+        use crate::inventory::yaml::parse_documents;
+        let text = "{\n  \"resource\": {\n    \"aws_s3_bucket\": {\n      \"logs\": {\n        \"acl\": \"public-read\"\n      }\n    }\n  },\n  \"provider\": {\"aws\": [{\"region\": \"eu-west-1\"}, {\"alias\": \"us\"}]}\n}\n";
+        let doc = parse_documents(text).unwrap().remove(0);
+        assert!(is_json_configuration(&doc.value));
+        let found = json_resources("main.tf.json", &doc.value, &doc.spans);
+        let ids: Vec<&str> = found.iter().map(|r| r.id.as_str()).collect();
+        assert_eq!(
+            ids,
+            [
+                "terraform:aws_s3_bucket.logs",
+                "terraform:provider.aws",
+                "terraform:provider.aws.us"
+            ]
+        );
+        assert_eq!(found[0].document["config"]["acl"], "public-read");
+        assert_eq!(found[0].spans.get("/config/acl").unwrap().start_line, 5);
+
+        let plan = "{\"format_version\": \"1.2\",\n \"planned_values\": {\"root_module\": {\n  \"resources\": [{\"address\": \"aws_s3_bucket.b\", \"mode\": \"managed\", \"type\": \"aws_s3_bucket\", \"name\": \"b\",\n    \"values\": {\"bucket\": \"b\",\n      \"acl\": \"private\"}}],\n  \"child_modules\": [{\"resources\": [{\"address\": \"module.m.aws_iam_user.u\", \"mode\": \"managed\", \"type\": \"aws_iam_user\", \"name\": \"u\", \"values\": {}}]}]}}}\n";
+        let doc = parse_documents(plan).unwrap().remove(0);
+        assert!(is_plan(&doc.value));
+        let found = plan_resources("plan.json", &doc.value, &doc.spans);
+        let ids: Vec<&str> = found.iter().map(|r| r.id.as_str()).collect();
+        assert_eq!(
+            ids,
+            [
+                "terraform:aws_s3_bucket.b",
+                "terraform:module.m.aws_iam_user.u"
+            ]
+        );
+        assert_eq!(found[0].document["config"]["acl"], "private");
+        assert_eq!(found[0].spans.get("/config/acl").unwrap().start_line, 5);
+    }
+
+    #[test]
+    fn errors_carry_their_location() {
+        let err = parse("resource \"a\" \"b\" {\n  x = \n}\n").unwrap_err();
+        assert_eq!(err.line, 2, "{err}");
+    }
+}
