@@ -11,6 +11,9 @@ pub enum ScanPhase {
     Reading,
     /// Running the packs; one unit per (file, pack) pair.
     Evaluating,
+    /// Reading, parsing and evaluating each file in one go (what
+    /// `Scanner::scan` does); one unit per file walked.
+    Scanning,
 }
 
 impl ScanPhase {
@@ -19,6 +22,7 @@ impl ScanPhase {
         match self {
             ScanPhase::Reading => "reading",
             ScanPhase::Evaluating => "evaluating",
+            ScanPhase::Scanning => "scanning",
         }
     }
 }

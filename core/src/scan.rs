@@ -117,6 +117,13 @@ impl Scanner {
     }
 
     fn inventory_observed(&self, observer: &dyn ScanObserver) -> Result<Inventory, ScanError> {
+        let (roots, walk) = self.roots()?;
+        inventory::collect_observed(&roots, &walk, observer).map_err(ScanError::Options)
+    }
+
+    /// The scan's roots, absolute, and the walk options; an error if a root
+    /// does not exist.
+    fn roots(&self) -> Result<(Vec<PathBuf>, WalkOptions), ScanError> {
         let walk = self.walk_options();
         let roots: Vec<PathBuf> = self
             .options
@@ -148,7 +155,7 @@ impl Scanner {
                 missing.join(", ")
             )));
         }
-        inventory::collect_observed(&roots, &walk, observer).map_err(ScanError::Options)
+        Ok((roots, walk))
     }
 
     /// Scans: inventory, evaluation, report.
@@ -158,15 +165,44 @@ impl Scanner {
 
     /// [`scan`](Self::scan), telling `observer` how far it has got (e.g.
     /// to draw a progress bar).
+    ///
+    /// Each file is read, parsed, evaluated and its findings located in one
+    /// parallel task (phase [`ScanPhase::Scanning`](crate::progress::ScanPhase)),
+    /// and its documents are freed right after: the same report as
+    /// [`inventory`](Self::inventory) then [`evaluate`](Self::evaluate),
+    /// with a fraction of the memory.
     pub fn scan_observed(&self, observer: &dyn ScanObserver) -> Result<Report, ScanError> {
         let started = std::time::Instant::now();
-        let inventory = self.inventory_observed(observer)?;
+        let (roots, walk) = self.roots()?;
+        let mapped = inventory::collect_mapped(
+            &roots,
+            &walk,
+            observer,
+            crate::progress::ScanPhase::Scanning,
+            |file| {
+                let evaluation: Evaluation = self
+                    .packs
+                    .iter()
+                    .map(|p| p.evaluate(&file.resources))
+                    .collect();
+                let resources = file.resources.len();
+                let (findings, diagnostics) = locate(&file, evaluation);
+                (findings, diagnostics, resources)
+            },
+        )
+        .map_err(ScanError::Options)?;
         tracing::info!(
-            files = inventory.files_walked,
+            files = mapped.files_walked,
             elapsed_ms = started.elapsed().as_millis() as u64,
-            "inventory collected"
+            "files scanned"
         );
-        Ok(self.evaluate_observed(inventory, observer))
+        let stats = ScanStats {
+            files_walked: mapped.files_walked,
+            files_with_resources: mapped.results.len(),
+            resources: mapped.results.iter().map(|(_, _, n)| n).sum(),
+        };
+        let per_file = mapped.results.into_iter().map(|(f, d, _)| (f, d)).collect();
+        Ok(self.assemble(per_file, mapped.diagnostics, stats))
     }
 
     /// Evaluates an inventory with the scanner's packs.
@@ -196,8 +232,36 @@ impl Scanner {
             .zip(evaluations)
             .map(|(file, evaluation)| locate(file, evaluation))
             .collect();
-        let mut findings = Vec::new();
-        let mut diagnostics = inventory.diagnostics;
+        let stats = ScanStats {
+            files_walked: inventory.files_walked,
+            files_with_resources: inventory.files.len(),
+            resources: inventory.files.iter().map(|f| f.resources.len()).sum(),
+        };
+        // Freeing every document and span index takes a noticeable share of
+        // a large scan; nobody waits for it, so it happens off the caller's
+        // path.
+        let files = inventory.files;
+        if files.len() > 64 {
+            std::thread::spawn(move || drop(files));
+        }
+        let report = self.assemble(per_file, inventory.diagnostics, stats);
+        tracing::info!(
+            findings = report.findings.len(),
+            elapsed_ms = started.elapsed().as_millis() as u64,
+            "findings located and sorted"
+        );
+        report
+    }
+
+    /// The report from per-file findings (each sorted, in path order) and
+    /// diagnostics.
+    fn assemble(
+        &self,
+        per_file: Vec<(Vec<Finding>, Vec<Diagnostic>)>,
+        mut diagnostics: Vec<Diagnostic>,
+        stats: ScanStats,
+    ) -> Report {
+        let mut findings = Vec::with_capacity(per_file.iter().map(|(f, _)| f.len()).sum());
         for (file_findings, file_diagnostics) in per_file {
             findings.extend(file_findings);
             diagnostics.extend(file_diagnostics);
@@ -220,23 +284,6 @@ impl Scanner {
             })
             .collect();
         rules.sort_by(|a, b| (&a.pack, &a.rule.id).cmp(&(&b.pack, &b.rule.id)));
-        tracing::info!(
-            findings = findings.len(),
-            elapsed_ms = started.elapsed().as_millis() as u64,
-            "findings located and sorted"
-        );
-        let stats = ScanStats {
-            files_walked: inventory.files_walked,
-            files_with_resources: inventory.files.len(),
-            resources: inventory.files.iter().map(|f| f.resources.len()).sum(),
-        };
-        // Freeing every document and span index takes a noticeable share of
-        // a large scan; nobody waits for it, so it happens off the caller's
-        // path.
-        let files = inventory.files;
-        if files.len() > 64 {
-            std::thread::spawn(move || drop(files));
-        }
         Report {
             stats,
             findings,

@@ -378,21 +378,32 @@ fn observer_sees_every_unit_of_work() {
     let plain = scanner.scan().unwrap();
     assert_eq!(observed, plain);
 
-    let packs = scanner.packs().len() as u64;
     let files = observed.stats.files_walked as u64;
-    let batches = observed.stats.files_with_resources as u64 * packs;
     assert_eq!(
         *record.started.lock().unwrap(),
-        vec![
-            (ScanPhase::Reading, files),
-            (ScanPhase::Evaluating, batches)
-        ]
+        vec![(ScanPhase::Scanning, files)]
     );
-    let done = record.done.lock().unwrap();
-    assert_eq!(done.get(&ScanPhase::Reading), Some(&files));
-    assert_eq!(done.get(&ScanPhase::Evaluating), Some(&batches));
     assert_eq!(
-        *record.finished.lock().unwrap(),
-        vec![ScanPhase::Reading, ScanPhase::Evaluating]
+        record.done.lock().unwrap().get(&ScanPhase::Scanning),
+        Some(&files)
+    );
+    assert_eq!(*record.finished.lock().unwrap(), vec![ScanPhase::Scanning]);
+
+    // The two-step path (inventory, then evaluate) reports the same, and
+    // reports its own phases.
+    let record = Record::default();
+    let inventory = scanner.inventory().unwrap();
+    let two_step = scanner.evaluate(inventory);
+    assert_eq!(two_step, plain);
+    let packs = scanner.packs().len() as u64;
+    let evaluations = rampart_core::policy::evaluate_batches_observed(
+        scanner.packs(),
+        &[Vec::<rampart_core::Resource>::new()],
+        &record,
+    );
+    assert_eq!(evaluations.len(), 1);
+    assert_eq!(
+        *record.started.lock().unwrap(),
+        vec![(ScanPhase::Evaluating, packs)]
     );
 }

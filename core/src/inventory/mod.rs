@@ -102,34 +102,63 @@ pub fn collect_observed(
     options: &WalkOptions,
     observer: &dyn ScanObserver,
 ) -> Result<Inventory, String> {
+    let mapped = collect_mapped(roots, options, observer, ScanPhase::Reading, |file| file)?;
+    Ok(Inventory {
+        files: mapped.results,
+        diagnostics: mapped.diagnostics,
+        files_walked: mapped.files_walked,
+    })
+}
+
+/// What [`collect_mapped`] returns.
+#[derive(Debug, Clone, Default)]
+pub struct Mapped<T> {
+    /// `per_file` of every file that yielded resources, in path order.
+    pub results: Vec<T>,
+    /// What could not be read, parsed or was skipped, sorted.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Regular files the walk visited.
+    pub files_walked: usize,
+}
+
+/// Walks and parses like [`collect_observed`], handing each file's
+/// inventory to `per_file` in the same parallel task. A scan evaluates and
+/// locates a file's findings there, while its documents are hot in cache,
+/// and frees them at once instead of holding every document of the scan.
+pub fn collect_mapped<T: Send>(
+    roots: &[PathBuf],
+    options: &WalkOptions,
+    observer: &dyn ScanObserver,
+    phase: ScanPhase,
+    per_file: impl Fn(FileInventory) -> T + Sync,
+) -> Result<Mapped<T>, String> {
     let (files, mut diagnostics) = walk::walk(roots, options)?;
     let files_walked = files.len();
-    observer.phase_started(ScanPhase::Reading, files_walked as u64);
+    observer.phase_started(phase, files_walked as u64);
     let modules = terraform_modules(&files, options);
-    let results: Vec<(Option<FileInventory>, Vec<Diagnostic>)> = files
+    let results: Vec<(Option<T>, Vec<Diagnostic>)> = files
         .par_iter()
         .map(|file| {
-            let result = inventory_file(file, options, &modules);
-            observer.advanced(ScanPhase::Reading, 1);
-            result
+            let (inventory, file_diagnostics) = inventory_file(file, options, &modules);
+            let result = inventory.filter(|f| !f.resources.is_empty()).map(&per_file);
+            observer.advanced(phase, 1);
+            (result, file_diagnostics)
         })
         .collect();
-    observer.phase_finished(ScanPhase::Reading);
-    let mut inventory = Inventory {
-        files: Vec::new(),
+    observer.phase_finished(phase);
+    let mut mapped = Mapped {
+        results: Vec::new(),
         diagnostics: Vec::new(),
         files_walked,
     };
-    for (file, file_diagnostics) in results {
-        inventory
-            .files
-            .extend(file.filter(|f| !f.resources.is_empty()));
+    for (result, file_diagnostics) in results {
+        mapped.results.extend(result);
         diagnostics.extend(file_diagnostics);
     }
     diagnostics.sort();
     diagnostics.dedup();
-    inventory.diagnostics = diagnostics;
-    Ok(inventory)
+    mapped.diagnostics = diagnostics;
+    Ok(mapped)
 }
 
 /// Variables and locals of every directory with `.tf` files: a Terraform
