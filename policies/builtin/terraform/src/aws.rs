@@ -747,3 +747,37 @@ pub(crate) fn ecr_mutable_tags(resource: &Resource, cx: &mut Context<'_>) {
         .fix("set `image_tag_mutability = \"IMMUTABLE\"`");
     }
 }
+
+pub(crate) fn s3_logging(resource: &Resource, cx: &mut Context<'_>) {
+    if resource_type(resource) != "aws_s3_bucket" {
+        return;
+    }
+    if config(resource).get("logging").exists()
+        || has_companion(cx.batch(), resource, "aws_s3_bucket_logging", "bucket")
+    {
+        return;
+    }
+    cx.report(
+        &resource.root(),
+        format!("bucket `{}` has no access logging", address(resource)),
+    )
+    .fix("add an aws_s3_bucket_logging");
+}
+
+pub(crate) fn s3_missing_public_access_block(resource: &Resource, cx: &mut Context<'_>) {
+    if resource_type(resource) != "aws_s3_bucket"
+        || has_companion(
+            cx.batch(),
+            resource,
+            "aws_s3_bucket_public_access_block",
+            "bucket",
+        )
+    {
+        return;
+    }
+    cx.report(
+        &resource.root(),
+        format!("bucket `{}` has no public access block", address(resource)),
+    )
+    .fix("add an aws_s3_bucket_public_access_block with all four flags true");
+}

@@ -219,3 +219,20 @@ pub(crate) fn key_vault_secret_expiry(resource: &Resource, cx: &mut Context<'_>)
         .fix("set `expiration_date`");
     }
 }
+
+pub(crate) fn aks_local_accounts(resource: &Resource, cx: &mut Context<'_>) {
+    if resource_type(resource) != "azurerm_kubernetes_cluster" {
+        return;
+    }
+    let flag = config(resource).get("local_account_disabled");
+    if off(&flag) {
+        cx.report(
+            &at(&flag, resource),
+            format!(
+                "cluster `{}` keeps its local admin account",
+                address(resource)
+            ),
+        )
+        .fix("set `local_account_disabled = true`");
+    }
+}

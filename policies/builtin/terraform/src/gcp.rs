@@ -308,3 +308,53 @@ pub(crate) fn sql_ssl(resource: &Resource, cx: &mut Context<'_>) {
         }
     }
 }
+
+pub(crate) fn sql_backups(resource: &Resource, cx: &mut Context<'_>) {
+    if resource_type(resource) != "google_sql_database_instance" {
+        return;
+    }
+    for settings in each(&config(resource).get("settings")) {
+        let backup = first(&settings.get("backup_configuration"));
+        let enabled = backup.get("enabled");
+        if off(&enabled) {
+            cx.report(
+                &enabled.or(&backup).or(&settings),
+                format!("database `{}` has no automated backups", address(resource)),
+            )
+            .fix("set `backup_configuration { enabled = true }`");
+        }
+    }
+}
+
+pub(crate) fn gke_private_nodes(resource: &Resource, cx: &mut Context<'_>) {
+    if resource_type(resource) != "google_container_cluster" {
+        return;
+    }
+    let private = first(&config(resource).get("private_cluster_config"));
+    let flag = private.get("enable_private_nodes");
+    if off(&flag) {
+        cx.report(
+            &at(&flag.or(&private), resource),
+            format!(
+                "cluster `{}` gives its nodes public IP addresses",
+                address(resource)
+            ),
+        );
+    }
+}
+
+pub(crate) fn gcs_public_access_prevention(resource: &Resource, cx: &mut Context<'_>) {
+    if resource_type(resource) != "google_storage_bucket" {
+        return;
+    }
+    let prevention = config(resource).get("public_access_prevention");
+    if prevention.as_str() != Some("enforced") && !is_unknown(&prevention) {
+        cx.report(
+            &at(&prevention, resource),
+            format!(
+                "bucket `{}` does not enforce public access prevention",
+                address(resource)
+            ),
+        );
+    }
+}
