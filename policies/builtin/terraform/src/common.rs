@@ -40,9 +40,9 @@ pub fn address(resource: &Resource) -> String {
 }
 
 /// Where to report a missing or wrong attribute: the attribute if written,
-/// else the block.
+/// else the block (its first line).
 pub fn at<'a>(node: &Node<'a>, resource: &'a Resource) -> Node<'a> {
-    node.or(&config(resource)).or(&resource.root())
+    node.or(&resource.root())
 }
 
 /// A value only Terraform knows (`"${aws_kms_key.k.arn}"`).
