@@ -1,0 +1,111 @@
+//! Format detection never confuses one format for another: a tree with one
+//! file of every kind (and look-alikes) yields exactly the expected kinds.
+
+#![allow(clippy::unwrap_used)] // Test helpers: a panic is the failure report.
+
+use rampart_core::inventory::{self, WalkOptions};
+use std::collections::BTreeMap;
+
+#[test]
+fn every_format_is_recognised_and_nothing_else() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let files: &[(&str, &str)] = &[
+        (
+            "k8s/pod.yaml",
+            "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers: []\n",
+        ),
+        ("compose.yaml", "services:\n  web:\n    image: nginx:1.27\n"),
+        (
+            "stack/docker-compose.prod.yml",
+            "services:\n  db:\n    image: postgres:16\n",
+        ),
+        (
+            ".github/workflows/ci.yml",
+            "on: push\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps: []\n",
+        ),
+        (
+            "tools/setup/action.yml",
+            "name: setup\nruns:\n  using: composite\n  steps: []\n",
+        ),
+        (".gitlab-ci.yml", "test:\n  script: [make]\n"),
+        (
+            "cfn/stack.yaml",
+            "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  B:\n    Type: AWS::S3::Bucket\n",
+        ),
+        (
+            "cfn/sam.json",
+            "{\"Resources\": {\"F\": {\"Type\": \"AWS::Serverless::Function\"}}}",
+        ),
+        (
+            "site.yml",
+            "- hosts: web\n  tasks:\n    - apt: {name: nginx}\n",
+        ),
+        (
+            "roles/web/tasks/main.yml",
+            "- name: x\n  service: {name: nginx, state: started}\n",
+        ),
+        ("tf/main.tf", "resource \"aws_s3_bucket\" \"b\" {}\n"),
+        (
+            "tf/json/main.tf.json",
+            "{\"resource\": {\"aws_s3_bucket\": {\"j\": {}}}}",
+        ),
+        (
+            "tf/plan.json",
+            "{\"format_version\": \"1.2\", \"planned_values\": {\"root_module\": {\"resources\": [{\"address\": \"aws_s3_bucket.p\", \"mode\": \"managed\", \"type\": \"aws_s3_bucket\", \"name\": \"p\", \"values\": {}}]}}}",
+        ),
+        ("Dockerfile", "FROM alpine:3.20\n"),
+        // Look-alikes that are none of these.
+        (
+            "config/app.yaml",
+            "services:\n  cache: {ttl: 60}\nlogging: {level: info}\n",
+        ),
+        ("data/list.yaml", "- one\n- two\n"),
+        (
+            "data/tasks.yml",
+            "- name: not in a tasks directory\n  apt: {name: x}\n",
+        ),
+        ("package.json", "{\"name\": \"x\", \"version\": \"1.0.0\"}"),
+        ("notes/workflow.yml", "on: push\nsteps: [a]\n"),
+    ];
+    for (path, text) in files {
+        let path = root.join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    let found = inventory::collect(
+        &[root.to_owned()],
+        &WalkOptions {
+            base_dir: root.to_owned(),
+            ..WalkOptions::default()
+        },
+    )
+    .unwrap();
+    assert!(found.diagnostics.is_empty(), "{:?}", found.diagnostics);
+    let kinds: BTreeMap<&str, Vec<&str>> =
+        found.files.iter().fold(BTreeMap::new(), |mut map, f| {
+            let mut kinds: Vec<&str> = f.resources.iter().map(|r| r.kind.as_str()).collect();
+            kinds.dedup();
+            map.insert(f.path.as_str(), kinds);
+            map
+        });
+    let expected: BTreeMap<&str, Vec<&str>> = [
+        (".github/workflows/ci.yml", vec!["github-actions"]),
+        (".gitlab-ci.yml", vec!["gitlab-ci"]),
+        ("Dockerfile", vec!["dockerfile"]),
+        ("cfn/sam.json", vec!["cloudformation"]),
+        ("cfn/stack.yaml", vec!["cloudformation"]),
+        ("compose.yaml", vec!["compose"]),
+        ("k8s/pod.yaml", vec!["k8s"]),
+        ("roles/web/tasks/main.yml", vec!["ansible-task"]),
+        ("site.yml", vec!["ansible-play", "ansible-task"]),
+        ("stack/docker-compose.prod.yml", vec!["compose"]),
+        ("tf/json/main.tf.json", vec!["terraform"]),
+        ("tf/main.tf", vec!["terraform"]),
+        ("tf/plan.json", vec!["terraform"]),
+        ("tools/setup/action.yml", vec!["github-actions"]),
+    ]
+    .into_iter()
+    .collect();
+    assert_eq!(kinds, expected);
+}
