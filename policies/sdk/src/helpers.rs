@@ -53,3 +53,43 @@ pub fn secret_name(name: &str) -> bool {
     let upper = name.to_ascii_uppercase();
     SECRET_WORDS.iter().any(|w| upper.contains(w))
 }
+
+/// Programs that run a script read from standard input.
+const SCRIPT_RUNNERS: &[&str] = &[
+    "sh", "bash", "zsh", "ash", "dash", "python", "python3", "perl", "ruby",
+];
+
+/// Whether a shell script downloads something (curl, wget) and pipes it
+/// into an interpreter (`curl -fsSL https://x | sudo bash`): remote code
+/// run unverified. Every pack that sees shell commands judges it this way.
+///
+/// ```
+/// use rampart_policy::helpers::pipes_download_to_shell;
+/// assert!(pipes_download_to_shell("set -e\ncurl -fsSL https://get.example.dev | sudo bash -s -- --yes"));
+/// assert!(pipes_download_to_shell("wget -qO- https://x/install.sh | /bin/sh"));
+/// assert!(!pipes_download_to_shell("curl -s https://api.example.com/status | jq .status"));
+/// assert!(!pipes_download_to_shell("curl -o install.sh https://x && sh install.sh"));
+/// ```
+pub fn pipes_download_to_shell(script: &str) -> bool {
+    script
+        .split(['\n', ';'])
+        .flat_map(|line| line.split("&&"))
+        .any(|pipeline| {
+            let stages: Vec<&str> = pipeline.split('|').map(str::trim).collect();
+            let Some(fetch) = stages.iter().position(|s| {
+                s.starts_with("curl ")
+                    || s.starts_with("wget ")
+                    || s.contains(" curl ")
+                    || s.contains(" wget ")
+            }) else {
+                return false;
+            };
+            stages[fetch + 1..].iter().any(|s| {
+                let program = s
+                    .split_whitespace()
+                    .find(|w| *w != "sudo" && !w.starts_with('-'))
+                    .unwrap_or("");
+                SCRIPT_RUNNERS.contains(&program.rsplit('/').next().unwrap_or(""))
+            })
+        })
+}

@@ -1,6 +1,6 @@
 //! The checks of the `ansible` pack, in rule order.
 
-use rampart_policy::helpers::secret_name;
+use rampart_policy::helpers::{pipes_download_to_shell, secret_name};
 use rampart_policy::{Context, Node, Resource};
 
 /// The module's short name: `ansible.builtin.get_url` → `get_url`.
@@ -310,18 +310,7 @@ pub(crate) fn curl_pipe_shell(resource: &Resource, cx: &mut Context<'_>) {
     let Some((text, node)) = command_line(resource) else {
         return;
     };
-    let piped = text.lines().any(|line| {
-        let Some((download, rest)) = line.split_once('|') else {
-            return false;
-        };
-        download
-            .split_whitespace()
-            .any(|w| w == "curl" || w == "wget")
-            && rest
-                .split_whitespace()
-                .take(3)
-                .any(|w| ["sh", "bash", "zsh", "python", "python3"].contains(&w))
-    });
+    let piped = pipes_download_to_shell(&text);
     if piped {
         cx.report(
             &node,

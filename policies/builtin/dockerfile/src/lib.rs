@@ -7,7 +7,7 @@
 //! `fixtures/<RULE-ID>/{positive,negative}.Dockerfile`; a whole-line
 //! `# expect: RULE-ID` comment marks the instruction on the next line.
 
-use rampart_policy::helpers::{follows_latest, parse_image, secret_name};
+use rampart_policy::helpers::{follows_latest, parse_image, pipes_download_to_shell, secret_name};
 use rampart_policy::{Context, Control, Node, Pack, Resource, Rule, Severity};
 
 const CIS_DOCKER: &str = "CIS-Docker-1.6";
@@ -452,30 +452,9 @@ fn add_url(resource: &Resource, cx: &mut Context<'_>) {
 }
 
 fn curl_pipe_shell(resource: &Resource, cx: &mut Context<'_>) {
-    const SHELLS: &[&str] = &[
-        "sh", "bash", "zsh", "ash", "dash", "python", "python3", "perl", "ruby",
-    ];
     each_run(resource, |run, text| {
-        for pipeline in text.split(['\n', ';']).flat_map(|l| l.split("&&")) {
-            let stages: Vec<&str> = pipeline.split('|').map(str::trim).collect();
-            let fetches = stages.iter().position(|s| {
-                s.starts_with("curl ")
-                    || s.starts_with("wget ")
-                    || s.contains(" curl ")
-                    || s.contains(" wget ")
-            });
-            let Some(fetch) = fetches else { continue };
-            let runs_shell = stages[fetch + 1..].iter().any(|s| {
-                let program = s
-                    .split_whitespace()
-                    .find(|w| *w != "sudo" && !w.starts_with('-'))
-                    .unwrap_or("");
-                SHELLS.contains(&program.rsplit('/').next().unwrap_or(""))
-            });
-            if runs_shell {
-                cx.report(run, "RUN pipes a download straight into a shell");
-                return;
-            }
+        if pipes_download_to_shell(text) {
+            cx.report(run, "RUN pipes a download straight into a shell");
         }
     });
 }

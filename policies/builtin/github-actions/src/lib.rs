@@ -6,7 +6,7 @@
 //! a workflow (`on`, `permissions`, `jobs`) or an action (`runs`) as
 //! written. Fixtures live in `fixtures/<RULE-ID>/{positive,negative}.yml`.
 
-use rampart_policy::helpers::follows_latest;
+use rampart_policy::helpers::{follows_latest, pipes_download_to_shell};
 use rampart_policy::{Context, Node, Pack, Resource, Rule, Severity};
 
 const KINDS: &[&str] = &["github-actions"];
@@ -523,25 +523,7 @@ fn curl_pipe_shell(resource: &Resource, cx: &mut Context<'_>) {
         let Some(text) = run.as_str() else {
             continue;
         };
-        let piped = text.lines().any(|line| {
-            let Some((download, rest)) = line.split_once('|') else {
-                return false;
-            };
-            let downloads = download
-                .split_whitespace()
-                .any(|w| w == "curl" || w == "wget");
-            let shell = rest
-                .split_whitespace()
-                .next()
-                .map(|w| w.trim_start_matches("sudo"))
-                .is_some_and(|w| ["sh", "bash", "zsh", "python", "python3"].contains(&w));
-            let shell = shell
-                || rest
-                    .split_whitespace()
-                    .take(3)
-                    .any(|w| ["sh", "bash", "zsh"].contains(&w));
-            downloads && shell
-        });
+        let piped = pipes_download_to_shell(text);
         if piped {
             cx.report(&run, "the script pipes a download into a shell");
         }

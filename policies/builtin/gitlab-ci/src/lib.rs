@@ -5,7 +5,7 @@
 //! pipeline file as written, global keywords and jobs side by side.
 //! Fixtures live in `fixtures/<RULE-ID>/{positive,negative}.gitlab-ci.yml`.
 
-use rampart_policy::helpers::{follows_latest, secret_name};
+use rampart_policy::helpers::{follows_latest, pipes_download_to_shell, secret_name};
 use rampart_policy::{Context, Node, Pack, Resource, Rule, Severity};
 
 const KINDS: &[&str] = &["gitlab-ci"];
@@ -206,17 +206,7 @@ fn collect_lines<'a>(node: &Node<'a>, out: &mut Vec<(String, Node<'a>)>) {
 
 fn curl_pipe_shell(resource: &Resource, cx: &mut Context<'_>) {
     for (line, node) in script_lines(resource) {
-        let Some((download, rest)) = line.split_once('|') else {
-            continue;
-        };
-        let downloads = download
-            .split_whitespace()
-            .any(|w| w == "curl" || w == "wget");
-        let shell = rest
-            .split_whitespace()
-            .take(3)
-            .any(|w| ["sh", "bash", "zsh", "python", "python3"].contains(&w));
-        if downloads && shell {
+        if pipes_download_to_shell(&line) {
             cx.report(&node, "the script pipes a download into a shell");
         }
     }
