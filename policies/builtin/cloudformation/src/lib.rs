@@ -354,6 +354,28 @@ pub static PACK: Pack = Pack {
             [],
             ecr_scan_on_push
         ),
+        rule!(
+            "CFN-029",
+            Low,
+            "ECR image tags are mutable",
+            "`ImageTagMutability` is not `IMMUTABLE`.",
+            "A pushed tag can be overwritten: `app:1.4.2` may not be the image that was tested.",
+            "Set `ImageTagMutability: IMMUTABLE`.",
+            ["supply-chain", "aws"],
+            [],
+            ecr_mutable_tags
+        ),
+        rule!(
+            "CFN-030",
+            Medium,
+            "Launch template allows IMDSv1",
+            "`LaunchTemplateData.MetadataOptions.HttpTokens` is not `required`.",
+            "IMDSv1 answers any request that reaches it: an SSRF bug hands out the instance role's credentials.",
+            "Set `MetadataOptions: {HttpTokens: required}`.",
+            ["security", "aws"],
+            ["5.6"],
+            imds_v1
+        ),
     ],
 };
 

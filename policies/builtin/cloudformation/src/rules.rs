@@ -675,3 +675,42 @@ pub(crate) fn ecr_scan_on_push(resource: &Resource, cx: &mut Context<'_>) {
         );
     }
 }
+
+pub(crate) fn ecr_mutable_tags(resource: &Resource, cx: &mut Context<'_>) {
+    if type_of(resource) != "AWS::ECR::Repository" {
+        return;
+    }
+    let mutability = properties(resource).get("ImageTagMutability");
+    if mutability.as_str() != Some("IMMUTABLE") && mutability.value().is_none_or(|v| v.is_string())
+    {
+        cx.report(
+            &at(&mutability, resource),
+            format!(
+                "repository `{}` lets tags be overwritten",
+                logical_id(resource)
+            ),
+        )
+        .fix("set `ImageTagMutability: IMMUTABLE`");
+    }
+}
+
+pub(crate) fn imds_v1(resource: &Resource, cx: &mut Context<'_>) {
+    if type_of(resource) != "AWS::EC2::LaunchTemplate" {
+        return;
+    }
+    let options = properties(resource)
+        .get("LaunchTemplateData")
+        .get("MetadataOptions");
+    let tokens = options.get("HttpTokens");
+    let disabled = options.get("HttpEndpoint").as_str() == Some("disabled");
+    if !disabled
+        && tokens.as_str() != Some("required")
+        && tokens.value().is_none_or(|v| v.is_string())
+    {
+        cx.report(
+            &at(&tokens.or(&options), resource),
+            format!("launch template `{}` allows IMDSv1", logical_id(resource)),
+        )
+        .fix("set `MetadataOptions: {HttpTokens: required}`");
+    }
+}

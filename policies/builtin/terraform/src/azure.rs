@@ -236,3 +236,25 @@ pub(crate) fn aks_local_accounts(resource: &Resource, cx: &mut Context<'_>) {
         .fix("set `local_account_disabled = true`");
     }
 }
+
+pub(crate) fn storage_network_default_allow(resource: &Resource, cx: &mut Context<'_>) {
+    if resource_type(resource) != "azurerm_storage_account" {
+        return;
+    }
+    let cfg = config(resource);
+    if is_false(&cfg.get("public_network_access_enabled")) {
+        return;
+    }
+    let rules = first(&cfg.get("network_rules"));
+    let action = rules.get("default_action");
+    if action.as_str() != Some("Deny") && !is_unknown(&action) {
+        cx.report(
+            &at(&action.or(&rules), resource),
+            format!(
+                "storage account `{}` accepts connections from any network",
+                address(resource)
+            ),
+        )
+        .fix("add `network_rules { default_action = \"Deny\" }`");
+    }
+}

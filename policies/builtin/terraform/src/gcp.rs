@@ -358,3 +358,73 @@ pub(crate) fn gcs_public_access_prevention(resource: &Resource, cx: &mut Context
         );
     }
 }
+
+pub(crate) fn gke_network_policy(resource: &Resource, cx: &mut Context<'_>) {
+    if resource_type(resource) != "google_container_cluster" {
+        return;
+    }
+    let cfg = config(resource);
+    if cfg.get("datapath_provider").as_str() == Some("ADVANCED_DATAPATH") {
+        return;
+    }
+    let policy = first(&cfg.get("network_policy"));
+    let enabled = policy.get("enabled");
+    if off(&enabled) {
+        cx.report(
+            &at(&enabled.or(&policy), resource),
+            format!(
+                "cluster `{}` does not enforce network policies",
+                address(resource)
+            ),
+        );
+    }
+}
+
+pub(crate) fn gke_default_node_service_account(resource: &Resource, cx: &mut Context<'_>) {
+    if !matches!(
+        resource_type(resource),
+        "google_container_cluster" | "google_container_node_pool"
+    ) {
+        return;
+    }
+    // A cluster whose default pool is removed runs no nodes of its own.
+    if is_true(&config(resource).get("remove_default_node_pool")) {
+        return;
+    }
+    let node_config = first(&config(resource).get("node_config"));
+    let account = node_config.get("service_account");
+    let default = !account.exists()
+        || account.as_str().is_some_and(|a| {
+            a == "default" || a.ends_with("-compute@developer.gserviceaccount.com")
+        });
+    if default {
+        cx.report(
+            &at(&account.or(&node_config), resource),
+            format!(
+                "`{}` runs nodes as the default service account",
+                address(resource)
+            ),
+        )
+        .fix("set `node_config { service_account = google_service_account.nodes.email }`");
+    }
+}
+
+pub(crate) fn os_login_disabled(resource: &Resource, cx: &mut Context<'_>) {
+    if !matches!(
+        resource_type(resource),
+        "google_compute_instance" | "google_compute_instance_template"
+    ) {
+        return;
+    }
+    let flag = config(resource).get("metadata").get("enable-oslogin");
+    let off = flag.as_bool() == Some(false)
+        || flag
+            .as_str()
+            .is_some_and(|v| v.eq_ignore_ascii_case("false"));
+    if off {
+        cx.report(
+            &flag,
+            format!("instance `{}` turns OS Login off", address(resource)),
+        );
+    }
+}
