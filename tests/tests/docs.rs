@@ -19,8 +19,14 @@ fn blocks<'a>(markdown: &'a str, language: &str) -> Vec<&'a str> {
 /// compares with its JSON block.
 fn check_kind_page(page: &str, input_language: &str, file: &str) -> Vec<rampart_core::Resource> {
     let page = std::fs::read_to_string(workspace_root().join("docs/kinds").join(page)).unwrap();
-    let input = blocks(&page, input_language);
-    let json = blocks(&page, "json");
+    let mut input = blocks(&page, input_language);
+    let mut json = blocks(&page, "json");
+    if input_language == "json" {
+        // The input is JSON too: the first block is the input, the second
+        // the inventory.
+        json = json.split_off(1);
+        input.truncate(1);
+    }
     assert_eq!((input.len(), json.len()), (1, 1));
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join(file);
@@ -127,6 +133,16 @@ fn terraform_kind_page_matches_the_inventory() {
         "/config/ingress/0/cidr_blocks/0",
     );
     assert_eq!(cidr, (11, 20, 31));
+}
+
+#[test]
+fn dependency_kind_page_matches_the_inventory() {
+    let resources = check_kind_page("dependency.md", "json", "package-lock.json");
+    let debug = resources
+        .iter()
+        .find(|r| r.id == "dependency:npm/debug@2.6.9")
+        .unwrap();
+    assert_eq!(debug.spans.get("").unwrap().start_line, 14);
 }
 
 #[test]

@@ -146,6 +146,12 @@ fn bad_input_becomes_diagnostics_and_the_scan_goes_on() {
             (
                 Level::Error,
                 DiagnosticKind::ParseError,
+                "broken/Cargo.lock",
+                Some(4)
+            ),
+            (
+                Level::Error,
+                DiagnosticKind::ParseError,
                 "broken/Dockerfile",
                 Some(1)
             ),
@@ -154,6 +160,12 @@ fn bad_input_becomes_diagnostics_and_the_scan_goes_on() {
                 DiagnosticKind::ParseError,
                 "broken/bad-indent.yaml",
                 Some(5)
+            ),
+            (
+                Level::Error,
+                DiagnosticKind::ParseError,
+                "broken/deep.tf",
+                Some(2)
             ),
             (
                 Level::Error,

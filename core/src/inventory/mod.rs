@@ -9,10 +9,12 @@
 pub mod ansible;
 pub mod cloudformation;
 pub mod compose;
+pub mod dependencies;
 pub mod dockerfile;
 pub mod github_actions;
 pub mod gitlab_ci;
 pub mod kubernetes;
+mod lines;
 pub mod terraform;
 pub mod walk;
 pub mod yaml;
@@ -40,12 +42,21 @@ pub enum FileFormat {
     Dockerfile,
     /// `*.tf`: Terraform (HCL). `*.tf.json` and plans are [`Json`](Self::Json).
     Terraform,
+    /// A lockfile: `Cargo.lock`, `package-lock.json`, `requirements.txt` ….
+    Lockfile(dependencies::Lockfile),
 }
 
 impl FileFormat {
     /// The format of a file, by name; `None` for files rampart does not read.
     pub fn detect(path: &Path) -> Option<FileFormat> {
         let name = path.file_name()?.to_str()?;
+        let parent = path
+            .parent()
+            .and_then(Path::file_name)
+            .and_then(|p| p.to_str());
+        if let Some(lockfile) = dependencies::Lockfile::detect(name, parent) {
+            return Some(FileFormat::Lockfile(lockfile));
+        }
         if dockerfile::is_dockerfile_name(name) {
             return Some(FileFormat::Dockerfile);
         }
@@ -259,6 +270,16 @@ fn inventory_file(
             );
         }
     };
+    if let FileFormat::Lockfile(lockfile) = format {
+        return match dependencies::resources(&file.display, lockfile, text) {
+            Ok(resources) => parsed(file, format, resources),
+            Err(e) => parse_error(
+                file,
+                format!("invalid lockfile: {}", e.message),
+                Region::line(e.line, e.column, e.column + 1),
+            ),
+        };
+    }
     if format == FileFormat::Terraform {
         return match terraform::parse(text) {
             Ok(body) => {

@@ -10,7 +10,8 @@
 //! `"${…}"` with their source text — never guessed. See
 //! `docs/kinds/terraform.md`.
 
-use crate::resource::{Region, Resource, SpanIndex, escape_pointer_token};
+use super::lines::LineIndex;
+use crate::resource::{Resource, SpanIndex, escape_pointer_token};
 use hcl_edit::Span as _;
 use hcl_edit::expr::{Expression, ObjectKey, TraversalOperator};
 use hcl_edit::structure::{Block, BlockLabel, Body, Structure};
@@ -241,50 +242,6 @@ fn label_text(label: &BlockLabel) -> String {
         BlockLabel::Ident(ident) => ident.as_str().to_owned(),
         BlockLabel::String(s) => s.value().clone(),
     }
-}
-
-/// Byte offsets → 1-based lines and columns (in characters).
-struct LineIndex<'a> {
-    text: &'a str,
-    starts: Vec<usize>,
-}
-
-impl<'a> LineIndex<'a> {
-    fn new(text: &'a str) -> Self {
-        let starts = std::iter::once(0)
-            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-            .collect();
-        LineIndex { text, starts }
-    }
-
-    fn position(&self, offset: usize) -> (u32, u32) {
-        let line = self
-            .starts
-            .partition_point(|&s| s <= offset)
-            .saturating_sub(1);
-        let start = self.starts[line];
-        let column = self
-            .text
-            .get(start..offset.min(self.text.len()))
-            .map_or(0, |s| s.chars().count());
-        (to_u32(line + 1), to_u32(column + 1))
-    }
-
-    fn region(&self, span: Option<Range<usize>>) -> Option<Region> {
-        let span = span?;
-        let (start_line, start_column) = self.position(span.start);
-        let (end_line, end_column) = self.position(span.end);
-        Some(Region {
-            start_line,
-            start_column,
-            end_line,
-            end_column,
-        })
-    }
-}
-
-fn to_u32(n: usize) -> u32 {
-    u32::try_from(n).unwrap_or(u32::MAX)
 }
 
 /// The resources of one `.tf` file.

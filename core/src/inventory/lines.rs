@@ -1,0 +1,48 @@
+//! Byte offsets to lines and columns, for parsers that report byte spans.
+
+use crate::resource::Region;
+use std::ops::Range;
+
+/// Byte offsets → 1-based lines and columns (in characters).
+pub(crate) struct LineIndex<'a> {
+    text: &'a str,
+    starts: Vec<usize>,
+}
+
+impl<'a> LineIndex<'a> {
+    pub(crate) fn new(text: &'a str) -> Self {
+        let starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        LineIndex { text, starts }
+    }
+
+    pub(crate) fn position(&self, offset: usize) -> (u32, u32) {
+        let line = self
+            .starts
+            .partition_point(|&s| s <= offset)
+            .saturating_sub(1);
+        let start = self.starts[line];
+        let column = self
+            .text
+            .get(start..offset.min(self.text.len()))
+            .map_or(0, |s| s.chars().count());
+        (to_u32(line + 1), to_u32(column + 1))
+    }
+
+    pub(crate) fn region(&self, span: Option<Range<usize>>) -> Option<Region> {
+        let span = span?;
+        let (start_line, start_column) = self.position(span.start);
+        let (end_line, end_column) = self.position(span.end);
+        Some(Region {
+            start_line,
+            start_column,
+            end_line,
+            end_column,
+        })
+    }
+}
+
+fn to_u32(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
