@@ -1,10 +1,14 @@
 //! Inventory: from paths to resources (DESIGN §3).
 //!
-//! [`walk`] finds files; each file's kind is detected from its name
-//! ([`FileFormat::detect`]); its parser turns it into resources with a span
-//! for every JSON Pointer. Files are read and parsed in parallel; the result
-//! is sorted by path, so it never depends on thread timing. A file that
-//! cannot be read or parsed becomes a [`Diagnostic`] and the walk goes on.
+//! [`walk`] finds files; each file's format is detected from its name
+//! ([`FileFormat::detect`]); a YAML or JSON file is then claimed by content
+//! (GitHub Actions, GitLab CI, Compose, CloudFormation, Ansible, Terraform
+//! JSON and plans, else Kubernetes), and a Terraform directory's variables
+//! and locals are gathered before its files are read. Each parser turns a
+//! file into resources with a span for every JSON Pointer. Files are read
+//! and parsed in parallel; the result is sorted by path, so it never
+//! depends on thread timing. A file that cannot be read or parsed becomes a
+//! [`Diagnostic`] and the walk goes on.
 
 pub mod ansible;
 pub mod cloudformation;
