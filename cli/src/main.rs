@@ -50,6 +50,16 @@ struct Cli {
     #[arg(long, global = true, value_name = "MIB", default_value_t = 512)]
     policy_memory: usize,
 
+    /// Advisory database directory (default: $RAMPART_DB_DIR, else db/ in
+    /// the cache directory).
+    #[arg(long, global = true, value_name = "DIR")]
+    db: Option<PathBuf>,
+
+    /// Forbid any network use: commands that would download fail instead.
+    /// (Scans never download: they read the local advisory database.)
+    #[arg(long, global = true)]
+    offline: bool,
+
     #[command(subcommand)]
     command: Command,
 }
@@ -93,6 +103,9 @@ enum Command {
         /// stderr is a terminal, and not with --verbose).
         #[arg(long)]
         no_progress: bool,
+        /// Do not match dependencies against the advisory database.
+        #[arg(long)]
+        no_advisories: bool,
     },
     /// Print the resources rampart collects, as JSON: what a policy sees.
     Inventory {
@@ -105,7 +118,35 @@ enum Command {
         /// Include each resource's span index (JSON Pointer → region).
         #[arg(long)]
         spans: bool,
+        /// Do not add matching advisories to dependencies.
+        #[arg(long)]
+        no_advisories: bool,
     },
+    /// Write a software bill of materials of the dependencies found
+    /// (lockfiles), with the vulnerabilities the advisory database matches.
+    Sbom {
+        /// Files and directories to scan.
+        #[arg(default_value = ".")]
+        paths: Vec<PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = SbomFormat::Cyclonedx)]
+        format: SbomFormat,
+        /// Write the SBOM to FILE instead of stdout.
+        #[arg(long, short, value_name = "FILE")]
+        output: Option<PathBuf>,
+        /// Leave out paths matching GLOB (repeatable).
+        #[arg(long, value_name = "GLOB")]
+        exclude: Vec<String>,
+        /// Name of the described component (default: the scanned directory's name).
+        #[arg(long)]
+        name: Option<String>,
+        /// Leave vulnerabilities out (no advisory database needed).
+        #[arg(long)]
+        no_advisories: bool,
+    },
+    /// Manage the local advisory database (OSV).
+    #[command(subcommand)]
+    Db(DbCommand),
     /// Work with policy packs.
     #[command(subcommand)]
     Policy(PolicyCommand),
@@ -155,6 +196,51 @@ enum PolicyCommand {
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
+}
+
+#[derive(Debug, Subcommand)]
+enum DbCommand {
+    /// Download the OSV exports (`<base-url>/<ecosystem>/all.zip`) and swap
+    /// them in atomically. Exports unchanged since the last update are not
+    /// downloaded again (ETag / Last-Modified).
+    ///
+    /// Exit status: 0 when every ecosystem is up to date, 2 when one failed
+    /// (its previous data, if any, is kept).
+    Update {
+        /// OSV ecosystem to fetch (repeatable; default: those of every
+        /// lockfile rampart reads).
+        #[arg(long = "ecosystem", value_name = "NAME")]
+        ecosystems: Vec<String>,
+        /// Where the exports live.
+        #[arg(long, env = "RAMPART_OSV_URL", default_value = rampart_core::advisories::db::DEFAULT_BASE_URL)]
+        base_url: String,
+        /// Largest export accepted, in bytes.
+        #[arg(long, value_name = "BYTES", default_value_t = 1 << 30)]
+        max_download_size: u64,
+        /// Retries after a transient error (connection, timeout, 5xx, 429).
+        #[arg(long, default_value_t = 3)]
+        retries: u32,
+    },
+    /// Import exports already on disk (air-gapped machines): a directory
+    /// laid out like the export, `<ecosystem>/all.zip` or `<ecosystem>/*.json`.
+    Import {
+        /// The directory.
+        path: PathBuf,
+    },
+    /// Show what the database holds and how old it is.
+    ///
+    /// Exit status: 0 when a database is present, 2 when there is none.
+    Status {
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum SbomFormat {
+    /// CycloneDX 1.6 JSON.
+    Cyclonedx,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -220,6 +306,19 @@ fn engine_options(cli: &Cli) -> EngineOptions {
     EngineOptions { limits, cache }
 }
 
+fn db_dir(cli: &Cli) -> PathBuf {
+    cli.db
+        .clone()
+        .unwrap_or_else(|| rampart_core::advisories::AdvisoryOptions::default().db_dir)
+}
+
+fn advisory_options(cli: &Cli, off: bool) -> Option<rampart_core::advisories::AdvisoryOptions> {
+    (!off).then(|| rampart_core::advisories::AdvisoryOptions {
+        db_dir: db_dir(cli),
+        ..Default::default()
+    })
+}
+
 fn run(cli: &Cli) -> anyhow::Result<u8> {
     match &cli.command {
         Command::Scan {
@@ -233,6 +332,7 @@ fn run(cli: &Cli) -> anyhow::Result<u8> {
             max_file_size,
             category,
             no_progress,
+            no_advisories,
         } => {
             let scanner = Scanner::new(ScanOptions {
                 paths: paths.clone(),
@@ -242,6 +342,7 @@ fn run(cli: &Cli) -> anyhow::Result<u8> {
                 builtin_packs: !no_builtin,
                 policies: policies.clone(),
                 engine: engine_options(cli),
+                advisories: advisory_options(cli, *no_advisories),
             })?;
             let progress = progress::ScanProgress::new(!no_progress && cli.verbose == 0);
             let report = scanner.scan_observed(&progress);
@@ -294,12 +395,14 @@ fn run(cli: &Cli) -> anyhow::Result<u8> {
             paths,
             exclude,
             spans,
+            no_advisories,
         } => {
             let scanner = Scanner::new(ScanOptions {
                 paths: paths.clone(),
                 excludes: exclude.clone(),
                 builtin_packs: false,
                 engine: engine_options(cli),
+                advisories: advisory_options(cli, *no_advisories),
                 ..ScanOptions::default()
             })?;
             let inventory = scanner.inventory()?;
@@ -314,6 +417,49 @@ fn run(cli: &Cli) -> anyhow::Result<u8> {
             let mut out = std::io::stdout().lock();
             serde_json::to_writer_pretty(&mut out, &resources)?;
             writeln!(out)?;
+            for diagnostic in &inventory.diagnostics {
+                eprintln!("{diagnostic}");
+            }
+            let failed = inventory
+                .diagnostics
+                .iter()
+                .any(|d| d.level == rampart_core::diagnostic::Level::Error);
+            Ok(if failed { EXIT_ERROR } else { EXIT_OK })
+        }
+        Command::Db(command) => db_command(cli, command),
+        Command::Sbom {
+            paths,
+            format: SbomFormat::Cyclonedx,
+            output,
+            exclude,
+            name,
+            no_advisories,
+        } => {
+            let scanner = Scanner::new(ScanOptions {
+                paths: paths.clone(),
+                excludes: exclude.clone(),
+                builtin_packs: false,
+                engine: engine_options(cli),
+                advisories: advisory_options(cli, *no_advisories),
+                ..ScanOptions::default()
+            })?;
+            let inventory = scanner.inventory()?;
+            let name = name.clone().or_else(|| {
+                let first = paths.first()?;
+                let absolute = std::fs::canonicalize(first).ok()?;
+                Some(absolute.file_name()?.to_string_lossy().into_owned())
+            });
+            let options = report::cyclonedx::SbomOptions { name };
+            let mut out: Box<dyn Write> = match output {
+                Some(path) => Box::new(std::io::BufWriter::new(
+                    std::fs::File::create(path)
+                        .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?,
+                )),
+                None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
+            };
+            report::cyclonedx::write(&inventory, &options, &mut out)
+                .and_then(|()| out.flush())
+                .map_err(|e| anyhow::anyhow!("cannot write the SBOM: {e}"))?;
             for diagnostic in &inventory.diagnostics {
                 eprintln!("{diagnostic}");
             }
@@ -574,4 +720,125 @@ fn print_inspect(pack: &PolicyPack, format: Format) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+fn db_command(cli: &Cli, command: &DbCommand) -> anyhow::Result<u8> {
+    use rampart_core::advisories::{db, update};
+    let dir = db_dir(cli);
+    let report = match command {
+        DbCommand::Update {
+            ecosystems,
+            base_url,
+            max_download_size,
+            retries,
+        } => {
+            if cli.offline {
+                return Err(db::DbError::Offline.into());
+            }
+            let defaults = update::UpdateOptions::default();
+            let options = update::UpdateOptions {
+                db_dir: dir.clone(),
+                base_url: base_url.clone(),
+                ecosystems: if ecosystems.is_empty() {
+                    defaults.ecosystems.clone()
+                } else {
+                    ecosystems.clone()
+                },
+                max_download_bytes: *max_download_size,
+                retries: *retries,
+                ..defaults
+            };
+            update::update(&options)?
+        }
+        DbCommand::Import { path } => update::import(path, &dir)?,
+        DbCommand::Status { format } => return db_status(&dir, *format),
+    };
+    let mut failed = false;
+    for e in &report.ecosystems {
+        match &e.outcome {
+            update::Outcome::Downloaded {
+                advisories,
+                skipped_records,
+                bytes,
+            } => {
+                let skipped = if *skipped_records > 0 {
+                    format!(", {skipped_records} unreadable records skipped")
+                } else {
+                    String::new()
+                };
+                eprintln!(
+                    "{}: {advisories} advisories ({:.1} MiB){skipped}",
+                    e.ecosystem,
+                    *bytes as f64 / f64::from(1 << 20)
+                );
+            }
+            update::Outcome::NotModified => eprintln!("{}: up to date", e.ecosystem),
+            update::Outcome::Failed(message) => {
+                failed = true;
+                eprintln!("error: {}: {message}", e.ecosystem);
+            }
+        }
+    }
+    match &report.generation {
+        Some(_) => eprintln!("advisory database: {}", dir.display()),
+        None => eprintln!("no advisory database was written"),
+    }
+    Ok(if failed { EXIT_ERROR } else { EXIT_OK })
+}
+
+fn db_status(dir: &std::path::Path, format: Format) -> anyhow::Result<u8> {
+    use rampart_core::advisories::db;
+    let opened = match db::AdvisoryDb::open(dir) {
+        Ok(opened) => opened,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return Ok(EXIT_ERROR);
+        }
+    };
+    let manifest = opened.manifest();
+    let mut out = std::io::stdout().lock();
+    match format {
+        Format::Json => {
+            let value = serde_json::json!({
+                "path": dir,
+                "updated_at": db::format_time(manifest.updated_at),
+                "age_seconds": opened.age().as_secs(),
+                "ecosystems": manifest.ecosystems.iter().map(|(name, e)| serde_json::json!({
+                    "ecosystem": name,
+                    "advisories": e.advisories,
+                    "skipped_records": e.skipped_records,
+                    "fetched_at": db::format_time(e.fetched_at),
+                    "checked_at": db::format_time(e.checked_at),
+                    "source": e.url,
+                })).collect::<Vec<_>>(),
+            });
+            serde_json::to_writer_pretty(&mut out, &value)?;
+            writeln!(out)?;
+        }
+        Format::Table => {
+            writeln!(
+                out,
+                "advisory database: {}\nupdated: {} ({} ago)\n",
+                dir.display(),
+                db::format_time(manifest.updated_at),
+                db::format_age(opened.age())
+            )?;
+            writeln!(
+                out,
+                "{:<12} {:>10}  {:<20}  {:<20}  source",
+                "ecosystem", "advisories", "fetched", "checked"
+            )?;
+            for (name, e) in &manifest.ecosystems {
+                writeln!(
+                    out,
+                    "{name:<12} {:>10}  {:<20}  {:<20}  {}",
+                    e.advisories,
+                    db::format_time(e.fetched_at),
+                    db::format_time(e.checked_at),
+                    e.url
+                )?;
+            }
+        }
+    }
+    Ok(EXIT_OK)
 }

@@ -30,6 +30,9 @@ pub enum DiagnosticKind {
     Io,
     /// A policy pack failed on a batch, or could not be loaded.
     PolicyError,
+    /// Vulnerability data: the advisory database is missing, stale or
+    /// lacks an ecosystem, or a record could not be evaluated.
+    Advisories,
 }
 
 /// One diagnostic.
@@ -61,6 +64,17 @@ impl Diagnostic {
             level,
             kind,
             path: Some(path.into()),
+            region: None,
+            message: message.into(),
+        }
+    }
+
+    /// A diagnostic about the scan as a whole.
+    pub fn global(level: Level, kind: DiagnosticKind, message: impl Into<String>) -> Self {
+        Diagnostic {
+            level,
+            kind,
+            path: None,
             region: None,
             message: message.into(),
         }

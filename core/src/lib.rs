@@ -33,6 +33,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+pub mod advisories;
 pub mod diagnostic;
 pub mod finding;
 pub mod inventory;

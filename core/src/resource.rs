@@ -166,6 +166,13 @@ impl Resource {
         self
     }
 
+    /// The document, to add facts to it (e.g. matching advisories) before
+    /// evaluation; forgets the serialised form computed so far.
+    pub fn document_mut(&mut self) -> &mut Value {
+        self.document_json = OnceLock::new();
+        &mut self.document
+    }
+
     /// The document as compact JSON text, as it crosses into a policy.
     pub fn document_json(&self) -> &str {
         self.document_json.get_or_init(|| self.document.to_string())

@@ -1,5 +1,6 @@
 //! The scan: inventory → policy → report, as one call.
 
+use crate::advisories::{AdvisoryOptions, Enricher};
 use crate::diagnostic::{Diagnostic, DiagnosticKind, Level};
 use crate::finding::Finding;
 use crate::inventory::{self, FileInventory, Inventory, WalkOptions};
@@ -29,6 +30,9 @@ pub struct ScanOptions {
     pub policies: Vec<PathBuf>,
     /// Policy engine settings (sandbox limits, cache).
     pub engine: EngineOptions,
+    /// Where dependencies find their advisories; `None` turns vulnerability
+    /// matching off (dependencies are still inventoried and evaluated).
+    pub advisories: Option<AdvisoryOptions>,
 }
 
 impl Default for ScanOptions {
@@ -41,6 +45,7 @@ impl Default for ScanOptions {
             builtin_packs: true,
             policies: Vec::new(),
             engine: EngineOptions::default(),
+            advisories: Some(AdvisoryOptions::default()),
         }
     }
 }
@@ -118,7 +123,23 @@ impl Scanner {
 
     fn inventory_observed(&self, observer: &dyn ScanObserver) -> Result<Inventory, ScanError> {
         let (roots, walk) = self.roots()?;
-        inventory::collect_observed(&roots, &walk, observer).map_err(ScanError::Options)
+        let mut inventory =
+            inventory::collect_observed(&roots, &walk, observer).map_err(ScanError::Options)?;
+        if let Some(enricher) = self.enricher() {
+            for file in &mut inventory.files {
+                let notes = enricher.enrich(&file.path, &mut file.resources);
+                inventory.diagnostics.extend(notes);
+            }
+            inventory.diagnostics.extend(enricher.diagnostics());
+            inventory.diagnostics.sort();
+        }
+        Ok(inventory)
+    }
+
+    /// A fresh enricher per scan: a database updated between two scans of
+    /// the same scanner is picked up.
+    fn enricher(&self) -> Option<Enricher> {
+        self.options.advisories.clone().map(Enricher::new)
     }
 
     /// The scan's roots, absolute, and the walk options; an error if a root
@@ -174,19 +195,25 @@ impl Scanner {
     pub fn scan_observed(&self, observer: &dyn ScanObserver) -> Result<Report, ScanError> {
         let started = std::time::Instant::now();
         let (roots, walk) = self.roots()?;
+        let enricher = self.enricher();
         let mapped = inventory::collect_mapped(
             &roots,
             &walk,
             observer,
             crate::progress::ScanPhase::Scanning,
-            |file| {
+            |mut file| {
+                let notes = match &enricher {
+                    Some(enricher) => enricher.enrich(&file.path, &mut file.resources),
+                    None => Vec::new(),
+                };
                 let evaluation: Evaluation = self
                     .packs
                     .iter()
                     .map(|p| p.evaluate(&file.resources))
                     .collect();
                 let resources = file.resources.len();
-                let (findings, diagnostics) = locate(&file, evaluation);
+                let (findings, mut diagnostics) = locate(&file, evaluation);
+                diagnostics.extend(notes);
                 (findings, diagnostics, resources)
             },
         )
@@ -202,7 +229,11 @@ impl Scanner {
             resources: mapped.results.iter().map(|(_, _, n)| n).sum(),
         };
         let per_file = mapped.results.into_iter().map(|(f, d, _)| (f, d)).collect();
-        Ok(self.assemble(per_file, mapped.diagnostics, stats))
+        let mut diagnostics = mapped.diagnostics;
+        if let Some(enricher) = &enricher {
+            diagnostics.extend(enricher.diagnostics());
+        }
+        Ok(self.assemble(per_file, diagnostics, stats))
     }
 
     /// Evaluates an inventory with the scanner's packs.

@@ -31,3 +31,5 @@ pub fn engine_with(limits: SandboxLimits) -> PolicyEngine {
 pub fn resource(id: &str, document: Value) -> Resource {
     Resource::new("test", id, format!("{id}.json"), document)
 }
+
+pub mod osv_server;

@@ -5,6 +5,7 @@
 
 #![allow(clippy::unwrap_used)] // Test helpers: a panic is the failure report.
 
+use rampart_core::advisories::AdvisoryOptions;
 use rampart_core::policy::{CacheMode, EngineOptions};
 use rampart_core::{ScanOptions, Scanner};
 use rampart_tests::workspace_root;
@@ -43,8 +44,48 @@ fn expected_lines(text: &str, rule: &str) -> Vec<u32> {
     out
 }
 
+/// A database of the `dependencies` pack's fixture advisories.
+fn fixture_advisories() -> (tempfile::TempDir, AdvisoryOptions) {
+    let dir = tempfile::tempdir().unwrap();
+    let source = workspace_root().join("policies/builtin/dependencies/advisories");
+    let report = rampart_core::advisories::update::import(&source, dir.path()).unwrap();
+    assert!(!report.failed(), "{report:?}");
+    let options = AdvisoryOptions {
+        db_dir: dir.path().to_owned(),
+        ..AdvisoryOptions::default()
+    };
+    (dir, options)
+}
+
+/// The fixture files of a rule: `positive.*`, or every file in `positive/`
+/// (lockfiles, whose format is known by their exact name).
+fn fixture_files(dir: &std::path::Path, kind: &str) -> Vec<PathBuf> {
+    let as_dir = dir.join(kind);
+    if as_dir.is_dir() {
+        let mut files: Vec<PathBuf> = std::fs::read_dir(&as_dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        files.sort();
+        return files;
+    }
+    std::fs::read_dir(dir)
+        .unwrap_or_else(|_| panic!("no fixtures in {}", dir.display()))
+        .map(|e| e.unwrap().path())
+        // `positive.yaml`, or `positive.gitlab-ci.yml` where the format is
+        // known by the end of the name.
+        .filter(|f| {
+            f.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with(&format!("{kind}.")))
+        })
+        .take(1)
+        .collect()
+}
+
 #[test]
 fn every_builtin_rule_has_fixtures_and_they_pass() {
+    let (_db, advisories) = fixture_advisories();
     let scanner = Scanner::new(ScanOptions {
         paths: vec![],
         engine: EngineOptions {
@@ -68,6 +109,7 @@ fn every_builtin_rule_has_fixtures_and_they_pass() {
                 cache: CacheMode::Disabled,
                 ..EngineOptions::default()
             },
+            advisories: Some(advisories.clone()),
             ..ScanOptions::default()
         })
         .unwrap()
@@ -83,48 +125,45 @@ fn every_builtin_rule_has_fixtures_and_they_pass() {
         }
         for rule in &pack.metadata().rules {
             let dir = fixtures.join(&rule.id);
-            let files: Vec<PathBuf> = std::fs::read_dir(&dir)
-                .unwrap_or_else(|_| panic!("rule {} has no fixtures in {}", rule.id, dir.display()))
-                .map(|e| e.unwrap().path())
-                .collect();
-            for kind in ["positive", "negative"] {
-                let Some(file) = files
-                    .iter()
-                    // `positive.yaml`, or `positive.gitlab-ci.yml` where
-                    // the format is known by the end of the name.
-                    .find(|f| {
-                        f.file_name()
-                            .and_then(|n| n.to_str())
-                            .is_some_and(|n| n.starts_with(&format!("{kind}.")))
-                    })
-                else {
-                    failures.push(format!("{}: no {kind} fixture", rule.id));
-                    continue;
-                };
-                let text = std::fs::read_to_string(file).unwrap();
-                let path = format!(
-                    "{}/{}",
+            if !dir.is_dir() {
+                failures.push(format!(
+                    "rule {} has no fixtures in {}",
                     rule.id,
-                    file.file_name().unwrap().to_string_lossy()
-                );
-                let mut found = actual
-                    .get(&(path.clone(), rule.id.clone()))
-                    .cloned()
-                    .unwrap_or_default();
-                found.sort();
-                let expected = expected_lines(&text, &rule.id);
-                if kind == "positive" && expected.is_empty() {
-                    failures.push(format!(
-                        "{path}: a positive fixture must mark at least one line"
-                    ));
+                    dir.display()
+                ));
+                continue;
+            }
+            for kind in ["positive", "negative"] {
+                let files = fixture_files(&dir, kind);
+                if files.is_empty() {
+                    failures.push(format!("{}: no {kind} fixture", rule.id));
                 }
-                if found != expected {
-                    failures.push(format!(
-                        "{path}: expected {} at lines {expected:?}, found {found:?}",
-                        rule.id
-                    ));
+                for file in &files {
+                    let text = std::fs::read_to_string(file).unwrap();
+                    let path = file
+                        .strip_prefix(&fixtures)
+                        .unwrap()
+                        .to_string_lossy()
+                        .replace('\\', "/");
+                    let mut found = actual
+                        .get(&(path.clone(), rule.id.clone()))
+                        .cloned()
+                        .unwrap_or_default();
+                    found.sort();
+                    let expected = expected_lines(&text, &rule.id);
+                    if kind == "positive" && expected.is_empty() {
+                        failures.push(format!(
+                            "{path}: a positive fixture must mark at least one line"
+                        ));
+                    }
+                    if found != expected {
+                        failures.push(format!(
+                            "{path}: expected {} at lines {expected:?}, found {found:?}",
+                            rule.id
+                        ));
+                    }
+                    checked += 1;
                 }
-                checked += 1;
             }
         }
     }

@@ -64,6 +64,9 @@ struct Package {
     purl_type: &'static str,
     direct: Option<bool>,
     dev: Option<bool>,
+    /// The requirement as written, where the file states one
+    /// (`flask>=2.0` in a requirements file).
+    requirement: Option<String>,
     region: Option<Region>,
 }
 
@@ -104,7 +107,7 @@ pub fn resources(
             if *count > 1 {
                 id = format!("{id}#{count}");
             }
-            let document = json!({
+            let mut document = json!({
                 "ecosystem": p.ecosystem,
                 "name": p.name,
                 "version": p.version,
@@ -112,6 +115,9 @@ pub fn resources(
                 "direct": p.direct,
                 "dev": p.dev,
             });
+            if let (Some(requirement), Some(object)) = (p.requirement, document.as_object_mut()) {
+                object.insert("requirement".to_owned(), Value::String(requirement));
+            }
             let mut spans = SpanIndex::default();
             if let Some(region) = p.region {
                 spans.insert("", region);
@@ -165,6 +171,7 @@ fn cargo(text: &str) -> Result<Vec<Package>, LockfileError> {
             purl_type: "cargo",
             direct: None,
             dev: None,
+            requirement: None,
             region: lines.region(table.span()),
         });
     }
@@ -218,6 +225,7 @@ fn npm(text: &str) -> Result<Vec<Package>, LockfileError> {
                 purl_type: "npm",
                 direct: Some(top_level && declared(installed)),
                 dev: Some(entry.get("dev").and_then(Value::as_bool) == Some(true)),
+                requirement: None,
                 region: spans.get(&format!("/packages/{}", escape_pointer_token(path))),
                 name,
             });
@@ -247,6 +255,7 @@ fn npm_v1(
             purl_type: "npm",
             direct: None,
             dev: Some(entry.get("dev").and_then(Value::as_bool) == Some(true)),
+            requirement: None,
             region: spans.get(&here),
         });
         if let Some(nested) = entry.get("dependencies").and_then(Value::as_object) {
@@ -315,6 +324,7 @@ fn pip(text: &str) -> Vec<Package> {
             purl_type: "pypi",
             direct: None,
             dev: None,
+            requirement: Some(spec.to_owned()),
             region: Some(Region::line(
                 u32::try_from(start_line).unwrap_or(u32::MAX),
                 1,

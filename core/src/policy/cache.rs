@@ -58,20 +58,7 @@ impl CompiledCache {
     /// `$XDG_CACHE_HOME/rampart`, else `~/.cache/rampart`; compiled
     /// components go to its `components/` subdirectory.
     pub fn default_dir() -> Option<PathBuf> {
-        let base = std::env::var_os("RAMPART_CACHE_DIR")
-            .filter(|v| !v.is_empty())
-            .map(PathBuf::from)
-            .or_else(|| {
-                std::env::var_os("XDG_CACHE_HOME")
-                    .filter(|v| !v.is_empty())
-                    .map(|d| PathBuf::from(d).join("rampart"))
-            })
-            .or_else(|| {
-                std::env::var_os("HOME")
-                    .filter(|v| !v.is_empty())
-                    .map(|h| PathBuf::from(h).join(".cache").join("rampart"))
-            })?;
-        Some(base.join("components"))
+        Some(base_dir()?.join("components"))
     }
 
     /// The directory entries live in.
@@ -205,4 +192,22 @@ fn create_private_dir(dir: &Path) -> std::io::Result<()> {
     {
         std::fs::create_dir_all(dir)
     }
+}
+
+/// rampart's cache directory: `$RAMPART_CACHE_DIR`, else
+/// `$XDG_CACHE_HOME/rampart`, else `~/.cache/rampart`.
+pub fn base_dir() -> Option<PathBuf> {
+    std::env::var_os("RAMPART_CACHE_DIR")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| {
+            std::env::var_os("XDG_CACHE_HOME")
+                .filter(|v| !v.is_empty())
+                .map(|d| PathBuf::from(d).join("rampart"))
+        })
+        .or_else(|| {
+            std::env::var_os("HOME")
+                .filter(|v| !v.is_empty())
+                .map(|h| PathBuf::from(h).join(".cache").join("rampart"))
+        })
 }

@@ -13,7 +13,7 @@
 //! [`Evaluation`], never a panic of the host and never a silent drop.
 
 mod bindings;
-mod cache;
+pub(crate) mod cache;
 mod engine;
 mod error;
 pub mod imports;

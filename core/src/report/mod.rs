@@ -1,7 +1,9 @@
 //! Reports: findings and diagnostics in the formats users consume
-//! (DESIGN §5). Every format is a pure function of a [`Report`]; the same
-//! report always renders to the same bytes.
+//! (DESIGN §5). Every format is a pure function of a [`Report`] (the SBOM,
+//! of an [`Inventory`](crate::inventory::Inventory)); the same input always
+//! renders to the same bytes.
 
+pub mod cyclonedx;
 pub mod json;
 pub mod rule_docs;
 pub mod sarif;
