@@ -55,6 +55,33 @@ fn every_format_is_recognised_and_nothing_else() {
             "{\"format_version\": \"1.2\", \"planned_values\": {\"root_module\": {\"resources\": [{\"address\": \"aws_s3_bucket.p\", \"mode\": \"managed\", \"type\": \"aws_s3_bucket\", \"name\": \"p\", \"values\": {}}]}}}",
         ),
         ("Dockerfile", "FROM alpine:3.20\n"),
+        // Lockfiles, several of them YAML or JSON a manifest parser would
+        // otherwise read.
+        (
+            "web/pnpm-lock.yaml",
+            "lockfileVersion: '9.0'\npackages:\n  react@18.2.0:\n    resolution: {integrity: x}\n",
+        ),
+        (
+            "web/yarn.lock",
+            "# yarn lockfile v1\n\nlodash@^4.17.20:\n  version \"4.17.21\"\n",
+        ),
+        (
+            "php/composer.lock",
+            "{\"packages\": [{\"name\": \"a/b\", \"version\": \"1.0.0\"}]}",
+        ),
+        (
+            "java/pom.xml",
+            "<project><dependencies><dependency><groupId>g</groupId><artifactId>a</artifactId><version>1</version></dependency></dependencies></project>",
+        ),
+        ("go/go.mod", "module m\n\nrequire golang.org/x/net v0.23.0\n"),
+        (
+            "rb/Gemfile.lock",
+            "GEM\n  remote: https://rubygems.org/\n  specs:\n    rack (2.2.8)\n",
+        ),
+        (
+            "dart/pubspec.lock",
+            "packages:\n  http:\n    dependency: \"direct main\"\n    source: hosted\n    version: \"1.2.1\"\n",
+        ),
         // Look-alikes that are none of these.
         (
             "config/app.yaml",
@@ -96,6 +123,13 @@ fn every_format_is_recognised_and_nothing_else() {
         ("cfn/sam.json", vec!["cloudformation"]),
         ("cfn/stack.yaml", vec!["cloudformation"]),
         ("compose.yaml", vec!["compose"]),
+        ("dart/pubspec.lock", vec!["dependency"]),
+        ("go/go.mod", vec!["dependency"]),
+        ("java/pom.xml", vec!["dependency"]),
+        ("php/composer.lock", vec!["dependency"]),
+        ("rb/Gemfile.lock", vec!["dependency"]),
+        ("web/pnpm-lock.yaml", vec!["dependency"]),
+        ("web/yarn.lock", vec!["dependency"]),
         ("k8s/pod.yaml", vec!["k8s"]),
         ("roles/web/tasks/main.yml", vec!["ansible-task"]),
         ("site.yml", vec!["ansible-play", "ansible-task"]),

@@ -2,14 +2,25 @@
 //! entry in the lockfile, so that a vulnerable package is reported at its
 //! line.
 //!
-//! Read so far: `Cargo.lock`, `package-lock.json` / `npm-shrinkwrap.json`
-//! (lockfile versions 1, 2 and 3) and `requirements*.txt`. See
+//! One module per language family; every parser returns [`Package`]s with
+//! the region of their entry, and [`resources`] turns them into resources.
+//! What each format contributes, and what it leaves out, is in
 //! `docs/kinds/dependency.md`.
 
-use super::lines::LineIndex;
+mod dart;
+mod dotnet;
+mod elixir;
+mod go;
+mod java;
+mod javascript;
+mod php;
+mod python;
+mod ruby;
+mod rust;
+
 use super::yaml;
-use crate::resource::{Region, Resource, SpanIndex, escape_pointer_token};
-use serde_json::{Map, Value, json};
+use crate::resource::{Region, Resource, SpanIndex};
+use serde_json::{Value, json};
 use std::collections::BTreeMap;
 
 /// The resource kind.
@@ -23,24 +34,71 @@ pub enum Lockfile {
     Cargo,
     /// `package-lock.json`, `npm-shrinkwrap.json`.
     Npm,
+    /// `yarn.lock`, classic (v1) and Berry (v2+).
+    Yarn,
+    /// `pnpm-lock.yaml` (lockfile versions 5, 6 and 9).
+    Pnpm,
     /// `requirements.txt`, `requirements-dev.txt`, `requirements/prod.txt` ….
     Pip,
+    /// `poetry.lock`.
+    Poetry,
+    /// `uv.lock`.
+    Uv,
+    /// `pdm.lock`.
+    Pdm,
+    /// `Pipfile.lock`.
+    Pipenv,
+    /// `go.mod`.
+    GoMod,
+    /// `Gemfile.lock`, `gems.locked`.
+    Bundler,
+    /// `composer.lock`.
+    Composer,
+    /// `pom.xml` (declared versions).
+    Maven,
+    /// `gradle.lockfile`, `*-gradle.lockfile`, `gradle/dependency-locks/*.lockfile`.
+    Gradle,
+    /// `packages.lock.json` (NuGet).
+    NuGet,
+    /// `pubspec.lock`.
+    Pub,
+    /// `mix.lock`.
+    Mix,
 }
 
 impl Lockfile {
     /// The lockfile format of a file name, if it is one.
     pub fn detect(file_name: &str, parent_dir: Option<&str>) -> Option<Lockfile> {
-        match file_name {
-            "Cargo.lock" => Some(Lockfile::Cargo),
-            "package-lock.json" | "npm-shrinkwrap.json" => Some(Lockfile::Npm),
+        Some(match file_name {
+            "Cargo.lock" => Lockfile::Cargo,
+            "package-lock.json" | "npm-shrinkwrap.json" => Lockfile::Npm,
+            "yarn.lock" => Lockfile::Yarn,
+            "pnpm-lock.yaml" => Lockfile::Pnpm,
+            "poetry.lock" => Lockfile::Poetry,
+            "uv.lock" => Lockfile::Uv,
+            "pdm.lock" => Lockfile::Pdm,
+            "Pipfile.lock" => Lockfile::Pipenv,
+            "go.mod" => Lockfile::GoMod,
+            "Gemfile.lock" | "gems.locked" => Lockfile::Bundler,
+            "composer.lock" => Lockfile::Composer,
+            "pom.xml" => Lockfile::Maven,
+            "packages.lock.json" => Lockfile::NuGet,
+            "pubspec.lock" => Lockfile::Pub,
+            "mix.lock" => Lockfile::Mix,
+            _ if file_name == "gradle.lockfile"
+                || file_name.ends_with("-gradle.lockfile")
+                || (parent_dir == Some("dependency-locks") && file_name.ends_with(".lockfile")) =>
+            {
+                Lockfile::Gradle
+            }
             _ if file_name.ends_with(".txt")
                 && (file_name.starts_with("requirements")
                     || parent_dir == Some("requirements")) =>
             {
-                Some(Lockfile::Pip)
+                Lockfile::Pip
             }
-            _ => None,
-        }
+            _ => return None,
+        })
     }
 }
 
@@ -57,6 +115,7 @@ pub struct LockfileError {
 }
 
 /// One locked package, before it becomes a resource.
+#[derive(Debug)]
 struct Package {
     ecosystem: &'static str,
     name: String,
@@ -68,6 +127,37 @@ struct Package {
     /// (`flask>=2.0` in a requirements file).
     requirement: Option<String>,
     region: Option<Region>,
+}
+
+impl Package {
+    fn new(
+        ecosystem: &'static str,
+        purl_type: &'static str,
+        name: impl Into<String>,
+        version: Option<String>,
+        region: Option<Region>,
+    ) -> Package {
+        Package {
+            ecosystem,
+            name: name.into(),
+            version,
+            purl_type,
+            direct: None,
+            dev: None,
+            requirement: None,
+            region,
+        }
+    }
+
+    fn direct(mut self, direct: Option<bool>) -> Package {
+        self.direct = direct;
+        self
+    }
+
+    fn dev(mut self, dev: Option<bool>) -> Package {
+        self.dev = dev;
+        self
+    }
 }
 
 /// The dependencies of a lockfile.
@@ -86,9 +176,21 @@ pub fn resources(
     text: &str,
 ) -> Result<Vec<Resource>, LockfileError> {
     let packages = match lockfile {
-        Lockfile::Cargo => cargo(text)?,
-        Lockfile::Npm => npm(text)?,
-        Lockfile::Pip => pip(text),
+        Lockfile::Cargo => rust::cargo(text)?,
+        Lockfile::Npm => javascript::npm(text)?,
+        Lockfile::Yarn => javascript::yarn(text)?,
+        Lockfile::Pnpm => javascript::pnpm(text)?,
+        Lockfile::Pip => python::requirements(text),
+        Lockfile::Poetry | Lockfile::Uv | Lockfile::Pdm => python::toml_lock(text, lockfile)?,
+        Lockfile::Pipenv => python::pipfile_lock(text)?,
+        Lockfile::GoMod => go::go_mod(text)?,
+        Lockfile::Bundler => ruby::gemfile_lock(text),
+        Lockfile::Composer => php::composer_lock(text)?,
+        Lockfile::Maven => java::pom(text)?,
+        Lockfile::Gradle => java::gradle_lockfile(text),
+        Lockfile::NuGet => dotnet::packages_lock(text)?,
+        Lockfile::Pub => dart::pubspec_lock(text)?,
+        Lockfile::Mix => elixir::mix_lock(text),
     };
     let mut seen: BTreeMap<String, usize> = BTreeMap::new();
     Ok(packages
@@ -133,6 +235,8 @@ fn purl(purl_type: &str, name: &str, version: Option<&str>) -> String {
         // `@scope/name` → namespace `%40scope`, name `name`.
         "npm" => name.replacen('@', "%40", 1),
         "pypi" => name.to_ascii_lowercase().replace('_', "-"),
+        // `group:artifact` → namespace `group`, name `artifact`.
+        "maven" => name.replacen(':', "/", 1),
         _ => name.to_owned(),
     };
     match version {
@@ -141,198 +245,39 @@ fn purl(purl_type: &str, name: &str, version: Option<&str>) -> String {
     }
 }
 
-fn cargo(text: &str) -> Result<Vec<Package>, LockfileError> {
-    let lines = LineIndex::new(text);
-    let document = toml_edit::ImDocument::parse(text).map_err(|e| {
-        let (line, column) = e.span().map(|s| lines.position(s.start)).unwrap_or((1, 1));
-        LockfileError {
-            message: e.message().trim().replace('\n', "; "),
-            line,
-            column,
-        }
-    })?;
-    let Some(packages) = document.get("package").and_then(|p| p.as_array_of_tables()) else {
-        return Ok(Vec::new());
-    };
-    let mut out = Vec::new();
-    for table in packages.iter() {
-        let field = |key: &str| table.get(key).and_then(|v| v.as_str()).map(str::to_owned);
-        let (Some(name), Some(version)) = (field("name"), field("version")) else {
-            continue;
-        };
-        // Packages without a source are the workspace's own crates.
-        if field("source").is_none() {
-            continue;
-        }
-        out.push(Package {
-            ecosystem: "crates.io",
-            name,
-            version: Some(version),
-            purl_type: "cargo",
-            direct: None,
-            dev: None,
-            requirement: None,
-            region: lines.region(table.span()),
-        });
-    }
-    Ok(out)
-}
-
-fn npm(text: &str) -> Result<Vec<Package>, LockfileError> {
+/// A JSON or YAML lockfile with the region of every node.
+fn structured(text: &str) -> Result<yaml::YamlDocument, LockfileError> {
     let mut documents = yaml::parse_documents(text).map_err(|e| LockfileError {
         message: e.message,
         line: e.line,
         column: e.column,
     })?;
     if documents.is_empty() {
-        return Ok(Vec::new());
-    }
-    let yaml::YamlDocument { value, spans } = documents.swap_remove(0);
-    let mut out = Vec::new();
-    if let Some(packages) = value.get("packages").and_then(Value::as_object) {
-        // Lockfile v2/v3: `"node_modules/a/node_modules/b": {…}`.
-        let root = packages.get("").cloned().unwrap_or(Value::Null);
-        let declared = |name: &str| {
-            [
-                "dependencies",
-                "devDependencies",
-                "optionalDependencies",
-                "peerDependencies",
-            ]
-            .iter()
-            .any(|k| root.get(k).and_then(|d| d.get(name)).is_some())
-        };
-        for (path, entry) in packages {
-            let Some(at) = path.rfind("node_modules/") else {
-                continue;
-            };
-            if entry.get("link").and_then(Value::as_bool) == Some(true) {
-                continue;
-            }
-            let installed = &path[at + "node_modules/".len()..];
-            let name = entry
-                .get("name")
-                .and_then(Value::as_str)
-                .unwrap_or(installed)
-                .to_owned();
-            let top_level = at == 0;
-            out.push(Package {
-                ecosystem: "npm",
-                version: entry
-                    .get("version")
-                    .and_then(Value::as_str)
-                    .map(str::to_owned),
-                purl_type: "npm",
-                direct: Some(top_level && declared(installed)),
-                dev: Some(entry.get("dev").and_then(Value::as_bool) == Some(true)),
-                requirement: None,
-                region: spans.get(&format!("/packages/{}", escape_pointer_token(path))),
-                name,
-            });
-        }
-    } else if let Some(dependencies) = value.get("dependencies").and_then(Value::as_object) {
-        // Lockfile v1: nested `dependencies`.
-        npm_v1(dependencies, "/dependencies", &spans, &mut out);
-    }
-    Ok(out)
-}
-
-fn npm_v1(
-    dependencies: &Map<String, Value>,
-    pointer: &str,
-    spans: &SpanIndex,
-    out: &mut Vec<Package>,
-) {
-    for (name, entry) in dependencies {
-        let here = format!("{pointer}/{}", escape_pointer_token(name));
-        out.push(Package {
-            ecosystem: "npm",
-            name: name.clone(),
-            version: entry
-                .get("version")
-                .and_then(Value::as_str)
-                .map(str::to_owned),
-            purl_type: "npm",
-            direct: None,
-            dev: Some(entry.get("dev").and_then(Value::as_bool) == Some(true)),
-            requirement: None,
-            region: spans.get(&here),
-        });
-        if let Some(nested) = entry.get("dependencies").and_then(Value::as_object) {
-            npm_v1(nested, &format!("{here}/dependencies"), spans, out);
-        }
-    }
-}
-
-/// `name==1.0`, `Name[extra]==1.0 ; python_version < "3.12" \` with
-/// `--hash` continuation lines; options (`-r`, `-e`, `--index-url`),
-/// comments, URLs and local paths yield nothing. A requirement without
-/// `==` is kept with no version: it cannot be matched, but it can be
-/// flagged as unpinned.
-fn pip(text: &str) -> Vec<Package> {
-    let mut out = Vec::new();
-    let mut logical = String::new();
-    let mut start_line = 0;
-    for (index, raw) in text.lines().enumerate() {
-        if logical.is_empty() {
-            start_line = index + 1;
-        }
-        let line = raw.split_once(" #").map_or(raw, |(l, _)| l);
-        let line = if line.trim_start().starts_with('#') {
-            ""
-        } else {
-            line
-        };
-        if let Some(continued) = line.trim_end().strip_suffix('\\') {
-            logical.push_str(continued);
-            logical.push(' ');
-            continue;
-        }
-        logical.push_str(line);
-        let requirement = std::mem::take(&mut logical);
-        let requirement = requirement.trim();
-        if requirement.is_empty() || requirement.starts_with('-') || requirement.contains("://") {
-            continue;
-        }
-        let spec = requirement
-            .split(';')
-            .next()
-            .unwrap_or("")
-            .split_whitespace()
-            .next()
-            .unwrap_or("");
-        let name_end = spec
-            .find(|c: char| !(c.is_ascii_alphanumeric() || "-_.".contains(c)))
-            .unwrap_or(spec.len());
-        let name = &spec[..name_end];
-        if name.is_empty() || name.starts_with('.') {
-            continue;
-        }
-        let rest = &spec[name_end..];
-        let rest = rest.find(']').map_or(rest, |i| &rest[i + 1..]);
-        let version = rest
-            .strip_prefix("===")
-            .or_else(|| rest.strip_prefix("=="))
-            .filter(|v| !v.contains(['*', ',']))
-            .map(str::to_owned);
-        let first = text.lines().nth(start_line - 1).unwrap_or("");
-        let width = u32::try_from(first.chars().count() + 1).unwrap_or(u32::MAX);
-        out.push(Package {
-            ecosystem: "PyPI",
-            name: name.to_owned(),
-            version,
-            purl_type: "pypi",
-            direct: None,
-            dev: None,
-            requirement: Some(spec.to_owned()),
-            region: Some(Region::line(
-                u32::try_from(start_line).unwrap_or(u32::MAX),
-                1,
-                width,
-            )),
+        return Ok(yaml::YamlDocument {
+            value: Value::Null,
+            spans: SpanIndex::default(),
         });
     }
-    out
+    Ok(documents.swap_remove(0))
+}
+
+/// A TOML lockfile, with errors placed.
+fn toml_document(text: &str) -> Result<toml_edit::ImDocument<&str>, LockfileError> {
+    toml_edit::ImDocument::parse(text).map_err(|e| {
+        let lines = super::lines::LineIndex::new(text);
+        let (line, column) = e.span().map(|s| lines.position(s.start)).unwrap_or((1, 1));
+        LockfileError {
+            message: e.message().trim().replace('\n', "; "),
+            line,
+            column,
+        }
+    })
+}
+
+/// The region of a whole line (1-based), for line-oriented formats.
+fn line_region(text_line: &str, line: usize) -> Region {
+    let width = u32::try_from(text_line.chars().count() + 1).unwrap_or(u32::MAX);
+    Region::line(u32::try_from(line).unwrap_or(u32::MAX), 1, width)
 }
 
 #[cfg(test)]
