@@ -73,7 +73,10 @@ fn every_format_is_recognised_and_nothing_else() {
             "java/pom.xml",
             "<project><dependencies><dependency><groupId>g</groupId><artifactId>a</artifactId><version>1</version></dependency></dependencies></project>",
         ),
-        ("go/go.mod", "module m\n\nrequire golang.org/x/net v0.23.0\n"),
+        (
+            "go/go.mod",
+            "module m\n\nrequire golang.org/x/net v0.23.0\n",
+        ),
         (
             "rb/Gemfile.lock",
             "GEM\n  remote: https://rubygems.org/\n  specs:\n    rack (2.2.8)\n",

@@ -17,7 +17,7 @@
 //! generation is kept until the next update so that a scan that opened it
 //! can still load its ecosystems lazily.
 
-use super::osv::{Advisory, normalize_name};
+use super::osv::{Advisory, Query, normalize_name};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
@@ -226,8 +226,16 @@ impl AdvisoryDb {
         })?;
         let entry = self.manifest.ecosystems.get(name)?;
         let index = cell.get_or_init(|| {
+            let started = std::time::Instant::now();
             let path = self.generation.join(&entry.file);
-            EcosystemIndex::load(name, &path).map_err(|e| e.to_string())
+            let index = EcosystemIndex::load(name, &path).map_err(|e| e.to_string());
+            tracing::info!(
+                ecosystem = name.as_str(),
+                advisories = index.as_ref().map_or(0, EcosystemIndex::len),
+                elapsed_ms = started.elapsed().as_millis() as u64,
+                "advisories loaded"
+            );
+            index
         });
         Some(index.as_ref().map_err(String::as_str))
     }
@@ -248,7 +256,7 @@ pub struct Match<'a> {
     pub advisory: &'a Advisory,
     /// Every id of the vulnerability: the advisory's, its aliases and
     /// those of records it was deduplicated with, sorted.
-    pub ids: Vec<String>,
+    pub ids: Vec<&'a str>,
     /// Versions that fix it.
     pub fixed: Vec<String>,
 }
@@ -334,36 +342,40 @@ impl EcosystemIndex {
             return out;
         };
         let mut hits: Vec<Match<'_>> = Vec::new();
+        let mut query = Query::new(name, version);
         for &k in candidates {
             let Some(advisory) = self.advisories.get(k as usize) else {
                 continue;
             };
-            let Some(result) = advisory.evaluate(name, version) else {
+            let Some(result) = advisory.evaluate_query(&mut query) else {
                 continue;
             };
             out.notes.extend(result.notes);
             if !result.affected {
                 continue;
             }
-            let mut ids: Vec<String> = advisory.aliases.clone();
-            ids.push(advisory.id.clone());
+            let mut ids: Vec<&str> = advisory.aliases.iter().map(String::as_str).collect();
+            ids.push(&advisory.id);
             hits.push(Match {
                 advisory,
                 ids,
                 fixed: result.fixed,
             });
         }
-        // Group hits whose id sets intersect (alias closure).
+        // Group hits whose id sets intersect: an id → group map keeps this
+        // linear in the number of hits (a package can have hundreds).
         hits.sort_by(|a, b| a.advisory.id.cmp(&b.advisory.id));
         let mut groups: Vec<Match<'_>> = Vec::new();
+        let mut group_of: HashMap<&str, usize> = HashMap::new();
         for hit in hits {
-            match groups
-                .iter_mut()
-                .find(|g| g.ids.iter().any(|id| hit.ids.contains(id)))
-            {
-                Some(group) => {
+            match hit.ids.iter().find_map(|id| group_of.get(id).copied()) {
+                Some(at) => {
+                    let group = &mut groups[at];
                     let better = hit.advisory.severity.score.is_some()
                         && group.advisory.severity.score.is_none();
+                    for id in &hit.ids {
+                        group_of.insert(id, at);
+                    }
                     group.ids.extend(hit.ids);
                     for f in hit.fixed {
                         if !group.fixed.contains(&f) {
@@ -374,7 +386,12 @@ impl EcosystemIndex {
                         group.advisory = hit.advisory;
                     }
                 }
-                None => groups.push(hit),
+                None => {
+                    for id in &hit.ids {
+                        group_of.insert(id, groups.len());
+                    }
+                    groups.push(hit);
+                }
             }
         }
         for group in &mut groups {

@@ -10,6 +10,7 @@ use super::version::{Scheme, Version};
 use crate::finding::Severity;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use std::sync::OnceLock;
 
 /// An OSV record as published, with the fields rampart reads.
 #[derive(Debug, Clone, Deserialize)]
@@ -184,6 +185,36 @@ pub struct AffectedPackage {
     /// list: it cannot be evaluated against a version.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub git_only: bool,
+    /// Versions and range events parsed once, on first use: matching
+    /// thousands of dependencies against a package with hundreds of listed
+    /// versions must not parse them again for each.
+    #[serde(skip)]
+    prepared: OnceLock<Prepared>,
+}
+
+/// An [`AffectedPackage`] with its versions parsed.
+#[derive(Debug, Clone, PartialEq)]
+struct Prepared {
+    scheme: Option<Scheme>,
+    /// The package name as the ecosystem compares it.
+    normalized_name: String,
+    /// Listed versions that parse, sorted (binary search).
+    versions: Vec<Version>,
+    /// Per range: its events parsed, or why they cannot be.
+    ranges: Vec<Result<PreparedRange, String>>,
+}
+
+/// A range's events with their versions (`None`: `introduced: "0"`).
+#[derive(Debug, Clone, PartialEq)]
+struct PreparedRange {
+    /// In the record's order.
+    written: Vec<(Option<Version>, Event)>,
+    /// Sorted by version, `None` first, ties in the record's order.
+    sorted: Vec<(Option<Version>, Event)>,
+    /// Whether the OSV walk can disagree with the intervals as written:
+    /// unless the events are already sorted and alternate `introduced`,
+    /// closing event, `introduced` …, it can.
+    unordered: bool,
 }
 
 impl Advisory {
@@ -251,6 +282,7 @@ impl Advisory {
                     name: package.name,
                     ranges,
                     versions: a.versions,
+                    prepared: OnceLock::new(),
                 })
             })
             .collect();
@@ -280,16 +312,24 @@ impl Advisory {
     /// the package and the version is not affected or could not be
     /// evaluated (see [`Affects::notes`]).
     pub fn evaluate(&self, name: &str, version: &str) -> Option<Affects> {
+        let mut query = Query::new(name, version);
+        self.evaluate_query(&mut query)
+    }
+
+    /// [`evaluate`](Self::evaluate) for a query whose normalised name and
+    /// parsed version are computed once for all the advisories it meets.
+    pub(crate) fn evaluate_query(&self, query: &mut Query<'_>) -> Option<Affects> {
         let mut result: Option<Affects> = None;
+        let mut scheme_used = None;
         for package in &self.affected {
-            if normalize_name(&package.ecosystem, &package.name)
-                != normalize_name(&package.ecosystem, name)
-            {
+            let prepared = package.prepared();
+            if prepared.normalized_name != *query.normalized(&package.ecosystem) {
                 continue;
             }
-            let scheme = Scheme::of_ecosystem(&package.ecosystem);
-            let parsed = scheme.map(|s| s.parse(version));
-            let outcome = package.evaluate(version, parsed.as_ref().and_then(|p| p.as_ref().ok()));
+            let parsed = prepared.scheme.map(|s| query.parsed(s));
+            scheme_used = scheme_used.or(prepared.scheme);
+            let outcome =
+                package.evaluate(query.version, parsed.as_ref().and_then(|p| p.as_ref().ok()));
             let entry = result.get_or_insert_with(Affects::default);
             if let Some(Err(e)) = &parsed {
                 entry.notes.push(e.to_string());
@@ -306,23 +346,63 @@ impl Advisory {
         }
         let mut result = result?;
         // Only fixes above the version help, lowest (least disruptive) first.
-        if let Some(scheme) = self
-            .affected
-            .first()
-            .and_then(|a| Scheme::of_ecosystem(&a.ecosystem))
-            && let Ok(current) = scheme.parse(version)
+        if let Some(scheme) = scheme_used
+            && let Ok(current) = query.parsed(scheme)
         {
             let mut above: Vec<(Version, String)> = result
                 .fixed
                 .drain(..)
                 .filter_map(|f| Some((scheme.parse(&f).ok()?, f)))
-                .filter(|(v, _)| *v > current)
+                .filter(|(v, _)| v > &current)
                 .collect();
             above.sort_by(|a, b| a.0.cmp(&b.0));
             result.fixed = above.into_iter().map(|(_, f)| f).collect();
         }
         result.fixed.dedup();
         Some(result)
+    }
+}
+
+/// A package version being matched: its name normalised and its version
+/// parsed at most once per ecosystem and scheme, however many advisories
+/// it is checked against.
+#[derive(Debug)]
+pub(crate) struct Query<'a> {
+    name: &'a str,
+    version: &'a str,
+    normalized: Vec<(String, String)>,
+    parsed: Vec<(Scheme, Result<Version, super::version::VersionError>)>,
+}
+
+impl<'a> Query<'a> {
+    pub(crate) fn new(name: &'a str, version: &'a str) -> Query<'a> {
+        Query {
+            name,
+            version,
+            normalized: Vec::new(),
+            parsed: Vec::new(),
+        }
+    }
+
+    fn normalized(&mut self, ecosystem: &str) -> &String {
+        let at = match self.normalized.iter().position(|(e, _)| e == ecosystem) {
+            Some(at) => at,
+            None => {
+                self.normalized
+                    .push((ecosystem.to_owned(), normalize_name(ecosystem, self.name)));
+                self.normalized.len() - 1
+            }
+        };
+        &self.normalized[at].1
+    }
+
+    fn parsed(&mut self, scheme: Scheme) -> Result<Version, super::version::VersionError> {
+        if let Some((_, parsed)) = self.parsed.iter().find(|(s, _)| *s == scheme) {
+            return parsed.clone();
+        }
+        let parsed = scheme.parse(self.version);
+        self.parsed.push((scheme, parsed.clone()));
+        parsed
     }
 }
 
@@ -345,44 +425,68 @@ struct Outcome {
 }
 
 impl AffectedPackage {
+    fn prepared(&self) -> &Prepared {
+        self.prepared.get_or_init(|| {
+            let scheme = Scheme::of_ecosystem(&self.ecosystem);
+            let mut versions: Vec<Version> = match scheme {
+                Some(s) => self.versions.iter().filter_map(|v| s.parse(v).ok()).collect(),
+                None => Vec::new(),
+            };
+            versions.sort();
+            let ranges = self
+                .ranges
+                .iter()
+                .map(|range| match scheme {
+                    Some(scheme) => prepare_range(range, scheme),
+                    None => Err(format!(
+                        "no version ordering is known for ecosystem {}: only listed versions were matched",
+                        self.ecosystem
+                    )),
+                })
+                .collect();
+            Prepared {
+                scheme,
+                normalized_name: normalize_name(&self.ecosystem, &self.name),
+                versions,
+                ranges,
+            }
+        })
+    }
+
     fn evaluate(&self, version: &str, parsed: Option<&Version>) -> Outcome {
+        let prepared = self.prepared();
         let mut outcome = Outcome {
             affected: false,
             fixed: Vec::new(),
             notes: Vec::new(),
         };
-        let scheme = Scheme::of_ecosystem(&self.ecosystem);
-        if self.versions.iter().any(|v| v == version)
-            || (parsed.is_some()
-                && scheme.is_some_and(|s| {
-                    self.versions
-                        .iter()
-                        .any(|v| s.parse(v).is_ok_and(|v| Some(&v) == parsed))
-                }))
-        {
+        let listed = match parsed {
+            Some(p) => prepared.versions.binary_search(p).is_ok(),
+            // Not a valid version: only an identical string matches.
+            None => self.versions.iter().any(|v| v == version),
+        };
+        if listed {
             outcome.affected = true;
         }
-        for range in &self.ranges {
-            let fixed = range.events.iter().filter_map(|e| match e {
-                Event::Fixed(v) => Some(v.clone()),
-                _ => None,
-            });
-            let (Some(scheme), Some(parsed)) = (scheme, parsed) else {
-                if scheme.is_none() {
-                    outcome.notes.push(format!(
-                        "no version ordering is known for ecosystem {}: only listed versions were matched",
-                        self.ecosystem
-                    ));
+        for (range, prepared_range) in self.ranges.iter().zip(&prepared.ranges) {
+            let prepared_range = match prepared_range {
+                Ok(r) => r,
+                Err(note) => {
+                    outcome.notes.push(note.clone());
+                    continue;
                 }
+            };
+            let Some(parsed) = parsed else {
                 continue;
             };
-            match range_contains(range, scheme, parsed) {
-                Ok(true) => {
-                    outcome.affected = true;
-                    outcome.fixed.extend(fixed);
-                }
-                Ok(false) => {}
-                Err(note) => outcome.notes.push(note),
+            if range_contains(prepared_range, parsed) {
+                outcome.affected = true;
+                outcome
+                    .fixed
+                    .extend(range.events.iter().filter_map(|e| match e {
+                        Event::Fixed(v) => Some(v.clone()),
+                        _ => None,
+                    }));
             }
         }
         if outcome.affected && outcome.fixed.is_empty() {
@@ -399,6 +503,44 @@ impl AffectedPackage {
     }
 }
 
+/// Parses a range's events once.
+fn prepare_range(range: &Range, scheme: Scheme) -> Result<PreparedRange, String> {
+    let scheme = if range.kind == "SEMVER" && scheme == Scheme::Pep440 {
+        // A SEMVER range on a non-SemVer ecosystem is still SemVer.
+        Scheme::Semver
+    } else {
+        scheme
+    };
+    let mut written = Vec::with_capacity(range.events.len());
+    for event in &range.events {
+        let text = event.version();
+        if matches!(event, Event::Introduced(_)) && text == "0" {
+            written.push((None, event.clone()));
+            continue;
+        }
+        let parsed = scheme
+            .parse(text)
+            .map_err(|e| format!("range event skipped: {e}"))?;
+        written.push((Some(parsed), event.clone()));
+    }
+    let mut sorted = written.clone();
+    sorted.sort_by(|a, b| a.0.cmp(&b.0));
+    let alternating = written
+        .iter()
+        .enumerate()
+        .all(|(k, (_, e))| matches!(e, Event::Introduced(_)) == (k % 2 == 0));
+    let unordered = !alternating
+        || sorted
+            .iter()
+            .map(|(_, e)| e)
+            .ne(written.iter().map(|(_, e)| e));
+    Ok(PreparedRange {
+        written,
+        sorted,
+        unordered,
+    })
+}
+
 /// Whether a `SEMVER`/`ECOSYSTEM` range contains `version`.
 ///
 /// The OSV algorithm sorts the events by version and walks them, each
@@ -408,28 +550,10 @@ impl AffectedPackage {
 /// (each `introduced` paired with the next closing event) are checked too,
 /// and the version is affected if either says so. On ranges without
 /// overlap the two agree.
-fn range_contains(range: &Range, scheme: Scheme, version: &Version) -> Result<bool, String> {
-    let scheme = if range.kind == "SEMVER" && scheme == Scheme::Pep440 {
-        // A SEMVER range on a non-SemVer ecosystem is still SemVer.
-        Scheme::Semver
-    } else {
-        scheme
-    };
-    let mut events: Vec<(Option<Version>, &Event)> = Vec::with_capacity(range.events.len());
-    for event in &range.events {
-        let text = event.version();
-        if matches!(event, Event::Introduced(_)) && text == "0" {
-            events.push((None, event));
-            continue;
-        }
-        let parsed = scheme
-            .parse(text)
-            .map_err(|e| format!("range event skipped: {e}"))?;
-        events.push((Some(parsed), event));
-    }
+fn range_contains(range: &PreparedRange, version: &Version) -> bool {
     // Intervals as written.
     let mut open: Option<&Option<Version>> = None;
-    for (at, event) in &events {
+    for (at, event) in &range.written {
         match event {
             Event::Introduced(_) => open = Some(at),
             Event::Fixed(_) | Event::Limit(_) | Event::LastAffected(_) => {
@@ -441,7 +565,7 @@ fn range_contains(range: &Range, scheme: Scheme, version: &Version) -> Result<bo
                         (_, None) => false,
                     };
                     if after_start && before_end {
-                        return Ok(true);
+                        return true;
                     }
                 }
             }
@@ -450,13 +574,15 @@ fn range_contains(range: &Range, scheme: Scheme, version: &Version) -> Result<bo
     if let Some(start) = open
         && start.as_ref().is_none_or(|s| version >= s)
     {
-        return Ok(true);
+        return true;
     }
-    // The OSV walk over sorted events (`None`, i.e. "0", first; equal
-    // versions keep the record's order).
-    events.sort_by(|a, b| a.0.cmp(&b.0));
+    if !range.unordered {
+        // Events already in order: the walk below is the same intervals.
+        return false;
+    }
+    // The OSV walk over sorted events.
     let mut affected = false;
-    for (at, event) in &events {
+    for (at, event) in &range.sorted {
         match event {
             Event::Introduced(_) => {
                 if at.as_ref().is_none_or(|at| version >= at) {
@@ -475,12 +601,12 @@ fn range_contains(range: &Range, scheme: Scheme, version: &Version) -> Result<bo
             }
             Event::Limit(_) => {
                 if at.as_ref().is_some_and(|at| version >= at) {
-                    return Ok(false);
+                    return false;
                 }
             }
         }
     }
-    Ok(affected)
+    affected
 }
 
 /// A package name as its ecosystem compares it.
@@ -617,6 +743,18 @@ mod tests {
         assert!(a.affects("wagtail", "2.11.7").is_none());
         assert!(a.affects("wagtail", "2.12.3").is_some());
         assert!(a.affects("wagtail", "2.12.4").is_none());
+    }
+
+    #[test]
+    fn two_introduced_in_a_row_follow_the_osv_walk() {
+        let a = advisory(
+            r#"{"id":"X","affected":[{"package":{"ecosystem":"crates.io","name":"a"},
+              "ranges":[{"type":"SEMVER","events":[
+                {"introduced":"1.0.0"},{"introduced":"1.5.0"},{"fixed":"2.0.0"}]}]}]}"#,
+        );
+        assert!(a.affects("a", "1.2.0").is_some());
+        assert!(a.affects("a", "0.9.0").is_none());
+        assert!(a.affects("a", "2.0.0").is_none());
     }
 
     #[test]
