@@ -332,14 +332,12 @@ fn locate(file: &FileInventory, evaluation: Evaluation) -> (Vec<Finding>, Vec<Di
             continue;
         };
         let region = resource.spans.resolve(&f.pointer).map(|(_, region)| region);
+        // The resource's own file: a requirements file's `-r` includes
+        // bring resources of other files into its batch.
+        let path = &resource.source;
         findings.push(Finding {
-            fingerprint: Finding::fingerprint_of(
-                &f.rule_id,
-                &file.path,
-                &f.resource_id,
-                &f.pointer,
-            ),
-            path: file.path.clone(),
+            fingerprint: Finding::fingerprint_of(&f.rule_id, path, &f.resource_id, &f.pointer),
+            path: path.clone(),
             region,
             rule_id: f.rule_id,
             pack: f.pack,

@@ -276,7 +276,22 @@ fn inventory_file(
     };
     if let FileFormat::Lockfile(lockfile) = format {
         return match dependencies::resources(&file.display, lockfile, text) {
-            Ok(resources) => parsed(file, format, resources),
+            Ok(mut resources) => {
+                let mut diagnostics = Vec::new();
+                if lockfile == dependencies::Lockfile::Pip {
+                    let included = dependencies::follow_includes(
+                        &file.path,
+                        &file.display,
+                        text,
+                        options.max_file_size,
+                    );
+                    resources.extend(included.resources);
+                    diagnostics = included.diagnostics;
+                }
+                let (inventory, mut more) = parsed(file, format, resources);
+                more.extend(diagnostics);
+                (inventory, more)
+            }
             Err(e) => parse_error(
                 file,
                 format!("invalid lockfile: {}", e.message),

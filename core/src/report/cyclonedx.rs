@@ -61,7 +61,7 @@ pub fn build(inventory: &Inventory, options: &SbomOptions) -> Value {
                     occurrences: Vec::new(),
                 })
                 .occurrences
-                .push((file.path.clone(), line));
+                .push((resource.source.clone(), line));
         }
     }
     // Vulnerabilities by id, each with the components it affects.

@@ -192,8 +192,12 @@ pub fn resources(
         Lockfile::Pub => dart::pubspec_lock(text)?,
         Lockfile::Mix => elixir::mix_lock(text),
     };
+    Ok(into_resources(source, packages))
+}
+
+fn into_resources(source: &str, packages: Vec<Package>) -> Vec<Resource> {
     let mut seen: BTreeMap<String, usize> = BTreeMap::new();
-    Ok(packages
+    packages
         .into_iter()
         .map(|p| {
             let version = p.version.as_deref();
@@ -226,7 +230,117 @@ pub fn resources(
             }
             Resource::new(KIND, id, source, document).with_spans(spans)
         })
-        .collect())
+        .collect()
+}
+
+/// What following a requirements file's `-r` includes yielded.
+#[derive(Debug, Default)]
+pub struct Included {
+    /// Dependencies of the included files; each resource's `source` is the
+    /// included file (findings are reported there) and its id ends with
+    /// `#<that file>`, unique within the including file's batch.
+    pub resources: Vec<Resource>,
+    /// Includes that could not be read, at their `-r` line.
+    pub diagnostics: Vec<crate::diagnostic::Diagnostic>,
+}
+
+/// Follows the `-r FILE` / `--requirement FILE` lines of a requirements
+/// file (`path` on disk, `display` as reported), recursively, up to eight
+/// levels, each file once. An included file whose name makes it a
+/// requirements file of its own (`requirements-base.txt`) is not followed:
+/// the walk reads it anyway. Paths are relative to the including file.
+pub fn follow_includes(
+    path: &std::path::Path,
+    display: &str,
+    text: &str,
+    max_file_size: u64,
+) -> Included {
+    use crate::diagnostic::{Diagnostic, DiagnosticKind, Level};
+    let mut out = Included::default();
+    let mut seen: std::collections::BTreeSet<std::path::PathBuf> = Default::default();
+    let mut queue: Vec<(std::path::PathBuf, String, String, usize)> =
+        vec![(path.to_owned(), display.to_owned(), text.to_owned(), 0)];
+    while let Some((path, display, text, depth)) = queue.pop() {
+        for (include, line) in python::includes(&text) {
+            let target = path
+                .parent()
+                .unwrap_or(std::path::Path::new(""))
+                .join(&include);
+            let target_display = join_display(&display, &include);
+            let name = target.file_name().and_then(|n| n.to_str()).unwrap_or("");
+            let parent = target
+                .parent()
+                .and_then(|p| p.file_name())
+                .and_then(|p| p.to_str());
+            if Lockfile::detect(name, parent) == Some(Lockfile::Pip) {
+                continue;
+            }
+            let at = Region::line(line, 1, 1);
+            let problem = |message: String| {
+                Diagnostic::file(Level::Warning, DiagnosticKind::Io, display.clone(), message)
+                    .at(at)
+            };
+            if depth >= 8 {
+                out.diagnostics.push(problem(format!(
+                    "`-r {include}`: includes nested too deeply, not followed"
+                )));
+                continue;
+            }
+            let canonical = target.canonicalize().unwrap_or_else(|_| target.clone());
+            if !seen.insert(canonical) {
+                continue;
+            }
+            let read = std::fs::metadata(&target).and_then(|m| {
+                if m.len() > max_file_size {
+                    Err(std::io::Error::other(format!(
+                        "{} bytes is over the size limit of {max_file_size} bytes",
+                        m.len()
+                    )))
+                } else {
+                    std::fs::read_to_string(&target)
+                }
+            });
+            match read {
+                Ok(included) => {
+                    let packages = python::requirements(&included);
+                    out.resources.extend(
+                        into_resources(&target_display, packages)
+                            .into_iter()
+                            .map(|mut r| {
+                                r.id = format!("{}#{target_display}", r.id);
+                                r
+                            }),
+                    );
+                    queue.push((target, target_display, included, depth + 1));
+                }
+                Err(e) => out.diagnostics.push(problem(format!(
+                    "cannot read the included requirements file {target_display}: {e}"
+                ))),
+            }
+        }
+    }
+    out
+}
+
+/// `dir/of/requirements.txt` + `../base.txt` → `dir/of/../base.txt`
+/// normalised to `dir/base.txt`.
+fn join_display(display: &str, include: &str) -> String {
+    let mut parts: Vec<&str> = display.split('/').collect();
+    parts.pop();
+    for part in include.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                if parts.last().is_some_and(|p| *p != "..") {
+                    parts.pop();
+                } else {
+                    parts.push("..");
+                }
+            }
+            other => parts.push(other),
+        }
+    }
+    parts.join("/")
 }
 
 /// A package URL (<https://github.com/package-url/purl-spec>).
@@ -366,6 +480,17 @@ mod tests {
         );
         let found = resources("requirements.txt", Lockfile::Pip, text).unwrap();
         assert_eq!(found[4].document["purl"], "pkg:pypi/pyyaml@6.0.1");
+    }
+
+    #[test]
+    fn include_paths() {
+        assert_eq!(join_display("app/requirements.txt", "../base.txt"), "base.txt");
+        assert_eq!(join_display("requirements.txt", "./a/b.txt"), "a/b.txt");
+        assert_eq!(join_display("requirements.txt", "../x.txt"), "../x.txt");
+        assert_eq!(
+            python::includes("-r a.txt\n--requirement=b.txt  # c\n-rc.txt\n-e .\n-r https://x/y.txt\n"),
+            [("a.txt".to_owned(), 1), ("b.txt".to_owned(), 2), ("c.txt".to_owned(), 3)]
+        );
     }
 
     #[test]

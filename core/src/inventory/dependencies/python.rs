@@ -76,6 +76,23 @@ pub(super) fn requirements(text: &str) -> Vec<Package> {
     out
 }
 
+/// The `-r FILE` / `--requirement FILE` / `--requirement=FILE` lines, with
+/// their line numbers.
+pub(super) fn includes(text: &str) -> Vec<(String, u32)> {
+    let mut out = Vec::new();
+    for (k, line) in text.lines().enumerate() {
+        let line = line.split(" #").next().unwrap_or(line).trim();
+        let rest = line
+            .strip_prefix("--requirement")
+            .or_else(|| line.strip_prefix("-r"))
+            .map(|r| r.trim_start_matches('=').trim());
+        if let Some(path) = rest.filter(|p| !p.is_empty() && !p.contains("://")) {
+            out.push((path.to_owned(), u32::try_from(k + 1).unwrap_or(u32::MAX)));
+        }
+    }
+    out
+}
+
 /// `[[package]]` tables of `poetry.lock`, `uv.lock` and `pdm.lock`. Local
 /// packages (Poetry `directory`/`file` sources, uv `editable`/`virtual`/
 /// `directory` sources: the project itself) are left out.
