@@ -44,7 +44,7 @@ fn requirements_includes_are_followed_and_reported_where_they_are() {
     std::fs::create_dir_all(root.join("shared")).unwrap();
     std::fs::write(
         root.join("app/requirements.txt"),
-        "-r base.txt\n--requirement=nested/more.txt\n-r missing.txt\n-r ../shared/common.txt\nflask==3.0.3\n",
+        "-r base.txt\n--requirement=nested/more.txt\n-r missing.txt\n-r ../shared/common.txt\nflask==3.0.3\n-r /etc/passwd\n-r outside.txt\n",
     )
     .unwrap();
     std::fs::write(root.join("app/base.txt"), "# base\nJinja2==3.1.2\n").unwrap();
@@ -55,6 +55,14 @@ fn requirements_includes_are_followed_and_reported_where_they_are() {
     )
     .unwrap();
     std::fs::write(root.join("shared/common.txt"), "requests==2.31.0\n").unwrap();
+    // A symlink out of the tree is not followed either.
+    let elsewhere = tempfile::tempdir().unwrap();
+    std::fs::write(elsewhere.path().join("secret.txt"), "s3cr3t\n").unwrap();
+    std::os::unix::fs::symlink(
+        elsewhere.path().join("secret.txt"),
+        root.join("app/outside.txt"),
+    )
+    .unwrap();
     let report = scan(root, db.path());
     let located: Vec<(&str, u32, &str)> = report
         .findings
@@ -74,9 +82,11 @@ fn requirements_includes_are_followed_and_reported_where_they_are() {
             ("app/nested/more.txt", 2, "DEP-001"),
         ]
     );
+    // (The walker also notes the symlink itself: not followed as a file.)
     let warnings: Vec<String> = report
         .diagnostics
         .iter()
+        .filter(|d| d.path.as_deref() == Some("app/requirements.txt"))
         .map(|d| {
             format!(
                 "{}:{}: {}",

@@ -249,6 +249,11 @@ pub struct Included {
 /// levels, each file once. An included file whose name makes it a
 /// requirements file of its own (`requirements-base.txt`) is not followed:
 /// the walk reads it anyway. Paths are relative to the including file.
+///
+/// Only files inside the tree the including file was found in (the
+/// directory its display path is relative to) are read, symlinks resolved:
+/// a scanned repository must not make rampart read `-r /root/.ssh/id_rsa`
+/// into a report.
 pub fn follow_includes(
     path: &std::path::Path,
     display: &str,
@@ -257,6 +262,11 @@ pub fn follow_includes(
 ) -> Included {
     use crate::diagnostic::{Diagnostic, DiagnosticKind, Level};
     let mut out = Included::default();
+    let depth_of_display = display.split('/').count();
+    let boundary = path
+        .ancestors()
+        .nth(depth_of_display)
+        .and_then(|b| b.canonicalize().ok());
     let mut seen: std::collections::BTreeSet<std::path::PathBuf> = Default::default();
     let mut queue: Vec<(std::path::PathBuf, String, String, usize)> =
         vec![(path.to_owned(), display.to_owned(), text.to_owned(), 0)];
@@ -287,6 +297,13 @@ pub fn follow_includes(
                 continue;
             }
             let canonical = target.canonicalize().unwrap_or_else(|_| target.clone());
+            let inside = boundary.as_ref().is_some_and(|b| canonical.starts_with(b));
+            if target.exists() && !inside {
+                out.diagnostics.push(problem(format!(
+                    "`-r {include}` points outside the scanned tree: not followed"
+                )));
+                continue;
+            }
             if !seen.insert(canonical) {
                 continue;
             }
@@ -484,12 +501,21 @@ mod tests {
 
     #[test]
     fn include_paths() {
-        assert_eq!(join_display("app/requirements.txt", "../base.txt"), "base.txt");
+        assert_eq!(
+            join_display("app/requirements.txt", "../base.txt"),
+            "base.txt"
+        );
         assert_eq!(join_display("requirements.txt", "./a/b.txt"), "a/b.txt");
         assert_eq!(join_display("requirements.txt", "../x.txt"), "../x.txt");
         assert_eq!(
-            python::includes("-r a.txt\n--requirement=b.txt  # c\n-rc.txt\n-e .\n-r https://x/y.txt\n"),
-            [("a.txt".to_owned(), 1), ("b.txt".to_owned(), 2), ("c.txt".to_owned(), 3)]
+            python::includes(
+                "-r a.txt\n--requirement=b.txt  # c\n-rc.txt\n-e .\n-r https://x/y.txt\n"
+            ),
+            [
+                ("a.txt".to_owned(), 1),
+                ("b.txt".to_owned(), 2),
+                ("c.txt".to_owned(), 3)
+            ]
         );
     }
 
