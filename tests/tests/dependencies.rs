@@ -96,12 +96,24 @@ fn requirements_includes_are_followed_and_reported_where_they_are() {
             )
         })
         .collect();
-    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert_eq!(warnings.len(), 3, "{warnings:?}");
     assert!(
         warnings[0].starts_with(
             "app/requirements.txt:3: cannot read the included requirements file app/missing.txt"
         ),
         "{warnings:?}"
+    );
+    assert!(
+        warnings[1].starts_with("app/requirements.txt:6: `-r /etc/passwd` points outside"),
+        "{warnings:?}"
+    );
+    assert!(
+        warnings[2].starts_with("app/requirements.txt:7: `-r outside.txt` points outside"),
+        "{warnings:?}"
+    );
+    assert!(
+        !report.findings.iter().any(|f| f.message.contains("s3cr3t")),
+        "nothing from outside the tree is read"
     );
 }
 
