@@ -106,7 +106,14 @@ enum Command {
         /// Do not match dependencies against the advisory database.
         #[arg(long)]
         no_advisories: bool,
+        /// Leave out the findings this baseline lists (`rampart baseline
+        /// create`): report and gate on new findings only.
+        #[arg(long, value_name = "FILE")]
+        baseline: Option<PathBuf>,
     },
+    /// Record the current findings as accepted, for `scan --baseline`.
+    #[command(subcommand)]
+    Baseline(BaselineCommand),
     /// Print the resources rampart collects, as JSON: what a policy sees.
     Inventory {
         /// Files and directories to scan.
@@ -199,6 +206,38 @@ enum PolicyCommand {
 }
 
 #[derive(Debug, Subcommand)]
+enum BaselineCommand {
+    /// Scan and write the fingerprints of every finding (suppressed ones
+    /// excepted) to FILE. Fingerprints do not depend on line numbers:
+    /// edits above a finding keep it in the baseline.
+    Create {
+        /// Files and directories to scan.
+        #[arg(default_value = ".")]
+        paths: Vec<PathBuf>,
+        /// The baseline file to write.
+        #[arg(
+            long,
+            short,
+            value_name = "FILE",
+            default_value = "rampart-baseline.json"
+        )]
+        output: PathBuf,
+        /// Extra policy pack (repeatable).
+        #[arg(long = "policy", value_name = "PATH")]
+        policies: Vec<PathBuf>,
+        /// Do not use the built-in packs.
+        #[arg(long)]
+        no_builtin: bool,
+        /// Leave out paths matching GLOB (repeatable).
+        #[arg(long, value_name = "GLOB")]
+        exclude: Vec<String>,
+        /// Do not match dependencies against the advisory database.
+        #[arg(long)]
+        no_advisories: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
 enum DbCommand {
     /// Download the OSV exports (`<base-url>/<ecosystem>/all.zip`) and swap
     /// them in atomically. Exports unchanged since the last update are not
@@ -251,6 +290,10 @@ enum ScanFormat {
     Json,
     /// SARIF 2.1.0 (GitHub code scanning).
     Sarif,
+    /// GitHub Actions workflow commands: annotations on the pull request.
+    Github,
+    /// GitLab code quality JSON (`artifacts:reports:codequality`).
+    Gitlab,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -333,7 +376,12 @@ fn run(cli: &Cli) -> anyhow::Result<u8> {
             category,
             no_progress,
             no_advisories,
+            baseline,
         } => {
+            let baseline = baseline
+                .as_deref()
+                .map(rampart_core::baseline::Baseline::load)
+                .transpose()?;
             let scanner = Scanner::new(ScanOptions {
                 paths: paths.clone(),
                 base_dir: None,
@@ -347,7 +395,10 @@ fn run(cli: &Cli) -> anyhow::Result<u8> {
             let progress = progress::ScanProgress::new(!no_progress && cli.verbose == 0);
             let report = scanner.scan_observed(&progress);
             progress.finish();
-            let report = report?;
+            let mut report = report?;
+            if let Some(baseline) = &baseline {
+                baseline.apply(&mut report);
+            }
             let base_dir = std::env::current_dir().ok();
             let color = output.is_none()
                 && std::io::stdout().is_terminal()
@@ -366,6 +417,8 @@ fn run(cli: &Cli) -> anyhow::Result<u8> {
                     report::table::render(&report, &TableOptions { color, base_dir }).as_bytes(),
                 ),
                 ScanFormat::Json => report::json::write(&report, &mut out),
+                ScanFormat::Github => out.write_all(report::github::render(&report).as_bytes()),
+                ScanFormat::Gitlab => report::gitlab::write(&report, &mut out),
                 ScanFormat::Sarif => report::sarif::write(
                     &report,
                     &SarifOptions {
@@ -427,6 +480,41 @@ fn run(cli: &Cli) -> anyhow::Result<u8> {
             Ok(if failed { EXIT_ERROR } else { EXIT_OK })
         }
         Command::Db(command) => db_command(cli, command),
+        Command::Baseline(BaselineCommand::Create {
+            paths,
+            output,
+            policies,
+            no_builtin,
+            exclude,
+            no_advisories,
+        }) => {
+            let scanner = Scanner::new(ScanOptions {
+                paths: paths.clone(),
+                excludes: exclude.clone(),
+                builtin_packs: !no_builtin,
+                policies: policies.clone(),
+                engine: engine_options(cli),
+                advisories: advisory_options(cli, *no_advisories),
+                ..ScanOptions::default()
+            })?;
+            let report = scanner.scan()?;
+            let baseline = rampart_core::baseline::Baseline::from_report(&report);
+            std::fs::write(output, baseline.to_json())
+                .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", output.display()))?;
+            eprintln!(
+                "{}: {} findings recorded",
+                output.display(),
+                baseline.findings.len()
+            );
+            for diagnostic in &report.diagnostics {
+                eprintln!("{diagnostic}");
+            }
+            Ok(if report.exit_code(Severity::Critical) == 2 {
+                EXIT_ERROR
+            } else {
+                EXIT_OK
+            })
+        }
         Command::Sbom {
             paths,
             format: SbomFormat::Cyclonedx,

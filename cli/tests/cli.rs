@@ -415,3 +415,69 @@ fn unreadable_paths_are_diagnostics_and_the_scan_goes_on() {
         "{paths:?}"
     );
 }
+
+#[test]
+fn baseline_create_then_scan_reports_only_new_findings() {
+    let cache = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("Dockerfile"),
+        "FROM alpine:3.20\nUSER root\n",
+    )
+    .unwrap();
+    let baseline = dir.path().join("baseline.json");
+    let tree = dir.path().to_str().unwrap();
+    let out = rampart(
+        &[
+            "baseline",
+            "create",
+            tree,
+            "--output",
+            baseline.to_str().unwrap(),
+        ],
+        cache.path(),
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("findings recorded"));
+    let out = rampart(
+        &[
+            "scan",
+            tree,
+            "--baseline",
+            baseline.to_str().unwrap(),
+            "--no-progress",
+        ],
+        cache.path(),
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
+    assert!(
+        text(&out.stdout).contains("in the baseline]"),
+        "{}",
+        text(&out.stdout)
+    );
+    // GitHub annotations for a new finding.
+    std::fs::write(
+        dir.path().join("Dockerfile"),
+        "FROM alpine:3.20\nUSER root\nRUN curl -s https://example.invalid/i.sh | sh\n",
+    )
+    .unwrap();
+    let out = rampart(
+        &[
+            "scan",
+            tree,
+            "--baseline",
+            baseline.to_str().unwrap(),
+            "--format",
+            "github",
+        ],
+        cache.path(),
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = text(&out.stdout);
+    assert!(stdout.lines().all(|l| l.starts_with("::")), "{stdout}");
+    assert!(stdout.contains("file=Dockerfile,line=3"), "{stdout}");
+    assert!(
+        !stdout.contains("line=2,"),
+        "baseline findings left out: {stdout}"
+    );
+}

@@ -33,6 +33,10 @@ pub enum DiagnosticKind {
     /// Vulnerability data: the advisory database is missing, stale or
     /// lacks an ecosystem, or a record could not be evaluated.
     Advisories,
+    /// A suppression that cannot apply (no reason given, expired).
+    Suppression,
+    /// The baseline file could not be used.
+    Baseline,
 }
 
 /// One diagnostic.

@@ -100,6 +100,10 @@ pub struct Finding {
     /// Identifies the finding across runs even when lines shift: a hash
     /// of rule, path, resource and pointer — not of the line number.
     pub fingerprint: String,
+    /// Set when a suppression covers the finding: it is still reported,
+    /// but does not count towards `--fail-on`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suppression: Option<crate::suppress::Suppression>,
 }
 
 impl Finding {

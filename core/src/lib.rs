@@ -34,6 +34,7 @@
 //! ```
 
 pub mod advisories;
+pub mod baseline;
 pub mod diagnostic;
 pub mod finding;
 pub mod inventory;
@@ -42,6 +43,7 @@ pub mod progress;
 pub mod report;
 pub mod resource;
 mod scan;
+pub mod suppress;
 
 pub use diagnostic::Diagnostic;
 pub use finding::{Finding, Severity};

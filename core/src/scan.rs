@@ -227,6 +227,7 @@ impl Scanner {
             files_walked: mapped.files_walked,
             files_with_resources: mapped.results.len(),
             resources: mapped.results.iter().map(|(_, _, n)| n).sum(),
+            baseline: 0,
         };
         let per_file = mapped.results.into_iter().map(|(f, d, _)| (f, d)).collect();
         let mut diagnostics = mapped.diagnostics;
@@ -267,6 +268,7 @@ impl Scanner {
             files_walked: inventory.files_walked,
             files_with_resources: inventory.files.len(),
             resources: inventory.files.iter().map(|f| f.resources.len()).sum(),
+            baseline: 0,
         };
         // Freeing every document and span index takes a noticeable share of
         // a large scan; nobody waits for it, so it happens off the caller's
@@ -347,10 +349,13 @@ fn locate(file: &FileInventory, evaluation: Evaluation) -> (Vec<Finding>, Vec<Di
             resource_id: f.resource_id,
             resource_kind: resource.kind.clone(),
             pointer: f.pointer,
+            suppression: None,
         });
     }
     findings.sort_unstable();
     findings.dedup();
+    let suppression_warnings =
+        crate::suppress::apply_inline(&file.path, &mut findings, &file.suppressions);
     let diagnostics = evaluation
         .errors
         .into_iter()
@@ -362,6 +367,7 @@ fn locate(file: &FileInventory, evaluation: Evaluation) -> (Vec<Finding>, Vec<Di
                 e.to_string(),
             )
         })
+        .chain(suppression_warnings)
         .collect();
     (findings, diagnostics)
 }

@@ -83,6 +83,9 @@ pub struct FileInventory {
     pub format: FileFormat,
     /// Its resources: one policy batch.
     pub resources: Vec<Resource>,
+    /// Its `rampart:ignore` comments.
+    #[serde(skip)]
+    pub suppressions: Vec<crate::suppress::InlineSuppression>,
 }
 
 /// Everything collected from the scan targets.
@@ -274,6 +277,23 @@ fn inventory_file(
             );
         }
     };
+    let mut result = parse_text(file, format, text, options, modules);
+    if let Some(inventory) = &mut result.0 {
+        inventory.suppressions = crate::suppress::inline_suppressions(text);
+    }
+    result
+}
+/// Parses a file's text into its resources, by format.
+fn parse_text(
+    file: &WalkedFile,
+    format: FileFormat,
+    text: &str,
+    options: &WalkOptions,
+    modules: &std::collections::HashMap<PathBuf, terraform::ModuleContext>,
+) -> (Option<FileInventory>, Vec<Diagnostic>) {
+    let diagnostic = |level, kind, message: String| {
+        vec![Diagnostic::file(level, kind, file.display.clone(), message)]
+    };
     if let FileFormat::Lockfile(lockfile) = format {
         return match dependencies::resources(&file.display, lockfile, text) {
             Ok(mut resources) => {
@@ -407,6 +427,7 @@ fn parsed(
         path: file.display.clone(),
         format,
         resources,
+        suppressions: Vec::new(),
     };
     (Some(inventory), Vec::new())
 }

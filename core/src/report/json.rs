@@ -53,7 +53,11 @@ fn document(report: &Report) -> JsonReport<'_> {
         .map(|s| {
             (
                 s.as_str(),
-                report.findings.iter().filter(|f| f.severity == *s).count(),
+                report
+                    .findings
+                    .iter()
+                    .filter(|f| f.severity == *s && f.suppression.is_none())
+                    .count(),
             )
         })
         .collect();
@@ -65,6 +69,12 @@ fn document(report: &Report) -> JsonReport<'_> {
         },
         summary: Summary {
             findings: report.findings.len(),
+            suppressed: report
+                .findings
+                .iter()
+                .filter(|f| f.suppression.is_some())
+                .count(),
+            baseline: report.stats.baseline,
             by_severity,
             diagnostics: report.diagnostics.len(),
             files_walked: report.stats.files_walked,
@@ -139,6 +149,8 @@ struct Tool {
 #[derive(Serialize)]
 struct Summary<'a> {
     findings: usize,
+    suppressed: usize,
+    baseline: usize,
     by_severity: BTreeMap<&'a str, usize>,
     diagnostics: usize,
     files_walked: usize,
@@ -163,6 +175,7 @@ mod tests {
             rule_id: "K8S-001".into(),
             pack: "kubernetes".into(),
             severity: Severity::ALL[i % 5],
+            suppression: None,
             message: format!("line one\nline \"two\" {i}"),
             fix: i.is_multiple_of(3).then(|| "set `x: {}`".to_owned()),
             resource_id: format!("k8s:Pod/default/p{i}"),

@@ -4,6 +4,8 @@
 //! renders to the same bytes.
 
 pub mod cyclonedx;
+pub mod github;
+pub mod gitlab;
 pub mod json;
 pub mod rule_docs;
 pub mod sarif;
@@ -35,6 +37,8 @@ pub struct ScanStats {
     pub files_with_resources: usize,
     /// Resources evaluated.
     pub resources: usize,
+    /// Findings left out because a baseline lists them.
+    pub baseline: usize,
 }
 
 /// The result of a scan.
@@ -57,7 +61,11 @@ impl Report {
     pub fn exit_code(&self, fail_on: Severity) -> u8 {
         if self.diagnostics.iter().any(|d| d.level == Level::Error) {
             2
-        } else if self.findings.iter().any(|f| f.severity >= fail_on) {
+        } else if self
+            .findings
+            .iter()
+            .any(|f| f.severity >= fail_on && f.suppression.is_none())
+        {
             1
         } else {
             0

@@ -93,6 +93,13 @@ pub fn write(
             if let Some(index) = rule_index.get(&(f.pack.as_str(), f.rule_id.as_str())) {
                 result["ruleIndex"] = json!(index);
             }
+            if let Some(suppression) = &f.suppression {
+                result["suppressions"] = json!([{
+                    "kind": suppression.kind,
+                    "status": "accepted",
+                    "justification": suppression.justification,
+                }]);
+            }
             result
         })
         .collect();

@@ -43,7 +43,7 @@ pub fn render(report: &Report, options: &TableOptions) -> String {
     };
     let mut out = String::new();
     let mut by_file: BTreeMap<&str, Vec<&crate::Finding>> = BTreeMap::new();
-    for finding in &report.findings {
+    for finding in report.findings.iter().filter(|f| f.suppression.is_none()) {
         by_file
             .entry(finding.path.as_str())
             .or_default()
@@ -99,7 +99,11 @@ pub fn render(report: &Report, options: &TableOptions) -> String {
         .iter()
         .rev()
         .filter_map(|s| {
-            let n = report.findings.iter().filter(|f| f.severity == *s).count();
+            let n = report
+                .findings
+                .iter()
+                .filter(|f| f.severity == *s && f.suppression.is_none())
+                .count();
             (n > 0).then(|| format!("{n} {s}"))
         })
         .collect();
@@ -108,10 +112,27 @@ pub fn render(report: &Report, options: &TableOptions) -> String {
         .iter()
         .filter(|d| d.level == Level::Error)
         .count();
+    let suppressed = report
+        .findings
+        .iter()
+        .filter(|f| f.suppression.is_some())
+        .count();
+    let mut hidden = Vec::new();
+    if suppressed > 0 {
+        hidden.push(format!("{suppressed} suppressed"));
+    }
+    if report.stats.baseline > 0 {
+        hidden.push(format!("{} in the baseline", report.stats.baseline));
+    }
+    let hidden = if hidden.is_empty() {
+        String::new()
+    } else {
+        format!(" [not shown: {}]", hidden.join(", "))
+    };
     let _ = writeln!(
         out,
-        "{} findings{} in {} files ({} resources); {} errors",
-        report.findings.len(),
+        "{} findings{} in {} files ({} resources); {} errors{hidden}",
+        report.findings.len() - suppressed,
         if counts.is_empty() {
             String::new()
         } else {

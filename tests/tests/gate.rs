@@ -1,0 +1,210 @@
+//! The CI gate: inline suppressions, baselines that survive line shifts,
+//! GitHub annotations and GitLab code quality output.
+
+#![allow(clippy::unwrap_used)] // Test code: a panic is the failure report.
+
+use rampart_core::baseline::Baseline;
+use rampart_core::diagnostic::DiagnosticKind;
+use rampart_core::suppress::SuppressionKind;
+use rampart_core::{Report, ScanOptions, Scanner, Severity};
+use rampart_tests::workspace_root;
+use std::path::Path;
+
+const POD: &str = "apiVersion: v1
+kind: Pod
+metadata:
+  name: web
+  namespace: shop
+spec:
+  containers:
+    - name: web
+      image: nginx@sha256:0000000000000000000000000000000000000000000000000000000000000000
+      securityContext:
+        privileged: true
+";
+
+fn scan(root: &Path) -> Report {
+    Scanner::new(ScanOptions {
+        paths: vec![root.to_owned()],
+        base_dir: Some(root.to_owned()),
+        advisories: None,
+        ..ScanOptions::default()
+    })
+    .unwrap()
+    .scan()
+    .unwrap()
+}
+
+fn lines_of(report: &Report, rule: &str) -> Vec<(u32, bool)> {
+    report
+        .findings
+        .iter()
+        .filter(|f| f.rule_id == rule)
+        .map(|f| (f.region.unwrap().start_line, f.suppression.is_some()))
+        .collect()
+}
+
+#[test]
+fn inline_suppressions_mark_findings_which_stop_gating() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("pod.yaml"), POD).unwrap();
+    let plain = scan(dir.path());
+    assert_eq!(lines_of(&plain, "K8S-001"), [(11, false)]);
+    assert_eq!(plain.exit_code(Severity::High), 1);
+
+    // Trailing comment on the line, and a comment line above another one.
+    let suppressed = POD.replace(
+        "privileged: true",
+        "privileged: true  # rampart:ignore K8S-001 the node agent needs it",
+    );
+    std::fs::write(dir.path().join("pod.yaml"), &suppressed).unwrap();
+    std::fs::write(
+        dir.path().join("Dockerfile"),
+        "FROM alpine:3.20\n# rampart:ignore DF-001 builder stage, never deployed\nUSER root\n# rampart:ignore DF-005\nADD app.tar.gz /app\n",
+    )
+    .unwrap();
+    let report = scan(dir.path());
+    let k8s = report
+        .findings
+        .iter()
+        .find(|f| f.rule_id == "K8S-001")
+        .unwrap();
+    let suppression = k8s.suppression.as_ref().unwrap();
+    assert_eq!(suppression.kind, SuppressionKind::InSource);
+    assert_eq!(suppression.justification, "the node agent needs it");
+    let root_user: Vec<(u32, bool)> = report
+        .findings
+        .iter()
+        .filter(|f| f.path == "Dockerfile" && f.rule_id == "DF-001")
+        .map(|f| (f.region.unwrap().start_line, f.suppression.is_some()))
+        .collect();
+    assert_eq!(
+        root_user,
+        [(3, true)],
+        "the comment line above covers line 3"
+    );
+    // No reason: a warning, and nothing suppressed on that line.
+    let warnings: Vec<_> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.kind == DiagnosticKind::Suppression)
+        .collect();
+    assert_eq!(warnings.len(), 1, "{:?}", report.diagnostics);
+    assert_eq!(warnings[0].region.unwrap().start_line, 4);
+    assert!(
+        report
+            .findings
+            .iter()
+            .filter(|f| f.path == "Dockerfile" && f.region.unwrap().start_line == 5)
+            .all(|f| f.suppression.is_none())
+    );
+    // The suppressed K8S-001 (high) no longer gates at `high`.
+    let unsuppressed_high = report
+        .findings
+        .iter()
+        .filter(|f| f.severity >= Severity::High && f.suppression.is_none())
+        .count();
+    assert_eq!(
+        report.exit_code(Severity::High),
+        u8::from(unsuppressed_high > 0)
+    );
+
+    // SARIF keeps it, with a valid `suppressions` entry.
+    let mut sarif = Vec::new();
+    rampart_core::report::sarif::write(&report, &Default::default(), &mut sarif).unwrap();
+    let sarif: serde_json::Value = serde_json::from_slice(&sarif).unwrap();
+    let schema: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(workspace_root().join("../shared/schemas/sarif-2.1.0.json")).unwrap(),
+    )
+    .unwrap();
+    assert!(jsonschema::validator_for(&schema).unwrap().is_valid(&sarif));
+    let result = sarif["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["ruleId"] == "K8S-001")
+        .unwrap();
+    assert_eq!(result["suppressions"][0]["kind"], "inSource");
+    assert_eq!(
+        result["suppressions"][0]["justification"],
+        "the node agent needs it"
+    );
+}
+
+#[test]
+fn a_baseline_survives_edits_above_its_findings_and_lets_new_ones_through() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("pod.yaml"), POD).unwrap();
+    let before = scan(dir.path());
+    assert!(!before.findings.is_empty());
+    let baseline = Baseline::from_report(&before);
+    let path = dir.path().join("baseline.json");
+    std::fs::write(&path, baseline.to_json()).unwrap();
+    let baseline = Baseline::load(&path).unwrap();
+
+    // Five lines inserted above every finding: same findings, new lines.
+    let shifted = format!("# one\n# two\n# three\n# four\n# five\n{POD}");
+    std::fs::write(dir.path().join("pod.yaml"), &shifted).unwrap();
+    let mut after = scan(dir.path());
+    assert_eq!(lines_of(&after, "K8S-001"), [(16, false)]);
+    let known = after.findings.len();
+    assert_eq!(baseline.apply(&mut after), known);
+    assert!(after.findings.is_empty());
+    assert_eq!(after.stats.baseline, known);
+    assert_eq!(after.exit_code(Severity::Info), 0);
+
+    // A new problem is reported, and only it.
+    let worse = shifted.replace(
+        "spec:\n  containers:",
+        "spec:\n  hostPID: true\n  containers:",
+    );
+    std::fs::write(dir.path().join("pod.yaml"), &worse).unwrap();
+    let mut newer = scan(dir.path());
+    baseline.apply(&mut newer);
+    let rules: Vec<&str> = newer.findings.iter().map(|f| f.rule_id.as_str()).collect();
+    assert_eq!(rules, ["K8S-003"], "{:?}", newer.findings);
+    assert_eq!(newer.exit_code(Severity::High), 1);
+
+    // A damaged baseline is an error that names the fix.
+    std::fs::write(&path, "{\"version\": 1, \"findings\": [{\"oops\": 1}]}").unwrap();
+    let err = Baseline::load(&path).unwrap_err().to_string();
+    assert!(err.contains("rampart baseline create"), "{err}");
+}
+
+#[test]
+fn github_annotations_and_gitlab_code_quality() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("pod.yaml"), POD).unwrap();
+    let report = scan(dir.path());
+    let annotations = rampart_core::report::github::render(&report);
+    let privileged = annotations.lines().find(|l| l.contains("K8S-001")).unwrap();
+    assert!(
+        privileged.starts_with("::error file=pod.yaml,line=11,endLine=11,col=9,"),
+        "{privileged}"
+    );
+    assert!(
+        privileged.contains("title=K8S-001 (high)::"),
+        "{privileged}"
+    );
+    // Multi-line messages (the fix) stay on one command line.
+    assert_eq!(annotations.lines().count(), report.findings.len());
+    assert!(privileged.contains("%0Afix: "), "{privileged}");
+
+    let quality = rampart_core::report::gitlab::build(&report);
+    let issues = quality.as_array().unwrap();
+    assert_eq!(issues.len(), report.findings.len());
+    let issue = issues
+        .iter()
+        .find(|i| i["check_name"] == "K8S-001")
+        .unwrap();
+    assert_eq!(issue["severity"], "critical");
+    assert_eq!(issue["location"]["path"], "pod.yaml");
+    assert_eq!(issue["location"]["lines"]["begin"], 11);
+    let mut fingerprints: Vec<&str> = issues
+        .iter()
+        .map(|i| i["fingerprint"].as_str().unwrap())
+        .collect();
+    fingerprints.sort_unstable();
+    fingerprints.dedup();
+    assert_eq!(fingerprints.len(), issues.len(), "fingerprints are unique");
+}
