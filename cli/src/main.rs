@@ -55,6 +55,11 @@ struct Cli {
     #[arg(long, global = true, value_name = "DIR")]
     db: Option<PathBuf>,
 
+    /// Configuration file (default: rampart.yaml or .rampart.yaml in the
+    /// first scanned directory).
+    #[arg(long, global = true, value_name = "FILE")]
+    config: Option<PathBuf>,
+
     /// Forbid any network use: commands that would download fail instead.
     /// (Scans never download: they read the local advisory database.)
     #[arg(long, global = true)]
@@ -81,9 +86,10 @@ enum Command {
         /// Write the report to FILE instead of stdout.
         #[arg(long, short, value_name = "FILE")]
         output: Option<PathBuf>,
-        /// Lowest severity that makes the exit status 1.
-        #[arg(long, default_value = "info", value_parser = parse_severity)]
-        fail_on: Severity,
+        /// Lowest severity that makes the exit status 1 (default: the
+        /// configuration's `fail-on`, else info).
+        #[arg(long, value_parser = parse_severity)]
+        fail_on: Option<Severity>,
         /// Extra policy pack: a `.wasm` component or a directory of them (repeatable).
         #[arg(long = "policy", value_name = "PATH")]
         policies: Vec<PathBuf>,
@@ -154,6 +160,9 @@ enum Command {
     /// Manage the local advisory database (OSV).
     #[command(subcommand)]
     Db(DbCommand),
+    /// The configuration file.
+    #[command(subcommand)]
+    Config(ConfigCommand),
     /// Work with policy packs.
     #[command(subcommand)]
     Policy(PolicyCommand),
@@ -202,6 +211,25 @@ enum PolicyCommand {
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum ConfigCommand {
+    /// Write a commented starter rampart.yaml.
+    Init {
+        /// Where to write it.
+        #[arg(long, short, default_value = "rampart.yaml")]
+        output: PathBuf,
+        /// Replace an existing file.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Check a configuration file and print what it sets, as JSON-ish text.
+    Check {
+        /// The file (default: rampart.yaml in the current directory).
+        #[arg(default_value = "rampart.yaml")]
+        file: PathBuf,
     },
 }
 
@@ -349,6 +377,20 @@ fn engine_options(cli: &Cli) -> EngineOptions {
     EngineOptions { limits, cache }
 }
 
+/// The configuration: `--config FILE`, else a rampart.yaml at the first
+/// scanned path, else none.
+fn load_config(cli: &Cli, paths: &[PathBuf]) -> anyhow::Result<rampart_core::config::Config> {
+    use rampart_core::config::Config;
+    let path = match &cli.config {
+        Some(path) => Some(path.clone()),
+        None => paths.first().and_then(|p| Config::find(p)),
+    };
+    match path {
+        Some(path) => Ok(Config::load(&path)?),
+        None => Ok(Config::default()),
+    }
+}
+
 fn db_dir(cli: &Cli) -> PathBuf {
     cli.db
         .clone()
@@ -382,16 +424,22 @@ fn run(cli: &Cli) -> anyhow::Result<u8> {
                 .as_deref()
                 .map(rampart_core::baseline::Baseline::load)
                 .transpose()?;
-            let scanner = Scanner::new(ScanOptions {
-                paths: paths.clone(),
-                base_dir: None,
-                excludes: exclude.clone(),
-                max_file_size: *max_file_size,
-                builtin_packs: !no_builtin,
-                policies: policies.clone(),
-                engine: engine_options(cli),
-                advisories: advisory_options(cli, *no_advisories),
-            })?;
+            let config = load_config(cli, paths)?;
+            let fail_on = fail_on.or(config.fail_on).unwrap_or(Severity::Info);
+            let scanner = Scanner::new(
+                ScanOptions {
+                    paths: paths.clone(),
+                    base_dir: None,
+                    excludes: exclude.clone(),
+                    max_file_size: *max_file_size,
+                    builtin_packs: !no_builtin,
+                    policies: policies.clone(),
+                    engine: engine_options(cli),
+                    advisories: advisory_options(cli, *no_advisories),
+                    config: Default::default(),
+                }
+                .with_config(config),
+            )?;
             let progress = progress::ScanProgress::new(!no_progress && cli.verbose == 0);
             let report = scanner.scan_observed(&progress);
             progress.finish();
@@ -438,7 +486,7 @@ fn run(cli: &Cli) -> anyhow::Result<u8> {
                 elapsed_ms = started.elapsed().as_millis() as u64,
                 "report written"
             );
-            let code = report.exit_code(*fail_on);
+            let code = report.exit_code(fail_on);
             // The process ends here: freeing every finding one by one would
             // only add to the wall time of large scans.
             std::mem::forget(report);
@@ -480,6 +528,31 @@ fn run(cli: &Cli) -> anyhow::Result<u8> {
             Ok(if failed { EXIT_ERROR } else { EXIT_OK })
         }
         Command::Db(command) => db_command(cli, command),
+        Command::Config(ConfigCommand::Init { output, force }) => {
+            if output.exists() && !force {
+                anyhow::bail!("{} exists; pass --force to replace it", output.display());
+            }
+            std::fs::write(output, rampart_core::config::STARTER)
+                .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", output.display()))?;
+            eprintln!("wrote {}", output.display());
+            Ok(EXIT_OK)
+        }
+        Command::Config(ConfigCommand::Check { file }) => {
+            let config = rampart_core::config::Config::load(file)?;
+            println!(
+                "{}: ok — fail-on {}, {} excludes, {} extra policies, {} pack settings, {} rule settings, {} suppressions",
+                file.display(),
+                config
+                    .fail_on
+                    .map_or("(not set)".to_owned(), |s| s.to_string()),
+                config.exclude.len(),
+                config.policies.len(),
+                config.packs.len(),
+                config.rules.len(),
+                config.suppressions.len()
+            );
+            Ok(EXIT_OK)
+        }
         Command::Baseline(BaselineCommand::Create {
             paths,
             output,
@@ -488,15 +561,19 @@ fn run(cli: &Cli) -> anyhow::Result<u8> {
             exclude,
             no_advisories,
         }) => {
-            let scanner = Scanner::new(ScanOptions {
-                paths: paths.clone(),
-                excludes: exclude.clone(),
-                builtin_packs: !no_builtin,
-                policies: policies.clone(),
-                engine: engine_options(cli),
-                advisories: advisory_options(cli, *no_advisories),
-                ..ScanOptions::default()
-            })?;
+            let config = load_config(cli, paths)?;
+            let scanner = Scanner::new(
+                ScanOptions {
+                    paths: paths.clone(),
+                    excludes: exclude.clone(),
+                    builtin_packs: !no_builtin,
+                    policies: policies.clone(),
+                    engine: engine_options(cli),
+                    advisories: advisory_options(cli, *no_advisories),
+                    ..ScanOptions::default()
+                }
+                .with_config(config),
+            )?;
             let report = scanner.scan()?;
             let baseline = rampart_core::baseline::Baseline::from_report(&report);
             std::fs::write(output, baseline.to_json())

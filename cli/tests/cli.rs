@@ -481,3 +481,36 @@ fn baseline_create_then_scan_reports_only_new_findings() {
         "baseline findings left out: {stdout}"
     );
 }
+
+#[test]
+fn a_bad_configuration_is_an_error_at_its_line() {
+    let cache = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("rampart.yaml"),
+        "fail-on: high\nrules:\n  K8S-001:\n    severty: low\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("Dockerfile"), "FROM alpine:3.20\n").unwrap();
+    let out = rampart(&["scan", dir.path().to_str().unwrap()], cache.path());
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("rampart.yaml:4:5: unknown key `severty`"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("valid keys: enabled, severity"), "{stderr}");
+    // `config init` writes a file that `config check` accepts.
+    let starter = dir.path().join("starter.yaml");
+    let out = rampart(
+        &["config", "init", "--output", starter.to_str().unwrap()],
+        cache.path(),
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let out = rampart(
+        &["config", "check", starter.to_str().unwrap()],
+        cache.path(),
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("ok — fail-on high"));
+}

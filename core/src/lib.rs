@@ -35,6 +35,7 @@
 
 pub mod advisories;
 pub mod baseline;
+pub mod config;
 pub mod diagnostic;
 pub mod finding;
 pub mod inventory;

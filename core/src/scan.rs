@@ -1,6 +1,7 @@
 //! The scan: inventory → policy → report, as one call.
 
 use crate::advisories::{AdvisoryOptions, Enricher};
+use crate::config::Config;
 use crate::diagnostic::{Diagnostic, DiagnosticKind, Level};
 use crate::finding::Finding;
 use crate::inventory::{self, FileInventory, Inventory, WalkOptions};
@@ -33,6 +34,28 @@ pub struct ScanOptions {
     /// Where dependencies find their advisories; `None` turns vulnerability
     /// matching off (dependencies are still inventoried and evaluated).
     pub advisories: Option<AdvisoryOptions>,
+    /// The project's `rampart.yaml`: packs and rules enabled, severities,
+    /// pack settings, suppressions. Its `exclude`, `policies` and `builtin`
+    /// are merged by [`ScanOptions::with_config`].
+    pub config: Config,
+}
+
+impl ScanOptions {
+    /// Merges a configuration file: its excludes and policies are added,
+    /// its `builtin` applies, and the rest is kept for the scan.
+    pub fn with_config(mut self, config: Config) -> ScanOptions {
+        self.excludes.extend(config.exclude.iter().cloned());
+        self.policies.extend(config.policies.iter().cloned());
+        // `builtin: false` turns the built-in packs off; it cannot turn
+        // them back on against an explicit `--no-builtin`.
+        if self.builtin_packs
+            && let Some(builtin) = config.builtin
+        {
+            self.builtin_packs = builtin;
+        }
+        self.config = config;
+        self
+    }
 }
 
 impl Default for ScanOptions {
@@ -46,6 +69,7 @@ impl Default for ScanOptions {
             policies: Vec::new(),
             engine: EngineOptions::default(),
             advisories: Some(AdvisoryOptions::default()),
+            config: Config::default(),
         }
     }
 }
@@ -84,14 +108,35 @@ impl Scanner {
     /// an error: a gate must not pass because a policy silently vanished.
     pub fn new(options: ScanOptions) -> Result<Self, ScanError> {
         let engine = PolicyEngine::new(options.engine.clone())?;
-        let mut packs = if options.builtin_packs {
-            engine.load_builtins()?
-        } else {
-            Vec::new()
-        };
+        let config = &options.config;
+        let enabled = |name: &str| config.pack(name).is_none_or(|p| p.enabled);
+        let mut packs = Vec::new();
+        if options.builtin_packs {
+            for name in PolicyEngine::builtin_names() {
+                if !enabled(name) {
+                    continue;
+                }
+                packs.push(match config.pack(name) {
+                    Some(pack) => engine.load_builtin_with_settings(name, &pack.settings)?,
+                    None => engine.load_builtin(name)?,
+                });
+            }
+        }
         for path in &options.policies {
             for pack in engine.load_path(path)? {
-                packs.push(pack?);
+                let pack = pack?;
+                if !enabled(pack.name()) {
+                    continue;
+                }
+                // Settings reach a pack when it is instantiated: reload a
+                // configured pack file with them.
+                let pack = match config.pack(pack.name()) {
+                    Some(configured) if path.is_file() => {
+                        engine.load_file_with_settings(path, &configured.settings)?
+                    }
+                    _ => pack,
+                };
+                packs.push(pack);
             }
         }
         Ok(Scanner { options, packs })
@@ -299,6 +344,11 @@ impl Scanner {
             findings.extend(file_findings);
             diagnostics.extend(file_diagnostics);
         }
+        diagnostics.extend(
+            self.options
+                .config
+                .apply(&mut findings, &crate::config::today()),
+        );
         if !findings.is_sorted() {
             // Only if two files had the same display path.
             findings.sort();

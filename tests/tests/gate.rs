@@ -208,3 +208,87 @@ fn github_annotations_and_gitlab_code_quality() {
     fingerprints.dedup();
     assert_eq!(fingerprints.len(), issues.len(), "fingerprints are unique");
 }
+
+#[test]
+fn configuration_disables_rules_and_packs_overrides_severities_and_suppresses() {
+    use rampart_core::config::Config;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("deploy/agent")).unwrap();
+    std::fs::write(dir.path().join("deploy/agent/pod.yaml"), POD).unwrap();
+    std::fs::write(dir.path().join("deploy/web.yaml"), POD).unwrap();
+    std::fs::write(
+        dir.path().join("Dockerfile"),
+        "FROM alpine:3.20\nUSER root\n",
+    )
+    .unwrap();
+    let config_text = "fail-on: critical
+packs:
+  dockerfile: {enabled: false}
+rules:
+  K8S-003: {enabled: false}
+  K8S-001: {severity: critical}
+suppressions:
+  - rule: K8S-001
+    path: deploy/agent/**
+    reason: the node agent needs privileged mode
+  - rule: all
+    path: deploy/web.yaml
+    reason: temporary exception
+    expires: 2020-01-31
+";
+    std::fs::write(dir.path().join("rampart.yaml"), config_text).unwrap();
+    let config = Config::load(&Config::find(dir.path()).unwrap()).unwrap();
+    assert_eq!(config.fail_on, Some(Severity::Critical));
+    let report = Scanner::new(
+        ScanOptions {
+            paths: vec![dir.path().to_owned()],
+            base_dir: Some(dir.path().to_owned()),
+            advisories: None,
+            ..ScanOptions::default()
+        }
+        .with_config(config),
+    )
+    .unwrap()
+    .scan()
+    .unwrap();
+    assert!(
+        !report.findings.iter().any(|f| f.pack == "dockerfile"),
+        "pack disabled"
+    );
+    assert!(
+        !report.findings.iter().any(|f| f.rule_id == "K8S-003"),
+        "rule disabled"
+    );
+    let privileged: Vec<(&str, Severity, bool)> = report
+        .findings
+        .iter()
+        .filter(|f| f.rule_id == "K8S-001")
+        .map(|f| (f.path.as_str(), f.severity, f.suppression.is_some()))
+        .collect();
+    assert_eq!(
+        privileged,
+        [
+            ("deploy/agent/pod.yaml", Severity::Critical, true),
+            ("deploy/web.yaml", Severity::Critical, false),
+        ]
+    );
+    let agent = report
+        .findings
+        .iter()
+        .find(|f| f.path == "deploy/agent/pod.yaml" && f.rule_id == "K8S-001")
+        .unwrap();
+    assert_eq!(
+        agent.suppression.as_ref().unwrap().kind,
+        SuppressionKind::External
+    );
+    // The expired entry suppresses nothing and says so, at its line.
+    let expired: Vec<_> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.message.contains("expired on 2020-01-31"))
+        .collect();
+    assert_eq!(expired.len(), 1, "{:?}", report.diagnostics);
+    assert_eq!(expired[0].region.unwrap().start_line, 11);
+    // web.yaml's K8S-001 is critical and not suppressed: the gate fails.
+    assert_eq!(report.exit_code(Severity::Critical), 1);
+}

@@ -289,6 +289,19 @@ impl PolicyEngine {
         self.load_bytes(&format!("builtin:{}", pack.name), pack.wasm)
     }
 
+    /// Loads the built-in pack `name` with `settings` for its `settings()`
+    /// import.
+    #[cfg(feature = "builtin")]
+    pub fn load_builtin_with_settings(
+        &self,
+        name: &str,
+        settings: &Value,
+    ) -> Result<PolicyPack, LoadError> {
+        let pack =
+            rampart_builtin::get(name).ok_or_else(|| LoadError::UnknownBuiltin(name.to_owned()))?;
+        self.load_bytes_with_settings(&format!("builtin:{}", pack.name), pack.wasm, settings)
+    }
+
     /// Loads every built-in pack, in name order.
     #[cfg(feature = "builtin")]
     pub fn load_builtins(&self) -> Result<Vec<PolicyPack>, LoadError> {
