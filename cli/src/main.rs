@@ -163,6 +163,16 @@ enum Command {
     /// The configuration file.
     #[command(subcommand)]
     Config(ConfigCommand),
+    /// Combine SARIF logs (e.g. of sharded CI jobs) into one, with one run
+    /// per tool and category: what one GitHub code scanning upload expects.
+    Merge {
+        /// SARIF files to combine.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Write the merged log to FILE instead of stdout.
+        #[arg(long, short, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
     /// Work with policy packs.
     #[command(subcommand)]
     Policy(PolicyCommand),
@@ -528,6 +538,25 @@ fn run(cli: &Cli) -> anyhow::Result<u8> {
             Ok(if failed { EXIT_ERROR } else { EXIT_OK })
         }
         Command::Db(command) => db_command(cli, command),
+        Command::Merge { files, output } => {
+            let mut logs = Vec::new();
+            for file in files {
+                let bytes = std::fs::read(file)
+                    .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", file.display()))?;
+                let log: serde_json::Value = serde_json::from_slice(&bytes)
+                    .map_err(|e| anyhow::anyhow!("{}: not JSON: {e}", file.display()))?;
+                logs.push((file.display().to_string(), log));
+            }
+            let merged = report::sarif_merge::merge(logs)?;
+            let mut text = serde_json::to_string_pretty(&merged)?;
+            text.push('\n');
+            match output {
+                Some(path) => std::fs::write(path, text)
+                    .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?,
+                None => std::io::stdout().lock().write_all(text.as_bytes())?,
+            }
+            Ok(EXIT_OK)
+        }
         Command::Config(ConfigCommand::Init { output, force }) => {
             if output.exists() && !force {
                 anyhow::bail!("{} exists; pass --force to replace it", output.display());

@@ -292,3 +292,70 @@ suppressions:
     // web.yaml's K8S-001 is critical and not suppressed: the gate fails.
     assert_eq!(report.exit_code(Severity::Critical), 1);
 }
+
+#[test]
+fn sarif_of_shards_merges_into_one_valid_log_with_one_run_per_category() {
+    use rampart_core::report::sarif::{self, SarifOptions};
+    let shard = |dir: &str, category: &str| -> serde_json::Value {
+        let root = workspace_root().join("examples").join(dir);
+        let report = scan(&root);
+        let mut out = Vec::new();
+        sarif::write(
+            &report,
+            &SarifOptions {
+                category: Some(category.to_owned()),
+                base_dir: Some(root),
+            },
+            &mut out,
+        )
+        .unwrap();
+        serde_json::from_slice(&out).unwrap()
+    };
+    let k8s = shard("k8s", "iac");
+    let docker = shard("docker", "iac");
+    let compose = shard("compose", "compose");
+    let count = |log: &serde_json::Value| log["runs"][0]["results"].as_array().unwrap().len();
+    let expected_iac = count(&k8s) + count(&docker);
+    let merged = rampart_core::report::sarif_merge::merge(vec![
+        ("k8s.sarif".into(), k8s.clone()),
+        ("docker.sarif".into(), docker),
+        ("compose.sarif".into(), compose.clone()),
+        // The same shard twice: its results are not duplicated.
+        ("k8s-again.sarif".into(), k8s),
+    ])
+    .unwrap();
+    let schema: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(workspace_root().join("../shared/schemas/sarif-2.1.0.json")).unwrap(),
+    )
+    .unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    assert!(validator.is_valid(&merged));
+    let runs = merged["runs"].as_array().unwrap();
+    let categories: Vec<&str> = runs
+        .iter()
+        .map(|r| r["automationDetails"]["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(categories, ["compose/", "iac/"]);
+    assert_eq!(
+        count(&serde_json::json!({"runs": [runs[0]]})),
+        count(&compose)
+    );
+    let iac = &runs[1];
+    let results = iac["results"].as_array().unwrap();
+    assert_eq!(results.len(), expected_iac);
+    // Every ruleIndex points at the rule with that id after remapping.
+    let rules = iac["tool"]["driver"]["rules"].as_array().unwrap();
+    for result in results {
+        let index = result["ruleIndex"].as_u64().unwrap() as usize;
+        assert_eq!(rules[index]["id"], result["ruleId"]);
+    }
+    let err = rampart_core::report::sarif_merge::merge(vec![(
+        "bad.sarif".into(),
+        serde_json::json!({"version": "2.0.0", "runs": []}),
+    )])
+    .unwrap_err();
+    assert!(
+        err.to_string()
+            .starts_with("bad.sarif: not a SARIF 2.1.0 log")
+    );
+}

@@ -9,6 +9,7 @@ pub mod gitlab;
 pub mod json;
 pub mod rule_docs;
 pub mod sarif;
+pub mod sarif_merge;
 pub mod table;
 
 use crate::diagnostic::{Diagnostic, DiagnosticKind, Level};
