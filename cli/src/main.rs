@@ -114,7 +114,7 @@ enum Command {
         no_advisories: bool,
         /// Leave out the findings this baseline lists (`rampart baseline
         /// create`): report and gate on new findings only.
-        #[arg(long, value_name = "FILE")]
+        #[arg(long, value_name = "FILE", env = "RAMPART_BASELINE")]
         baseline: Option<PathBuf>,
     },
     /// Record the current findings as accepted, for `scan --baseline`.
@@ -163,6 +163,15 @@ enum Command {
     /// The configuration file.
     #[command(subcommand)]
     Config(ConfigCommand),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    ///
+    /// e.g. `rampart completions bash > /etc/bash_completion.d/rampart`.
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff), e.g. `rampart man > rampart.1`.
+    Man,
     /// Combine SARIF logs (e.g. of sharded CI jobs) into one, with one run
     /// per tool and category: what one GitHub code scanning upload expects.
     Merge {
@@ -430,8 +439,10 @@ fn run(cli: &Cli) -> anyhow::Result<u8> {
             no_advisories,
             baseline,
         } => {
+            // An empty RAMPART_BASELINE (the GitHub Action's default) is none.
             let baseline = baseline
                 .as_deref()
+                .filter(|p| !p.as_os_str().is_empty())
                 .map(rampart_core::baseline::Baseline::load)
                 .transpose()?;
             let config = load_config(cli, paths)?;
@@ -538,6 +549,17 @@ fn run(cli: &Cli) -> anyhow::Result<u8> {
             Ok(if failed { EXIT_ERROR } else { EXIT_OK })
         }
         Command::Db(command) => db_command(cli, command),
+        Command::Completions { shell } => {
+            use clap::CommandFactory as _;
+            let mut command = Cli::command();
+            clap_complete::generate(*shell, &mut command, "rampart", &mut std::io::stdout());
+            Ok(EXIT_OK)
+        }
+        Command::Man => {
+            use clap::CommandFactory as _;
+            clap_mangen::Man::new(Cli::command()).render(&mut std::io::stdout().lock())?;
+            Ok(EXIT_OK)
+        }
         Command::Merge { files, output } => {
             let mut logs = Vec::new();
             for file in files {

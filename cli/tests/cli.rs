@@ -514,3 +514,46 @@ fn a_bad_configuration_is_an_error_at_its_line() {
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     assert!(text(&out.stdout).contains("ok — fail-on high"));
 }
+
+#[test]
+fn completions_and_man_page_are_generated_from_the_cli() {
+    let cache = tempfile::tempdir().unwrap();
+    let out = rampart(&["completions", "bash"], cache.path());
+    assert_eq!(out.status.code(), Some(0));
+    let bash = text(&out.stdout);
+    assert!(bash.contains("_rampart()"), "{bash}");
+    assert!(bash.contains("--fail-on"), "every flag is completed");
+    let out = rampart(&["man"], cache.path());
+    assert_eq!(out.status.code(), Some(0));
+    let man = text(&out.stdout);
+    assert!(
+        man.starts_with(".ie") || man.contains(".TH rampart"),
+        "{man}"
+    );
+    assert!(man.contains("scan"), "{man}");
+}
+
+/// The GitHub Action and the pre-commit hook only pass flags that
+/// `rampart scan` has.
+#[test]
+fn shipped_integrations_use_real_flags() {
+    let cache = tempfile::tempdir().unwrap();
+    let help = text(&rampart(&["scan", "--help"], cache.path()).stdout);
+    let root = rampart_tests::workspace_root();
+    let action = std::fs::read_to_string(root.join("action.yml")).unwrap();
+    let hooks = std::fs::read_to_string(root.join(".pre-commit-hooks.yaml")).unwrap();
+    let flags: Vec<&str> = action
+        .lines()
+        .chain(hooks.lines())
+        .flat_map(|l| l.split_whitespace())
+        .filter(|w| w.starts_with("--"))
+        .collect();
+    assert!(flags.len() >= 6, "{flags:?}");
+    for flag in flags {
+        assert!(help.contains(flag), "`rampart scan` has no {flag}");
+    }
+    assert!(
+        help.contains("RAMPART_BASELINE"),
+        "the action passes the baseline by env"
+    );
+}

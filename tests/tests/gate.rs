@@ -359,3 +359,53 @@ fn sarif_of_shards_merges_into_one_valid_log_with_one_run_per_category() {
             .starts_with("bad.sarif: not a SARIF 2.1.0 log")
     );
 }
+
+/// The integrations shipped in the repository: the image passes rampart's
+/// own Dockerfile pack (suppressions, with reasons, are the only
+/// exceptions), the action and the pre-commit hook are well-formed and only
+/// use flags the CLI has.
+#[test]
+fn shipped_integrations_pass_rampart_and_use_real_flags() {
+    let root = workspace_root();
+    let dir = tempfile::tempdir().unwrap();
+    for file in ["Dockerfile", "action.yml", ".pre-commit-hooks.yaml"] {
+        std::fs::copy(root.join(file), dir.path().join(file)).unwrap();
+    }
+    let report = scan(dir.path());
+    let open: Vec<String> = report
+        .findings
+        .iter()
+        .filter(|f| f.suppression.is_none())
+        .map(|f| format!("{}:{:?} {} {}", f.path, f.region, f.rule_id, f.message))
+        .collect();
+    assert!(open.is_empty(), "{open:#?}");
+    assert!(report.diagnostics.is_empty(), "{:?}", report.diagnostics);
+    assert!(report.findings.iter().all(|f| {
+        f.suppression
+            .as_ref()
+            .is_some_and(|s| !s.justification.is_empty())
+    }));
+    // The action is a GitHub Actions `action` resource, run as a container
+    // built from the Dockerfile, and passes only flags `rampart scan` knows.
+    let inventory = Scanner::new(ScanOptions {
+        paths: vec![dir.path().join("action.yml")],
+        base_dir: Some(dir.path().to_owned()),
+        builtin_packs: false,
+        advisories: None,
+        ..ScanOptions::default()
+    })
+    .unwrap()
+    .inventory()
+    .unwrap();
+    let action = inventory.resources().next().unwrap();
+    assert_eq!(action.kind, "github-actions");
+    let runs = &action.document["runs"];
+    assert_eq!(runs["using"], "docker");
+    assert_eq!(runs["image"], "Dockerfile");
+    assert!(runs["args"].as_array().is_some_and(|a| a[0] == "scan"));
+    let hooks = std::fs::read_to_string(root.join(".pre-commit-hooks.yaml")).unwrap();
+    let hooks = rampart_core::inventory::yaml::parse_documents(&hooks).unwrap();
+    assert_eq!(hooks[0].value[0]["id"], "rampart");
+    assert_eq!(hooks[0].value[0]["language"], "docker");
+    // (cli/tests/cli.rs checks their flags against `rampart scan --help`.)
+}
