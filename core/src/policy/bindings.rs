@@ -4,4 +4,10 @@
 wasmtime::component::bindgen!({
     path: "../policies/wit",
     world: "policy",
+    // Resources cross into the guest by reference: lowering copies each
+    // document once, straight from the host's string, instead of after a
+    // clone into an owned argument.
+    ownership: Borrowing {
+        duplicate_if_necessary: true
+    },
 });

@@ -274,10 +274,10 @@ impl PolicyPack {
         let input: Vec<WitResource> = batch
             .iter()
             .map(|r| WitResource {
-                id: r.id.clone(),
-                kind: r.kind.clone(),
-                source: r.source.clone(),
-                document: r.document_json().to_owned(),
+                id: &r.id,
+                kind: &r.kind,
+                source: &r.source,
+                document: r.document_json(),
             })
             .collect();
         arm(&mut warm.store, &inner.shared);
