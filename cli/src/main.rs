@@ -341,6 +341,8 @@ enum ScanFormat {
     Github,
     /// GitLab code quality JSON (`artifacts:reports:codequality`).
     Gitlab,
+    /// JUnit XML (Jenkins, GitLab test reports, Azure Pipelines …).
+    Junit,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -488,6 +490,7 @@ fn run(cli: &Cli) -> anyhow::Result<u8> {
                 ScanFormat::Json => report::json::write(&report, &mut out),
                 ScanFormat::Github => out.write_all(report::github::render(&report).as_bytes()),
                 ScanFormat::Gitlab => report::gitlab::write(&report, &mut out),
+                ScanFormat::Junit => out.write_all(report::junit::render(&report).as_bytes()),
                 ScanFormat::Sarif => report::sarif::write(
                     &report,
                     &SarifOptions {

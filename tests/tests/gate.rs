@@ -409,3 +409,66 @@ fn shipped_integrations_pass_rampart_and_use_real_flags() {
     assert_eq!(hooks[0].value[0]["language"], "docker");
     // (cli/tests/cli.rs checks their flags against `rampart scan --help`.)
 }
+
+/// JUnit XML: well-formed whatever the messages hold, and the structure the
+/// common JUnit schema (Ant/Jenkins) requires — `testsuites` › `testsuite`
+/// › `testcase` with `failure`/`skipped`/`error`, required attributes, and
+/// counts that agree with the elements. (No JUnit XSD is available from this
+/// machine's registries, so the schema's rules are checked here directly.)
+#[test]
+fn junit_xml_is_well_formed_and_its_counts_agree() {
+    let dir = tempfile::tempdir().unwrap();
+    let suppressed = POD.replace(
+        "privileged: true",
+        "privileged: true  # rampart:ignore K8S-001 lab <cluster> & \"isolated\"",
+    );
+    std::fs::write(dir.path().join("pod.yaml"), suppressed).unwrap();
+    std::fs::write(dir.path().join("broken.yaml"), "a: [\n").unwrap();
+    let mut report = scan(dir.path());
+    report.findings[0].message = "hostile <tag> & \"quotes\" 'apos' \u{1}\u{7} end".into();
+    let xml = rampart_core::report::junit::render(&report);
+    let document = roxmltree::Document::parse(&xml).unwrap_or_else(|e| panic!("{e}\n{xml}"));
+    let root = document.root_element();
+    assert_eq!(root.tag_name().name(), "testsuites");
+    let int = |node: roxmltree::Node<'_, '_>, name: &str| -> usize {
+        node.attribute(name)
+            .unwrap_or_else(|| panic!("<{}> lacks {name}", node.tag_name().name()))
+            .parse()
+            .unwrap()
+    };
+    let elements = |node: roxmltree::Node<'_, '_>, name: &'static str| {
+        node.descendants()
+            .filter(move |n| n.is_element() && n.tag_name().name() == name)
+            .count()
+    };
+    let suites: Vec<_> = root.children().filter(|n| n.is_element()).collect();
+    assert!(suites.iter().all(|s| s.tag_name().name() == "testsuite"));
+    for suite in &suites {
+        assert!(suite.attribute("name").is_some());
+        assert_eq!(int(*suite, "tests"), elements(*suite, "testcase"));
+        assert_eq!(int(*suite, "failures"), elements(*suite, "failure"));
+        assert_eq!(int(*suite, "errors"), elements(*suite, "error"));
+        assert_eq!(int(*suite, "skipped"), elements(*suite, "skipped"));
+        for case in suite.children().filter(|n| n.is_element()) {
+            assert_eq!(case.tag_name().name(), "testcase");
+            assert!(case.attribute("name").is_some() && case.attribute("classname").is_some());
+            for outcome in case.children().filter(|n| n.is_element()) {
+                assert!(["failure", "skipped", "error"].contains(&outcome.tag_name().name()));
+                if outcome.tag_name().name() != "skipped" {
+                    assert!(
+                        outcome.attribute("message").is_some()
+                            && outcome.attribute("type").is_some()
+                    );
+                }
+            }
+        }
+    }
+    for name in ["tests", "failures", "errors", "skipped"] {
+        let total: usize = suites.iter().map(|s| int(*s, name)).sum();
+        assert_eq!(int(root, name), total, "{name}");
+    }
+    assert_eq!(int(root, "errors"), 1, "the broken file");
+    assert_eq!(int(root, "skipped"), 1, "the suppressed finding");
+    assert!(xml.contains("hostile &lt;tag&gt; &amp; &quot;quotes&quot; &apos;apos&apos;  end"));
+    assert!(xml.contains("suppressed: lab &lt;cluster&gt; &amp; &quot;isolated&quot;"));
+}

@@ -7,6 +7,7 @@ pub mod cyclonedx;
 pub mod github;
 pub mod gitlab;
 pub mod json;
+pub mod junit;
 pub mod rule_docs;
 pub mod sarif;
 pub mod sarif_merge;
