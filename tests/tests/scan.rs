@@ -164,6 +164,12 @@ fn bad_input_becomes_diagnostics_and_the_scan_goes_on() {
             (
                 Level::Error,
                 DiagnosticKind::ParseError,
+                "broken/composer.lock",
+                Some(4)
+            ),
+            (
+                Level::Error,
+                DiagnosticKind::ParseError,
                 "broken/deep.tf",
                 Some(2)
             ),
@@ -172,6 +178,12 @@ fn bad_input_becomes_diagnostics_and_the_scan_goes_on() {
                 DiagnosticKind::ParseError,
                 "broken/latin1.yaml",
                 None
+            ),
+            (
+                Level::Error,
+                DiagnosticKind::ParseError,
+                "broken/pom.xml",
+                Some(4)
             ),
             (
                 Level::Error,
