@@ -219,6 +219,27 @@ impl<'a> Node<'a> {
             })
     }
 
+    /// A string, or each string of a list, with its node — for fields that
+    /// take one value or many (`Action: "s3:*"` or `Action: [...]`,
+    /// `cidr_blocks = [...]`). Non-string items are skipped.
+    ///
+    /// ```
+    /// use rampart_policy::Resource;
+    /// let r = Resource::new("id", "k8s", r#"{"one": "a", "many": ["b", 1, "c"]}"#).unwrap();
+    /// let many: Vec<(&str, String)> = r.root().get("many").strings().into_iter().map(|(s, n)| (s, n.pointer())).collect();
+    /// assert_eq!(many, [("b", "/many/0".to_owned()), ("c", "/many/2".to_owned())]);
+    /// assert_eq!(r.root().get("one").strings()[0].0, "a");
+    /// assert!(r.root().get("none").strings().is_empty());
+    /// ```
+    pub fn strings(&self) -> Vec<(&'a str, Node<'a>)> {
+        if let Some(s) = self.as_str() {
+            return vec![(s, self.clone())];
+        }
+        self.items()
+            .filter_map(|item| item.as_str().map(|s| (s, item.clone())))
+            .collect()
+    }
+
     /// The string here, if the value is a string.
     pub fn as_str(&self) -> Option<&'a str> {
         self.value().and_then(Value::as_str)

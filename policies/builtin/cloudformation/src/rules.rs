@@ -41,16 +41,6 @@ fn at<'a>(node: &Node<'a>, resource: &'a Resource) -> Node<'a> {
     node.or(&properties(resource)).or(&resource.root())
 }
 
-/// A string or each string of a list.
-fn strings<'a>(node: &Node<'a>) -> Vec<(String, Node<'a>)> {
-    if let Some(s) = node.as_str() {
-        return vec![(s.to_owned(), node.clone())];
-    }
-    node.items()
-        .filter_map(|item| item.as_str().map(|s| (s.to_owned(), item.clone())))
-        .collect()
-}
-
 /// The statements of a policy document (`Statement` is an object or a list).
 fn statements<'a>(document: &Node<'a>) -> Vec<Node<'a>> {
     let statement = document.get("Statement");
@@ -82,7 +72,12 @@ fn allows(statement: &Node<'_>) -> bool {
 /// `Principal: "*"`, `{AWS: "*"}` or `{AWS: ["*"]}`.
 fn principal_is_anyone(statement: &Node<'_>) -> bool {
     let principal = statement.get("Principal");
-    principal.as_str() == Some("*") || strings(&principal.get("AWS")).iter().any(|(p, _)| p == "*")
+    principal.as_str() == Some("*")
+        || principal
+            .get("AWS")
+            .strings()
+            .iter()
+            .any(|(p, _)| *p == "*")
 }
 
 pub(crate) fn s3_public_access_block(resource: &Resource, cx: &mut Context<'_>) {
@@ -197,11 +192,11 @@ pub(crate) fn s3_policy_public(resource: &Resource, cx: &mut Context<'_>) {
 pub(crate) fn iam_admin(resource: &Resource, cx: &mut Context<'_>) {
     for document in identity_documents(resource) {
         for statement in statements(&document) {
-            let actions = strings(&statement.get("Action"));
-            let resources = strings(&statement.get("Resource"));
+            let actions = statement.get("Action").strings();
+            let resources = statement.get("Resource").strings();
             if allows(&statement)
-                && actions.iter().any(|(a, _)| a == "*")
-                && resources.iter().any(|(r, _)| r == "*")
+                && actions.iter().any(|(a, _)| *a == "*")
+                && resources.iter().any(|(r, _)| *r == "*")
             {
                 cx.report(
                     &statement.get("Action"),
@@ -221,7 +216,7 @@ pub(crate) fn iam_service_wildcard(resource: &Resource, cx: &mut Context<'_>) {
             if !allows(&statement) {
                 continue;
             }
-            for (action, node) in strings(&statement.get("Action")) {
+            for (action, node) in statement.get("Action").strings() {
                 if action.len() > 2 && action.ends_with(":*") {
                     cx.report(
                         &node,
@@ -477,8 +472,8 @@ pub(crate) fn eks_public_endpoint(resource: &Resource, cx: &mut Context<'_>) {
     if is_false(&public) {
         return;
     }
-    let cidrs = strings(&config.get("PublicAccessCidrs"));
-    let open = cidrs.is_empty() || cidrs.iter().any(|(c, _)| c == "0.0.0.0/0");
+    let cidrs = config.get("PublicAccessCidrs").strings();
+    let open = cidrs.is_empty() || cidrs.iter().any(|(c, _)| *c == "0.0.0.0/0");
     if open && (is_true(&public) || !public.exists()) {
         cx.report(
             &at(&public.or(&config), resource),

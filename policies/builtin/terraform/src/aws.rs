@@ -562,7 +562,7 @@ pub(crate) fn eks_logging(resource: &Resource, cx: &mut Context<'_>) {
     if is_unknown(&types) {
         return;
     }
-    let enabled: Vec<&str> = strings(&types).into_iter().map(|(t, _)| t).collect();
+    let enabled: Vec<&str> = types.strings().into_iter().map(|(t, _)| t).collect();
     let missing: Vec<&str> = ["api", "audit"]
         .into_iter()
         .filter(|t| !enabled.contains(t))

@@ -89,12 +89,15 @@ fn internet_rules(resource: &Resource) -> Vec<Node<'_>> {
 
 pub(crate) fn nsg_admin_ports(resource: &Resource, cx: &mut Context<'_>) {
     for rule in internet_rules(resource) {
-        let mut ranges: Vec<&str> = strings(&rule.get("destination_port_range"))
+        let mut ranges: Vec<&str> = rule
+            .get("destination_port_range")
+            .strings()
             .into_iter()
             .map(|(p, _)| p)
             .collect();
         ranges.extend(
-            strings(&rule.get("destination_port_ranges"))
+            rule.get("destination_port_ranges")
+                .strings()
                 .into_iter()
                 .map(|(p, _)| p),
         );

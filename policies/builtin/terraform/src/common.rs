@@ -88,16 +88,6 @@ pub fn first<'a>(node: &Node<'a>) -> Node<'a> {
     }
 }
 
-/// A string or each string of a list, with their nodes.
-pub fn strings<'a>(node: &Node<'a>) -> Vec<(&'a str, Node<'a>)> {
-    if let Some(s) = node.as_str() {
-        return vec![(s, node.clone())];
-    }
-    node.items()
-        .filter_map(|item| item.as_str().map(|s| (s, item.clone())))
-        .collect()
-}
-
 /// A number written as a number or a numeric string.
 pub fn number(node: &Node<'_>) -> Option<i64> {
     node.as_i64()
@@ -106,7 +96,7 @@ pub fn number(node: &Node<'_>) -> Option<i64> {
 
 /// Whether a CIDR list holds the whole internet.
 pub fn anywhere<'a>(node: &Node<'a>) -> Option<Node<'a>> {
-    strings(node)
+    node.strings()
         .into_iter()
         .find(|(cidr, _)| {
             matches!(
@@ -179,7 +169,9 @@ pub fn document_statements<'a>(resource: &'a Resource) -> Vec<(Statement, Node<'
         .into_iter()
         .map(|block| {
             let strs = |key: &str| -> Vec<String> {
-                strings(&block.get(key))
+                block
+                    .get(key)
+                    .strings()
                     .into_iter()
                     .map(|(s, _)| s.to_owned())
                     .collect()
@@ -187,7 +179,8 @@ pub fn document_statements<'a>(resource: &'a Resource) -> Vec<(Statement, Node<'
             let anyone = each(&block.get("principals")).iter().any(|p| {
                 p.get("type").as_str() == Some("*")
                     || (p.get("type").as_str() == Some("AWS")
-                        && strings(&p.get("identifiers"))
+                        && p.get("identifiers")
+                            .strings()
                             .iter()
                             .any(|(i, _)| *i == "*"))
             });

@@ -9,7 +9,7 @@ pub(crate) fn gcs_public(resource: &Resource, cx: &mut Context<'_>) {
         "google_storage_bucket_iam_binding" => config(resource).get("members"),
         _ => return,
     };
-    for (member, node) in strings(&members) {
+    for (member, node) in members.strings() {
         if member == "allUsers" || member == "allAuthenticatedUsers" {
             cx.report(
                 &node,
@@ -51,7 +51,9 @@ pub(crate) fn firewall_admin_ports(resource: &Resource, cx: &mut Context<'_>) {
         if !matches!(protocol, "tcp" | "all") {
             continue;
         }
-        let ports: Vec<&str> = strings(&allow.get("ports"))
+        let ports: Vec<&str> = allow
+            .get("ports")
+            .strings()
             .into_iter()
             .map(|(p, _)| p)
             .collect();
@@ -129,7 +131,9 @@ pub(crate) fn default_service_account(resource: &Resource, cx: &mut Context<'_>)
             || email
                 .as_str()
                 .is_some_and(|e| e.ends_with("-compute@developer.gserviceaccount.com"));
-        let full = strings(&account.get("scopes"))
+        let full = account
+            .get("scopes")
+            .strings()
             .iter()
             .any(|(s, _)| *s == "cloud-platform" || s.ends_with("/auth/cloud-platform"));
         if default && full {
