@@ -35,8 +35,6 @@ pub enum DiagnosticKind {
     Advisories,
     /// A suppression that cannot apply (no reason given, expired).
     Suppression,
-    /// The baseline file could not be used.
-    Baseline,
 }
 
 /// One diagnostic.
