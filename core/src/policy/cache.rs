@@ -15,7 +15,6 @@
 //! your cache directory (who could equally replace the rampart binary).
 
 use sha2::{Digest, Sha256};
-use std::fmt::Write as _;
 use std::hash::{Hash, Hasher};
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -169,14 +168,16 @@ impl Hasher for ShaHasher {
     }
 }
 
-/// Lowercase hex.
+/// Lowercase hex. Every finding's fingerprint goes through here, so no
+/// formatting machinery: a table lookup per nibble.
 pub(crate) fn hex(bytes: &[u8]) -> String {
-    bytes
-        .iter()
-        .fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
-            let _ = write!(s, "{b:02x}");
-            s
-        })
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        s.push(DIGITS[usize::from(b >> 4)] as char);
+        s.push(DIGITS[usize::from(b & 0xf)] as char);
+    }
+    s
 }
 
 fn create_private_dir(dir: &Path) -> std::io::Result<()> {

@@ -102,25 +102,36 @@ fn member(
 /// in parallel chunks and written in order.
 ///
 /// Each chunk is serde_json's rendering of `{"x": [items]}` cut down to
-/// its items, which are then at the depth they have in the report.
+/// its items, which are then at the depth they have in the report. Chunks
+/// are rendered a wave at a time and written before the next wave: holding
+/// a whole large report's text (tens of MB) at once only costs page faults.
 fn write_array_parallel<T: Serialize + Sync>(
     out: &mut impl std::io::Write,
     items: &[T],
 ) -> std::io::Result<()> {
     use rayon::prelude::*;
+    const CHUNK: usize = 512;
+    let wave = CHUNK * 4 * rayon::current_num_threads().max(1);
     if items.is_empty() {
         return out.write_all(b"[]");
     }
-    let chunks: Vec<Vec<u8>> = items
-        .par_chunks(1024)
-        .map(|chunk| serde_json::to_vec_pretty(&BTreeMap::from([("x", chunk)])))
-        .collect::<Result<_, serde_json::Error>>()?;
     out.write_all(b"[")?;
-    for (i, chunk) in chunks.iter().enumerate() {
-        if i > 0 {
-            out.write_all(b",")?;
+    for (w, wave_items) in items.chunks(wave).enumerate() {
+        let chunks: Vec<Vec<u8>> = wave_items
+            .par_chunks(CHUNK)
+            .map(|chunk| {
+                // Sized for a typical finding, so the buffer rarely regrows.
+                let mut text = Vec::with_capacity(chunk.len() * 768);
+                serde_json::to_writer_pretty(&mut text, &BTreeMap::from([("x", chunk)]))?;
+                Ok(text)
+            })
+            .collect::<Result<_, serde_json::Error>>()?;
+        for (i, chunk) in chunks.iter().enumerate() {
+            if w > 0 || i > 0 {
+                out.write_all(b",")?;
+            }
+            out.write_all(strip(chunk, b"{\n  \"x\": [", b"\n  ]\n}"))?;
         }
-        out.write_all(strip(chunk, b"{\n  \"x\": [", b"\n  ]\n}"))?;
     }
     out.write_all(b"\n  ]")
 }
@@ -190,7 +201,8 @@ mod tests {
     /// reports.
     #[test]
     fn parallel_writer_matches_serde_pretty() {
-        for n in [0, 1, 2, 1023, 1024, 1025, 3000] {
+        // Up to several waves of chunks, with a partial last chunk and wave.
+        for n in [0, 1, 2, 511, 512, 513, 3000, 2048 * 8 + 700] {
             let report = Report {
                 findings: (0..n).map(finding).collect(),
                 ..Report::default()

@@ -2,7 +2,6 @@
 
 use serde_json::Value;
 use std::borrow::Cow;
-use std::fmt::Write as _;
 
 /// A position in a resource's document: the value there (if any) and its
 /// RFC 6901 JSON Pointer.
@@ -185,7 +184,7 @@ impl<'a> Node<'a> {
     }
 
     /// The elements of an array. Empty for anything that is not an array.
-    pub fn items(&self) -> impl Iterator<Item = Node<'a>> + '_ {
+    pub fn items(&self) -> impl Iterator<Item = Node<'a>> + use<'a> {
         let root = self.root;
         self.value()
             .and_then(|v| v.as_array())
@@ -201,7 +200,7 @@ impl<'a> Node<'a> {
 
     /// The members of an object, in document order. Empty for anything
     /// that is not an object.
-    pub fn entries(&self) -> impl Iterator<Item = (&'a str, Node<'a>)> + '_ {
+    pub fn entries(&self) -> impl Iterator<Item = (&'a str, Node<'a>)> + use<'a> {
         let root = self.root;
         self.value()
             .and_then(|v| v.as_object())
@@ -314,7 +313,8 @@ fn push_token(pointer: &mut String, token: &Token<'_>) {
             pointer.push_str(&escape_token(key));
         }
         Token::Index(i) => {
-            let _ = write!(pointer, "/{i}");
+            pointer.push('/');
+            pointer.push_str(itoa::Buffer::new().format(*i));
         }
     }
 }

@@ -64,7 +64,7 @@ pub fn pod_metadata(resource: &Resource) -> Option<Node<'_>> {
 pub fn containers<'a>(pod: &Node<'a>) -> Vec<Node<'a>> {
     ["initContainers", "containers", "ephemeralContainers"]
         .into_iter()
-        .flat_map(|field| pod.get(field).items().collect::<Vec<_>>())
+        .flat_map(|field| pod.get(field).items())
         .collect()
 }
 
