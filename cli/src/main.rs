@@ -77,9 +77,15 @@ enum Command {
     /// is, 2 on usage errors or when the scan is incomplete (a file could
     /// not be parsed, a policy failed).
     Scan {
-        /// Files and directories to scan.
-        #[arg(default_value = ".")]
+        /// Files and directories to scan (default: `.`, unless --root is
+        /// given).
         paths: Vec<PathBuf>,
+        /// Scan a host's root filesystem: `/` for this machine, or the
+        /// directory of a mounted image (repeatable). Its packages,
+        /// accounts, sshd, sysctl, mounts, services, cron and file
+        /// permissions are checked.
+        #[arg(long = "root", value_name = "DIR")]
+        roots: Vec<PathBuf>,
         /// Output format.
         #[arg(long, value_enum, default_value_t = ScanFormat::Table)]
         format: ScanFormat,
@@ -122,9 +128,12 @@ enum Command {
     Baseline(BaselineCommand),
     /// Print the resources rampart collects, as JSON: what a policy sees.
     Inventory {
-        /// Files and directories to scan.
-        #[arg(default_value = ".")]
+        /// Files and directories to scan (default: `.`, unless --root is
+        /// given).
         paths: Vec<PathBuf>,
+        /// Collect a host's root filesystem too (repeatable; see `scan`).
+        #[arg(long = "root", value_name = "DIR")]
+        roots: Vec<PathBuf>,
         /// Leave out paths matching GLOB (repeatable).
         #[arg(long, value_name = "GLOB")]
         exclude: Vec<String>,
@@ -384,6 +393,23 @@ fn engine(cli: &Cli) -> anyhow::Result<PolicyEngine> {
     Ok(PolicyEngine::new(engine_options(cli))?)
 }
 
+/// The paths to walk: those given, else `.` unless only hosts are scanned.
+fn scan_paths(paths: &[PathBuf], roots: &[PathBuf]) -> Vec<PathBuf> {
+    if paths.is_empty() && roots.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        paths.to_vec()
+    }
+}
+
+/// `--root DIR` options as host targets.
+fn host_targets(roots: &[PathBuf]) -> Vec<rampart_core::inventory::host::HostTarget> {
+    roots
+        .iter()
+        .map(|r| rampart_core::inventory::host::HostTarget::Root(r.clone()))
+        .collect()
+}
+
 fn engine_options(cli: &Cli) -> EngineOptions {
     let cache = match (&cli.cache_dir, cli.no_cache) {
         (_, true) => CacheMode::Disabled,
@@ -429,6 +455,7 @@ fn run(cli: &Cli) -> anyhow::Result<u8> {
     match &cli.command {
         Command::Scan {
             paths,
+            roots,
             format,
             output,
             fail_on,
@@ -447,11 +474,13 @@ fn run(cli: &Cli) -> anyhow::Result<u8> {
                 .filter(|p| !p.as_os_str().is_empty())
                 .map(rampart_core::baseline::Baseline::load)
                 .transpose()?;
-            let config = load_config(cli, paths)?;
+            let paths = scan_paths(paths, roots);
+            let config = load_config(cli, &paths)?;
             let fail_on = fail_on.or(config.fail_on).unwrap_or(Severity::Info);
             let scanner = Scanner::new(
                 ScanOptions {
-                    paths: paths.clone(),
+                    paths,
+                    hosts: host_targets(roots),
                     base_dir: None,
                     excludes: exclude.clone(),
                     max_file_size: *max_file_size,
@@ -518,12 +547,14 @@ fn run(cli: &Cli) -> anyhow::Result<u8> {
         }
         Command::Inventory {
             paths,
+            roots,
             exclude,
             spans,
             no_advisories,
         } => {
             let scanner = Scanner::new(ScanOptions {
-                paths: paths.clone(),
+                paths: scan_paths(paths, roots),
+                hosts: host_targets(roots),
                 excludes: exclude.clone(),
                 builtin_packs: false,
                 engine: engine_options(cli),

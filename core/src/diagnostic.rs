@@ -35,6 +35,8 @@ pub enum DiagnosticKind {
     Advisories,
     /// A suppression that cannot apply (no reason given, expired).
     Suppression,
+    /// A host could not be reached, or one of its files read.
+    Host,
 }
 
 /// One diagnostic.

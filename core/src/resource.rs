@@ -137,6 +137,11 @@ pub struct Resource {
     /// JSON Pointer → region in `source`.
     #[serde(default, skip_serializing_if = "SpanIndex::is_empty")]
     pub spans: SpanIndex,
+    /// JSON Pointer → file, for the values that came from another file
+    /// than `source` (an `Include`d `sshd_config` file, a file of
+    /// `/etc/sysctl.d`): their spans are regions of that file.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub span_files: BTreeMap<String, String>,
     /// The document serialised once, however many packs read it.
     #[serde(skip)]
     document_json: OnceLock<String>,
@@ -156,7 +161,23 @@ impl Resource {
             source: source.into(),
             document,
             spans: SpanIndex::default(),
+            span_files: BTreeMap::new(),
             document_json: OnceLock::new(),
+        }
+    }
+
+    /// The file and region a JSON Pointer resolves to: the nearest
+    /// ancestor with a span, in `source` or in the file that value came
+    /// from ([`span_files`](Self::span_files)).
+    pub fn locate(&self, pointer: &str) -> (&str, Option<Region>) {
+        match self.spans.resolve(pointer) {
+            Some((matched, region)) => (
+                self.span_files
+                    .get(matched)
+                    .map_or(self.source.as_str(), String::as_str),
+                Some(region),
+            ),
+            None => (self.source.as_str(), None),
         }
     }
 

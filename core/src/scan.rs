@@ -18,6 +18,9 @@ use std::path::PathBuf;
 pub struct ScanOptions {
     /// Files and directories to scan.
     pub paths: Vec<PathBuf>,
+    /// Hosts to scan: their packages, accounts, sshd, sysctl, mounts,
+    /// services, cron and file permissions.
+    pub hosts: Vec<crate::inventory::host::HostTarget>,
     /// Directory that reported paths are relative to (default: the current
     /// directory).
     pub base_dir: Option<PathBuf>,
@@ -62,6 +65,7 @@ impl Default for ScanOptions {
     fn default() -> Self {
         ScanOptions {
             paths: vec![PathBuf::from(".")],
+            hosts: Vec::new(),
             base_dir: None,
             excludes: Vec::new(),
             max_file_size: WalkOptions::default().max_file_size,
@@ -170,6 +174,10 @@ impl Scanner {
         let (roots, walk) = self.roots()?;
         let mut inventory =
             inventory::collect_observed(&roots, &walk, observer).map_err(ScanError::Options)?;
+        for (host, diagnostics) in self.collect_hosts()? {
+            inventory.files.push(host);
+            inventory.diagnostics.extend(diagnostics);
+        }
         if let Some(enricher) = self.enricher() {
             for file in &mut inventory.files {
                 let notes = enricher.enrich(&file.path, &mut file.resources);
@@ -185,6 +193,48 @@ impl Scanner {
     /// the same scanner is picked up.
     fn enricher(&self) -> Option<Enricher> {
         self.options.advisories.clone().map(Enricher::new)
+    }
+
+    /// Each host target's resources as one batch (a [`FileInventory`] of
+    /// format [`FileFormat::Host`](inventory::FileFormat::Host)), with its
+    /// diagnostics. A root directory that does not exist is an error.
+    fn collect_hosts(&self) -> Result<Vec<(FileInventory, Vec<Diagnostic>)>, ScanError> {
+        let base = self.walk_options().base_dir;
+        self.options
+            .hosts
+            .par_iter()
+            .map(|target| match target {
+                inventory::host::HostTarget::Root(dir) => {
+                    let fs = inventory::host::fs::RootFs::new(dir).map_err(|e| {
+                        ScanError::Options(format!(
+                            "cannot scan the root filesystem {}: {e}",
+                            dir.display()
+                        ))
+                    })?;
+                    let (name, prefix) = if inventory::host::fs::HostFs::is_live(&fs) {
+                        ("/".to_owned(), String::new())
+                    } else {
+                        let absolute = if dir.is_absolute() {
+                            dir.clone()
+                        } else {
+                            base.join(dir)
+                        };
+                        let shown = inventory::walk::display_path(&absolute, &[], &base);
+                        (shown.clone(), shown)
+                    };
+                    let host = inventory::host::collect(&fs, &name, &prefix);
+                    Ok((
+                        FileInventory {
+                            path: host.name,
+                            format: inventory::FileFormat::Host,
+                            resources: host.resources,
+                            suppressions: Vec::new(),
+                        },
+                        host.diagnostics,
+                    ))
+                }
+            })
+            .collect()
     }
 
     /// The scan's roots, absolute, and the walk options; an error if a root
@@ -268,13 +318,37 @@ impl Scanner {
             elapsed_ms = started.elapsed().as_millis() as u64,
             "files scanned"
         );
+        let hosts = self.collect_hosts()?;
+        let host_results: Vec<(Vec<Finding>, Vec<Diagnostic>, usize)> = hosts
+            .into_par_iter()
+            .map(|(mut host, mut diagnostics)| {
+                if let Some(enricher) = &enricher {
+                    diagnostics.extend(enricher.enrich(&host.path, &mut host.resources));
+                }
+                let evaluation: Evaluation = self
+                    .packs
+                    .iter()
+                    .map(|p| p.evaluate(&host.resources))
+                    .collect();
+                let (findings, more) = locate(&host, evaluation);
+                diagnostics.extend(more);
+                (findings, diagnostics, host.resources.len())
+            })
+            .collect();
         let stats = ScanStats {
             files_walked: mapped.files_walked,
             files_with_resources: mapped.results.len(),
-            resources: mapped.results.iter().map(|(_, _, n)| n).sum(),
+            resources: mapped.results.iter().map(|(_, _, n)| n).sum::<usize>()
+                + host_results.iter().map(|(_, _, n)| n).sum::<usize>(),
+            hosts: host_results.len(),
             baseline: 0,
         };
-        let per_file = mapped.results.into_iter().map(|(f, d, _)| (f, d)).collect();
+        let per_file = mapped
+            .results
+            .into_iter()
+            .chain(host_results)
+            .map(|(f, d, _)| (f, d))
+            .collect();
         let mut diagnostics = mapped.diagnostics;
         if let Some(enricher) = &enricher {
             diagnostics.extend(enricher.diagnostics());
@@ -313,6 +387,11 @@ impl Scanner {
             files_walked: inventory.files_walked,
             files_with_resources: inventory.files.len(),
             resources: inventory.files.iter().map(|f| f.resources.len()).sum(),
+            hosts: inventory
+                .files
+                .iter()
+                .filter(|f| f.format == inventory::FileFormat::Host)
+                .count(),
             baseline: 0,
         };
         // Freeing every document and span index takes a noticeable share of
@@ -383,13 +462,13 @@ fn locate(file: &FileInventory, evaluation: Evaluation) -> (Vec<Finding>, Vec<Di
         let Some(resource) = file.resources.iter().find(|r| r.id == f.resource_id) else {
             continue;
         };
-        let region = resource.spans.resolve(&f.pointer).map(|(_, region)| region);
-        // The resource's own file: a requirements file's `-r` includes
-        // bring resources of other files into its batch.
-        let path = &resource.source;
+        // The resource's own file (a requirements file's `-r` includes
+        // bring resources of other files into its batch), or the file the
+        // reported value came from (a host's included configuration).
+        let (path, region) = resource.locate(&f.pointer);
         findings.push(Finding {
             fingerprint: Finding::fingerprint_of(&f.rule_id, path, &f.resource_id, &f.pointer),
-            path: path.clone(),
+            path: path.to_owned(),
             region,
             rule_id: f.rule_id,
             pack: f.pack,

@@ -103,13 +103,21 @@ impl Enricher {
             .iter_mut()
             .filter(|r| r.kind == dependencies::KIND)
         {
+            // OS packages are matched by source package and version, which
+            // is what distribution advisories name (`glibc`, not `libc6`).
+            let document = &resource.document;
             let (Some(ecosystem), Some(name)) = (
-                resource.document["ecosystem"].as_str(),
-                resource.document["name"].as_str(),
+                document["ecosystem"].as_str(),
+                document["advisory_name"]
+                    .as_str()
+                    .or_else(|| document["name"].as_str()),
             ) else {
                 continue;
             };
-            let Some(version) = resource.document["version"].as_str() else {
+            let Some(version) = document["advisory_version"]
+                .as_str()
+                .or_else(|| document["version"].as_str())
+            else {
                 continue;
             };
             let Some(db) = self.db() else {

@@ -17,6 +17,7 @@ pub mod dependencies;
 pub mod dockerfile;
 pub mod github_actions;
 pub mod gitlab_ci;
+pub mod host;
 pub mod kubernetes;
 mod lines;
 pub mod terraform;
@@ -48,6 +49,9 @@ pub enum FileFormat {
     Terraform,
     /// A lockfile: `Cargo.lock`, `package-lock.json`, `requirements.txt` ….
     Lockfile(dependencies::Lockfile),
+    /// A host (`--root`): never detected from a file name; the batch of
+    /// everything collected from one host.
+    Host,
 }
 
 impl FileFormat {

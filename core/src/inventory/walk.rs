@@ -199,13 +199,21 @@ pub fn display_path(path: &Path, roots: &[PathBuf], base: &Path) -> String {
     };
     let parts: Vec<String> = relative
         .components()
-        .filter(|c| !matches!(c, std::path::Component::CurDir))
+        .filter(|c| {
+            !matches!(
+                c,
+                std::path::Component::CurDir | std::path::Component::RootDir
+            )
+        })
         .map(|c| c.as_os_str().to_string_lossy().into_owned())
         .collect();
     if parts.is_empty() {
         path.file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| path.display().to_string())
+    } else if relative.has_root() {
+        // Outside the base directory and every root: shown absolute.
+        format!("/{}", parts.join("/"))
     } else {
         parts.join("/")
     }

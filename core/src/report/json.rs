@@ -80,6 +80,7 @@ fn document(report: &Report) -> JsonReport<'_> {
             files_walked: report.stats.files_walked,
             files_with_resources: report.stats.files_with_resources,
             resources: report.stats.resources,
+            hosts: report.stats.hosts,
         },
         findings: &report.findings,
         diagnostics: &report.diagnostics,
@@ -167,6 +168,7 @@ struct Summary<'a> {
     files_walked: usize,
     files_with_resources: usize,
     resources: usize,
+    hosts: usize,
 }
 
 #[cfg(test)]

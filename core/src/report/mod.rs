@@ -39,6 +39,8 @@ pub struct ScanStats {
     pub files_with_resources: usize,
     /// Resources evaluated.
     pub resources: usize,
+    /// Hosts scanned (`--root`).
+    pub hosts: usize,
     /// Findings left out because a baseline lists them.
     pub baseline: usize,
 }

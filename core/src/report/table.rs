@@ -131,14 +131,21 @@ pub fn render(report: &Report, options: &TableOptions) -> String {
     };
     let _ = writeln!(
         out,
-        "{} findings{} in {} files ({} resources); {} errors{hidden}",
+        "{} findings{} in {} ({} resources); {} errors{hidden}",
         report.findings.len() - suppressed,
         if counts.is_empty() {
             String::new()
         } else {
             format!(" ({})", counts.join(", "))
         },
-        report.stats.files_with_resources,
+        match report.stats.hosts {
+            0 => format!("{} files", report.stats.files_with_resources),
+            hosts => format!(
+                "{} files and {hosts} host{}",
+                report.stats.files_with_resources,
+                if hosts == 1 { "" } else { "s" }
+            ),
+        },
         report.stats.resources,
         errors
     );

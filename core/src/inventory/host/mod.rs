@@ -1,0 +1,188 @@
+//! Hosts: what is installed and how it is configured, from a root
+//! filesystem (the live system or a mounted image).
+//!
+//! Every collector reads files through [`fs::HostFs`], so the same code
+//! serves `--root /`, `--root DIR` and remote hosts. Each fact becomes a
+//! resource of a `host.*` kind (or `sshd`) whose `source` is the file it
+//! was read from, with the line of every value, so a finding such as
+//! "PermitRootLogin yes" lands on its line in `sshd_config`. A file that
+//! cannot be read is a diagnostic, never the end of the host's scan. The
+//! document shapes are in `docs/kinds/host.md`.
+
+pub mod accounts;
+pub mod cron;
+pub mod files;
+pub mod fs;
+pub mod mounts;
+pub mod os;
+pub mod packages;
+pub mod services;
+pub mod sshd;
+pub mod sysctl;
+
+use crate::diagnostic::{Diagnostic, DiagnosticKind, Level};
+use crate::resource::{Region, Resource};
+use fs::HostFs;
+
+/// A host to scan.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HostTarget {
+    /// A root filesystem on this machine: `/` for the running system, or
+    /// the directory of a mounted image or extracted root filesystem.
+    Root(std::path::PathBuf),
+}
+
+/// Largest configuration file read (bytes). The dpkg status database of a
+/// big server is a few MB; nothing a host scan reads should come near.
+pub const MAX_HOST_FILE: u64 = 64 << 20;
+
+/// One host's resources, in a stable order, and what went wrong.
+#[derive(Debug, Default)]
+pub struct HostInventory {
+    /// Display name of the host (`/`, the image directory, or a host name).
+    pub name: String,
+    /// Everything collected: one policy batch.
+    pub resources: Vec<Resource>,
+    /// Files that could not be read or parsed.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Collects everything rampart knows how to read from a host.
+///
+/// `prefix` is put before every host path to make the reported path: `""`
+/// for the live system (`/etc/passwd`), the image directory as given for
+/// an image (`rootfs` + `/etc/passwd`).
+pub fn collect(fs: &dyn HostFs, name: &str, prefix: &str) -> HostInventory {
+    let mut reader = HostReader::new(fs, prefix);
+    let os = os::collect(&mut reader);
+    let mut resources = Vec::new();
+    let os_id = os
+        .as_ref()
+        .and_then(|r| r.document["id"].as_str().map(str::to_owned));
+    let os_version = os
+        .as_ref()
+        .and_then(|r| r.document["version_id"].as_str().map(str::to_owned));
+    resources.extend(os);
+    let accounts = accounts::collect(&mut reader);
+    let names = accounts::Names::from_resources(&accounts);
+    resources.extend(accounts);
+    resources.extend(packages::collect(
+        &mut reader,
+        os_id.as_deref(),
+        os_version.as_deref(),
+    ));
+    resources.extend(sshd::collect(&mut reader));
+    resources.extend(sysctl::collect(&mut reader));
+    resources.extend(mounts::collect(&mut reader));
+    resources.extend(services::collect(&mut reader));
+    resources.extend(cron::collect(&mut reader));
+    resources.extend(files::collect(&mut reader, &names));
+    resources.sort_by(|a, b| (&a.kind, &a.id).cmp(&(&b.kind, &b.id)));
+    let mut diagnostics = reader.diagnostics;
+    diagnostics.sort();
+    diagnostics.dedup();
+    HostInventory {
+        name: name.to_owned(),
+        resources,
+        diagnostics,
+    }
+}
+
+/// Reads a host's files for the collectors, turning failures into
+/// diagnostics.
+pub struct HostReader<'a> {
+    fs: &'a dyn HostFs,
+    prefix: String,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl std::fmt::Debug for HostReader<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HostReader")
+            .field("prefix", &self.prefix)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<'a> HostReader<'a> {
+    /// A reader reporting paths as `prefix` + host path.
+    pub fn new(fs: &'a dyn HostFs, prefix: &str) -> Self {
+        HostReader {
+            fs,
+            prefix: prefix.trim_end_matches('/').to_owned(),
+            diagnostics: Vec::new(),
+        }
+    }
+
+    /// The file system.
+    pub fn fs(&self) -> &'a dyn HostFs {
+        self.fs
+    }
+
+    /// How a host path is reported (`rootfs/etc/passwd`).
+    pub fn display(&self, path: &str) -> String {
+        format!("{}{}", self.prefix, path)
+    }
+
+    /// A text file; `None` (silently) if it does not exist, `None` with a
+    /// diagnostic if it cannot be read.
+    pub fn text(&mut self, path: &str) -> Option<String> {
+        match self.fs.read(path, MAX_HOST_FILE) {
+            Ok(bytes) => Some(String::from_utf8_lossy(&bytes).into_owned()),
+            Err(e) if is_absent(&e) => None,
+            Err(e) => {
+                self.problem(path, format!("cannot read {path}: {e}"));
+                None
+            }
+        }
+    }
+
+    /// A directory's entries; empty (silently) if it does not exist.
+    pub fn dir(&mut self, path: &str) -> Vec<String> {
+        match self.fs.read_dir(path) {
+            Ok(names) => names,
+            Err(e) if is_absent(&e) => Vec::new(),
+            Err(e) => {
+                self.problem(path, format!("cannot list {path}: {e}"));
+                Vec::new()
+            }
+        }
+    }
+
+    /// Records a problem with a host file.
+    pub fn problem(&mut self, path: &str, message: String) {
+        self.diagnostics.push(Diagnostic::file(
+            Level::Warning,
+            DiagnosticKind::Host,
+            self.display(path),
+            message,
+        ));
+    }
+}
+
+/// Missing files and directories are normal on a host (no `/etc/fstab` in
+/// a container image): not worth a diagnostic.
+fn is_absent(e: &std::io::Error) -> bool {
+    matches!(
+        e.kind(),
+        std::io::ErrorKind::NotFound | std::io::ErrorKind::NotADirectory
+    )
+}
+
+/// The region of line `line` (1-based) of `text`, whole.
+pub(crate) fn line_region(text: &str, line: usize) -> Region {
+    let width = text
+        .lines()
+        .nth(line.saturating_sub(1))
+        .map_or(0, |l| l.chars().count());
+    Region::line(
+        u32::try_from(line).unwrap_or(u32::MAX),
+        1,
+        u32::try_from(width + 1).unwrap_or(u32::MAX),
+    )
+}
+
+/// A `/`-free pointer token (RFC 6901 escaping).
+pub(crate) fn token(key: &str) -> String {
+    crate::resource::escape_pointer_token(key).into_owned()
+}
