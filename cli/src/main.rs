@@ -567,6 +567,7 @@ fn run(cli: &Cli) -> anyhow::Result<u8> {
                 let mut value = serde_json::to_value(resource)?;
                 if !spans && let Some(object) = value.as_object_mut() {
                     object.remove("spans");
+                    object.remove("span_files");
                 }
                 resources.push(value);
             }

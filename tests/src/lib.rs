@@ -33,3 +33,87 @@ pub fn resource(id: &str, document: Value) -> Resource {
 }
 
 pub mod osv_server;
+
+/// Makes sure a program from a Debian package is installed: the tests use
+/// real tools (debootstrap, sshd), and the README's test command must work
+/// on a fresh machine. As root it installs the package with apt-get (as
+/// `.ci/run` does); otherwise it panics with the command to run.
+pub fn ensure_tool(program: &str, package: &str) {
+    static INSTALL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _guard = INSTALL
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let present = |p: &str| {
+        std::env::var_os("PATH").is_some_and(|path| {
+            std::env::split_paths(&path)
+                .chain([PathBuf::from("/usr/sbin"), PathBuf::from("/sbin")])
+                .any(|dir| dir.join(p).is_file())
+        })
+    };
+    if present(program) {
+        return;
+    }
+    let is_root = std::process::Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| o.stdout.trim_ascii() == b"0");
+    assert!(
+        is_root,
+        "the tests need `{program}`: run `sudo apt-get install {package}`"
+    );
+    for args in [
+        vec!["update", "-qq"],
+        vec!["install", "-y", "-qq", "--no-install-recommends", package],
+    ] {
+        let status = std::process::Command::new("apt-get")
+            .args(&args)
+            .env("DEBIAN_FRONTEND", "noninteractive")
+            .stdout(std::process::Stdio::null())
+            .status()
+            .expect("run apt-get");
+        assert!(status.success(), "apt-get {args:?} failed: {status}");
+    }
+    assert!(present(program), "{package} did not install {program}");
+}
+
+/// A real Debian 12 root filesystem made by `debootstrap --variant=minbase`
+/// (Debian's own tool; well under a minute here), built once and kept in
+/// `$RAMPART_TEST_ROOTFS`, else `target/test-rootfs/bookworm`, for later
+/// runs.
+pub fn debian_rootfs() -> PathBuf {
+    static ROOT: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    ROOT.get_or_init(|| {
+        ensure_tool("debootstrap", "debootstrap");
+        let root = std::env::var_os("RAMPART_TEST_ROOTFS")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| workspace_root().join("target/test-rootfs/bookworm"));
+        if root.join("var/lib/dpkg/status").is_file() {
+            return root;
+        }
+        let parent = root.parent().expect("rootfs has a parent");
+        std::fs::create_dir_all(parent).expect("create the rootfs directory");
+        // Built beside its final place and renamed: an interrupted build
+        // never looks finished.
+        let partial = parent.join(format!(
+            "{}.partial-{}",
+            root.file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or("rootfs"),
+            std::process::id()
+        ));
+        let _ = std::fs::remove_dir_all(&partial);
+        let mirror = std::env::var("RAMPART_DEBIAN_MIRROR")
+            .unwrap_or_else(|_| "http://deb.debian.org/debian".to_owned());
+        let status = std::process::Command::new("debootstrap")
+            .args(["--variant=minbase", "bookworm"])
+            .arg(&partial)
+            .arg(&mirror)
+            .stdout(std::process::Stdio::null())
+            .status()
+            .expect("run debootstrap");
+        assert!(status.success(), "debootstrap failed: {status}");
+        std::fs::rename(&partial, &root).expect("move the rootfs into place");
+        root
+    })
+    .clone()
+}

@@ -168,3 +168,72 @@ fn rule_pages_are_current() {
         "stale rule docs (run `cargo run -p rampart -- policy docs`): {stale:?}"
     );
 }
+
+/// docs/kinds/host.md: the example image's files, inventoried as a host,
+/// give the documented resources (the kinds the page shows).
+#[test]
+fn host_kind_page_matches_the_inventory() {
+    use rampart_core::inventory::host::HostTarget;
+    use rampart_core::{ScanOptions, Scanner};
+    let page = std::fs::read_to_string(workspace_root().join("docs/kinds/host.md")).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let image = dir.path().join("image");
+    for (language, path) in [
+        ("os-release", "etc/os-release"),
+        ("passwd", "etc/passwd"),
+        ("shadow", "etc/shadow"),
+        ("sshd_config", "etc/ssh/sshd_config"),
+    ] {
+        let block = blocks(&page, language);
+        assert_eq!(block.len(), 1, "one {language} block");
+        let file = image.join(path);
+        std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+        std::fs::write(&file, format!("{}\n", block[0])).unwrap();
+    }
+    let inventory = Scanner::new(ScanOptions {
+        paths: vec![],
+        hosts: vec![HostTarget::Root(image)],
+        base_dir: Some(dir.path().to_owned()),
+        builtin_packs: false,
+        advisories: None,
+        ..ScanOptions::default()
+    })
+    .unwrap()
+    .inventory()
+    .unwrap();
+    assert!(
+        inventory.diagnostics.is_empty(),
+        "{:?}",
+        inventory.diagnostics
+    );
+    let shown: Vec<&rampart_core::Resource> = inventory
+        .resources()
+        .filter(|r| ["host.os", "host.user", "sshd"].contains(&r.kind.as_str()))
+        .collect();
+    let mut actual = serde_json::to_value(&shown).unwrap();
+    for resource in actual.as_array_mut().unwrap() {
+        let object = resource.as_object_mut().unwrap();
+        object.remove("spans");
+        object.remove("span_files");
+    }
+    let documented: serde_json::Value = serde_json::from_str(blocks(&page, "json")[0]).unwrap();
+    assert_eq!(actual, documented);
+    // The documented spans: PermitRootLogin on line 2, root's shadow entry
+    // on line 1 of etc/shadow.
+    let sshd = shown.iter().find(|r| r.kind == "sshd").unwrap();
+    assert_eq!(
+        sshd.locate("/settings/permitrootlogin")
+            .1
+            .unwrap()
+            .start_line,
+        2
+    );
+    let root = shown.iter().find(|r| r.id == "host.user:root").unwrap();
+    assert_eq!(
+        root.locate("/shadow"),
+        (
+            "image/etc/shadow",
+            Some(rampart_core::resource::Region::line(1, 1, 26))
+        )
+    );
+}

@@ -22,6 +22,9 @@ pub struct SshdRow {
     pub fails: fn(&str) -> bool,
     /// What to set, for the fix hint.
     pub want: &'static str,
+    /// Failing values that are less bad: reported one severity lower
+    /// (`PermitRootLogin prohibit-password`: keys only).
+    pub milder: &'static [&'static str],
     pub severity: Severity,
     pub title: &'static str,
     pub description: &'static str,
@@ -123,6 +126,11 @@ pub static SSHD_RULES: [SshdRow; 16] = [
         default: "prohibit-password",
         fails: |v| v != "no",
         want: "Set `PermitRootLogin no`; log in as a named user and use sudo.",
+        milder: &[
+            "prohibit-password",
+            "without-password",
+            "forced-commands-only",
+        ],
         severity: Severity::High,
         title: "sshd allows root to log in",
         description: "`PermitRootLogin` is not `no`: root can log in directly (with a password \
@@ -137,6 +145,7 @@ pub static SSHD_RULES: [SshdRow; 16] = [
         default: "no",
         fails: |v| v == "yes",
         want: "Set `PermitEmptyPasswords no`.",
+        milder: &[],
         severity: Severity::Critical,
         title: "sshd accepts empty passwords",
         description: "Accounts without a password can log in over SSH.",
@@ -149,6 +158,7 @@ pub static SSHD_RULES: [SshdRow; 16] = [
         default: "yes",
         fails: |v| v == "yes",
         want: "Set `PasswordAuthentication no` and use keys (or certificates).",
+        milder: &[],
         severity: Severity::Medium,
         title: "sshd accepts passwords",
         description: "Password logins are open to guessing and credential stuffing from \
@@ -162,6 +172,7 @@ pub static SSHD_RULES: [SshdRow; 16] = [
         default: "6",
         fails: |v| v.parse::<u32>().is_ok_and(|n| n > 4),
         want: "Set `MaxAuthTries 4` or less.",
+        milder: &[],
         severity: Severity::Low,
         title: "sshd allows many authentication attempts per connection",
         description: "More than 4 attempts per connection make guessing cheaper (OpenSSH's \
@@ -175,6 +186,7 @@ pub static SSHD_RULES: [SshdRow; 16] = [
         default: "no",
         fails: |v| v == "yes",
         want: "Set `X11Forwarding no` (or `DisableForwarding yes`).",
+        milder: &[],
         severity: Severity::Low,
         title: "sshd forwards X11",
         description: "X11 forwarding exposes the client's display to the server: a compromised \
@@ -188,6 +200,7 @@ pub static SSHD_RULES: [SshdRow; 16] = [
         default: "chacha20-poly1305@openssh.com,aes128-ctr,aes192-ctr,aes256-ctr,aes128-gcm@openssh.com,aes256-gcm@openssh.com",
         fails: |v| names_any(v, WEAK_CIPHERS),
         want: "Remove CBC, 3DES, Blowfish, CAST and RC4 ciphers from `Ciphers`.",
+        milder: &[],
         severity: Severity::Medium,
         title: "sshd offers weak ciphers",
         description: "`Ciphers` enables CBC-mode, 3DES, Blowfish, CAST or RC4 ciphers, which \
@@ -201,6 +214,7 @@ pub static SSHD_RULES: [SshdRow; 16] = [
         default: "umac-128-etm@openssh.com,hmac-sha2-256-etm@openssh.com,hmac-sha2-512-etm@openssh.com",
         fails: |v| names_any(v, WEAK_MACS),
         want: "Use only SHA-2 (and umac-128) MACs, preferably the `-etm` ones.",
+        milder: &[],
         severity: Severity::Medium,
         title: "sshd offers weak MACs",
         description: "`MACs` enables MD5, SHA-1, RIPEMD-160 or 64-bit UMAC message \
@@ -214,6 +228,7 @@ pub static SSHD_RULES: [SshdRow; 16] = [
         default: "sntrup761x25519-sha512@openssh.com,curve25519-sha256,ecdh-sha2-nistp256",
         fails: |v| names_any(v, WEAK_KEX),
         want: "Remove the SHA-1 Diffie-Hellman key exchanges from `KexAlgorithms`.",
+        milder: &[],
         severity: Severity::Medium,
         title: "sshd offers weak key exchange",
         description: "`KexAlgorithms` enables SHA-1 Diffie-Hellman groups (Logjam-era, \
@@ -227,6 +242,7 @@ pub static SSHD_RULES: [SshdRow; 16] = [
         default: "no",
         fails: |v| v == "yes",
         want: "Set `HostbasedAuthentication no`.",
+        milder: &[],
         severity: Severity::Medium,
         title: "sshd trusts host-based authentication",
         description: "A user of a trusted client host can log in as the same user without a \
@@ -240,6 +256,7 @@ pub static SSHD_RULES: [SshdRow; 16] = [
         default: "yes",
         fails: |v| v != "yes",
         want: "Set `IgnoreRhosts yes`.",
+        milder: &[],
         severity: Severity::Medium,
         title: "sshd reads .rhosts files",
         description: "Users' `.rhosts` and `.shosts` files can grant logins to other hosts.",
@@ -252,6 +269,7 @@ pub static SSHD_RULES: [SshdRow; 16] = [
         default: "no",
         fails: |v| v != "no",
         want: "Set `PermitUserEnvironment no`.",
+        milder: &[],
         severity: Severity::Medium,
         title: "sshd lets users set their environment",
         description: "`~/.ssh/environment` can set `LD_PRELOAD` and similar variables for the \
@@ -265,6 +283,7 @@ pub static SSHD_RULES: [SshdRow; 16] = [
         default: "120",
         fails: |v| seconds(v).is_some_and(|s| s == 0 || s > 60),
         want: "Set `LoginGraceTime 60` or less (not 0).",
+        milder: &[],
         severity: Severity::Low,
         title: "sshd waits long for unauthenticated connections",
         description: "A long (or unlimited) grace time lets unauthenticated connections pile up \
@@ -278,6 +297,7 @@ pub static SSHD_RULES: [SshdRow; 16] = [
         default: "info",
         fails: |v| v != "info" && v != "verbose",
         want: "Set `LogLevel VERBOSE` (or `INFO`).",
+        milder: &[],
         severity: Severity::Low,
         title: "sshd logs too little",
         description: "Below `INFO`, logins and failures are not recorded; `DEBUG` levels can log \
@@ -291,6 +311,7 @@ pub static SSHD_RULES: [SshdRow; 16] = [
         default: "no",
         fails: |v| v != "yes",
         want: "Set `UsePAM yes`.",
+        milder: &[],
         severity: Severity::Low,
         title: "sshd does not use PAM",
         description: "Without PAM, account policies (lockouts, password quality, limits, \
@@ -304,6 +325,7 @@ pub static SSHD_RULES: [SshdRow; 16] = [
         default: "0",
         fails: |v| seconds(v).is_some_and(|s| s == 0),
         want: "Set `ClientAliveInterval 15` and `ClientAliveCountMax 3`.",
+        milder: &[],
         severity: Severity::Low,
         title: "sshd never drops unresponsive sessions",
         description: "With `ClientAliveInterval 0` an abandoned session stays open forever.",
@@ -316,6 +338,7 @@ pub static SSHD_RULES: [SshdRow; 16] = [
         default: "10",
         fails: |v| v.parse::<u32>().is_ok_and(|n| n > 10),
         want: "Set `MaxSessions 10` or less.",
+        milder: &[],
         severity: Severity::Low,
         title: "sshd allows many sessions per connection",
         description: "More than 10 multiplexed sessions per connection ease resource \
@@ -323,6 +346,15 @@ pub static SSHD_RULES: [SshdRow; 16] = [
         cis: &[Control::new(CIS, "5.1.17")],
     },
 ];
+
+fn milder(severity: Severity) -> Severity {
+    match severity {
+        Severity::Critical => Severity::High,
+        Severity::High => Severity::Medium,
+        Severity::Medium => Severity::Low,
+        _ => Severity::Info,
+    }
+}
 
 fn check_sshd(resource: &Resource, cx: &mut Context<'_>) {
     let Some(row) = SSHD_RULES.iter().find(|r| r.id == cx.rule().id) else {
@@ -341,7 +373,10 @@ fn check_sshd(resource: &Resource, cx: &mut Context<'_>) {
             )
         };
         let at = node.or(&resource.root());
-        cx.report(&at, message).fix(row.want);
+        let finding = cx.report(&at, message).fix(row.want);
+        if row.milder.contains(&value.as_str()) {
+            finding.severity(milder(row.severity));
+        }
     }
     for block in resource.root().get("matches").items() {
         let node = block.get("settings").get(row.keyword);
