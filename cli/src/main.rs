@@ -77,15 +77,11 @@ enum Command {
     /// is, 2 on usage errors or when the scan is incomplete (a file could
     /// not be parsed, a policy failed).
     Scan {
-        /// Files and directories to scan (default: `.`, unless --root is
-        /// given).
+        /// Files and directories to scan, and hosts as
+        /// `ssh://[user@]host[:port]` (default: `.`, unless hosts are given).
         paths: Vec<PathBuf>,
-        /// Scan a host's root filesystem: `/` for this machine, or the
-        /// directory of a mounted image (repeatable). Its packages,
-        /// accounts, sshd, sysctl, mounts, services, cron and file
-        /// permissions are checked.
-        #[arg(long = "root", value_name = "DIR")]
-        roots: Vec<PathBuf>,
+        #[command(flatten)]
+        hosts: HostArgs,
         /// Output format.
         #[arg(long, value_enum, default_value_t = ScanFormat::Table)]
         format: ScanFormat,
@@ -128,12 +124,11 @@ enum Command {
     Baseline(BaselineCommand),
     /// Print the resources rampart collects, as JSON: what a policy sees.
     Inventory {
-        /// Files and directories to scan (default: `.`, unless --root is
-        /// given).
+        /// Files and directories to scan, and hosts as
+        /// `ssh://[user@]host[:port]` (default: `.`, unless hosts are given).
         paths: Vec<PathBuf>,
-        /// Collect a host's root filesystem too (repeatable; see `scan`).
-        #[arg(long = "root", value_name = "DIR")]
-        roots: Vec<PathBuf>,
+        #[command(flatten)]
+        hosts: HostArgs,
         /// Leave out paths matching GLOB (repeatable).
         #[arg(long, value_name = "GLOB")]
         exclude: Vec<String>,
@@ -393,21 +388,90 @@ fn engine(cli: &Cli) -> anyhow::Result<PolicyEngine> {
     Ok(PolicyEngine::new(engine_options(cli))?)
 }
 
-/// The paths to walk: those given, else `.` unless only hosts are scanned.
-fn scan_paths(paths: &[PathBuf], roots: &[PathBuf]) -> Vec<PathBuf> {
-    if paths.is_empty() && roots.is_empty() {
-        vec![PathBuf::from(".")]
-    } else {
-        paths.to_vec()
-    }
+/// Hosts to scan, shared by `scan` and `inventory`.
+#[derive(Debug, clap::Args)]
+struct HostArgs {
+    /// Scan a host's root filesystem: `/` for this machine, or the
+    /// directory of a mounted image (repeatable). Its packages, accounts,
+    /// sshd, sysctl, mounts, services, cron and file permissions are checked.
+    #[arg(long = "root", value_name = "DIR")]
+    roots: Vec<PathBuf>,
+    /// Scan every host of an Ansible inventory (INI or YAML) over SSH
+    /// (repeatable).
+    #[arg(long = "inventory", short = 'i', value_name = "FILE")]
+    inventories: Vec<PathBuf>,
+    /// An ssh_config file for the SSH client (`ssh -F`).
+    #[arg(long, value_name = "FILE")]
+    ssh_config: Option<PathBuf>,
+    /// An option for the SSH client (`ssh -o KEY=VALUE`; repeatable), e.g.
+    /// `IdentityFile=~/.ssh/audit`, `ProxyJump=bastion`.
+    #[arg(long = "ssh-option", value_name = "KEY=VALUE")]
+    ssh_options: Vec<String>,
+    /// Seconds to connect to a host (each attempt).
+    #[arg(long, value_name = "SECS", default_value_t = 10)]
+    ssh_connect_timeout: u64,
+    /// Seconds for everything read from one host.
+    #[arg(long, value_name = "SECS", default_value_t = 120)]
+    host_timeout: u64,
+    /// Further connection attempts to a host, with exponential backoff.
+    #[arg(long, value_name = "N", default_value_t = 2)]
+    ssh_retries: u32,
+    /// Hosts scanned at once.
+    #[arg(long, value_name = "N", default_value_t = 16)]
+    host_concurrency: usize,
 }
 
-/// `--root DIR` options as host targets.
-fn host_targets(roots: &[PathBuf]) -> Vec<rampart_core::inventory::host::HostTarget> {
-    roots
-        .iter()
-        .map(|r| rampart_core::inventory::host::HostTarget::Root(r.clone()))
-        .collect()
+/// Splits the paths given into files to walk and `ssh://` hosts, adds the
+/// inventories' hosts and the roots; `.` is walked when nothing was given.
+fn targets(
+    paths: &[PathBuf],
+    hosts: &HostArgs,
+) -> anyhow::Result<(Vec<PathBuf>, Vec<rampart_core::inventory::host::HostTarget>)> {
+    use rampart_core::inventory::host::{HostTarget, fleet, ssh::SshTarget};
+    let mut files = Vec::new();
+    let mut targets: Vec<HostTarget> = hosts.roots.iter().cloned().map(HostTarget::Root).collect();
+    for path in paths {
+        match path.to_str().filter(|p| p.starts_with("ssh://")) {
+            Some(url) => targets.push(HostTarget::Ssh(
+                SshTarget::parse(url).map_err(|e| anyhow::anyhow!(e))?,
+            )),
+            None => files.push(path.clone()),
+        }
+    }
+    for inventory in &hosts.inventories {
+        let text = std::fs::read_to_string(inventory).map_err(|e| {
+            anyhow::anyhow!("cannot read the inventory {}: {e}", inventory.display())
+        })?;
+        let found = fleet::parse(&inventory.display().to_string(), &text)?;
+        if found.is_empty() {
+            anyhow::bail!("the inventory {} lists no host", inventory.display());
+        }
+        targets.extend(found.into_iter().map(HostTarget::Ssh));
+    }
+    if files.is_empty() && targets.is_empty() {
+        files.push(PathBuf::from("."));
+    }
+    Ok((files, targets))
+}
+
+/// The SSH client settings from the options.
+fn ssh_options(hosts: &HostArgs) -> rampart_core::inventory::host::ssh::SshOptions {
+    let mut args = Vec::new();
+    if let Some(config) = &hosts.ssh_config {
+        args.push("-F".to_owned());
+        args.push(config.display().to_string());
+    }
+    for option in &hosts.ssh_options {
+        args.push("-o".to_owned());
+        args.push(option.clone());
+    }
+    rampart_core::inventory::host::ssh::SshOptions {
+        args,
+        connect_timeout: Duration::from_secs(hosts.ssh_connect_timeout.max(1)),
+        host_timeout: Duration::from_secs(hosts.host_timeout.max(1)),
+        retries: hosts.ssh_retries,
+        ..Default::default()
+    }
 }
 
 fn engine_options(cli: &Cli) -> EngineOptions {
@@ -455,7 +519,7 @@ fn run(cli: &Cli) -> anyhow::Result<u8> {
     match &cli.command {
         Command::Scan {
             paths,
-            roots,
+            hosts,
             format,
             output,
             fail_on,
@@ -474,13 +538,15 @@ fn run(cli: &Cli) -> anyhow::Result<u8> {
                 .filter(|p| !p.as_os_str().is_empty())
                 .map(rampart_core::baseline::Baseline::load)
                 .transpose()?;
-            let paths = scan_paths(paths, roots);
+            let (paths, host_targets) = targets(paths, hosts)?;
             let config = load_config(cli, &paths)?;
             let fail_on = fail_on.or(config.fail_on).unwrap_or(Severity::Info);
             let scanner = Scanner::new(
                 ScanOptions {
                     paths,
-                    hosts: host_targets(roots),
+                    hosts: host_targets,
+                    ssh: ssh_options(hosts),
+                    host_concurrency: hosts.host_concurrency,
                     base_dir: None,
                     excludes: exclude.clone(),
                     max_file_size: *max_file_size,
@@ -547,14 +613,17 @@ fn run(cli: &Cli) -> anyhow::Result<u8> {
         }
         Command::Inventory {
             paths,
-            roots,
+            hosts,
             exclude,
             spans,
             no_advisories,
         } => {
+            let (paths, host_targets) = targets(paths, hosts)?;
             let scanner = Scanner::new(ScanOptions {
-                paths: scan_paths(paths, roots),
-                hosts: host_targets(roots),
+                paths,
+                hosts: host_targets,
+                ssh: ssh_options(hosts),
+                host_concurrency: hosts.host_concurrency,
                 excludes: exclude.clone(),
                 builtin_packs: false,
                 engine: engine_options(cli),

@@ -21,6 +21,10 @@ pub struct ScanOptions {
     /// Hosts to scan: their packages, accounts, sshd, sysctl, mounts,
     /// services, cron and file permissions.
     pub hosts: Vec<crate::inventory::host::HostTarget>,
+    /// How `ssh://` hosts are reached (client, options, timeouts, retries).
+    pub ssh: crate::inventory::host::ssh::SshOptions,
+    /// Hosts scanned at once (SSH hosts mostly wait on the network).
+    pub host_concurrency: usize,
     /// Directory that reported paths are relative to (default: the current
     /// directory).
     pub base_dir: Option<PathBuf>,
@@ -66,6 +70,8 @@ impl Default for ScanOptions {
         ScanOptions {
             paths: vec![PathBuf::from(".")],
             hosts: Vec::new(),
+            ssh: Default::default(),
+            host_concurrency: 16,
             base_dir: None,
             excludes: Vec::new(),
             max_file_size: WalkOptions::default().max_file_size,
@@ -174,9 +180,9 @@ impl Scanner {
         let (roots, walk) = self.roots()?;
         let mut inventory =
             inventory::collect_observed(&roots, &walk, observer).map_err(ScanError::Options)?;
-        for (host, diagnostics) in self.collect_hosts()? {
-            inventory.files.push(host);
-            inventory.diagnostics.extend(diagnostics);
+        for batch in self.collect_hosts()? {
+            inventory.files.push(batch.inventory);
+            inventory.diagnostics.extend(batch.diagnostics);
         }
         if let Some(enricher) = self.enricher() {
             for file in &mut inventory.files {
@@ -197,15 +203,21 @@ impl Scanner {
 
     /// Each host target's resources as one batch (a [`FileInventory`] of
     /// format [`FileFormat::Host`](inventory::FileFormat::Host)), with its
-    /// diagnostics. A root directory that does not exist is an error.
-    fn collect_hosts(&self) -> Result<Vec<(FileInventory, Vec<Diagnostic>)>, ScanError> {
+    /// diagnostics and summary, in the order given. Hosts are collected
+    /// [`host_concurrency`](ScanOptions::host_concurrency) at a time; an
+    /// unreachable host is an error diagnostic and an empty batch, never
+    /// the end of the scan. Only a root directory that does not exist is
+    /// an error (a usage mistake).
+    fn collect_hosts(&self) -> Result<Vec<HostBatch>, ScanError> {
+        use inventory::host::{HostTarget, fs::RootFs, ssh::SshFs};
+        if self.options.hosts.is_empty() {
+            return Ok(Vec::new());
+        }
         let base = self.walk_options().base_dir;
-        self.options
-            .hosts
-            .par_iter()
-            .map(|target| match target {
-                inventory::host::HostTarget::Root(dir) => {
-                    let fs = inventory::host::fs::RootFs::new(dir).map_err(|e| {
+        let collect_one = |target: &HostTarget| -> Result<HostBatch, ScanError> {
+            match target {
+                HostTarget::Root(dir) => {
+                    let fs = RootFs::new(dir).map_err(|e| {
                         ScanError::Options(format!(
                             "cannot scan the root filesystem {}: {e}",
                             dir.display()
@@ -222,19 +234,53 @@ impl Scanner {
                         let shown = inventory::walk::display_path(&absolute, &[], &base);
                         (shown.clone(), shown)
                     };
-                    let host = inventory::host::collect(&fs, &name, &prefix);
-                    Ok((
-                        FileInventory {
-                            path: host.name,
-                            format: inventory::FileFormat::Host,
-                            resources: host.resources,
-                            suppressions: Vec::new(),
-                        },
-                        host.diagnostics,
+                    Ok(HostBatch::from(
+                        inventory::host::collect(&fs, &name, &prefix),
+                        prefix,
                     ))
                 }
-            })
-            .collect()
+                HostTarget::Ssh(target) => {
+                    let prefix = target.url();
+                    Ok(match SshFs::fetch(target, &self.options.ssh) {
+                        Ok(fetched) => {
+                            tracing::info!(
+                                host = %target.name,
+                                elapsed_ms = fetched.elapsed.as_millis() as u64,
+                                "host fetched"
+                            );
+                            let mut batch = HostBatch::from(
+                                inventory::host::collect(&fetched.fs, &target.name, &prefix),
+                                prefix,
+                            );
+                            batch
+                                .diagnostics
+                                .extend(fetched.warnings.into_iter().map(|w| {
+                                    Diagnostic::file(
+                                        Level::Warning,
+                                        DiagnosticKind::Host,
+                                        target.name.clone(),
+                                        format!("the host reported: {w}"),
+                                    )
+                                }));
+                            batch
+                        }
+                        Err(e) => HostBatch::unreachable(&target.name, prefix, e.to_string()),
+                    })
+                }
+            }
+        };
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(self.options.host_concurrency.clamp(1, 256))
+            .thread_name(|i| format!("rampart-host-{i}"))
+            .build()
+            .map_err(|e| ScanError::Options(format!("cannot start the host pool: {e}")))?;
+        pool.install(|| {
+            self.options
+                .hosts
+                .par_iter()
+                .map(collect_one)
+                .collect::<Result<Vec<_>, _>>()
+        })
     }
 
     /// The scan's roots, absolute, and the walk options; an error if a root
@@ -319,9 +365,12 @@ impl Scanner {
             "files scanned"
         );
         let hosts = self.collect_hosts()?;
+        let host_summaries: Vec<crate::report::HostSummary> =
+            hosts.iter().map(|h| h.summary.clone()).collect();
         let host_results: Vec<(Vec<Finding>, Vec<Diagnostic>, usize)> = hosts
             .into_par_iter()
-            .map(|(mut host, mut diagnostics)| {
+            .map(|batch| {
+                let (mut host, mut diagnostics) = (batch.inventory, batch.diagnostics);
                 if let Some(enricher) = &enricher {
                     diagnostics.extend(enricher.enrich(&host.path, &mut host.resources));
                 }
@@ -340,7 +389,7 @@ impl Scanner {
             files_with_resources: mapped.results.len(),
             resources: mapped.results.iter().map(|(_, _, n)| n).sum::<usize>()
                 + host_results.iter().map(|(_, _, n)| n).sum::<usize>(),
-            hosts: host_results.len(),
+            hosts: host_summaries,
             baseline: 0,
         };
         let per_file = mapped
@@ -391,7 +440,13 @@ impl Scanner {
                 .files
                 .iter()
                 .filter(|f| f.format == inventory::FileFormat::Host)
-                .count(),
+                .map(|f| crate::report::HostSummary {
+                    name: f.path.clone(),
+                    prefix: String::new(),
+                    status: crate::report::HostStatus::Scanned,
+                    resources: f.resources.len(),
+                })
+                .collect(),
             baseline: 0,
         };
         // Freeing every document and span index takes a noticeable share of
@@ -499,4 +554,54 @@ fn locate(file: &FileInventory, evaluation: Evaluation) -> (Vec<Finding>, Vec<Di
         .chain(suppression_warnings)
         .collect();
     (findings, diagnostics)
+}
+
+/// One host's collected batch.
+struct HostBatch {
+    inventory: FileInventory,
+    diagnostics: Vec<Diagnostic>,
+    summary: crate::report::HostSummary,
+}
+
+impl HostBatch {
+    fn from(host: inventory::host::HostInventory, prefix: String) -> HostBatch {
+        HostBatch {
+            summary: crate::report::HostSummary {
+                name: host.name.clone(),
+                prefix,
+                status: crate::report::HostStatus::Scanned,
+                resources: host.resources.len(),
+            },
+            inventory: FileInventory {
+                path: host.name,
+                format: inventory::FileFormat::Host,
+                resources: host.resources,
+                suppressions: Vec::new(),
+            },
+            diagnostics: host.diagnostics,
+        }
+    }
+
+    fn unreachable(name: &str, prefix: String, message: String) -> HostBatch {
+        HostBatch {
+            summary: crate::report::HostSummary {
+                name: name.to_owned(),
+                prefix,
+                status: crate::report::HostStatus::Unreachable,
+                resources: 0,
+            },
+            inventory: FileInventory {
+                path: name.to_owned(),
+                format: inventory::FileFormat::Host,
+                resources: Vec::new(),
+                suppressions: Vec::new(),
+            },
+            diagnostics: vec![Diagnostic::file(
+                Level::Error,
+                DiagnosticKind::Host,
+                name.to_owned(),
+                format!("host not scanned: {message}"),
+            )],
+        }
+    }
 }

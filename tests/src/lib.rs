@@ -33,6 +33,7 @@ pub fn resource(id: &str, document: Value) -> Resource {
 }
 
 pub mod osv_server;
+pub mod sshd;
 
 /// Makes sure a program from a Debian package is installed: the tests use
 /// real tools (debootstrap, sshd), and the README's test command must work

@@ -38,6 +38,10 @@ pub fn write(report: &Report, out: &mut impl std::io::Write) -> std::io::Result<
     member(out, "tool", &document.tool)?;
     out.write_all(b",\n")?;
     member(out, "summary", &document.summary)?;
+    if !report.stats.hosts.is_empty() {
+        out.write_all(b",\n")?;
+        member(out, "hosts", &document.hosts)?;
+    }
     out.write_all(b",\n  \"findings\": ")?;
     write_array_parallel(out, document.findings)?;
     out.write_all(b",\n")?;
@@ -80,8 +84,9 @@ fn document(report: &Report) -> JsonReport<'_> {
             files_walked: report.stats.files_walked,
             files_with_resources: report.stats.files_with_resources,
             resources: report.stats.resources,
-            hosts: report.stats.hosts,
+            hosts: report.stats.hosts.len(),
         },
+        hosts: &report.stats.hosts,
         findings: &report.findings,
         diagnostics: &report.diagnostics,
         rules: &report.rules,
@@ -147,6 +152,8 @@ struct JsonReport<'a> {
     version: u32,
     tool: Tool,
     summary: Summary<'a>,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    hosts: &'a [super::HostSummary],
     findings: &'a [crate::Finding],
     diagnostics: &'a [crate::Diagnostic],
     rules: &'a [super::ReportRule],

@@ -30,6 +30,30 @@ pub struct ReportRule {
     pub rule: RuleMetadata,
 }
 
+/// One host of a scan.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct HostSummary {
+    /// The host's name (inventory name, URL or root directory).
+    pub name: String,
+    /// What its reported paths start with (`ssh://deploy@web1:22`, the
+    /// root directory as given, or `""` for `--root /`).
+    pub prefix: String,
+    /// `scanned`, or `unreachable` (the reason is a diagnostic).
+    pub status: HostStatus,
+    /// Resources collected from it.
+    pub resources: usize,
+}
+
+/// Whether a host could be scanned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum HostStatus {
+    /// Its files were read (some may have been unreadable: diagnostics).
+    Scanned,
+    /// It could not be reached or read at all.
+    Unreachable,
+}
+
 /// Counts that describe the scan.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct ScanStats {
@@ -39,8 +63,9 @@ pub struct ScanStats {
     pub files_with_resources: usize,
     /// Resources evaluated.
     pub resources: usize,
-    /// Hosts scanned (`--root`).
-    pub hosts: usize,
+    /// Every host of the scan (`--root`, `ssh://`, an inventory), in the
+    /// order given, whether it could be scanned or not.
+    pub hosts: Vec<HostSummary>,
     /// Findings left out because a baseline lists them.
     pub baseline: usize,
 }

@@ -220,9 +220,7 @@ fn message_text(message: &str, fix: Option<&str>) -> String {
 }
 
 fn location(path: &str, region: Option<Region>) -> Value {
-    let mut physical = json!({
-        "artifactLocation": {"uri": uri_path(path), "uriBaseId": "%SRCROOT%"},
-    });
+    let mut physical = json!({ "artifactLocation": artifact_location(path) });
     if let Some(r) = region {
         physical["region"] = json!({
             "startLine": r.start_line.max(1),
@@ -250,6 +248,22 @@ fn notification(d: &Diagnostic) -> Value {
         value["locations"] = json!([location(path, d.region)]);
     }
     value
+}
+
+/// Where a reported path is: relative to `%SRCROOT%` for the scanned
+/// files; an absolute URI, with no base, for what lies outside the
+/// checkout — a host's file (`/etc/ssh/sshd_config` of `--root /` becomes
+/// `file:///etc/ssh/sshd_config`) or a remote host's
+/// (`ssh://deploy@web1:22/etc/passwd`, kept as it is).
+fn artifact_location(path: &str) -> Value {
+    if let Some(rest) = path.strip_prefix("ssh://") {
+        let (authority, file) = rest.split_once('/').unwrap_or((rest, ""));
+        return json!({"uri": format!("ssh://{authority}/{}", uri_path(file))});
+    }
+    if path.starts_with('/') {
+        return json!({"uri": format!("file://{}", uri_path(path))});
+    }
+    json!({"uri": uri_path(path), "uriBaseId": "%SRCROOT%"})
 }
 
 /// Percent-encodes a relative path for a URI, keeping `/`.

@@ -138,7 +138,7 @@ pub fn render(report: &Report, options: &TableOptions) -> String {
         } else {
             format!(" ({})", counts.join(", "))
         },
-        match report.stats.hosts {
+        match report.stats.hosts.len() {
             0 => format!("{} files", report.stats.files_with_resources),
             hosts => format!(
                 "{} files and {hosts} host{}",

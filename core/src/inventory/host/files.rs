@@ -68,7 +68,21 @@ pub fn collect(reader: &mut HostReader<'_>, names: &Names) -> Vec<Resource> {
                 .push("sensitive");
         }
     }
-    walk(reader, names, &mut found);
+    match reader.fs().flagged_files() {
+        Some(candidates) => {
+            for (path, stat) in candidates {
+                let categories = categories(&stat, names);
+                if !categories.is_empty() {
+                    found
+                        .entry(path)
+                        .or_insert((stat, Vec::new()))
+                        .1
+                        .extend(categories);
+                }
+            }
+        }
+        None => walk(reader, names, &mut found),
+    }
     found
         .into_iter()
         .map(|(path, (stat, categories))| {
@@ -111,7 +125,6 @@ fn walk(
 ) {
     let mut stack: Vec<String> = WALKED.iter().rev().map(|p| (*p).to_owned()).collect();
     let mut visited = 0usize;
-    let have_accounts = names.user(0).is_some();
     while let Some(dir) = stack.pop() {
         // Only real directories: a symlinked /bin → usr/bin is walked as
         // /usr/bin, once.
@@ -136,33 +149,10 @@ fn walk(
             let Ok(stat) = reader.fs().lstat(&path) else {
                 continue;
             };
-            let mut categories = Vec::new();
-            match stat.file_type {
-                FileType::Dir => {
-                    subdirs.push(path.clone());
-                    if stat.mode & 0o002 != 0 && stat.mode & 0o1000 == 0 {
-                        categories.push("world-writable");
-                    }
-                }
-                FileType::File => {
-                    if stat.mode & 0o4000 != 0 {
-                        categories.push("setuid");
-                    }
-                    if stat.mode & 0o2000 != 0 {
-                        categories.push("setgid");
-                    }
-                    if stat.mode & 0o002 != 0 {
-                        categories.push("world-writable");
-                    }
-                }
-                _ => {}
+            if stat.file_type == FileType::Dir {
+                subdirs.push(path.clone());
             }
-            if have_accounts
-                && stat.file_type != FileType::Symlink
-                && names.user(stat.uid).is_none()
-            {
-                categories.push("unowned");
-            }
+            let categories = categories(&stat, names);
             if !categories.is_empty() {
                 let entry = found.entry(path).or_insert((stat, Vec::new()));
                 entry.1.extend(categories);
@@ -170,4 +160,32 @@ fn walk(
         }
         stack.extend(subdirs.into_iter().rev());
     }
+}
+
+/// Why a file found by the walk is listed (nothing: not listed).
+fn categories(stat: &FileStat, names: &Names) -> Vec<&'static str> {
+    let mut categories = Vec::new();
+    match stat.file_type {
+        FileType::Dir if stat.mode & 0o002 != 0 && stat.mode & 0o1000 == 0 => {
+            categories.push("world-writable");
+        }
+        FileType::File => {
+            if stat.mode & 0o4000 != 0 {
+                categories.push("setuid");
+            }
+            if stat.mode & 0o2000 != 0 {
+                categories.push("setgid");
+            }
+            if stat.mode & 0o002 != 0 {
+                categories.push("world-writable");
+            }
+        }
+        _ => {}
+    }
+    // Without the host's accounts every file would look unowned.
+    let have_accounts = names.user(0).is_some();
+    if have_accounts && stat.file_type != FileType::Symlink && names.user(stat.uid).is_none() {
+        categories.push("unowned");
+    }
+    categories
 }

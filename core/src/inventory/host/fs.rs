@@ -54,6 +54,21 @@ pub trait HostFs: Send + Sync {
     fn read_link(&self, path: &str) -> io::Result<String>;
     /// Whether this is the running system (so `/proc` and `/sys` are live).
     fn is_live(&self) -> bool;
+
+    /// Setuid/setgid, world-writable and unowned candidates under the
+    /// walked system directories, when the transport finds them itself (a
+    /// remote `find`: walking a remote `/usr` one `lstat` at a time would
+    /// take minutes). `None`: walk with [`read_dir`](Self::read_dir) and
+    /// [`lstat`](Self::lstat).
+    fn flagged_files(&self) -> Option<Vec<(String, FileStat)>> {
+        None
+    }
+
+    /// The output of a read-only command the transport ran on the host
+    /// (`sshd -T`, the server's effective configuration), if it could.
+    fn fact(&self, _name: &str) -> Option<String> {
+        None
+    }
 }
 
 /// Symlinks followed while resolving one path before giving up (Linux's
@@ -99,49 +114,69 @@ impl RootFs {
     /// every symlink resolved against the root. With `follow_last` false
     /// the last component is not followed (for `lstat`, `read_link`).
     pub fn resolve(&self, path: &str, follow_last: bool) -> io::Result<PathBuf> {
-        // Components still to walk, last first (so `pop` gives the next).
-        let mut pending: Vec<String> = components(path).rev().collect();
-        let mut resolved: Vec<String> = Vec::new();
-        let mut links = 0;
-        while let Some(component) = pending.pop() {
-            match component.as_str() {
-                "." => continue,
-                ".." => {
-                    resolved.pop();
-                    continue;
-                }
-                _ => {}
+        let resolved = resolve_path(path, follow_last, |host_path| {
+            let real = self.root.join(host_path.trim_start_matches('/'));
+            let meta = std::fs::symlink_metadata(&real)?;
+            if meta.file_type().is_symlink() {
+                Ok(Some(
+                    std::fs::read_link(&real)?.to_string_lossy().into_owned(),
+                ))
+            } else {
+                Ok(None)
             }
-            let candidate = self.join(&resolved).join(&component);
-            let is_last = pending.is_empty();
-            // A missing component, last or on the way, is the caller's
-            // NotFound.
-            let meta = std::fs::symlink_metadata(&candidate)?;
-            if meta.file_type().is_symlink() && (follow_last || !is_last) {
+        })?;
+        Ok(self.root.join(resolved.trim_start_matches('/')))
+    }
+}
+
+/// Resolves `path` on a host one component at a time, as the kernel would
+/// inside a `chroot`: `..` stops at `/`, a symlink's target is followed (an
+/// absolute one from `/`), at most [`MAX_SYMLINKS`] of them. `symlink` says
+/// whether an existing host path is a symlink (its target) or not (`None`);
+/// a missing component is its `NotFound`. Returns the host path with no
+/// symlink left in it.
+pub fn resolve_path(
+    path: &str,
+    follow_last: bool,
+    symlink: impl Fn(&str) -> io::Result<Option<String>>,
+) -> io::Result<String> {
+    // Components still to walk, last first (so `pop` gives the next).
+    let mut pending: Vec<String> = components(path).rev().collect();
+    let mut resolved: Vec<String> = Vec::new();
+    let mut links = 0;
+    while let Some(component) = pending.pop() {
+        match component.as_str() {
+            "." => continue,
+            ".." => {
+                resolved.pop();
+                continue;
+            }
+            _ => {}
+        }
+        let candidate = format!(
+            "/{}",
+            [resolved.as_slice(), std::slice::from_ref(&component)]
+                .concat()
+                .join("/")
+        );
+        let is_last = pending.is_empty();
+        match symlink(&candidate)? {
+            Some(target) if follow_last || !is_last => {
                 links += 1;
                 if links > MAX_SYMLINKS {
                     return Err(io::Error::other(format!(
                         "too many levels of symbolic links resolving {path}"
                     )));
                 }
-                let target = std::fs::read_link(&candidate)?;
-                let target = target.to_string_lossy().into_owned();
                 if target.starts_with('/') {
                     resolved.clear();
                 }
                 pending.extend(components(&target).rev());
-            } else {
-                resolved.push(component);
             }
+            _ => resolved.push(component),
         }
-        Ok(self.join(&resolved))
     }
-
-    fn join(&self, components: &[String]) -> PathBuf {
-        let mut path = self.root.clone();
-        path.extend(components);
-        path
-    }
+    Ok(format!("/{}", resolved.join("/")))
 }
 
 /// The non-empty components of a path (`/a//b/` → `a`, `b`).

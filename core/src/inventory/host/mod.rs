@@ -12,11 +12,13 @@
 pub mod accounts;
 pub mod cron;
 pub mod files;
+pub mod fleet;
 pub mod fs;
 pub mod mounts;
 pub mod os;
 pub mod packages;
 pub mod services;
+pub mod ssh;
 pub mod sshd;
 pub mod sysctl;
 
@@ -30,6 +32,8 @@ pub enum HostTarget {
     /// A root filesystem on this machine: `/` for the running system, or
     /// the directory of a mounted image or extracted root filesystem.
     Root(std::path::PathBuf),
+    /// A host reached over SSH.
+    Ssh(ssh::SshTarget),
 }
 
 /// Largest configuration file read (bytes). The dpkg status database of a

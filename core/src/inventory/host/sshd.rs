@@ -55,12 +55,32 @@ pub fn collect(reader: &mut HostReader<'_>) -> Option<Resource> {
         .into_iter()
         .map(|m| json!({"criteria": m.criteria, "settings": m.settings}))
         .collect();
+    // Over SSH, `sshd -T` (when the login may run it) gives the server's
+    // effective configuration: its own defaults and build options included.
+    let effective: Value = reader
+        .fs()
+        .fact("sshd -T")
+        .map(|text| {
+            let mut map = Map::new();
+            for line in text.lines() {
+                let (keyword, value) = split_keyword(line.trim());
+                if !keyword.is_empty() && !map.contains_key(keyword) {
+                    map.insert(
+                        keyword.to_ascii_lowercase(),
+                        Value::String(value.to_owned()),
+                    );
+                }
+            }
+            Value::Object(map)
+        })
+        .unwrap_or(Value::Null);
     let document = json!({
         "config_file": CONFIG,
         "settings": state.settings,
         "lists": lists,
         "matches": matches,
         "includes": state.includes,
+        "effective": effective,
     });
     let mut resource = Resource::new(KIND, "sshd", state.main, document).with_spans(state.spans);
     resource.span_files = state.span_files;

@@ -362,10 +362,22 @@ fn check_sshd(resource: &Resource, cx: &mut Context<'_>) {
     };
     let settings = resource.root().get("settings");
     let node = settings.get(row.keyword);
-    let value = node.as_str().unwrap_or(row.default).to_ascii_lowercase();
+    // The file's value, else the server's own (`sshd -T`, over SSH), else
+    // OpenSSH's default.
+    let effective = resource.root().get("effective").get(row.keyword);
+    let value = node
+        .as_str()
+        .or(effective.as_str())
+        .unwrap_or(row.default)
+        .to_ascii_lowercase();
     if (row.fails)(&value) {
         let message = if node.exists() {
             format!("{} is `{}`", row.display, node.as_str().unwrap_or(""))
+        } else if let Some(server) = effective.as_str() {
+            format!(
+                "{} is not set, and the server's effective value (`sshd -T`) is `{server}`",
+                row.display
+            )
         } else {
             format!(
                 "{} is not set, and OpenSSH's default is `{}`",
