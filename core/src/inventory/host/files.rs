@@ -132,9 +132,15 @@ fn walk(
             Ok(stat) if stat.file_type == FileType::Dir => {}
             _ => continue,
         }
-        let entries = reader.dir(&dir);
+        let entries = match reader.fs().read_dir_stat(&dir) {
+            Ok(entries) => entries,
+            Err(e) => {
+                reader.problem(&dir, format!("cannot list {dir}: {e}"));
+                continue;
+            }
+        };
         let mut subdirs = Vec::new();
-        for name in entries {
+        for (name, stat) in entries {
             visited += 1;
             if visited > MAX_WALK_ENTRIES {
                 reader.problem(
@@ -146,9 +152,6 @@ fn walk(
                 return;
             }
             let path = super::fs::join(&dir, &name);
-            let Ok(stat) = reader.fs().lstat(&path) else {
-                continue;
-            };
             if stat.file_type == FileType::Dir {
                 subdirs.push(path.clone());
             }

@@ -48,6 +48,17 @@ pub trait HostFs: Send + Sync {
     fn read_dir(&self, path: &str) -> io::Result<Vec<String>>;
     /// Metadata, following symlinks.
     fn stat(&self, path: &str) -> io::Result<FileStat>;
+    /// A directory's entries with their own metadata (symlinks not
+    /// followed), sorted by name: what a walk needs, in one call.
+    fn read_dir_stat(&self, path: &str) -> io::Result<Vec<(String, FileStat)>> {
+        let mut out = Vec::new();
+        for name in self.read_dir(path)? {
+            if let Ok(stat) = self.lstat(&join(path, &name)) {
+                out.push((name, stat));
+            }
+        }
+        Ok(out)
+    }
     /// Metadata of the path itself (a symlink is reported as one).
     fn lstat(&self, path: &str) -> io::Result<FileStat>;
     /// A symlink's target, as written.
@@ -239,6 +250,25 @@ impl HostFs for RootFs {
     fn stat(&self, path: &str) -> io::Result<FileStat> {
         let real = self.resolve(path, true)?;
         std::fs::symlink_metadata(real).map(|m| stat_of(&m))
+    }
+
+    fn read_dir_stat(&self, path: &str) -> io::Result<Vec<(String, FileStat)>> {
+        // The directory is resolved once; its entries' metadata comes from
+        // the open directory without following links, so nothing outside
+        // the root is reached and a walk costs one stat per entry.
+        let real = self.resolve(path, true)?;
+        let mut out: Vec<(String, FileStat)> = std::fs::read_dir(real)?
+            .filter_map(|entry| entry.ok())
+            .filter_map(|entry| {
+                let meta = entry.metadata().ok()?;
+                Some((
+                    entry.file_name().to_string_lossy().into_owned(),
+                    stat_of(&meta),
+                ))
+            })
+            .collect();
+        out.sort_by(|a, b| a.0.cmp(&b.0));
+        Ok(out)
     }
 
     fn lstat(&self, path: &str) -> io::Result<FileStat> {
