@@ -223,3 +223,93 @@ fn a_missing_root_is_an_error() {
         .unwrap_err();
     assert!(error.to_string().contains("/nonexistent/rootfs"), "{error}");
 }
+
+/// OS packages are matched like lockfiles, by source package and version,
+/// and only against their own release: a Debian 12 advisory for glibc is
+/// reported on every binary package built from it (at its entry in the
+/// dpkg database), a Debian 11 one is not.
+#[test]
+fn os_packages_are_matched_against_their_release() {
+    let root = debian_rootfs();
+    let exports = tempfile::tempdir().unwrap();
+    let debian = exports.path().join("Debian");
+    std::fs::create_dir_all(&debian).unwrap();
+    let record = |id: &str, release: &str, events: &str| {
+        format!(
+            r#"{{"id":"{id}","modified":"2026-01-01T00:00:00Z","summary":"test advisory","affected":[{{"package":{{"ecosystem":"{release}","name":"glibc"}},"ranges":[{{"type":"ECOSYSTEM","events":{events}}}]}}]}}"#
+        )
+    };
+    std::fs::write(
+        debian.join("DEBIAN-TEST-12.json"),
+        record(
+            "DEBIAN-TEST-12",
+            "Debian:12",
+            r#"[{"introduced":"0"},{"fixed":"9.99-1"}]"#,
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        debian.join("DEBIAN-TEST-11.json"),
+        record("DEBIAN-TEST-11", "Debian:11", r#"[{"introduced":"0"}]"#),
+    )
+    .unwrap();
+    let db = tempfile::tempdir().unwrap();
+    let imported = rampart_core::advisories::update::import(exports.path(), db.path()).unwrap();
+    assert!(!imported.failed(), "{imported:?}");
+    let report = Scanner::new(ScanOptions {
+        advisories: Some(rampart_core::advisories::AdvisoryOptions {
+            db_dir: db.path().to_owned(),
+            ..Default::default()
+        }),
+        ..options(&root)
+    })
+    .unwrap()
+    .scan()
+    .unwrap();
+    let vulnerable: Vec<&rampart_core::Finding> = report
+        .findings
+        .iter()
+        .filter(|f| f.rule_id == "DEP-001")
+        .collect();
+    let packages: BTreeSet<&str> = vulnerable
+        .iter()
+        .map(|f| {
+            f.resource_id
+                .split('/')
+                .nth(1)
+                .unwrap()
+                .split(':')
+                .next()
+                .unwrap()
+        })
+        .collect();
+    assert_eq!(
+        packages,
+        BTreeSet::from(["libc-bin", "libc6"]),
+        "{vulnerable:#?}"
+    );
+    assert!(
+        vulnerable
+            .iter()
+            .all(|f| f.message.contains("DEBIAN-TEST-12"))
+    );
+    assert!(
+        !report
+            .findings
+            .iter()
+            .any(|f| f.message.contains("DEBIAN-TEST-11"))
+    );
+    // At the package's entry in the dpkg database.
+    let status = std::fs::read_to_string(root.join("var/lib/dpkg/status")).unwrap();
+    let libc6 = vulnerable
+        .iter()
+        .find(|f| f.resource_id.contains("/libc6"))
+        .unwrap();
+    let line = status.lines().position(|l| l == "Package: libc6").unwrap() as u32 + 1;
+    assert!(
+        libc6.path.ends_with("var/lib/dpkg/status"),
+        "{}",
+        libc6.path
+    );
+    assert_eq!(libc6.region.unwrap().start_line, line);
+}

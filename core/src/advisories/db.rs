@@ -337,12 +337,19 @@ impl EcosystemIndex {
     /// assert!(index.matches("jinja2", "3.1.3").matches.is_empty());
     /// ```
     pub fn matches(&self, name: &str, version: &str) -> Matches<'_> {
+        self.matches_in(&self.ecosystem, name, version)
+    }
+
+    /// [`matches`](Self::matches) for a package of `ecosystem`, which may
+    /// name a distribution release (`Debian:12`): advisories' entries for
+    /// other releases of the distribution do not apply.
+    pub fn matches_in(&self, ecosystem: &str, name: &str, version: &str) -> Matches<'_> {
         let mut out = Matches::default();
         let Some(candidates) = self.by_name.get(&normalize_name(&self.ecosystem, name)) else {
             return out;
         };
         let mut hits: Vec<Match<'_>> = Vec::new();
-        let mut query = Query::new(name, version);
+        let mut query = Query::new(name, version).in_release(ecosystem);
         for &k in candidates {
             let Some(advisory) = self.advisories.get(k as usize) else {
                 continue;

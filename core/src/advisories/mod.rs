@@ -139,7 +139,7 @@ impl Enricher {
                     continue;
                 }
             };
-            let found = index.matches(name, version);
+            let found = index.matches_in(ecosystem, name, version);
             notes.extend(
                 found
                     .notes

@@ -322,6 +322,9 @@ impl Advisory {
         let mut result: Option<Affects> = None;
         let mut scheme_used = None;
         for package in &self.affected {
+            if !query.applies_to(&package.ecosystem) {
+                continue;
+            }
             let prepared = package.prepared();
             if prepared.normalized_name != *query.normalized(&package.ecosystem) {
                 continue;
@@ -370,6 +373,9 @@ impl Advisory {
 pub(crate) struct Query<'a> {
     name: &'a str,
     version: &'a str,
+    /// The distribution release asked about (`Debian:12`): affected
+    /// entries of other releases (`Debian:11`) do not apply.
+    release: Option<&'a str>,
     normalized: Vec<(String, String)>,
     parsed: Vec<(Scheme, Result<Version, super::version::VersionError>)>,
 }
@@ -379,9 +385,26 @@ impl<'a> Query<'a> {
         Query {
             name,
             version,
+            release: None,
             normalized: Vec::new(),
             parsed: Vec::new(),
         }
+    }
+
+    /// Only affected entries of `ecosystem`'s release count, when it names
+    /// one (`Debian:12`; `Ubuntu:22.04` also takes `Ubuntu:22.04:LTS`).
+    pub(crate) fn in_release(mut self, ecosystem: &'a str) -> Query<'a> {
+        self.release = ecosystem.contains(':').then_some(ecosystem);
+        self
+    }
+
+    fn applies_to(&self, ecosystem: &str) -> bool {
+        self.release.is_none_or(|release| {
+            ecosystem == release
+                || ecosystem
+                    .strip_prefix(release)
+                    .is_some_and(|rest| rest.starts_with(':'))
+        })
     }
 
     fn normalized(&mut self, ecosystem: &str) -> &String {
@@ -806,5 +829,23 @@ mod tests {
               "ranges":[{"type":"SEMVER","events":[{"introduced":"0"},{"fixed":"garbage"}]}]}]}"#,
         );
         assert!(b.affects("a", "0.5.0").is_none());
+    }
+}
+
+#[cfg(test)]
+mod release_tests {
+    use super::Query;
+
+    #[test]
+    fn releases_match_exactly_or_by_prefix() {
+        let q = Query::new("glibc", "2.36-9").in_release("Ubuntu:22.04");
+        assert!(q.applies_to("Ubuntu:22.04"));
+        assert!(q.applies_to("Ubuntu:22.04:LTS"));
+        assert!(!q.applies_to("Ubuntu:22.10"));
+        assert!(!q.applies_to("Ubuntu:22.041"));
+        let any = Query::new("serde", "1.0.0").in_release("crates.io");
+        assert!(any.applies_to("crates.io"));
+        let debian = Query::new("glibc", "2.36-9").in_release("Debian:12");
+        assert!(!debian.applies_to("Debian:11"));
     }
 }
