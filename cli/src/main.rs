@@ -92,7 +92,9 @@ enum Command {
         /// configuration's `fail-on`, else info).
         #[arg(long, value_parser = parse_severity)]
         fail_on: Option<Severity>,
-        /// Extra policy pack: a `.wasm` component or a directory of them (repeatable).
+        /// Extra policy pack: a `.wasm` component, a directory of them, or a
+        /// URL pinned by digest, `https://…/pack.wasm#sha256=<hex>`
+        /// (downloaded, verified, cached by digest; repeatable).
         #[arg(long = "policy", value_name = "PATH")]
         policies: Vec<PathBuf>,
         /// Do not use the built-in packs.
@@ -488,6 +490,22 @@ fn engine_options(cli: &Cli) -> EngineOptions {
     EngineOptions { limits, cache }
 }
 
+/// Where pinned remote packs are cached (beside compiled components), and
+/// whether they may be downloaded.
+fn remote_options(cli: &Cli) -> rampart_core::policy::remote::RemoteOptions {
+    use rampart_core::policy::remote::RemoteOptions;
+    let cache_dir = match (&cli.cache_dir, cli.no_cache) {
+        (_, true) => None,
+        (Some(dir), false) => Some(dir.join("remote")),
+        (None, false) => RemoteOptions::default().cache_dir,
+    };
+    RemoteOptions {
+        cache_dir,
+        offline: cli.offline,
+        ..RemoteOptions::default()
+    }
+}
+
 /// The configuration: `--config FILE`, else a rampart.yaml at the first
 /// scanned path, else none.
 fn load_config(cli: &Cli, paths: &[PathBuf]) -> anyhow::Result<rampart_core::config::Config> {
@@ -552,6 +570,7 @@ fn run(cli: &Cli) -> anyhow::Result<u8> {
                     max_file_size: *max_file_size,
                     builtin_packs: !no_builtin,
                     policies: policies.clone(),
+                    remote: remote_options(cli),
                     engine: engine_options(cli),
                     advisories: advisory_options(cli, *no_advisories),
                     config: Default::default(),
@@ -723,6 +742,7 @@ fn run(cli: &Cli) -> anyhow::Result<u8> {
                     excludes: exclude.clone(),
                     builtin_packs: !no_builtin,
                     policies: policies.clone(),
+                    remote: remote_options(cli),
                     engine: engine_options(cli),
                     advisories: advisory_options(cli, *no_advisories),
                     ..ScanOptions::default()

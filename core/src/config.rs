@@ -224,7 +224,20 @@ impl Config {
         })?;
         let mut config = Config::parse(&text, &path.display().to_string())?;
         let base = path.parent().unwrap_or(Path::new("."));
-        config.policies = config.policies.iter().map(|p| base.join(p)).collect();
+        // Paths are relative to the file; pinned URLs stay as they are.
+        config.policies = config
+            .policies
+            .iter()
+            .map(|p| {
+                if p.to_str()
+                    .is_some_and(|s| s.starts_with("https://") || s.starts_with("http://"))
+                {
+                    p.clone()
+                } else {
+                    base.join(p)
+                }
+            })
+            .collect();
         config.source = Some(path.to_owned());
         Ok(config)
     }

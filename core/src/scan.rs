@@ -34,8 +34,11 @@ pub struct ScanOptions {
     pub max_file_size: u64,
     /// Use the built-in packs.
     pub builtin_packs: bool,
-    /// Extra packs: `.wasm` files or directories of them.
+    /// Extra packs: `.wasm` files, directories of them, or URLs pinned by
+    /// digest (`https://…/pack.wasm#sha256=<hex>`, see [`remote`](crate::policy::remote)).
     pub policies: Vec<PathBuf>,
+    /// How pinned remote packs are fetched and cached.
+    pub remote: crate::policy::remote::RemoteOptions,
     /// Policy engine settings (sandbox limits, cache).
     pub engine: EngineOptions,
     /// Where dependencies find their advisories; `None` turns vulnerability
@@ -77,6 +80,7 @@ impl Default for ScanOptions {
             max_file_size: WalkOptions::default().max_file_size,
             builtin_packs: true,
             policies: Vec::new(),
+            remote: Default::default(),
             engine: EngineOptions::default(),
             advisories: Some(AdvisoryOptions::default()),
             config: Config::default(),
@@ -133,6 +137,27 @@ impl Scanner {
             }
         }
         for path in &options.policies {
+            if let Some(remote) = path
+                .to_str()
+                .and_then(crate::policy::remote::RemotePack::parse)
+            {
+                // Verified against its digest before it is even parsed.
+                let remote = remote.map_err(LoadError::from)?;
+                let bytes = remote.fetch(&options.remote).map_err(LoadError::from)?;
+                let pack = engine.load_bytes(&remote.url, &bytes)?;
+                if !enabled(pack.name()) {
+                    continue;
+                }
+                packs.push(match config.pack(pack.name()) {
+                    Some(configured) => engine.load_bytes_with_settings(
+                        &remote.url,
+                        &bytes,
+                        &configured.settings,
+                    )?,
+                    None => pack,
+                });
+                continue;
+            }
             for pack in engine.load_path(path)? {
                 let pack = pack?;
                 if !enabled(pack.name()) {

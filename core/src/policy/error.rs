@@ -8,6 +8,9 @@ use std::time::Duration;
 /// Why a pack could not be loaded. Each variant says what to do.
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
+    /// A remote pack could not be fetched or failed its digest.
+    #[error(transparent)]
+    Remote(#[from] super::remote::RemoteError),
     /// The file or directory could not be read.
     #[error("cannot read policy {path}: {source}")]
     Io {

@@ -7,6 +7,7 @@
 //! * [`PolicyPack`] is one loaded pack: its [`PackMetadata`] and a pool of
 //!   warm instances. [`PolicyPack::evaluate`] runs one batch.
 //! * [`evaluate_batches`] runs many packs over many batches in parallel.
+//! * [`remote`] fetches packs pinned by digest (`https://…#sha256=…`).
 //!
 //! Every failure of a policy at evaluation time — trap, timeout, memory
 //! exhaustion, panic, invalid result — is a [`PolicyError`] in the
@@ -21,6 +22,7 @@ mod limits;
 mod metadata;
 mod output;
 mod pack;
+pub mod remote;
 mod sandbox;
 
 pub(crate) use cache::hex;
