@@ -313,3 +313,85 @@ fn os_packages_are_matched_against_their_release() {
     );
     assert_eq!(libc6.region.unwrap().start_line, line);
 }
+
+/// An rpm-based image: the database (made here by Debian's rpm tools: a
+/// package built with rpmbuild, registered with `rpm -i --justdb`) is read
+/// with `rpm --dbpath` inside the image.
+#[test]
+fn rpm_database_of_an_image() {
+    rampart_tests::ensure_tool("rpmbuild", "rpm");
+    let work = tempfile::tempdir().unwrap();
+    let top = work.path().join("top");
+    std::fs::write(
+        work.path().join("t.spec"),
+        "Name: rampart-test\nVersion: 1.2.3\nRelease: 4.el9\nEpoch: 2\nSummary: test\nLicense: MIT\nBuildArch: noarch\n%description\ntest\n%files\n",
+    )
+    .unwrap();
+    let run = |args: &[&str]| {
+        let status = std::process::Command::new(args[0])
+            .args(&args[1..])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .status()
+            .unwrap();
+        assert!(status.success(), "{args:?}");
+    };
+    let define = format!("_topdir {}", top.display());
+    run(&[
+        "rpmbuild",
+        "-bb",
+        "--define",
+        &define,
+        work.path().join("t.spec").to_str().unwrap(),
+    ]);
+    let image = work.path().join("image");
+    let db = image.join("var/lib/rpm");
+    std::fs::create_dir_all(&db).unwrap();
+    std::fs::create_dir_all(image.join("etc")).unwrap();
+    std::fs::write(
+        image.join("etc/os-release"),
+        "ID=\"rocky\"\nVERSION_ID=\"9.3\"\n",
+    )
+    .unwrap();
+    run(&["rpm", "--dbpath", db.to_str().unwrap(), "--initdb"]);
+    let package = top.join("RPMS/noarch/rampart-test-1.2.3-4.el9.noarch.rpm");
+    run(&[
+        "rpm",
+        "--dbpath",
+        db.to_str().unwrap(),
+        "-i",
+        "--justdb",
+        "--nodeps",
+        "--noscripts",
+        package.to_str().unwrap(),
+    ]);
+    let inventory = Scanner::new(ScanOptions {
+        builtin_packs: false,
+        ..options(&image)
+    })
+    .unwrap()
+    .inventory()
+    .unwrap();
+    assert!(
+        inventory.diagnostics.is_empty(),
+        "{:?}",
+        inventory.diagnostics
+    );
+    let package = inventory
+        .resources()
+        .find(|r| r.kind == "host.package")
+        .unwrap();
+    assert_eq!(package.document["manager"], "rpm");
+    assert_eq!(package.document["name"], "rampart-test");
+    assert_eq!(package.document["version"], "2:1.2.3-4.el9");
+    assert_eq!(package.document["architecture"], "noarch");
+    let dependency = inventory
+        .resources()
+        .find(|r| r.kind == "dependency")
+        .unwrap();
+    assert_eq!(dependency.document["ecosystem"], "Rocky Linux:9");
+    assert_eq!(
+        dependency.document["purl"],
+        "pkg:rpm/rocky/rampart-test@1.2.3-4.el9?arch=noarch&epoch=2&distro=rocky-9.3"
+    );
+}

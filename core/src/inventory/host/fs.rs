@@ -284,6 +284,34 @@ impl HostFs for RootFs {
     fn is_live(&self) -> bool {
         self.live
     }
+
+    /// `rpm -qa`: the image's rpm database read by this machine's `rpm`
+    /// (`--dbpath` inside the root, resolved like any other path; rpm only
+    /// reads it). `None` when there is no database or no `rpm`.
+    fn fact(&self, name: &str) -> Option<String> {
+        if name != super::packages::RPM_QUERY {
+            return None;
+        }
+        let db = super::packages::RPM_DATABASES.iter().find_map(|db| {
+            let real = self.resolve(db, true).ok()?;
+            real.join("rpmdb.sqlite")
+                .is_file()
+                .then_some(())
+                .or_else(|| real.join("Packages").is_file().then_some(()))
+                .map(|()| real)
+        })?;
+        let output = std::process::Command::new("rpm")
+            .arg("--dbpath")
+            .arg(&db)
+            .args(["-qa", "--queryformat", super::packages::RPM_FORMAT])
+            .stdin(std::process::Stdio::null())
+            .output()
+            .ok()?;
+        output
+            .status
+            .success()
+            .then(|| String::from_utf8_lossy(&output.stdout).into_owned())
+    }
 }
 
 /// Joins a directory and a name on the host (`/etc` + `passwd`).

@@ -1,6 +1,7 @@
 //! `host.package`: what the package manager installed — dpkg
-//! (`/var/lib/dpkg/status`, and `status.d/` of distroless images) and apk
-//! (`/lib/apk/db/installed`). Each package is also a `dependency`
+//! (`/var/lib/dpkg/status`, and `status.d/` of distroless images), apk
+//! (`/lib/apk/db/installed`) and rpm (its database read by `rpm -qa`: the
+//! scanning machine's `rpm` for a root filesystem, the host's over SSH). Each package is also a `dependency`
 //! resource, so the OSV matching of lockfiles applies to OS packages.
 
 use super::{HostReader, line_region};
@@ -63,12 +64,27 @@ pub fn collect(
         packages.extend(apk_installed(&text, "/lib/apk/db/installed"));
         texts.insert("/lib/apk/db/installed".to_owned(), text);
     }
+    match reader.fs().fact(RPM_QUERY) {
+        Some(text) => packages.extend(rpm_query(&text)),
+        None => {
+            if let Some(db) = RPM_DATABASES.iter().find(|db| reader.fs().stat(db).is_ok()) {
+                reader.problem(
+                    db,
+                    format!(
+                        "{db} is an rpm database, but it could not be read: the `rpm` program is needed (apt-get install rpm); rpm packages were not inventoried"
+                    ),
+                );
+            }
+        }
+    }
     let ecosystem = osv_ecosystem(os_id, os_version);
     let mut out = Vec::with_capacity(packages.len() * 2);
     for p in packages {
         let text = texts.get(&p.file).map(String::as_str).unwrap_or("");
         let mut spans = SpanIndex::default();
-        spans.insert("", line_region(text, p.line));
+        if p.line > 0 {
+            spans.insert("", line_region(text, p.line));
+        }
         let display = reader.display(&p.file);
         let arch_suffix = p
             .architecture
@@ -94,11 +110,20 @@ pub fn collect(
         );
         let (purl_type, namespace) = match p.manager {
             "apk" => ("apk", os_id.unwrap_or("alpine")),
+            "rpm" => ("rpm", os_id.unwrap_or("redhat")),
             _ => ("deb", os_id.unwrap_or("debian")),
         };
         let mut qualifiers = Vec::new();
         if let Some(arch) = &p.architecture {
             qualifiers.push(format!("arch={arch}"));
+        }
+        // purl puts an rpm epoch in a qualifier, not in the version.
+        let mut purl_version = p.version.as_str();
+        if p.manager == "rpm"
+            && let Some((epoch, rest)) = p.version.split_once(':')
+        {
+            qualifiers.push(format!("epoch={epoch}"));
+            purl_version = rest;
         }
         if let (Some(id), Some(version)) = (os_id, os_version) {
             qualifiers.push(format!("distro={id}-{version}"));
@@ -106,7 +131,7 @@ pub fn collect(
         let purl = format!(
             "pkg:{purl_type}/{namespace}/{}@{}{}{}",
             p.name,
-            p.version.replace('+', "%2B"),
+            purl_version.replace('+', "%2B").replace(':', "%3A"),
             if qualifiers.is_empty() { "" } else { "?" },
             qualifiers.join("&")
         );
@@ -140,6 +165,61 @@ pub fn collect(
     out
 }
 
+/// The fact (see [`HostFs::fact`](super::fs::HostFs::fact)) holding the
+/// rpm database as `rpm -qa --queryformat` prints it with [`RPM_FORMAT`].
+pub const RPM_QUERY: &str = "rpm -qa";
+
+/// One line per package: name, epoch (`(none)` if none), version,
+/// release, architecture, source rpm, tab-separated.
+pub const RPM_FORMAT: &str =
+    "%{NAME}\\t%{EPOCH}\\t%{VERSION}\\t%{RELEASE}\\t%{ARCH}\\t%{SOURCERPM}\\n";
+
+/// Where rpm databases live (newer distributions: `/usr/lib/sysimage/rpm`).
+pub const RPM_DATABASES: &[&str] = &["/var/lib/rpm", "/usr/lib/sysimage/rpm"];
+
+/// Packages from `rpm -qa --queryformat RPM_FORMAT` output. Versions are
+/// `[epoch:]version-release`, as rpm advisories write them; the source
+/// package is the source rpm's name.
+pub fn rpm_query(text: &str) -> Vec<InstalledPackage> {
+    let mut out: Vec<InstalledPackage> = text
+        .lines()
+        .filter_map(|line| {
+            let fields: Vec<&str> = line.split('\t').collect();
+            let [name, epoch, version, release, arch, source] = fields[..] else {
+                return None;
+            };
+            if name.is_empty() || name == "gpg-pubkey" {
+                return None;
+            }
+            let evr = match epoch {
+                "(none)" | "" | "0" => format!("{version}-{release}"),
+                epoch => format!("{epoch}:{version}-{release}"),
+            };
+            // `bash-5.1.8-6.el9.src.rpm` → `bash`.
+            let source_name = source
+                .strip_suffix(".src.rpm")
+                .and_then(|s| s.rsplitn(3, '-').nth(2))
+                .unwrap_or(name)
+                .to_owned();
+            Some(InstalledPackage {
+                manager: "rpm",
+                name: name.to_owned(),
+                version: evr.clone(),
+                architecture: Some(arch.to_owned()).filter(|a| a != "(none)"),
+                multi_arch: None,
+                source_name,
+                source_version: evr,
+                file: RPM_DATABASES[0].to_owned(),
+                line: 0,
+            })
+        })
+        .collect();
+    out.sort_by(|a, b| {
+        (&a.name, &a.architecture, &a.version).cmp(&(&b.name, &b.architecture, &b.version))
+    });
+    out
+}
+
 /// The OSV ecosystem of the distribution's packages: `Debian:12`,
 /// `Ubuntu:22.04`, `Alpine:v3.19`.
 pub fn osv_ecosystem(os_id: Option<&str>, version: Option<&str>) -> Option<String> {
@@ -147,6 +227,11 @@ pub fn osv_ecosystem(os_id: Option<&str>, version: Option<&str>) -> Option<Strin
     Some(match os_id? {
         "debian" => format!("Debian:{}", version.split('.').next().unwrap_or(version)),
         "ubuntu" => format!("Ubuntu:{version}"),
+        "rocky" => format!(
+            "Rocky Linux:{}",
+            version.split('.').next().unwrap_or(version)
+        ),
+        "almalinux" => format!("AlmaLinux:{}", version.split('.').next().unwrap_or(version)),
         "alpine" => {
             let mut parts = version.split('.');
             match (parts.next(), parts.next()) {
@@ -308,6 +393,24 @@ mod tests {
         assert_eq!(
             (p[1].name.as_str(), p[1].line, p[1].source_name.as_str()),
             ("busybox", 7, "busybox")
+        );
+    }
+
+    #[test]
+    fn rpm_lines() {
+        let text = "bash\t(none)\t5.1.8\t6.el9\tx86_64\tbash-5.1.8-6.el9.src.rpm\nperl-Errno\t0\t1.30\t480.el9\tx86_64\tperl-5.32.1-480.el9.src.rpm\ngpg-pubkey\t(none)\t8483c65d\t5ccc5b19\t(none)\t(none)\nshadow-utils\t2\t4.9\t8.el9\tx86_64\tshadow-utils-4.9-8.el9.src.rpm\n";
+        let p = rpm_query(text);
+        let summary: Vec<(&str, &str, &str)> = p
+            .iter()
+            .map(|p| (p.name.as_str(), p.version.as_str(), p.source_name.as_str()))
+            .collect();
+        assert_eq!(
+            summary,
+            [
+                ("bash", "5.1.8-6.el9", "bash"),
+                ("perl-Errno", "1.30-480.el9", "perl"),
+                ("shadow-utils", "2:4.9-8.el9", "shadow-utils"),
+            ]
         );
     }
 

@@ -396,11 +396,13 @@ cat /proc/sys/kernel/osrelease 2>/dev/null
 echo '== mounts'
 cat /proc/self/mounts 2>/dev/null
 for k in {keys}; do f=/proc/sys/$(echo "$k" | tr . /); [ -r "$f" ] && printf '== sysctl %s\n%s\n' "$k" "$(cat "$f")"; done
+if command -v rpm >/dev/null 2>&1; then echo '== rpm-qa'; rpm -qa --queryformat '{rpm_format}' 2>/dev/null; fi
 echo '== sshd-T'
 if command -v sshd >/dev/null 2>&1; then sshd -T 2>/dev/null; elif [ -x /usr/sbin/sshd ]; then /usr/sbin/sshd -T 2>/dev/null; fi
 echo '== end'
 "#,
-        sensitive = sensitive.join(" ")
+        sensitive = sensitive.join(" "),
+        rpm_format = super::packages::RPM_FORMAT
     )
 }
 
@@ -605,6 +607,10 @@ impl SshFs {
                 }
                 "osrelease" => self.synthetic("/proc/sys/kernel/osrelease", lines.join("\n")),
                 "mounts" => self.synthetic("/proc/self/mounts", lines.join("\n")),
+                "rpm-qa" => {
+                    self.facts
+                        .insert(super::packages::RPM_QUERY.to_owned(), lines.join("\n"));
+                }
                 "sshd-T" if !lines.is_empty() => {
                     self.facts.insert("sshd -T".to_owned(), lines.join("\n"));
                 }

@@ -67,6 +67,7 @@ static RULES: &[Rule] = &[
     tables::sysctl_rule(&SYSCTL_RULES[11]),
     tables::sysctl_rule(&SYSCTL_RULES[12]),
     tables::sysctl_rule(&SYSCTL_RULES[13]),
+    tables::sysctl_rule(&SYSCTL_RULES[14]),
     Rule {
         id: "HOST-040",
         title: "Account other than root has UID 0",

@@ -442,7 +442,7 @@ pub const fn sysctl_rule(row: &'static SysctlRow) -> Rule {
     }
 }
 
-pub static SYSCTL_RULES: [SysctlRow; 14] = [
+pub static SYSCTL_RULES: [SysctlRow; 15] = [
     SysctlRow {
         id: "HOST-020",
         keys: &["net.ipv4.ip_forward", "net.ipv6.conf.all.forwarding"],
@@ -633,6 +633,19 @@ pub static SYSCTL_RULES: [SysctlRow; 14] = [
         description: "Core dumps of privileged programs can hold secrets (shadow hashes, keys) \
                       readable afterwards.",
         cis: &[Control::new(CIS, "1.5.3")],
+    },
+    SysctlRow {
+        id: "HOST-034",
+        keys: &["kernel.dmesg_restrict"],
+        passes: |v| v == "1",
+        want: "Set `kernel.dmesg_restrict = 1`.",
+        // Set by the kernel build (CONFIG_SECURITY_DMESG_RESTRICT): judged
+        // only where the host or its configuration says.
+        default: None,
+        severity: Severity::Low,
+        title: "Unprivileged users can read the kernel log",
+        description: "`dmesg` shows kernel addresses and hardware details that help exploit                       kernel bugs.",
+        cis: &[],
     },
 ];
 
