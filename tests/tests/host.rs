@@ -395,3 +395,50 @@ fn rpm_database_of_an_image() {
         "pkg:rpm/rocky/rampart-test@1.2.3-4.el9?arch=noarch&epoch=2&distro=rocky-9.3"
     );
 }
+
+/// Damaged account files: binary garbage gives one diagnostic per file,
+/// the valid records are still read, the scan goes on.
+#[test]
+fn damaged_account_files() {
+    let image = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(image.path().join("etc")).unwrap();
+    let mut passwd = b"root:x:0:0:root:/root:/bin/sh\n".to_vec();
+    for i in 0..5000u32 {
+        passwd.extend(i.to_le_bytes().repeat(7));
+        passwd.push(b'\n');
+    }
+    std::fs::write(image.path().join("etc/passwd"), &passwd).unwrap();
+    std::fs::write(image.path().join("etc/group"), [0xff, 0xfe, 0x00, b'\n']).unwrap();
+    let inventory = Scanner::new(ScanOptions {
+        builtin_packs: false,
+        ..options(image.path())
+    })
+    .unwrap()
+    .inventory()
+    .unwrap();
+    let users: Vec<&str> = inventory
+        .resources()
+        .filter(|r| r.kind == "host.user")
+        .map(|r| r.document["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(users, ["root"]);
+    let messages: Vec<&str> = inventory
+        .diagnostics
+        .iter()
+        .map(|d| d.message.as_str())
+        .collect();
+    assert_eq!(messages.len(), 2, "{messages:?}");
+    // (Some of the garbage bytes are newlines: more lines than records.)
+    assert!(
+        messages.iter().any(|m| m.starts_with("/etc/passwd: ")
+            && m.contains("line(s) that are not records")
+            && m.ends_with("the first at line 2")),
+        "{messages:?}"
+    );
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.starts_with("/etc/group: 1 line(s)")),
+        "{messages:?}"
+    );
+}

@@ -40,15 +40,16 @@ pub fn collect(reader: &mut HostReader<'_>) -> Vec<Resource> {
     let groups: Vec<(usize, Vec<&str>)> = records(&group).collect();
     let mut out = Vec::new();
     let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    let mut malformed = Malformed::default();
     for (line, fields) in records(&passwd) {
-        if fields.len() < 7 {
-            reader.problem(
-                "/etc/passwd",
-                format!(
-                    "/etc/passwd line {line}: expected 7 fields, found {}",
-                    fields.len()
-                ),
-            );
+        // A record has a name and numeric ids; anything else (a damaged or
+        // binary file) is skipped.
+        if fields.len() < 7
+            || fields[0].is_empty()
+            || fields[2].parse::<u64>().is_err()
+            || fields[3].parse::<u64>().is_err()
+        {
+            malformed.note(line);
             continue;
         }
         let name = fields[0];
@@ -105,16 +106,12 @@ pub fn collect(reader: &mut HostReader<'_>) -> Vec<Resource> {
         resource.span_files = span_files;
         out.push(resource);
     }
+    malformed.report(reader, "/etc/passwd", 7);
+    let mut malformed = Malformed::default();
     let mut seen: BTreeMap<String, usize> = BTreeMap::new();
     for (line, fields) in &groups {
-        if fields.len() < 3 {
-            reader.problem(
-                "/etc/group",
-                format!(
-                    "/etc/group line {line}: expected 4 fields, found {}",
-                    fields.len()
-                ),
-            );
+        if fields.len() < 3 || fields[0].is_empty() || fields[2].parse::<u64>().is_err() {
+            malformed.note(*line);
             continue;
         }
         let name = fields[0];
@@ -145,7 +142,37 @@ pub fn collect(reader: &mut HostReader<'_>) -> Vec<Resource> {
             .with_spans(spans),
         );
     }
+    malformed.report(reader, "/etc/group", 4);
     out
+}
+
+/// Lines of an account file that are not records: reported once per file
+/// (a damaged or binary file must not flood the report).
+#[derive(Default)]
+struct Malformed {
+    count: usize,
+    first: usize,
+}
+
+impl Malformed {
+    fn note(&mut self, line: usize) {
+        if self.count == 0 {
+            self.first = line;
+        }
+        self.count += 1;
+    }
+
+    fn report(&self, reader: &mut HostReader<'_>, path: &str, fields: usize) {
+        if self.count > 0 {
+            reader.problem(
+                path,
+                format!(
+                    "{path}: {} line(s) that are not records ({fields} colon-separated fields, a name, numeric ids) were skipped, the first at line {}",
+                    self.count, self.first
+                ),
+            );
+        }
+    }
 }
 
 /// What a shadow entry says, without the hash: whether a password is set,

@@ -8,6 +8,7 @@
 //! comes last. Each host appears once, in the order of first mention.
 
 use super::ssh::SshTarget;
+use super::unquote;
 use serde_json::Value;
 use std::collections::BTreeMap;
 
@@ -221,15 +222,6 @@ fn ini(path: &str, text: &str) -> Result<Fleet, InventoryError> {
     }
     // Hosts of a child group belong to the parent too.
     Ok(fleet)
-}
-
-fn unquote(value: &str) -> String {
-    for q in ['"', '\''] {
-        if let Some(inner) = value.strip_prefix(q).and_then(|v| v.strip_suffix(q)) {
-            return inner.to_owned();
-        }
-    }
-    value.to_owned()
 }
 
 /// `web[01:03].example.com` → `web01…web03.example.com`; alphabetic

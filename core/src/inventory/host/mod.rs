@@ -186,7 +186,41 @@ pub(crate) fn line_region(text: &str, line: usize) -> Region {
     )
 }
 
+/// A value without its surrounding quotes (`"…"` or `'…'`, as os-release,
+/// sshd_config and Ansible inventories allow); `\"` and `\\` inside double
+/// quotes unescaped.
+pub(crate) fn unquote(value: &str) -> String {
+    let value = value.trim();
+    if let Some(inner) = value
+        .strip_prefix('"')
+        .and_then(|v| v.strip_suffix('"'))
+        .filter(|_| value.len() >= 2)
+    {
+        return inner.replace("\\\"", "\"").replace("\\\\", "\\");
+    }
+    value
+        .strip_prefix('\'')
+        .and_then(|v| v.strip_suffix('\''))
+        .filter(|_| value.len() >= 2)
+        .unwrap_or(value)
+        .to_owned()
+}
+
 /// A `/`-free pointer token (RFC 6901 escaping).
 pub(crate) fn token(key: &str) -> String {
     crate::resource::escape_pointer_token(key).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::unquote;
+
+    #[test]
+    fn quotes() {
+        assert_eq!(unquote(r#""Debian GNU/Linux""#), "Debian GNU/Linux");
+        assert_eq!(unquote(r#""say \"hi\"""#), r#"say "hi""#);
+        assert_eq!(unquote("'single'"), "single");
+        assert_eq!(unquote("bare"), "bare");
+        assert_eq!(unquote("\""), "\"");
+    }
 }

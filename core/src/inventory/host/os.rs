@@ -1,6 +1,6 @@
 //! `host.os`: which distribution and kernel (`/etc/os-release`).
 
-use super::{HostReader, line_region, token};
+use super::{HostReader, line_region, token, unquote};
 use crate::resource::{Resource, SpanIndex};
 use serde_json::{Map, Value};
 
@@ -58,19 +58,4 @@ pub fn collect(reader: &mut HostReader<'_>) -> Option<Resource> {
         "live": reader.fs().is_live(),
     });
     Some(Resource::new(KIND, "host.os", reader.display(path), document).with_spans(spans))
-}
-
-/// `"Debian GNU/Linux"` → `Debian GNU/Linux` (shell-style quoting as
-/// os-release(5) allows).
-fn unquote(value: &str) -> String {
-    let value = value.trim();
-    for quote in ['"', '\''] {
-        if let Some(inner) = value
-            .strip_prefix(quote)
-            .and_then(|v| v.strip_suffix(quote))
-        {
-            return inner.replace("\\\"", "\"").replace("\\\\", "\\");
-        }
-    }
-    value.to_owned()
 }

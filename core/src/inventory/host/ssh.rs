@@ -326,17 +326,31 @@ fn run(mut command: Command, stdin: Option<&[u8]>, deadline: Instant) -> io::Res
     let collect = |handle: Option<std::thread::JoinHandle<Vec<u8>>>| {
         handle.and_then(|h| h.join().ok()).unwrap_or_default()
     };
+    let stdout = collect(stdout);
+    if stdout.len() as u64 > MAX_OUTPUT {
+        return Err(io::Error::new(
+            io::ErrorKind::FileTooLarge,
+            format!("the host sent more than {MAX_OUTPUT} bytes for one command"),
+        ));
+    }
     Ok(Output {
         status_ok: status.success(),
-        stdout: collect(stdout),
+        stdout,
         stderr: collect(stderr),
     })
 }
 
-fn reader_thread(mut pipe: impl Read + Send + 'static) -> std::thread::JoinHandle<Vec<u8>> {
+/// Most a host may send for one command: a snapshot of configuration files
+/// is a few MB; past this the host is misbehaving and the command fails.
+const MAX_OUTPUT: u64 = 256 << 20;
+
+fn reader_thread(pipe: impl Read + Send + 'static) -> std::thread::JoinHandle<Vec<u8>> {
     std::thread::spawn(move || {
         let mut bytes = Vec::new();
-        let _ = pipe.read_to_end(&mut bytes);
+        let mut limited = pipe.take(MAX_OUTPUT + 1);
+        let _ = limited.read_to_end(&mut bytes);
+        // Keep draining so the child never blocks on a full pipe.
+        let _ = std::io::copy(&mut limited.into_inner(), &mut std::io::sink());
         bytes
     })
 }

@@ -2,7 +2,7 @@
 //! `Include` files expanded in place, the first value of a keyword wins,
 //! `Match` blocks kept apart as conditional settings.
 
-use super::{HostReader, line_region, token};
+use super::{HostReader, line_region, token, unquote};
 use crate::resource::{Resource, SpanIndex};
 use serde_json::{Map, Value, json};
 use std::collections::BTreeMap;
@@ -209,14 +209,6 @@ fn split_keyword(line: &str) -> (&str, &str) {
     let rest = rest.trim_start();
     let rest = rest.strip_prefix('=').unwrap_or(rest).trim();
     (keyword, rest)
-}
-
-fn unquote(value: &str) -> String {
-    value
-        .strip_prefix('"')
-        .and_then(|v| v.strip_suffix('"'))
-        .unwrap_or(value)
-        .to_owned()
 }
 
 /// An `Include` pattern's files, sorted: relative paths are under

@@ -908,10 +908,11 @@ fn describe(name: Option<&str>, file: &Node<'_>, id_field: &str) -> String {
     }
 }
 
-/// A server that should not run.
-pub struct ServiceRow {
+/// Something that should not be there, known by its names: a server that
+/// should not run (systemd unit and inetd service names), a package that
+/// should not be installed.
+pub struct NamedRow {
     pub id: &'static str,
-    /// systemd unit names and inetd service names.
     pub names: &'static [&'static str],
     pub title: &'static str,
     pub description: &'static str,
@@ -919,7 +920,7 @@ pub struct ServiceRow {
     pub cis: &'static [Control],
 }
 
-pub const fn service_rule(row: &'static ServiceRow) -> Rule {
+pub const fn service_rule(row: &'static NamedRow) -> Rule {
     Rule {
         id: row.id,
         title: row.title,
@@ -937,8 +938,8 @@ pub const fn service_rule(row: &'static ServiceRow) -> Rule {
     }
 }
 
-pub static SERVICE_RULES: [ServiceRow; 7] = [
-    ServiceRow {
+pub static SERVICE_RULES: [NamedRow; 7] = [
+    NamedRow {
         id: "HOST-090",
         names: &[
             "telnet",
@@ -957,7 +958,7 @@ pub static SERVICE_RULES: [ServiceRow; 7] = [
         severity: Severity::High,
         cis: &[Control::new(CIS, "2.1.19")],
     },
-    ServiceRow {
+    NamedRow {
         id: "HOST-091",
         names: &["tftp", "tftpd-hpa.service", "tftp.socket", "atftpd.service"],
         title: "TFTP server enabled",
@@ -966,7 +967,7 @@ pub static SERVICE_RULES: [ServiceRow; 7] = [
         severity: Severity::Medium,
         cis: &[Control::new(CIS, "2.1.16")],
     },
-    ServiceRow {
+    NamedRow {
         id: "HOST-092",
         names: &["avahi-daemon.service", "avahi-daemon.socket"],
         title: "Avahi (mDNS) daemon enabled",
@@ -974,7 +975,7 @@ pub static SERVICE_RULES: [ServiceRow; 7] = [
         severity: Severity::Low,
         cis: &[Control::new(CIS, "2.1.2")],
     },
-    ServiceRow {
+    NamedRow {
         id: "HOST-093",
         names: &["cups.service", "cups.socket", "cups-browsed.service"],
         title: "Print server (CUPS) enabled",
@@ -983,7 +984,7 @@ pub static SERVICE_RULES: [ServiceRow; 7] = [
         severity: Severity::Low,
         cis: &[Control::new(CIS, "2.1.11")],
     },
-    ServiceRow {
+    NamedRow {
         id: "HOST-094",
         names: &["rpcbind.service", "rpcbind.socket"],
         title: "rpcbind enabled",
@@ -992,7 +993,7 @@ pub static SERVICE_RULES: [ServiceRow; 7] = [
         severity: Severity::Low,
         cis: &[Control::new(CIS, "2.1.12")],
     },
-    ServiceRow {
+    NamedRow {
         id: "HOST-095",
         names: &[
             "vsftpd.service",
@@ -1005,7 +1006,7 @@ pub static SERVICE_RULES: [ServiceRow; 7] = [
         severity: Severity::Medium,
         cis: &[Control::new(CIS, "2.1.6")],
     },
-    ServiceRow {
+    NamedRow {
         id: "HOST-096",
         names: &[
             "xinetd.service",
@@ -1044,17 +1045,7 @@ fn check_service(resource: &Resource, cx: &mut Context<'_>) {
     }
 }
 
-/// A package that should not be installed.
-pub struct PackageRow {
-    pub id: &'static str,
-    pub names: &'static [&'static str],
-    pub title: &'static str,
-    pub description: &'static str,
-    pub severity: Severity,
-    pub cis: &'static [Control],
-}
-
-pub const fn package_rule(row: &'static PackageRow) -> Rule {
+pub const fn package_rule(row: &'static NamedRow) -> Rule {
     Rule {
         id: row.id,
         title: row.title,
@@ -1070,8 +1061,8 @@ pub const fn package_rule(row: &'static PackageRow) -> Rule {
     }
 }
 
-pub static PACKAGE_RULES: [PackageRow; 3] = [
-    PackageRow {
+pub static PACKAGE_RULES: [NamedRow; 3] = [
+    NamedRow {
         id: "HOST-110",
         names: &["telnet", "inetutils-telnet"],
         title: "telnet client installed",
@@ -1079,7 +1070,7 @@ pub static PACKAGE_RULES: [PackageRow; 3] = [
         severity: Severity::Low,
         cis: &[Control::new(CIS, "2.2.4")],
     },
-    PackageRow {
+    NamedRow {
         id: "HOST-111",
         names: &["rsh-client", "rsh-redone-client"],
         title: "rsh client installed",
@@ -1087,7 +1078,7 @@ pub static PACKAGE_RULES: [PackageRow; 3] = [
         severity: Severity::Low,
         cis: &[Control::new(CIS, "2.2.2")],
     },
-    PackageRow {
+    NamedRow {
         id: "HOST-112",
         names: &["prelink"],
         title: "prelink installed",
