@@ -179,14 +179,10 @@ impl Session {
         let mut attempt = 0;
         loop {
             let mut command = session.command();
-            command.args([
-                "-o",
-                "ControlMaster=yes",
-                "-o",
-                "ControlPersist=yes",
-                "-N",
-                "-f",
-            ]);
+            // The master ends on `-O exit` when the session is dropped; should
+            // rampart die first, it ends by itself once idle that long.
+            let persist = format!("ControlPersist={}s", options.host_timeout.as_secs() + 30);
+            command.args(["-o", "ControlMaster=yes", "-o", &persist, "-N", "-f"]);
             command.arg(&target.host);
             let connect_deadline =
                 Instant::now() + options.connect_timeout + Duration::from_secs(5);
