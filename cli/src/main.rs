@@ -229,6 +229,21 @@ enum PolicyCommand {
         #[arg(long)]
         check: bool,
     },
+    /// Check a pack against its fixtures: every line marked `# expect:
+    /// RULE` in `fixtures/<RULE>/positive.*` must be reported, nothing in
+    /// `negative.*`. Prints what differs; usable in a pack's own CI.
+    ///
+    /// Exit status: 0 when every fixture matches, 1 when one does not, 2
+    /// when the pack cannot be loaded.
+    Test {
+        /// The pack's directory (holding `fixtures/`).
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// The component to test (default: the one `.wasm` in DIR, else in
+        /// DIR/target/wasm32-wasip2/release).
+        #[arg(long, value_name = "FILE")]
+        pack: Option<PathBuf>,
+    },
     /// Show a pack's metadata, rules, imports and size.
     Inspect {
         /// A `.wasm` component, or the name of a built-in pack.
@@ -488,6 +503,30 @@ fn engine_options(cli: &Cli) -> EngineOptions {
         ..SandboxLimits::default()
     };
     EngineOptions { limits, cache }
+}
+
+/// The one component of a pack directory: `DIR/*.wasm`, else what
+/// `cargo build --target wasm32-wasip2 --release` left in
+/// `DIR/target/wasm32-wasip2/release`.
+fn find_component(dir: &std::path::Path) -> anyhow::Result<PathBuf> {
+    for place in [dir.to_path_buf(), dir.join("target/wasm32-wasip2/release")] {
+        let mut found: Vec<PathBuf> = std::fs::read_dir(&place)
+            .map(|entries| entries.flatten().map(|e| e.path()).collect())
+            .unwrap_or_default();
+        found.retain(|p| p.extension().is_some_and(|e| e == "wasm") && p.is_file());
+        match found.len() {
+            0 => continue,
+            1 => return Ok(found.remove(0)),
+            _ => anyhow::bail!(
+                "{} holds several components; name one with --pack",
+                place.display()
+            ),
+        }
+    }
+    anyhow::bail!(
+        "no component in {} or its target/wasm32-wasip2/release: build the pack first, or name it with --pack",
+        dir.display()
+    )
 }
 
 /// Where pinned remote packs are cached (beside compiled components), and
@@ -888,6 +927,61 @@ fn run(cli: &Cli) -> anyhow::Result<u8> {
                 eprintln!("run `rampart policy docs` to regenerate");
                 Ok(EXIT_FINDINGS)
             }
+        }
+        Command::Policy(PolicyCommand::Test { dir, pack }) => {
+            let pack = match pack {
+                Some(pack) => pack.clone(),
+                None => find_component(dir)?,
+            };
+            let fixtures = dir.join("fixtures");
+            if !fixtures.is_dir() {
+                anyhow::bail!(
+                    "{} has no fixtures/ directory: put fixtures/<RULE-ID>/positive.* and negative.* there",
+                    dir.display()
+                );
+            }
+            let scanner = Scanner::new(ScanOptions {
+                paths: vec![fixtures.clone()],
+                base_dir: Some(fixtures.clone()),
+                builtin_packs: false,
+                policies: vec![pack.clone()],
+                remote: remote_options(cli),
+                engine: engine_options(cli),
+                advisories: None,
+                ..ScanOptions::default()
+            })?;
+            let report = scanner.scan()?;
+            let mut out = std::io::stdout().lock();
+            for diagnostic in &report.diagnostics {
+                writeln!(out, "error: {}", diagnostic.message)?;
+            }
+            let rules: Vec<String> = scanner
+                .packs()
+                .iter()
+                .flat_map(|p| p.metadata().rules.iter().map(|r| r.id.clone()))
+                .collect();
+            let results = rampart_core::policy::fixtures::check(&report, &fixtures, &rules);
+            for mismatch in &results.mismatches {
+                writeln!(out, "FAIL {mismatch}")?;
+            }
+            let verdict = if results.mismatches.is_empty() && report.diagnostics.is_empty() {
+                "ok"
+            } else {
+                "FAILED"
+            };
+            writeln!(
+                out,
+                "{verdict}: {} fixtures of {} rules checked ({}), {} mismatches",
+                results.checked,
+                results.rules,
+                pack.display(),
+                results.mismatches.len()
+            )?;
+            Ok(if verdict == "ok" {
+                EXIT_OK
+            } else {
+                EXIT_FINDINGS
+            })
         }
         Command::Policy(PolicyCommand::Inspect { pack, format }) => {
             let engine = engine(cli)?;

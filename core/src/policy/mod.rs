@@ -17,6 +17,7 @@ mod bindings;
 pub(crate) mod cache;
 mod engine;
 mod error;
+pub mod fixtures;
 pub mod imports;
 mod limits;
 mod metadata;
