@@ -4,6 +4,7 @@
 mod progress;
 
 use clap::{Parser, Subcommand, ValueEnum};
+use rampart_core::policy::authoring::{self, Language};
 use rampart_core::policy::{
     CacheMode, EngineOptions, Evaluation, LoadError, PolicyEngine, PolicyPack, SandboxLimits,
 };
@@ -239,10 +240,42 @@ enum PolicyCommand {
         /// The pack's directory (holding `fixtures/`).
         #[arg(default_value = ".")]
         dir: PathBuf,
-        /// The component to test (default: the one `.wasm` in DIR, else in
-        /// DIR/target/wasm32-wasip2/release).
+        /// The component to test (default: DIR/dist/pack.wasm, else the one
+        /// `.wasm` in DIR, else in DIR/target/wasm32-wasip2/release).
         #[arg(long, value_name = "FILE")]
         pack: Option<PathBuf>,
+        /// The fixtures directory (default: DIR/fixtures).
+        #[arg(long, value_name = "DIR")]
+        fixtures: Option<PathBuf>,
+    },
+    /// Start a new pack: one example rule, its fixtures, unit tests and a
+    /// README, in Rust, Python or JavaScript.
+    New {
+        /// The pack's name (letters, digits, `-`, `_`); also its directory.
+        name: String,
+        /// The language to write rules in.
+        #[arg(long, default_value = "rust", value_parser = parse_language)]
+        lang: Language,
+        /// Where to create the pack (default: ./NAME). Must not exist or be empty.
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
+    /// Build the pack in DIR with its language's toolchain (cargo,
+    /// componentize-py or componentize-js) into DIR/dist/pack.wasm, check
+    /// it against the policy world and the import allow-list, and compile
+    /// it into the cache so the next scan loads it at once.
+    ///
+    /// Exit status: 0 when built and accepted, 2 otherwise.
+    Build {
+        /// The pack's directory.
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// Where to write the component (default: DIR/dist/pack.wasm).
+        #[arg(long, short, value_name = "FILE")]
+        output: Option<PathBuf>,
+        /// The toolchain program to run instead of the one found on PATH.
+        #[arg(long, value_name = "PROGRAM")]
+        tool: Option<PathBuf>,
     },
     /// Show a pack's metadata, rules, imports and size.
     Inspect {
@@ -503,30 +536,6 @@ fn engine_options(cli: &Cli) -> EngineOptions {
         ..SandboxLimits::default()
     };
     EngineOptions { limits, cache }
-}
-
-/// The one component of a pack directory: `DIR/*.wasm`, else what
-/// `cargo build --target wasm32-wasip2 --release` left in
-/// `DIR/target/wasm32-wasip2/release`.
-fn find_component(dir: &std::path::Path) -> anyhow::Result<PathBuf> {
-    for place in [dir.to_path_buf(), dir.join("target/wasm32-wasip2/release")] {
-        let mut found: Vec<PathBuf> = std::fs::read_dir(&place)
-            .map(|entries| entries.flatten().map(|e| e.path()).collect())
-            .unwrap_or_default();
-        found.retain(|p| p.extension().is_some_and(|e| e == "wasm") && p.is_file());
-        match found.len() {
-            0 => continue,
-            1 => return Ok(found.remove(0)),
-            _ => anyhow::bail!(
-                "{} holds several components; name one with --pack",
-                place.display()
-            ),
-        }
-    }
-    anyhow::bail!(
-        "no component in {} or its target/wasm32-wasip2/release: build the pack first, or name it with --pack",
-        dir.display()
-    )
 }
 
 /// Where pinned remote packs are cached (beside compiled components), and
@@ -928,18 +937,25 @@ fn run(cli: &Cli) -> anyhow::Result<u8> {
                 Ok(EXIT_FINDINGS)
             }
         }
-        Command::Policy(PolicyCommand::Test { dir, pack }) => {
+        Command::Policy(PolicyCommand::Test {
+            dir,
+            pack,
+            fixtures,
+        }) => {
             let pack = match pack {
                 Some(pack) => pack.clone(),
-                None => find_component(dir)?,
+                None => authoring::built_component(dir)?,
             };
-            let fixtures = dir.join("fixtures");
+            let fixtures = fixtures.clone().unwrap_or_else(|| dir.join("fixtures"));
             if !fixtures.is_dir() {
                 anyhow::bail!(
-                    "{} has no fixtures/ directory: put fixtures/<RULE-ID>/positive.* and negative.* there",
-                    dir.display()
+                    "{} is not a directory: put fixtures/<RULE-ID>/positive.* and negative.* in the pack, or name them with --fixtures",
+                    fixtures.display()
                 );
             }
+            // Resolved: the scan takes relative paths from its base
+            // directory (the fixtures themselves) and follows no symlink.
+            let fixtures = fixtures.canonicalize()?;
             let scanner = Scanner::new(ScanOptions {
                 paths: vec![fixtures.clone()],
                 base_dir: Some(fixtures.clone()),
@@ -983,6 +999,45 @@ fn run(cli: &Cli) -> anyhow::Result<u8> {
                 EXIT_FINDINGS
             })
         }
+        Command::Policy(PolicyCommand::New { name, lang, dir }) => {
+            let dir = dir.clone().unwrap_or_else(|| PathBuf::from(name));
+            let files = authoring::scaffold(&dir, name, *lang)?;
+            let mut out = std::io::stdout().lock();
+            writeln!(out, "created {lang} pack `{name}` in {}:", dir.display())?;
+            for file in &files {
+                writeln!(out, "  {}", file.display())?;
+            }
+            writeln!(
+                out,
+                "next: cd {} && rampart policy build && rampart policy test (README.md has the details)",
+                dir.display()
+            )?;
+            Ok(EXIT_OK)
+        }
+        Command::Policy(PolicyCommand::Build { dir, output, tool }) => {
+            let options = authoring::BuildOptions {
+                output: output.clone(),
+                tool: tool.clone(),
+            };
+            let language = authoring::Language::detect(dir)?;
+            eprintln!("building the {language} pack in {} …", dir.display());
+            let built = authoring::build(dir, &options)?;
+            let engine = engine(cli)?;
+            // Loading checks the world, the imports and the metadata, and
+            // compiles into the cache: the next load is a cache hit.
+            let pack = match engine.load_file(&built.component) {
+                Ok(pack) => pack,
+                Err(err) => {
+                    let _ = std::fs::remove_file(&built.component);
+                    return Err(anyhow::anyhow!(err).context(format!(
+                        "the {language} toolchain built a component rampart refuses (removed)"
+                    )));
+                }
+            };
+            let warm = engine.load_file(&built.component)?;
+            print_build(&built, &pack, &warm, engine.cache_dir().is_some())?;
+            Ok(EXIT_OK)
+        }
         Command::Policy(PolicyCommand::Inspect { pack, format }) => {
             let engine = engine(cli)?;
             let loaded = load_pack(&engine, pack)?;
@@ -1003,6 +1058,10 @@ fn load_pack(engine: &PolicyEngine, spec: &str) -> Result<PolicyPack, LoadError>
         }
         None => engine.load_builtin(spec),
     }
+}
+
+fn parse_language(s: &str) -> Result<Language, String> {
+    s.parse()
 }
 
 fn parse_severity(s: &str) -> Result<Severity, String> {
@@ -1087,6 +1146,56 @@ fn write_rules(out: &mut impl std::io::Write, pack: &PolicyPack) -> std::io::Res
             out,
             "  {:<id_width$}  {:<8}  {}",
             rule.id, rule.severity, rule.title
+        )?;
+    }
+    Ok(())
+}
+
+/// What `policy build` made: the component, what the sandbox sees of it,
+/// and how long loading takes cold (compiling) and warm (from the cache).
+fn print_build(
+    built: &authoring::Built,
+    pack: &PolicyPack,
+    warm: &PolicyPack,
+    cached: bool,
+) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    let meta = pack.metadata();
+    let rules: Vec<&str> = meta.rules.iter().map(|r| r.id.as_str()).collect();
+    writeln!(
+        out,
+        "built    {} ({:.1} MiB) in {:.1} s",
+        built.component.display(),
+        pack.size() as f64 / (1024.0 * 1024.0),
+        built.elapsed.as_secs_f64()
+    )?;
+    let noun = if rules.len() == 1 { "rule" } else { "rules" };
+    writeln!(
+        out,
+        "pack     {} {}: {} {noun} ({})",
+        meta.name,
+        meta.version,
+        rules.len(),
+        rules.join(", ")
+    )?;
+    writeln!(out, "imports  {}", pack.interface().imports.join(", "))?;
+    writeln!(out, "sha256   {}", pack.digest())?;
+    let cold = pack.load_stats();
+    let hot = warm.load_stats();
+    if cached {
+        writeln!(
+            out,
+            "load     {:.0} ms to compile into the cache ({:?}), then {:.0} ms from it ({:?})",
+            cold.total_time.as_secs_f64() * 1e3,
+            cold.cache,
+            hot.total_time.as_secs_f64() * 1e3,
+            hot.cache
+        )?;
+    } else {
+        writeln!(
+            out,
+            "load     {:.0} ms (no cache: every load compiles)",
+            cold.total_time.as_secs_f64() * 1e3
         )?;
     }
     Ok(())

@@ -3,7 +3,7 @@
 use rampart_core::Resource;
 use rampart_core::policy::{CacheMode, EngineOptions, PolicyEngine, SandboxLimits};
 use serde_json::Value;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// Paths of the components built from `tests/policies/*`.
 pub mod policies {
@@ -117,4 +117,90 @@ pub fn debian_rootfs() -> PathBuf {
         root
     })
     .clone()
+}
+
+/// The componentize-py program that `rampart policy build` runs for Python
+/// packs: `$RAMPART_COMPONENTIZE_PY`, else one on `PATH`, else the pinned
+/// release installed from PyPI into a virtual environment under
+/// `target/tools/` (once; later runs reuse it).
+pub fn componentize_py() -> PathBuf {
+    use rampart_core::policy::authoring::COMPONENTIZE_PY_VERSION;
+    toolchain("RAMPART_COMPONENTIZE_PY", "componentize-py", |tools| {
+        let venv = tools.join("venv");
+        run_install(
+            std::process::Command::new("python3")
+                .args(["-m", "venv"])
+                .arg(&venv),
+        );
+        run_install(
+            std::process::Command::new(venv.join("bin/pip"))
+                .args(["install", "--quiet", "--disable-pip-version-check"])
+                .arg(format!("componentize-py=={COMPONENTIZE_PY_VERSION}")),
+        );
+        venv.join("bin/componentize-py")
+    })
+}
+
+/// The componentize-js program for JavaScript packs: `$RAMPART_COMPONENTIZE_JS`,
+/// else one on `PATH`, else the pinned release installed from the npm
+/// registry under `target/tools/` (once).
+pub fn componentize_js() -> PathBuf {
+    use rampart_core::policy::authoring::COMPONENTIZE_JS_VERSION;
+    toolchain("RAMPART_COMPONENTIZE_JS", "componentize-js", |tools| {
+        let prefix = tools.join("node");
+        run_install(
+            std::process::Command::new("npm")
+                .args(["install", "--silent", "--no-audit", "--no-fund", "--prefix"])
+                .arg(&prefix)
+                .arg(format!(
+                    "@bytecodealliance/componentize-js@{COMPONENTIZE_JS_VERSION}"
+                )),
+        );
+        prefix.join("node_modules/.bin/componentize-js")
+    })
+}
+
+/// A toolchain program from the environment, `PATH` or `target/tools`,
+/// installed there by `install` when missing. A file lock keeps parallel
+/// test binaries from installing it twice at once.
+fn toolchain(env: &str, program: &str, install: impl FnOnce(&Path) -> PathBuf) -> PathBuf {
+    if let Some(path) = std::env::var_os(env).filter(|v| !v.is_empty()) {
+        return PathBuf::from(path);
+    }
+    let on_path = std::env::var_os("PATH").and_then(|path| {
+        std::env::split_paths(&path)
+            .map(|dir| dir.join(program))
+            .find(|p| p.is_file())
+    });
+    if let Some(found) = on_path {
+        return found;
+    }
+    let tools = workspace_root().join("target/tools");
+    std::fs::create_dir_all(&tools).expect("create target/tools");
+    let lock = std::fs::File::create(tools.join(format!("{program}.lock"))).expect("lock file");
+    lock.lock().expect("lock target/tools");
+    let marker = tools.join(format!("{program}.path"));
+    if let Ok(path) = std::fs::read_to_string(&marker) {
+        let path = PathBuf::from(path);
+        if path.is_file() {
+            return path;
+        }
+    }
+    let path = install(&tools);
+    assert!(
+        path.is_file(),
+        "installing {program} gave no {}",
+        path.display()
+    );
+    std::fs::write(&marker, path.display().to_string()).expect("write marker");
+    path
+}
+
+fn run_install(command: &mut std::process::Command) {
+    let out = command.output().expect("run installer");
+    assert!(
+        out.status.success(),
+        "{command:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }

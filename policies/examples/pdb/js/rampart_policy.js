@@ -1,0 +1,1 @@
+../../../sdk-js/rampart_policy.js

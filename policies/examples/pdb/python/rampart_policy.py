@@ -1,0 +1,1 @@
+../../../sdk-python/rampart_policy.py
