@@ -122,12 +122,35 @@ def dockerfile(rng, n):
     return lines
 
 
+def add_disruption_budget(rng, docs, n):
+    """Replicas for a Deployment/StatefulSet and, half the time, a
+    PodDisruptionBudget that may or may not block evictions. Its own random
+    stream, so the rest of the corpus does not change."""
+    workload = docs[0]
+    if workload[1] not in ("kind: Deployment", "kind: StatefulSet"):
+        return
+    replicas = rng.randint(1, 4)
+    workload.insert(workload.index("spec:") + 1, f"  replicas: {replicas}")
+    if rng.random() < 0.5:
+        return
+    namespace = [line.strip() for line in workload if line.startswith("  namespace:")]
+    budget = rng.choice([f"minAvailable: {replicas}", "minAvailable: 1", "maxUnavailable: 0",
+                         "maxUnavailable: 1", "minAvailable: 50%"])
+    docs.append(["apiVersion: policy/v1", "kind: PodDisruptionBudget", "metadata:", f"  name: app-{n}"]
+                + [f"  {ns}" for ns in namespace]
+                + ["spec:", f"  {budget}", "  selector:", "    matchLabels:", f"      app: app-{n}"])
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("out")
     parser.add_argument("--manifests", type=int, default=10000)
     parser.add_argument("--dockerfiles", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--disruption-budgets", action="store_true",
+                        help="give Deployments/StatefulSets replicas and, in half the files, a "
+                             "PodDisruptionBudget (bench/authoring.sh); off by default so that "
+                             "the default corpus stays the same")
     args = parser.parse_args()
     rng = random.Random(args.seed)
     for n in range(args.manifests):
@@ -136,6 +159,8 @@ def main():
         docs = [workload(rng, n)]
         if rng.random() < 0.5:
             docs.append(service(n))
+        if args.disruption_budgets:
+            add_disruption_budget(random.Random(args.seed * 1_000_003 + n), docs, n)
         with open(os.path.join(d, f"app-{n}.yaml"), "w") as f:
             f.write("\n---\n".join("\n".join(doc) for doc in docs) + "\n")
     for n in range(args.dockerfiles):

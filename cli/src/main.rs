@@ -985,13 +985,16 @@ fn run(cli: &Cli) -> anyhow::Result<u8> {
             } else {
                 "FAILED"
             };
+            let plural = |n: usize, one: &str, many: &str| {
+                format!("{n} {}", if n == 1 { one } else { many })
+            };
             writeln!(
                 out,
-                "{verdict}: {} fixtures of {} rules checked ({}), {} mismatches",
-                results.checked,
-                results.rules,
+                "{verdict}: {} of {} checked ({}), {}",
+                plural(results.checked, "fixture", "fixtures"),
+                plural(results.rules, "rule", "rules"),
                 pack.display(),
-                results.mismatches.len()
+                plural(results.mismatches.len(), "mismatch", "mismatches")
             )?;
             Ok(if verdict == "ok" {
                 EXIT_OK
@@ -1182,7 +1185,13 @@ fn print_build(
     writeln!(out, "sha256   {}", pack.digest())?;
     let cold = pack.load_stats();
     let hot = warm.load_stats();
-    if cached {
+    if cached && cold.cache == rampart_core::policy::CacheOutcome::Hit {
+        writeln!(
+            out,
+            "load     {:.0} ms from the cache (this component was compiled before)",
+            hot.total_time.as_secs_f64() * 1e3
+        )?;
+    } else if cached {
         writeln!(
             out,
             "load     {:.0} ms to compile into the cache ({:?}), then {:.0} ms from it ({:?})",

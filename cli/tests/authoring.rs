@@ -176,7 +176,7 @@ fn scaffold_builds_and_passes(
     let out = rampart(&["policy", "test"], cache.path(), &dir);
     assert!(out.status.success(), "{lang}: {}", text(&out));
     assert!(
-        String::from_utf8_lossy(&out.stdout).contains("ok: 2 fixtures of 1 rules checked"),
+        String::from_utf8_lossy(&out.stdout).contains("ok: 2 fixtures of 1 rule checked"),
         "{}",
         text(&out)
     );
@@ -366,6 +366,24 @@ fn the_python_and_javascript_sdks_pass_their_own_unit_tests() {
         assert!(
             all.contains("OK") || all.contains("# fail 0"),
             "{dir}: {all}"
+        );
+    }
+}
+
+/// The guides name the toolchain releases the SDKs are tested with.
+#[test]
+fn the_guides_name_the_tested_toolchains() {
+    use rampart_core::policy::authoring::{COMPONENTIZE_JS_VERSION, COMPONENTIZE_PY_VERSION};
+    let docs = workspace_root().join("docs/authoring");
+    let read = |page: &str| std::fs::read_to_string(docs.join(page)).unwrap();
+    let python = format!("componentize-py=={COMPONENTIZE_PY_VERSION}");
+    let js = format!("@bytecodealliance/componentize-js@{COMPONENTIZE_JS_VERSION}");
+    assert!(read("python.md").contains(&python), "python.md: {python}");
+    assert!(read("javascript.md").contains(&js), "javascript.md: {js}");
+    for page in ["rust.md", "python.md", "javascript.md"] {
+        assert!(
+            read("README.md").contains(&format!("]({page})")),
+            "README.md links {page}"
         );
     }
 }

@@ -80,5 +80,9 @@ fn pack_directory_passes_then_fails_with_a_diff() {
         cache.path(),
     );
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("no component"));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("dist/pack.wasm is missing: build the pack first"),
+        "{stderr}"
+    );
 }
