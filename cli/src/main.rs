@@ -1010,9 +1010,17 @@ fn run(cli: &Cli) -> anyhow::Result<u8> {
             for file in &files {
                 writeln!(out, "  {}", file.display())?;
             }
+            let setup = match lang {
+                Language::Rust => "rustup target add wasm32-wasip2 (once), then ".to_owned(),
+                Language::Python => format!(
+                    "pip install componentize-py=={} (once), then ",
+                    authoring::COMPONENTIZE_PY_VERSION
+                ),
+                Language::JavaScript => "npm install, then ".to_owned(),
+            };
             writeln!(
                 out,
-                "next: cd {} && rampart policy build && rampart policy test (README.md has the details)",
+                "next: cd {}; {setup}rampart policy build && rampart policy test (README.md has the details)",
                 dir.display()
             )?;
             Ok(EXIT_OK)
