@@ -126,15 +126,22 @@ impl Scanner {
         let enabled = |name: &str| config.pack(name).is_none_or(|p| p.enabled);
         let mut packs = Vec::new();
         if options.builtin_packs {
-            for name in PolicyEngine::builtin_names() {
-                if !enabled(name) {
-                    continue;
-                }
-                packs.push(match config.pack(name) {
-                    Some(pack) => engine.load_builtin_with_settings(name, &pack.settings)?,
-                    None => engine.load_builtin(name)?,
-                });
-            }
+            // In parallel: loading a pack (cache read, instantiation,
+            // `metadata()`) is a few milliseconds each, and every scan pays
+            // for all of them before it starts. Collected in name order.
+            use rayon::prelude::*;
+            let names: Vec<&str> = PolicyEngine::builtin_names()
+                .into_iter()
+                .filter(|name| enabled(name))
+                .collect();
+            let loaded = names
+                .par_iter()
+                .map(|name| match config.pack(name) {
+                    Some(pack) => engine.load_builtin_with_settings(name, &pack.settings),
+                    None => engine.load_builtin(name),
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            packs.extend(loaded);
         }
         for path in &options.policies {
             if let Some(remote) = path

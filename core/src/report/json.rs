@@ -121,9 +121,8 @@ fn write_array_parallel<T: Serialize + Sync>(
     if items.is_empty() {
         return out.write_all(b"[]");
     }
-    out.write_all(b"[")?;
-    for (w, wave_items) in items.chunks(wave).enumerate() {
-        let chunks: Vec<Vec<u8>> = wave_items
+    let render = |wave_items: &[T]| -> Result<Vec<Vec<u8>>, serde_json::Error> {
+        wave_items
             .par_chunks(CHUNK)
             .map(|chunk| {
                 // Sized for a typical finding, so the buffer rarely regrows.
@@ -131,13 +130,34 @@ fn write_array_parallel<T: Serialize + Sync>(
                 serde_json::to_writer_pretty(&mut text, &BTreeMap::from([("x", chunk)]))?;
                 Ok(text)
             })
-            .collect::<Result<_, serde_json::Error>>()?;
-        for (i, chunk) in chunks.iter().enumerate() {
-            if w > 0 || i > 0 {
-                out.write_all(b",")?;
+            .collect()
+    };
+    out.write_all(b"[")?;
+    let mut waves = items.chunks(wave);
+    let mut pending = waves.next().map(render).transpose()?;
+    let mut first = true;
+    while let Some(chunks) = pending.take() {
+        // Write this wave while the next one renders: the write is the
+        // one part of the report that runs on a single thread (and the
+        // writer need not be `Send`: it stays on this one).
+        let mut next = None;
+        let next_items = waves.next();
+        rayon::in_place_scope(|scope| -> std::io::Result<()> {
+            if let Some(wave_items) = next_items {
+                let next = &mut next;
+                let render = &render;
+                scope.spawn(move |_| *next = Some(render(wave_items)));
             }
-            out.write_all(strip(chunk, b"{\n  \"x\": [", b"\n  ]\n}"))?;
-        }
+            for chunk in &chunks {
+                if !first {
+                    out.write_all(b",")?;
+                }
+                first = false;
+                out.write_all(strip(chunk, b"{\n  \"x\": [", b"\n  ]\n}"))?;
+            }
+            Ok(())
+        })?;
+        pending = next.transpose()?;
     }
     out.write_all(b"\n  ]")
 }

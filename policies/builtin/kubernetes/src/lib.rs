@@ -60,12 +60,13 @@ pub fn pod_metadata(resource: &Resource) -> Option<Node<'_>> {
     Some(pod_template(resource)?.get("metadata"))
 }
 
-/// Every container of a pod spec: init, regular and ephemeral.
-pub fn containers<'a>(pod: &Node<'a>) -> Vec<Node<'a>> {
+/// Every container of a pod spec: init, regular and ephemeral. An
+/// iterator, not a Vec: most rules call it for every workload.
+pub fn containers<'a>(pod: &Node<'a>) -> impl Iterator<Item = Node<'a>> + use<'a> {
+    let pod = pod.clone();
     ["initContainers", "containers", "ephemeralContainers"]
         .into_iter()
-        .flat_map(|field| pod.get(field).items())
-        .collect()
+        .flat_map(move |field| pod.get(field).items())
 }
 
 /// A container's name, for messages.

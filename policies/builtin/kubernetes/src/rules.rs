@@ -648,7 +648,6 @@ fn missing_limit(resource: &Resource, cx: &mut Context<'_>, which: &str) {
 
 fn images<'a>(pod: &Node<'a>) -> Vec<(Node<'a>, Node<'a>)> {
     containers(pod)
-        .into_iter()
         .map(|c| (c.get("image"), c))
         .filter(|(image, _)| image.as_str().is_some())
         .collect()
