@@ -247,7 +247,8 @@ fn write_compact_json(out: &mut Vec<u8>, value: &Value) {
     }
 }
 
-fn write_json_string(out: &mut Vec<u8>, s: &str) {
+/// `s` as a JSON string literal, escaped exactly as serde_json escapes it.
+pub(crate) fn write_json_string(out: &mut Vec<u8>, s: &str) {
     // No early exit, so that the check runs 16 or 32 bytes at a time.
     let needs_escape = s.bytes().fold(false, |acc, b| {
         acc | (b < 0x20) | (b == b'"') | (b == b'\\')
