@@ -207,6 +207,35 @@ fn break_a_fixture_and_see_the_diff(dir: &Path, cache: &Path) {
     std::fs::write(&path, fixture).unwrap();
 }
 
+/// Inserts `lines` after `anchor` in the pack's `rules_file` (a log line
+/// and a statement that throws), rebuilds, and scans the fixtures with
+/// `-v`: the scan must be incomplete (exit 2). Returns all it printed.
+fn make_the_rule_throw(
+    dir: &Path,
+    cache: &Path,
+    rules_file: &str,
+    anchor: &str,
+    lines: &str,
+) -> String {
+    let path = dir.join(rules_file);
+    let rules = std::fs::read_to_string(&path).unwrap();
+    let failing = rules.replace(anchor, &format!("{anchor}{lines}"));
+    assert_ne!(failing, rules);
+    std::fs::write(&path, failing).unwrap();
+    build(dir, cache);
+    let args = [
+        "-v",
+        "scan",
+        "fixtures",
+        "--no-builtin",
+        "--policy",
+        "dist/pack.wasm",
+    ];
+    let out = rampart(&args, cache, dir);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    text(&out)
+}
+
 #[test]
 fn a_new_python_pack_builds_tests_and_reports_exceptions_with_their_traceback() {
     let python = ["python3", "-m", "unittest", "--quiet"];
@@ -214,29 +243,14 @@ fn a_new_python_pack_builds_tests_and_reports_exceptions_with_their_traceback() 
     break_a_fixture_and_see_the_diff(&dir, cache.path());
 
     // An exception in a rule is the pack's error for that file, with the
-    // rule's file and line; the scan says it is incomplete (exit 2).
-    let rules = std::fs::read_to_string(dir.join("rules.py")).unwrap();
-    let failing = rules.replace(
-        "    spec = pod_spec(resource)\n",
-        "    spec = pod_spec(resource)\n    print(\"checking\", resource.id)\n    {}[\"missing\"]\n",
-    );
-    assert_ne!(failing, rules);
-    std::fs::write(dir.join("rules.py"), failing).unwrap();
-    build(&dir, cache.path());
-    let out = rampart(
-        &[
-            "-v",
-            "scan",
-            "fixtures",
-            "--no-builtin",
-            "--policy",
-            "dist/pack.wasm",
-        ],
-        cache.path(),
+    // rule's file and line; the scan says it is incomplete.
+    let all = make_the_rule_throw(
         &dir,
+        cache.path(),
+        "rules.py",
+        "    spec = pod_spec(resource)\n",
+        "    print(\"checking\", resource.id)\n    {}[\"missing\"]\n",
     );
-    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
-    let all = text(&out);
     assert!(
         all.contains("pack error: Traceback (most recent call last):"),
         "{all}"
@@ -253,28 +267,13 @@ fn a_new_javascript_pack_builds_tests_and_reports_exceptions() {
     let (_root, dir, cache) = scaffold_builds_and_passes("js", &["node", "--test"]);
     break_a_fixture_and_see_the_diff(&dir, cache.path());
 
-    let rules = std::fs::read_to_string(dir.join("rules.js")).unwrap();
-    let failing = rules.replace(
-        "    const spec = podSpec(resource);\n",
-        "    const spec = podSpec(resource);\n    console.log(\"checking\", resource.id);\n    null.missing;\n",
-    );
-    assert_ne!(failing, rules);
-    std::fs::write(dir.join("rules.js"), failing).unwrap();
-    build(&dir, cache.path());
-    let out = rampart(
-        &[
-            "-v",
-            "scan",
-            "fixtures",
-            "--no-builtin",
-            "--policy",
-            "dist/pack.wasm",
-        ],
-        cache.path(),
+    let all = make_the_rule_throw(
         &dir,
+        cache.path(),
+        "rules.js",
+        "    const spec = podSpec(resource);\n",
+        "    console.log(\"checking\", resource.id);\n    null.missing;\n",
     );
-    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
-    let all = text(&out);
     assert!(all.contains("pack error: TypeError"), "{all}");
     assert!(all.contains("rules.js:"), "{all}");
     assert!(all.contains("checking k8s:Deployment/shop/web"), "{all}");
