@@ -242,6 +242,20 @@ fn a_new_python_pack_builds_tests_and_reports_exceptions_with_their_traceback() 
     let (_root, dir, cache) = scaffold_builds_and_passes("python", &python);
     break_a_fixture_and_see_the_diff(&dir, cache.path());
 
+    // A syntax error fails the build with Python's own message and line,
+    // and leaves no component.
+    let rules = std::fs::read_to_string(dir.join("rules.py")).unwrap();
+    std::fs::write(dir.join("rules.py"), format!("{rules}\ndef broken(:\n")).unwrap();
+    let out = rampart(&["policy", "build"], cache.path(), &dir);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    let all = text(&out);
+    assert!(
+        all.contains("SyntaxError: invalid syntax (rules.py, line "),
+        "{all}"
+    );
+    assert!(!all.contains("Stack backtrace"), "{all}");
+    std::fs::write(dir.join("rules.py"), rules).unwrap();
+
     // An exception in a rule is the pack's error for that file, with the
     // rule's file and line; the scan says it is incomplete.
     let all = make_the_rule_throw(

@@ -86,7 +86,7 @@ pub fn walk(
         let entry = match result {
             Ok(entry) => entry,
             Err(err) => {
-                diagnostics.push(walk_error(&err, roots, options));
+                diagnostics.push(walk_error(&err, &shown));
                 continue;
             }
         };
@@ -129,8 +129,8 @@ pub fn walk(
     Ok((files, diagnostics))
 }
 
-fn walk_error(err: &ignore::Error, roots: &[PathBuf], options: &WalkOptions) -> Diagnostic {
-    let path = error_path(err).map(|p| display_path(p, roots, &options.base_dir));
+fn walk_error(err: &ignore::Error, shown: &PathDisplay<'_>) -> Diagnostic {
+    let path = error_path(err).map(|p| shown.display(p));
     let message = match err.io_error() {
         // The walker's own text repeats the absolute path; the diagnostic
         // already names the path, relative.

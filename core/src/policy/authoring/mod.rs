@@ -75,15 +75,6 @@ impl Language {
     /// Every language, in the order the docs list them.
     pub const ALL: [Language; 3] = [Language::Rust, Language::Python, Language::JavaScript];
 
-    /// The name `--lang` takes: `rust`, `python`, `js`.
-    pub fn name(self) -> &'static str {
-        match self {
-            Language::Rust => "rust",
-            Language::Python => "python",
-            Language::JavaScript => "js",
-        }
-    }
-
     /// The file whose presence marks a pack of this language.
     pub fn marker(self) -> &'static str {
         match self {
@@ -307,11 +298,7 @@ pub fn scaffold(dir: &Path, name: &str, lang: Language) -> Result<Vec<PathBuf>, 
 
     let mut written = Vec::with_capacity(files.len());
     for (relative, text) in files {
-        let path = dir.join(&relative);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).map_err(io_error(parent))?;
-        }
-        std::fs::write(&path, text).map_err(io_error(&path))?;
+        write_file(&dir.join(&relative), &text)?;
         written.push(PathBuf::from(relative));
     }
     Ok(written)
@@ -505,6 +492,9 @@ fn build_python(
         .arg(&app)
         .arg("-o")
         .arg(output)
+        // A syntax error in rules.py is the error to show, not the Rust
+        // backtrace componentize-py adds when RUST_BACKTRACE is set.
+        .env("RUST_BACKTRACE", "0")
         .current_dir(dir);
     run(&mut command, "componentize-py", &hint)?;
     Ok(command_line(&command))
@@ -661,10 +651,10 @@ fn run(
         .filter_map(|msg| msg["message"]["rendered"].as_str().map(str::to_owned))
         .collect();
     let text = format!("{}{}", rendered.join(""), stderr);
+    // Imports the sandbox refuses are caught when `policy build` loads the
+    // component, with their names; here only the toolchain's own failures.
     let hint = if text.contains("wasm32-wasip2") && text.contains("target may not be installed") {
         "\nhint: run `rustup target add wasm32-wasip2`".to_owned()
-    } else if text.contains("imports what the sandbox does not allow") || text.contains("wasi:") {
-        "\nhint: policies may not use files, sockets or HTTP; see policies/wit/README.md".to_owned()
     } else {
         String::new()
     };
