@@ -9,6 +9,26 @@ use rampart_core::{ScanOptions, Scanner};
 use rampart_tests::debian_rootfs;
 use std::collections::BTreeSet;
 
+/// The inventory of the image at `root`, without policies.
+fn inventory_of(root: &std::path::Path) -> rampart_core::inventory::Inventory {
+    Scanner::new(ScanOptions {
+        builtin_packs: false,
+        ..options(root)
+    })
+    .unwrap()
+    .inventory()
+    .unwrap()
+}
+
+/// The names of the `host.user` resources, in inventory order.
+fn user_names(inventory: &rampart_core::inventory::Inventory) -> Vec<&str> {
+    inventory
+        .resources()
+        .filter(|r| r.kind == "host.user")
+        .map(|r| r.document["name"].as_str().unwrap())
+        .collect()
+}
+
 fn options(root: &std::path::Path) -> ScanOptions {
     ScanOptions {
         paths: vec![],
@@ -180,19 +200,8 @@ fn image_symlinks_never_reach_the_scanning_machine() {
     std::os::unix::fs::symlink("/passwd.real", etc.join("passwd")).unwrap();
     std::os::unix::fs::symlink("/etc/shadow", etc.join("shadow")).unwrap();
     std::os::unix::fs::symlink("../../../../../../etc/group", etc.join("group")).unwrap();
-    let inventory = Scanner::new(ScanOptions {
-        builtin_packs: false,
-        ..options(image.path())
-    })
-    .unwrap()
-    .inventory()
-    .unwrap();
-    let users: Vec<&str> = inventory
-        .resources()
-        .filter(|r| r.kind == "host.user")
-        .map(|r| r.document["name"].as_str().unwrap())
-        .collect();
-    assert_eq!(users, ["root"]);
+    let inventory = inventory_of(image.path());
+    assert_eq!(user_names(&inventory), ["root"]);
     assert!(!inventory.resources().any(|r| r.kind == "host.group"));
     // Inside the image `/etc/shadow -> /etc/shadow` (and the `..` one) are
     // links to themselves: a loop reported per file, not the machine's
@@ -409,19 +418,8 @@ fn damaged_account_files() {
     }
     std::fs::write(image.path().join("etc/passwd"), &passwd).unwrap();
     std::fs::write(image.path().join("etc/group"), [0xff, 0xfe, 0x00, b'\n']).unwrap();
-    let inventory = Scanner::new(ScanOptions {
-        builtin_packs: false,
-        ..options(image.path())
-    })
-    .unwrap()
-    .inventory()
-    .unwrap();
-    let users: Vec<&str> = inventory
-        .resources()
-        .filter(|r| r.kind == "host.user")
-        .map(|r| r.document["name"].as_str().unwrap())
-        .collect();
-    assert_eq!(users, ["root"]);
+    let inventory = inventory_of(image.path());
+    assert_eq!(user_names(&inventory), ["root"]);
     let messages: Vec<&str> = inventory
         .diagnostics
         .iter()
