@@ -271,6 +271,49 @@ fn scan_examples_exits_1_with_findings_and_writes_sarif() {
 }
 
 #[test]
+fn report_file_is_overwritten_with_no_tail_of_the_old_one() {
+    // Reports overwrite an existing file in place and cut it to length:
+    // a longer old report must leave nothing behind.
+    let cache = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("Dockerfile"),
+        "FROM alpine:3.20\nUSER root\n",
+    )
+    .unwrap();
+    let report = dir.path().join("report.json");
+    std::fs::write(&report, "x".repeat(1 << 20)).unwrap();
+    let tree = dir.path().join("Dockerfile");
+    let args = [
+        "scan",
+        tree.to_str().unwrap(),
+        "--format",
+        "json",
+        "--output",
+    ];
+    let out = rampart(
+        &[&args[..], &[report.to_str().unwrap()]].concat(),
+        cache.path(),
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let written = std::fs::read_to_string(&report).unwrap();
+    let parsed: serde_json::Value = serde_json::from_str(&written).expect("only the new report");
+    assert!(parsed["summary"]["findings"].as_u64().unwrap() > 0);
+    assert!(written.len() < 1 << 20 && written.ends_with("}\n"));
+    // The same bytes as a report written to a new file.
+    let fresh = dir.path().join("fresh.json");
+    let out = rampart(
+        &[&args[..], &[fresh.to_str().unwrap()]].concat(),
+        cache.path(),
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(std::fs::read_to_string(&fresh).unwrap(), written);
+    // A device has no length to cut.
+    let out = rampart(&[&args[..], &["/dev/null"]].concat(), cache.path());
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+}
+
+#[test]
 fn scan_table_shows_the_offending_line_and_exit_codes_follow_the_threshold() {
     let cache = tempfile::tempdir().unwrap();
     let root = rampart_tests::workspace_root();

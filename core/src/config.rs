@@ -414,15 +414,19 @@ impl Config {
     /// suppressed findings. Returns warnings for expired suppressions.
     /// `today` is `YYYY-MM-DD`.
     pub fn apply(&self, findings: &mut Vec<Finding>, today: &str) -> Vec<Diagnostic> {
-        findings.retain(|f| {
-            self.rules
-                .get(&f.rule_id)
-                .and_then(|r| r.enabled)
-                .unwrap_or(true)
-        });
-        for finding in findings.iter_mut() {
-            if let Some(severity) = self.rules.get(&finding.rule_id).and_then(|r| r.severity) {
-                finding.severity = severity;
+        // Without rule settings there is nothing to drop or change, and
+        // two passes over a large report's findings are a serial step.
+        if !self.rules.is_empty() {
+            findings.retain(|f| {
+                self.rules
+                    .get(&f.rule_id)
+                    .and_then(|r| r.enabled)
+                    .unwrap_or(true)
+            });
+            for finding in findings.iter_mut() {
+                if let Some(severity) = self.rules.get(&finding.rule_id).and_then(|r| r.severity) {
+                    finding.severity = severity;
+                }
             }
         }
         let mut diagnostics = Vec::new();

@@ -505,17 +505,17 @@ impl Scanner {
         mut diagnostics: Vec<Diagnostic>,
         stats: ScanStats,
     ) -> Report {
-        let mut findings = Vec::with_capacity(per_file.iter().map(|(f, _)| f.len()).sum());
-        for (file_findings, file_diagnostics) in per_file {
-            findings.extend(file_findings);
-            diagnostics.extend(file_diagnostics);
-        }
+        let (per_file, per_file_diagnostics): (Vec<_>, Vec<_>) = per_file.into_iter().unzip();
+        let mut findings = concat_in_parallel(per_file);
+        diagnostics.extend(per_file_diagnostics.into_iter().flatten());
         diagnostics.extend(
             self.options
                 .config
                 .apply(&mut findings, &crate::config::today()),
         );
-        if !findings.is_sorted() {
+        // Checked in parallel: on a large report this comparison of every
+        // neighbouring pair was a serial step of its own.
+        if !findings.par_windows(2).all(|pair| pair[0] <= pair[1]) {
             // Only if two files had the same display path.
             findings.sort();
             findings.dedup();
@@ -540,6 +540,32 @@ impl Scanner {
             rules,
         }
     }
+}
+
+/// The files' findings, in order, as one vector. Moving 100,000 findings
+/// of a few hundred bytes each into fresh memory is mostly page faults, and
+/// a serial step at the end of a large scan: each file's slice of the
+/// result is filled on its own task instead.
+fn concat_in_parallel(parts: Vec<Vec<Finding>>) -> Vec<Finding> {
+    let total = parts.iter().map(Vec::len).sum();
+    let mut all: Vec<Finding> = Vec::with_capacity(total);
+    let mut rest = &mut all.spare_capacity_mut()[..total];
+    let mut slots = Vec::with_capacity(parts.len());
+    for part in &parts {
+        let (slot, tail) = std::mem::take(&mut rest).split_at_mut(part.len());
+        slots.push(slot);
+        rest = tail;
+    }
+    slots.into_par_iter().zip(parts).for_each(|(slot, part)| {
+        for (place, finding) in slot.iter_mut().zip(part) {
+            place.write(finding);
+        }
+    });
+    // SAFETY: the slots partition the first `total` places of the spare
+    // capacity and each was filled from a part of exactly its length (a
+    // move cannot panic), so all `total` elements are initialised.
+    unsafe { all.set_len(total) };
+    all
 }
 
 /// Turns one file's policy results into located findings and diagnostics.

@@ -88,14 +88,7 @@
 //! the `rampart:policy/host` interface and a few harmless WASI interfaces are
 //! rejected when loaded.
 
-#[cfg(all(
-    feature = "fast-alloc",
-    target_family = "wasm",
-    not(target_feature = "atomics")
-))]
-#[global_allocator]
-static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
-
+mod arena;
 mod context;
 pub mod helpers;
 mod node;

@@ -50,10 +50,12 @@ pub fn evaluate_exported(pack: &Pack, resources: Vec<WitResource>) -> Result<Vec
         serde_json::from_str(&text).map_err(|e| format!("pack settings are not valid JSON: {e}"))
     });
     let settings = settings.as_ref().map_err(Clone::clone)?;
+    // Nothing of the previous call is left: its documents were forgotten.
+    crate::arena::reset();
     let resources = resources
         .into_iter()
         .map(|r| {
-            let document = serde_json::from_str(&r.document)
+            let document = crate::arena::scope(|| serde_json::from_str::<Value>(&r.document))
                 .map_err(|e| format!("resource `{}`: document is not valid JSON: {e}", r.id))?;
             Ok(Resource {
                 id: r.id,
@@ -63,7 +65,11 @@ pub fn evaluate_exported(pack: &Pack, resources: Vec<WitResource>) -> Result<Vec
             })
         })
         .collect::<Result<Vec<_>, String>>()?;
-    Ok(evaluate(pack, &resources, settings))
+    let findings = evaluate(pack, &resources, settings);
+    for resource in resources {
+        crate::arena::forget(resource.document);
+    }
+    Ok(findings)
 }
 
 /// Runs every applicable rule on every resource of the batch.
