@@ -271,6 +271,33 @@ fn scan_examples_exits_1_with_findings_and_writes_sarif() {
 }
 
 #[test]
+fn a_missing_policy_file_is_named_with_its_os_error_once() {
+    let cache = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("nope.wasm");
+    let out = rampart(
+        &[
+            "scan",
+            dir.path().to_str().unwrap(),
+            "--policy",
+            missing.to_str().unwrap(),
+        ],
+        cache.path(),
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains(&format!("cannot read policy {}", missing.display())),
+        "{stderr}"
+    );
+    assert_eq!(
+        stderr.matches("No such file or directory").count(),
+        1,
+        "{stderr}"
+    );
+}
+
+#[test]
 fn report_file_is_overwritten_with_no_tail_of_the_old_one() {
     // Reports overwrite an existing file in place and cut it to length:
     // a longer old report must leave nothing behind.
