@@ -14,7 +14,17 @@ pub struct Context<'a> {
     pub(crate) resource: &'a Resource,
     pub(crate) batch: &'a [Resource],
     pub(crate) settings: &'a Value,
-    pub(crate) out: &'a mut Vec<Finding>,
+    /// Shared (not `&mut`) so that the contexts of one resource's rules can
+    /// share one [`Memo`] of the resource's lifetime.
+    pub(crate) out: &'a std::cell::RefCell<Vec<Finding>>,
+    pub(crate) memo: &'a Memo<'a>,
+}
+
+/// What [`Context::memo`] has worked out for the current resource, by the
+/// function that worked it out. A handful of entries at most: a scan.
+#[derive(Debug, Default)]
+pub(crate) struct Memo<'a> {
+    entries: std::cell::RefCell<Vec<(usize, Option<Node<'a>>)>>,
 }
 
 impl<'a> Context<'a> {
@@ -22,7 +32,7 @@ impl<'a> Context<'a> {
     /// located at `at`. Returns a builder to add a severity override or a
     /// fix hint.
     pub fn report(&mut self, at: &Node<'_>, message: impl Into<String>) -> FindingBuilder<'_> {
-        self.report_at_pointer(&at.pointer(), message)
+        self.push(at.pointer(), message.into())
     }
 
     /// Like [`report`](Self::report), with a JSON Pointer instead of a node.
@@ -31,16 +41,54 @@ impl<'a> Context<'a> {
         pointer: &str,
         message: impl Into<String>,
     ) -> FindingBuilder<'_> {
-        self.out.push(Finding {
+        self.push(pointer.to_owned(), message.into())
+    }
+
+    fn push(&mut self, pointer: String, message: String) -> FindingBuilder<'_> {
+        let mut out = self.out.borrow_mut();
+        out.push(Finding {
             rule_id: self.rule.id.to_owned(),
             resource_id: self.resource.id.clone(),
-            pointer: pointer.to_owned(),
-            message: message.into(),
+            pointer,
+            message,
             severity: None,
             fix: None,
         });
-        let last = self.out.len() - 1;
-        FindingBuilder(&mut self.out[last])
+        FindingBuilder(std::cell::RefMut::map(out, |out| {
+            out.last_mut().expect("a finding was just pushed")
+        }))
+    }
+
+    /// `find(resource)` for the current resource, worked out once and
+    /// shared by every rule of the pack that asks with the same function:
+    /// for the place most rules start from (a workload's pod spec, a
+    /// resource's properties), which would otherwise be looked up again by
+    /// each rule.
+    ///
+    /// ```
+    /// use rampart_policy::{Context, Node, Resource};
+    /// fn spec(resource: &Resource) -> Option<Node<'_>> {
+    ///     let spec = resource.root().get("spec");
+    ///     spec.exists().then_some(spec)
+    /// }
+    /// fn check(_: &Resource, cx: &mut Context) {
+    ///     if let Some(spec) = cx.memo(spec) {
+    ///         if spec.get("hostNetwork").is_true() {
+    ///             cx.report(&spec.get("hostNetwork"), "uses the host's network");
+    ///         }
+    ///     }
+    /// }
+    /// ```
+    pub fn memo(&self, find: fn(&'a Resource) -> Option<Node<'a>>) -> Option<Node<'a>> {
+        // Keyed by the function's address: two copies of one function
+        // only cost a second lookup, and equal addresses compute the same.
+        let key = find as usize;
+        if let Some((_, found)) = self.memo.entries.borrow().iter().find(|(k, _)| *k == key) {
+            return found.clone();
+        }
+        let found = find(self.resource);
+        self.memo.entries.borrow_mut().push((key, found.clone()));
+        found
     }
 
     /// Every resource of the batch (one file's, or one host's), including
@@ -63,17 +111,17 @@ impl<'a> Context<'a> {
 
 /// Adds optional parts to a finding just reported.
 #[derive(Debug)]
-pub struct FindingBuilder<'a>(&'a mut Finding);
+pub struct FindingBuilder<'a>(std::cell::RefMut<'a, Finding>);
 
 impl FindingBuilder<'_> {
     /// Overrides the rule's default severity for this finding.
-    pub fn severity(self, severity: Severity) -> Self {
+    pub fn severity(mut self, severity: Severity) -> Self {
         self.0.severity = Some(to_wit(severity));
         self
     }
 
     /// A short, concrete suggestion for this finding.
-    pub fn fix(self, fix: impl Into<String>) -> Self {
+    pub fn fix(mut self, fix: impl Into<String>) -> Self {
         self.0.fix = Some(fix.into());
         self
     }

@@ -4,7 +4,7 @@
 use crate::Resource;
 use crate::bindings::exports::rampart::policy::pack::{Finding, PackInfo, Resource as WitResource};
 use crate::bindings::rampart::policy::types::{Control as WitControl, Rule as WitRule};
-use crate::context::{Context, to_wit};
+use crate::context::{Context, Memo, to_wit};
 use crate::rule::Pack;
 use serde_json::Value;
 
@@ -74,20 +74,22 @@ pub fn evaluate_exported(pack: &Pack, resources: Vec<WitResource>) -> Result<Vec
 
 /// Runs every applicable rule on every resource of the batch.
 pub fn evaluate(pack: &Pack, resources: &[Resource], settings: &Value) -> Vec<Finding> {
-    let mut out = Vec::new();
+    let out = std::cell::RefCell::new(Vec::new());
     for resource in resources {
+        let memo = Memo::default();
         for rule in pack.rules.iter().filter(|r| r.applies_to(&resource.kind)) {
             let mut cx = Context {
                 rule,
                 resource,
                 batch: resources,
                 settings,
-                out: &mut out,
+                out: &out,
+                memo: &memo,
             };
             (rule.check)(resource, &mut cx);
         }
     }
-    out
+    out.into_inner()
 }
 
 #[cfg(target_arch = "wasm32")]

@@ -409,8 +409,8 @@ pub static RULES: &[Rule] = &[
     },
 ];
 
-fn privileged(resource: &Resource, cx: &mut Context<'_>) {
-    let Some(pod) = pod_spec(resource) else {
+fn privileged(_: &Resource, cx: &mut Context<'_>) {
+    let Some(pod) = cx.memo(pod_spec) else {
         return;
     };
     for container in containers(&pod) {
@@ -425,8 +425,8 @@ fn privileged(resource: &Resource, cx: &mut Context<'_>) {
     }
 }
 
-fn privilege_escalation(resource: &Resource, cx: &mut Context<'_>) {
-    let Some(pod) = pod_spec(resource) else {
+fn privilege_escalation(_: &Resource, cx: &mut Context<'_>) {
+    let Some(pod) = cx.memo(pod_spec) else {
         return;
     };
     for container in containers(&pod) {
@@ -447,8 +447,8 @@ fn privilege_escalation(resource: &Resource, cx: &mut Context<'_>) {
     }
 }
 
-fn host_namespaces(resource: &Resource, cx: &mut Context<'_>) {
-    let Some(pod) = pod_spec(resource) else {
+fn host_namespaces(_: &Resource, cx: &mut Context<'_>) {
+    let Some(pod) = cx.memo(pod_spec) else {
         return;
     };
     for field in ["hostPID", "hostIPC", "hostNetwork"] {
@@ -469,8 +469,8 @@ fn effective<'a>(pod: &Node<'a>, container: &Node<'a>, field: &'a str) -> Node<'
     }
 }
 
-fn runs_as_root(resource: &Resource, cx: &mut Context<'_>) {
-    let Some(pod) = pod_spec(resource) else {
+fn runs_as_root(_: &Resource, cx: &mut Context<'_>) {
+    let Some(pod) = cx.memo(pod_spec) else {
         return;
     };
     for container in containers(&pod) {
@@ -513,8 +513,8 @@ const BASELINE_CAPABILITIES: &[&str] = &[
     "SYS_CHROOT",
 ];
 
-fn added_capabilities(resource: &Resource, cx: &mut Context<'_>) {
-    let Some(pod) = pod_spec(resource) else {
+fn added_capabilities(_: &Resource, cx: &mut Context<'_>) {
+    let Some(pod) = cx.memo(pod_spec) else {
         return;
     };
     for container in containers(&pod) {
@@ -536,8 +536,8 @@ fn added_capabilities(resource: &Resource, cx: &mut Context<'_>) {
     }
 }
 
-fn capabilities_not_dropped(resource: &Resource, cx: &mut Context<'_>) {
-    let Some(pod) = pod_spec(resource) else {
+fn capabilities_not_dropped(_: &Resource, cx: &mut Context<'_>) {
+    let Some(pod) = cx.memo(pod_spec) else {
         return;
     };
     for container in containers(&pod) {
@@ -576,8 +576,8 @@ fn is_runtime_socket(path: &str) -> bool {
     RUNTIME_SOCKETS.contains(&path)
 }
 
-fn host_path(resource: &Resource, cx: &mut Context<'_>) {
-    let Some(pod) = pod_spec(resource) else {
+fn host_path(_: &Resource, cx: &mut Context<'_>) {
+    let Some(pod) = cx.memo(pod_spec) else {
         return;
     };
     for volume in pod.get("volumes").items() {
@@ -590,8 +590,8 @@ fn host_path(resource: &Resource, cx: &mut Context<'_>) {
     }
 }
 
-fn runtime_socket(resource: &Resource, cx: &mut Context<'_>) {
-    let Some(pod) = pod_spec(resource) else {
+fn runtime_socket(_: &Resource, cx: &mut Context<'_>) {
+    let Some(pod) = cx.memo(pod_spec) else {
         return;
     };
     for volume in pod.get("volumes").items() {
@@ -608,8 +608,8 @@ fn runtime_socket(resource: &Resource, cx: &mut Context<'_>) {
     }
 }
 
-fn host_port(resource: &Resource, cx: &mut Context<'_>) {
-    let Some(pod) = pod_spec(resource) else {
+fn host_port(_: &Resource, cx: &mut Context<'_>) {
+    let Some(pod) = cx.memo(pod_spec) else {
         return;
     };
     for container in containers(&pod) {
@@ -629,8 +629,8 @@ fn host_port(resource: &Resource, cx: &mut Context<'_>) {
     }
 }
 
-fn missing_limit(resource: &Resource, cx: &mut Context<'_>, which: &str) {
-    let Some(pod) = pod_spec(resource) else {
+fn missing_limit(_: &Resource, cx: &mut Context<'_>, which: &str) {
+    let Some(pod) = cx.memo(pod_spec) else {
         return;
     };
     for container in pod.get("containers").items() {
@@ -653,8 +653,8 @@ fn images<'a>(pod: &Node<'a>) -> Vec<(Node<'a>, Node<'a>)> {
         .collect()
 }
 
-fn latest_tag(resource: &Resource, cx: &mut Context<'_>) {
-    let Some(pod) = pod_spec(resource) else {
+fn latest_tag(_: &Resource, cx: &mut Context<'_>) {
+    let Some(pod) = cx.memo(pod_spec) else {
         return;
     };
     for (image, container) in images(&pod) {
@@ -671,8 +671,8 @@ fn latest_tag(resource: &Resource, cx: &mut Context<'_>) {
     }
 }
 
-fn not_digest_pinned(resource: &Resource, cx: &mut Context<'_>) {
-    let Some(pod) = pod_spec(resource) else {
+fn not_digest_pinned(_: &Resource, cx: &mut Context<'_>) {
+    let Some(pod) = cx.memo(pod_spec) else {
         return;
     };
     for (image, container) in images(&pod) {
@@ -689,8 +689,8 @@ fn not_digest_pinned(resource: &Resource, cx: &mut Context<'_>) {
     }
 }
 
-fn pull_policy(resource: &Resource, cx: &mut Context<'_>) {
-    let Some(pod) = pod_spec(resource) else {
+fn pull_policy(_: &Resource, cx: &mut Context<'_>) {
+    let Some(pod) = cx.memo(pod_spec) else {
         return;
     };
     for (image, container) in images(&pod) {
@@ -722,8 +722,8 @@ fn pull_policy(resource: &Resource, cx: &mut Context<'_>) {
     }
 }
 
-fn seccomp(resource: &Resource, cx: &mut Context<'_>) {
-    let Some(pod) = pod_spec(resource) else {
+fn seccomp(_: &Resource, cx: &mut Context<'_>) {
+    let Some(pod) = cx.memo(pod_spec) else {
         return;
     };
     let pod_type = pod.get("securityContext").get("seccompProfile").get("type");
@@ -754,8 +754,8 @@ fn seccomp(resource: &Resource, cx: &mut Context<'_>) {
     }
 }
 
-fn service_account_token(resource: &Resource, cx: &mut Context<'_>) {
-    let Some(pod) = pod_spec(resource) else {
+fn service_account_token(_: &Resource, cx: &mut Context<'_>) {
+    let Some(pod) = cx.memo(pod_spec) else {
         return;
     };
     let flag = pod.get("automountServiceAccountToken");
@@ -766,8 +766,8 @@ fn service_account_token(resource: &Resource, cx: &mut Context<'_>) {
     }
 }
 
-fn secret_env(resource: &Resource, cx: &mut Context<'_>) {
-    let Some(pod) = pod_spec(resource) else {
+fn secret_env(_: &Resource, cx: &mut Context<'_>) {
+    let Some(pod) = cx.memo(pod_spec) else {
         return;
     };
     for container in containers(&pod) {
@@ -788,8 +788,8 @@ fn secret_env(resource: &Resource, cx: &mut Context<'_>) {
     }
 }
 
-fn writable_root(resource: &Resource, cx: &mut Context<'_>) {
-    let Some(pod) = pod_spec(resource) else {
+fn writable_root(_: &Resource, cx: &mut Context<'_>) {
+    let Some(pod) = cx.memo(pod_spec) else {
         return;
     };
     for container in pod.get("containers").items() {
@@ -810,8 +810,8 @@ fn writable_root(resource: &Resource, cx: &mut Context<'_>) {
     }
 }
 
-fn proc_mount(resource: &Resource, cx: &mut Context<'_>) {
-    let Some(pod) = pod_spec(resource) else {
+fn proc_mount(_: &Resource, cx: &mut Context<'_>) {
+    let Some(pod) = cx.memo(pod_spec) else {
         return;
     };
     for container in containers(&pod) {
@@ -826,7 +826,7 @@ fn proc_mount(resource: &Resource, cx: &mut Context<'_>) {
 }
 
 fn apparmor(resource: &Resource, cx: &mut Context<'_>) {
-    let Some(pod) = pod_spec(resource) else {
+    let Some(pod) = cx.memo(pod_spec) else {
         return;
     };
     let unconfined = |n: &Node<'_>| n.as_str() == Some("Unconfined");
@@ -871,8 +871,8 @@ const SELINUX_TYPES: &[&str] = &[
     "container_engine_t",
 ];
 
-fn selinux(resource: &Resource, cx: &mut Context<'_>) {
-    let Some(pod) = pod_spec(resource) else {
+fn selinux(_: &Resource, cx: &mut Context<'_>) {
+    let Some(pod) = cx.memo(pod_spec) else {
         return;
     };
     let mut options = vec![(
@@ -921,8 +921,8 @@ const SAFE_SYSCTLS: &[&str] = &[
     "net.ipv4.tcp_keepalive_probes",
 ];
 
-fn unsafe_sysctls(resource: &Resource, cx: &mut Context<'_>) {
-    let Some(pod) = pod_spec(resource) else {
+fn unsafe_sysctls(_: &Resource, cx: &mut Context<'_>) {
+    let Some(pod) = cx.memo(pod_spec) else {
         return;
     };
     for sysctl in pod.get("securityContext").get("sysctls").items() {
