@@ -136,3 +136,91 @@ pub(crate) fn to_wit(severity: Severity) -> WitSeverity {
         Severity::Critical => WitSeverity::Critical,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::{Context, Node, Pack, Resource, Rule};
+    use std::cell::Cell;
+
+    thread_local! {
+        static LOOKUPS: Cell<usize> = const { Cell::new(0) };
+    }
+
+    fn spec(resource: &Resource) -> Option<Node<'_>> {
+        LOOKUPS.with(|n| n.set(n.get() + 1));
+        let spec = resource.root().get("spec");
+        spec.exists().then_some(spec)
+    }
+
+    fn host_network(_: &Resource, cx: &mut Context) {
+        if let Some(spec) = cx.memo(spec)
+            && spec.get("hostNetwork").is_true()
+        {
+            cx.report(&spec.get("hostNetwork"), "host network");
+        }
+    }
+
+    fn host_pid(_: &Resource, cx: &mut Context) {
+        if let Some(spec) = cx.memo(spec)
+            && spec.get("hostPID").is_true()
+        {
+            cx.report(&spec.get("hostPID"), "host PID").fix("drop it");
+        }
+    }
+
+    static PACK: Pack = Pack {
+        name: "memo",
+        version: "0.1.0",
+        description: "",
+        rules: &[
+            Rule {
+                id: "A",
+                check: host_network,
+                ..Rule::DEFAULT
+            },
+            Rule {
+                id: "B",
+                check: host_pid,
+                ..Rule::DEFAULT
+            },
+        ],
+    };
+
+    #[test]
+    fn memo_works_out_once_per_resource_for_every_rule() {
+        let resources = [
+            Resource::new(
+                "a",
+                "k8s",
+                r#"{"spec": {"hostNetwork": true, "hostPID": true}}"#,
+            )
+            .unwrap(),
+            Resource::new("b", "k8s", r#"{"spec": {"hostPID": true}}"#).unwrap(),
+            Resource::new("c", "k8s", r#"{"kind": "ConfigMap"}"#).unwrap(),
+        ];
+        LOOKUPS.with(|n| n.set(0));
+        let found = crate::testing::evaluate(&PACK, &resources).unwrap();
+        // Two rules, three resources: one lookup per resource, including
+        // the one where it found nothing.
+        assert_eq!(LOOKUPS.with(Cell::get), 3);
+        let found: Vec<_> = found
+            .iter()
+            .map(|f| {
+                (
+                    f.rule_id.as_str(),
+                    f.resource_id.as_str(),
+                    f.pointer.as_str(),
+                    f.fix.as_deref(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("A", "a", "/spec/hostNetwork", None),
+                ("B", "a", "/spec/hostPID", Some("drop it")),
+                ("B", "b", "/spec/hostPID", Some("drop it")),
+            ]
+        );
+    }
+}
