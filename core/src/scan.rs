@@ -663,3 +663,40 @@ impl HostBatch {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::finding::Severity;
+
+    fn finding(file: usize, i: usize) -> Finding {
+        Finding {
+            path: format!("f{file}.yaml"),
+            region: None,
+            rule_id: "R-1".into(),
+            pack: "p".into(),
+            severity: Severity::High,
+            message: format!("finding {i} of file {file}"),
+            fix: None,
+            resource_id: format!("r{i}"),
+            resource_kind: "k8s".into(),
+            pointer: String::new(),
+            fingerprint: String::new(),
+            suppression: None,
+        }
+    }
+
+    #[test]
+    fn concat_in_parallel_keeps_every_finding_in_order() {
+        let lengths = [0, 3, 0, 1, 5, 0, 2];
+        let parts: Vec<Vec<Finding>> = lengths
+            .iter()
+            .enumerate()
+            .map(|(file, &n)| (0..n).map(|i| finding(file, i)).collect())
+            .collect();
+        let expected: Vec<Finding> = parts.iter().flatten().cloned().collect();
+        assert_eq!(concat_in_parallel(parts), expected);
+        assert!(concat_in_parallel(Vec::new()).is_empty());
+        assert!(concat_in_parallel(vec![Vec::new(), Vec::new()]).is_empty());
+    }
+}
