@@ -158,6 +158,21 @@ impl<'a> Node<'a> {
     where
         'a: 'k,
     {
+        self.descend(found, |missing| missing.with(step))
+    }
+
+    /// The node one step down: `found` if this node exists and the step
+    /// led somewhere, else this node's anchor with the step added by
+    /// `step` to its missing ones.
+    #[inline]
+    fn descend<'k>(
+        &self,
+        found: Option<&'k Value>,
+        step: impl FnOnce(&Missing<'a>) -> Missing<'k>,
+    ) -> Node<'k>
+    where
+        'a: 'k,
+    {
         match found {
             Some(value) if self.missing.is_empty() => Node {
                 root: self.root,
@@ -167,7 +182,7 @@ impl<'a> Node<'a> {
             _ => Node {
                 root: self.root,
                 anchor: self.anchor,
-                missing: self.missing.with(step),
+                missing: step(&self.missing),
             },
         }
     }
@@ -201,11 +216,9 @@ impl<'a> Node<'a> {
             return self.clone();
         }
         let Some(rest) = pointer.strip_prefix('/') else {
-            return Node {
-                root: self.root,
-                anchor: self.anchor,
-                missing: self.missing.with_token(Token::Owned(pointer.to_owned())),
-            };
+            return self.descend(None, |missing| {
+                missing.with_token(Token::Owned(pointer.to_owned()))
+            });
         };
         let mut node = self.clone();
         for token in rest.split('/') {
@@ -231,18 +244,9 @@ impl<'a> Node<'a> {
             .value()
             .and_then(|v| v.as_object())
             .and_then(|o| member(o, &key));
-        match found {
-            Some(value) if self.missing.is_empty() => Node {
-                root: self.root,
-                anchor: value,
-                missing: Missing::None,
-            },
-            _ => Node {
-                root: self.root,
-                anchor: self.anchor,
-                missing: self.missing.with_token(Token::Owned(key.into_owned())),
-            },
-        }
+        self.descend(found, |missing| {
+            missing.with_token(Token::Owned(key.into_owned()))
+        })
     }
 
     /// This node if it exists, else `fallback`: where to report "X is not
