@@ -465,7 +465,9 @@ fn write_output(
     let regular = file.metadata().is_ok_and(|m| m.is_file());
     let mut out = std::io::BufWriter::with_capacity(1 << 16, file);
     let written = render(&mut out).and_then(|()| out.flush());
-    let mut file = out.into_inner().map_err(|e| cannot(e.into_error()))?;
+    // `into_parts`, not `into_inner`: it cannot fail, so the file is cut
+    // even when the last flush did not go through.
+    let (mut file, _unwritten) = out.into_parts();
     if regular {
         let end = file.stream_position().map_err(cannot)?;
         file.set_len(end).map_err(cannot)?;

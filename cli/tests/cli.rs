@@ -271,6 +271,59 @@ fn scan_examples_exits_1_with_findings_and_writes_sarif() {
 }
 
 #[test]
+fn documents_larger_than_the_packs_first_arena_chunk_are_evaluated_right() {
+    // A pack parses each call's documents into an arena whose first chunk
+    // is 1 MiB: these documents (30,000 annotations, about 2 MiB parsed) make it grow, and the
+    // small files scanned on the same instances afterwards make it start
+    // over. Every file's finding must still be found, at its line.
+    let cache = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let workload = |annotations: usize| {
+        let mut yaml =
+            String::from("apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  annotations:\n");
+        for i in 0..annotations {
+            yaml.push_str(&format!("    note-{i:05}: \"value number {i}\"\n"));
+        }
+        yaml.push_str(
+            "spec:\n  containers:\n    - name: c\n      image: nginx:1.27\n      securityContext:\n        privileged: true\n",
+        );
+        (yaml, annotations + 11)
+    };
+    let mut expected = Vec::new();
+    for i in 0..8 {
+        let (yaml, line) = workload(if i % 2 == 0 { 30_000 } else { 0 });
+        let name = format!("w{i}.yaml");
+        std::fs::write(dir.path().join(&name), yaml).unwrap();
+        expected.push((name, line as u64));
+    }
+    let out = rampart(
+        &[
+            "scan",
+            dir.path().to_str().unwrap(),
+            "--format",
+            "json",
+            "--no-progress",
+        ],
+        cache.path(),
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["summary"]["diagnostics"], 0, "{}", text(&out.stdout));
+    let privileged: Vec<(String, u64)> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule_id"] == "K8S-001")
+        .map(|f| {
+            let path = f["path"].as_str().unwrap();
+            let name = path.rsplit('/').next().unwrap().to_owned();
+            (name, f["region"]["startLine"].as_u64().unwrap())
+        })
+        .collect();
+    assert_eq!(privileged, expected);
+}
+
+#[test]
 fn a_missing_policy_file_is_named_with_its_os_error_once() {
     let cache = tempfile::tempdir().unwrap();
     let dir = tempfile::tempdir().unwrap();

@@ -21,7 +21,8 @@ pub struct Context<'a> {
 }
 
 /// What [`Context::memo`] has worked out for the current resource, by the
-/// function that worked it out. A handful of entries at most: a scan.
+/// function that worked it out. A handful of entries at most, so they are
+/// looked up one by one.
 #[derive(Debug, Default)]
 pub(crate) struct Memo<'a> {
     entries: std::cell::RefCell<Vec<(usize, Option<Node<'a>>)>>,
