@@ -10,13 +10,11 @@
 //! next allocation of their class. (Measured on the built-in packs over
 //! 1,000 manifests: 10% fewer guest instructions.)
 //!
-//! The arena: parsing a batch's documents allocates every key, string and B-tree
-//! node one by one, and dropping them walks every tree again to free each
-//! allocation. Both showed as a large share of the built-in packs' work on a
-//! scan. The documents live exactly as long as the call, so they are parsed
-//! into an arena (an allocation is a pointer bump) and never freed
-//! piecewise: the runtime forgets them after the rules have run, and the
-//! next call starts the arena over. (4% fewer guest instructions.)
+//! The arena: a batch's documents (their tables of values, see
+//! `document.rs`) live exactly as long as the call, so they are parsed into
+//! an arena (an allocation is a pointer bump, freeing one is a no-op) and
+//! the next call starts the arena over. Large blocks that are freed soon
+//! after are what talc handles worst.
 //!
 //! Only the parse of the documents is redirected ([`scope`]). Everything
 //! else — findings, a rule's temporaries, lazily initialised statics such
@@ -320,8 +318,8 @@ mod imp {
 }
 
 /// Runs `parse` with its allocations in the call's arena. What it returns
-/// must not outlive the current `evaluate` call: hand it to [`forget`]
-/// when done (or drop it: freeing arena blocks is a no-op).
+/// must not outlive the current `evaluate` call (dropping it is fine:
+/// freeing arena blocks is a no-op).
 pub(crate) fn scope<T>(parse: impl FnOnce() -> T) -> T {
     #[cfg(all(
         feature = "fast-alloc",
@@ -357,22 +355,4 @@ pub(crate) fn reset() {
         not(target_feature = "atomics")
     ))]
     imp::ALLOCATOR.reset();
-}
-
-/// Disposes of a value parsed in a [`scope`] without walking it: its memory
-/// goes back with the next [`reset`]. Dropped as usual where there is no
-/// arena.
-pub(crate) fn forget<T>(value: T) {
-    #[cfg(all(
-        feature = "fast-alloc",
-        target_family = "wasm",
-        not(target_feature = "atomics")
-    ))]
-    std::mem::forget(value);
-    #[cfg(not(all(
-        feature = "fast-alloc",
-        target_family = "wasm",
-        not(target_feature = "atomics")
-    )))]
-    drop(value);
 }

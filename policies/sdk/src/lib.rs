@@ -90,6 +90,7 @@
 
 mod arena;
 mod context;
+mod document;
 pub mod helpers;
 mod node;
 mod rule;
@@ -99,11 +100,13 @@ pub mod testing;
 pub mod runtime;
 
 pub use context::{Context, FindingBuilder};
+pub use document::Document;
 pub use node::{Node, escape_token};
 pub use rule::{Control, Pack, Rule, Severity};
 
 /// `serde_json`, re-exported so that packs use the same version.
 pub use serde_json;
+/// The settings' type, and what [`Node::to_value`] gives.
 pub use serde_json::Value;
 
 /// Raw bindings generated from the WIT by `wit-bindgen`.
@@ -153,7 +156,7 @@ pub struct Resource {
     /// File (relative to the scan root) or host the resource came from.
     pub source: String,
     /// The normalised document.
-    pub document: Value,
+    pub document: Document,
 }
 
 impl Resource {
@@ -168,13 +171,13 @@ impl Resource {
             id: id.into(),
             kind: kind.into(),
             source: String::new(),
-            document: serde_json::from_str(document)?,
+            document: Document::parse(document)?,
         })
     }
 
     /// The whole document, as a [`Node`] at pointer `""`.
     pub fn root(&self) -> Node<'_> {
-        Node::root(&self.document)
+        self.document.root()
     }
 
     /// The value at an RFC 6901 JSON Pointer (`/spec/containers/0`).

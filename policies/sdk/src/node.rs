@@ -1,5 +1,6 @@
 //! Navigating a document while keeping track of where you are.
 
+use crate::document::{Document, Kind};
 use serde_json::Value;
 use std::borrow::Cow;
 
@@ -11,10 +12,10 @@ use std::borrow::Cow;
 /// at such a node is useful ("`resources.limits` is missing"): the host
 /// places it at the nearest ancestor that does exist.
 ///
-/// Navigating is free: a node that exists is just a reference into the
-/// document, and its pointer is only worked out when asked for (when a
-/// finding is reported). Rules walk the same pod spec dozens of times per
-/// resource, so this matters.
+/// Navigating is free: a node that exists is just an index into the
+/// [`Document`], and its pointer is only worked out when asked for (when a
+/// finding is reported), by walking up its parents. Rules walk the same pod
+/// spec dozens of times per resource, so this matters.
 ///
 /// ```
 /// use rampart_policy::Resource;
@@ -28,9 +29,10 @@ use std::borrow::Cow;
 /// ```
 #[derive(Debug, Clone)]
 pub struct Node<'a> {
-    root: &'a Value,
-    /// The value here; for a missing node, the deepest existing ancestor.
-    anchor: &'a Value,
+    document: &'a Document,
+    /// The entry of the value here; for a missing node, of the deepest
+    /// existing ancestor.
+    anchor: u32,
     /// Tokens from `anchor` down to this node: none when the node exists.
     missing: Missing<'a>,
 }
@@ -137,24 +139,37 @@ impl Eq for Missing<'_> {}
 
 impl PartialEq for Node<'_> {
     fn eq(&self, other: &Self) -> bool {
-        std::ptr::eq(self.root, other.root)
-            && std::ptr::eq(self.anchor, other.anchor)
+        std::ptr::eq(self.document, other.document)
+            && self.anchor == other.anchor
             && self.missing == other.missing
     }
 }
 
 impl<'a> Node<'a> {
     /// The root of a document (pointer `""`).
-    pub fn root(document: &'a Value) -> Self {
+    pub fn root(document: &'a Document) -> Self {
         Node {
-            root: document,
-            anchor: document,
+            document,
+            anchor: 0,
             missing: Missing::None,
         }
     }
 
+    /// The entry here, if the node exists.
     #[inline]
-    fn child<'k>(&self, step: Step<'k>, found: Option<&'k Value>) -> Node<'k>
+    fn entry(&self) -> Option<u32> {
+        self.missing.is_empty().then_some(self.anchor)
+    }
+
+    /// The entry here if it is a value of this kind.
+    #[inline]
+    fn entry_of(&self, kind: Kind) -> Option<u32> {
+        self.entry()
+            .filter(|&i| self.document.entry(i).kind == kind)
+    }
+
+    #[inline]
+    fn child<'k>(&self, step: Step<'k>, found: Option<u32>) -> Node<'k>
     where
         'a: 'k,
     {
@@ -167,20 +182,20 @@ impl<'a> Node<'a> {
     #[inline]
     fn descend<'k>(
         &self,
-        found: Option<&'k Value>,
+        found: Option<u32>,
         step: impl FnOnce(&Missing<'a>) -> Missing<'k>,
     ) -> Node<'k>
     where
         'a: 'k,
     {
         match found {
-            Some(value) if self.missing.is_empty() => Node {
-                root: self.root,
-                anchor: value,
+            Some(anchor) if self.missing.is_empty() => Node {
+                document: self.document,
+                anchor,
                 missing: Missing::None,
             },
             _ => Node {
-                root: self.root,
+                document: self.document,
                 anchor: self.anchor,
                 missing: step(&self.missing),
             },
@@ -193,18 +208,17 @@ impl<'a> Node<'a> {
         'a: 'k,
     {
         let found = self
-            .value()
-            .and_then(|v| v.as_object())
-            .and_then(|o| member(o, key));
+            .entry_of(Kind::Object)
+            .and_then(|object| self.document.member(object, key));
         self.child(Step::Key(key), found)
     }
 
-    /// Element `index` of an array.
+    /// Element `index` of an array. (Found by stepping over the elements
+    /// before it: use [`items`](Self::items) to visit them all.)
     pub fn at(&self, index: usize) -> Node<'a> {
         let found = self
-            .value()
-            .and_then(|v| v.as_array())
-            .and_then(|a| a.get(index));
+            .entry_of(Kind::Array)
+            .and_then(|array| self.document.children(array).nth(index));
         self.child(Step::Index(index), found)
     }
 
@@ -227,8 +241,8 @@ impl<'a> Node<'a> {
             } else {
                 Cow::Borrowed(token)
             };
-            node = match node.value() {
-                Some(Value::Array(_)) => match key.parse::<usize>() {
+            node = match node.entry_of(Kind::Array) {
+                Some(_) => match key.parse::<usize>() {
                     Ok(i) if !key.starts_with('+') => node.at(i),
                     _ => node.owned_key(key),
                 },
@@ -241,9 +255,8 @@ impl<'a> Node<'a> {
     /// The member `key`, a key that lives no longer than this call.
     fn owned_key(&self, key: Cow<'_, str>) -> Node<'a> {
         let found = self
-            .value()
-            .and_then(|v| v.as_object())
-            .and_then(|o| member(o, &key));
+            .entry_of(Kind::Object)
+            .and_then(|object| self.document.member(object, &key));
         self.descend(found, |missing| {
             missing.with_token(Token::Owned(key.into_owned()))
         })
@@ -272,21 +285,38 @@ impl<'a> Node<'a> {
         self.missing.is_empty()
     }
 
-    /// The value here, if any.
-    pub fn value(&self) -> Option<&'a Value> {
-        self.missing.is_empty().then_some(self.anchor)
+    /// A copy of the value here as a `serde_json::Value`, if any: for
+    /// code that wants to match on it or keep it. The `as_*` and `is_*`
+    /// methods read the document in place.
+    ///
+    /// ```
+    /// use rampart_policy::{Document, Value};
+    /// let doc = Document::parse(r#"{"port": 8080}"#).unwrap();
+    /// assert_eq!(doc.root().get("port").to_value(), Some(Value::from(8080)));
+    /// assert_eq!(doc.root().get("host").to_value(), None);
+    /// ```
+    pub fn to_value(&self) -> Option<Value> {
+        self.entry().map(|i| self.document.value_at(i))
     }
 
     /// This node's JSON Pointer, e.g. `/spec/containers/0`.
     pub fn pointer(&self) -> String {
         let mut pointer = String::with_capacity(64);
-        if !std::ptr::eq(self.root, self.anchor) {
-            // Work out where the anchor sits by searching the document for
-            // it by address: done once per reported finding, not per step.
-            // The search keeps borrowed steps and formats only the path it
-            // finds: most of a document is visited, little of it is written.
-            let mut path: Vec<Step<'_>> = Vec::new();
-            find_path(self.root, self.anchor, &mut path);
+        if self.anchor != 0 {
+            // Up the parents from the anchor to the root, then written
+            // root first: done once per reported finding, not per step.
+            let mut path: Vec<Step<'_>> = Vec::with_capacity(8);
+            let mut at = self.anchor;
+            while at != 0 {
+                let entry = self.document.entry(at);
+                let parent = self.document.entry(entry.parent);
+                path.push(if parent.kind == Kind::Array {
+                    Step::Index(entry.slot as usize)
+                } else {
+                    Step::Key(self.document.key(at))
+                });
+                at = entry.parent;
+            }
             for step in path.iter().rev() {
                 push_token(&mut pointer, step);
             }
@@ -304,15 +334,13 @@ impl<'a> Node<'a> {
 
     /// The elements of an array. Empty for anything that is not an array.
     pub fn items(&self) -> impl Iterator<Item = Node<'a>> + use<'a> {
-        let root = self.root;
-        self.value()
-            .and_then(|v| v.as_array())
-            .map(|a| a.as_slice())
-            .unwrap_or_default()
-            .iter()
-            .map(move |value| Node {
-                root,
-                anchor: value,
+        let document = self.document;
+        self.entry_of(Kind::Array)
+            .into_iter()
+            .flat_map(move |array| document.children(array))
+            .map(move |anchor| Node {
+                document,
+                anchor,
                 missing: Missing::None,
             })
     }
@@ -320,17 +348,16 @@ impl<'a> Node<'a> {
     /// The members of an object, in document order. Empty for anything
     /// that is not an object.
     pub fn entries(&self) -> impl Iterator<Item = (&'a str, Node<'a>)> + use<'a> {
-        let root = self.root;
-        self.value()
-            .and_then(|v| v.as_object())
+        let document = self.document;
+        self.entry_of(Kind::Object)
             .into_iter()
-            .flat_map(|o| o.iter())
-            .map(move |(key, value)| {
+            .flat_map(move |object| document.children(object))
+            .map(move |anchor| {
                 (
-                    key.as_str(),
+                    document.key(anchor),
                     Node {
-                        root,
-                        anchor: value,
+                        document,
+                        anchor,
                         missing: Missing::None,
                     },
                 )
@@ -360,104 +387,76 @@ impl<'a> Node<'a> {
 
     /// The string here, if the value is a string.
     pub fn as_str(&self) -> Option<&'a str> {
-        self.value().and_then(Value::as_str)
+        let document = self.document;
+        self.entry().and_then(|i| document.string(i))
     }
 
     /// The boolean here, if the value is a boolean.
     pub fn as_bool(&self) -> Option<bool> {
-        self.value().and_then(Value::as_bool)
+        match self.kind()? {
+            Kind::True => Some(true),
+            Kind::False => Some(false),
+            _ => None,
+        }
     }
 
     /// The integer here, if the value is an integer that fits an `i64`.
     pub fn as_i64(&self) -> Option<i64> {
-        self.value().and_then(Value::as_i64)
+        let entry = self.document.entry(self.entry()?);
+        match entry.kind {
+            Kind::Unsigned => i64::try_from(entry.data).ok(),
+            Kind::Signed => Some(entry.data as i64),
+            _ => None,
+        }
     }
 
     /// The number here, as an `f64`.
     pub fn as_f64(&self) -> Option<f64> {
-        self.value().and_then(Value::as_f64)
+        let entry = self.document.entry(self.entry()?);
+        match entry.kind {
+            Kind::Unsigned => Some(entry.data as f64),
+            Kind::Signed => Some(entry.data as i64 as f64),
+            Kind::Float => Some(f64::from_bits(entry.data)),
+            _ => None,
+        }
     }
 
     /// Whether the value is the boolean `true`.
     pub fn is_true(&self) -> bool {
-        self.as_bool() == Some(true)
+        self.kind() == Some(Kind::True)
     }
 
     /// Whether the value is an array.
     pub fn is_array(&self) -> bool {
-        self.value().is_some_and(Value::is_array)
+        self.kind() == Some(Kind::Array)
     }
 
     /// Whether the value is an object.
     pub fn is_object(&self) -> bool {
-        self.value().is_some_and(Value::is_object)
+        self.kind() == Some(Kind::Object)
     }
-}
 
-/// `map[key]`. Objects in documents are small, and a scan that compares
-/// lengths first settles most keys without looking at a byte: the B-tree
-/// search compares every key it passes in full, with a call to `memcmp`
-/// each time (the most frequent operation of every rule). The keys come in
-/// byte order (serde_json's map is a B-tree; a test holds it to that), so
-/// the scan stops at the first key whose first byte is past the wanted
-/// one's: rules probe absent keys as often as present ones.
-fn member<'v>(map: &'v serde_json::Map<String, Value>, key: &str) -> Option<&'v Value> {
-    if map.len() > 16 {
-        return map.get(key);
+    /// Whether the value is a string.
+    pub fn is_string(&self) -> bool {
+        self.kind() == Some(Kind::String)
     }
-    let key = key.as_bytes();
-    let first = key.first().copied().unwrap_or(0);
-    for (k, v) in map {
-        let k = k.as_bytes();
-        if k.len() == key.len() && k.iter().zip(key).all(|(a, b)| a == b) {
-            return Some(v);
-        }
-        if k.first().is_some_and(|&b| b > first) && !key.is_empty() {
-            return None;
-        }
-    }
-    None
-}
 
-/// Finds `target` below `current` by address and pushes the steps to it
-/// onto `path`, innermost first; returns whether it was found. Steps are
-/// pushed only on the way back up from a hit, so the search itself does no
-/// bookkeeping per visited value.
-fn find_path<'a>(current: &'a Value, target: &Value, path: &mut Vec<Step<'a>>) -> bool {
-    if std::ptr::eq(current, target) {
-        return true;
+    /// Whether the value is a number.
+    pub fn is_number(&self) -> bool {
+        matches!(
+            self.kind(),
+            Some(Kind::Unsigned | Kind::Signed | Kind::Float)
+        )
     }
-    match current {
-        Value::Array(items) => {
-            // An element is found by its address alone (reports land on
-            // containers, rules and list items all the time).
-            let range = items.as_ptr_range();
-            let address: *const Value = target;
-            if range.contains(&address) {
-                let index = items.iter().position(|item| std::ptr::eq(item, target));
-                if let Some(i) = index {
-                    path.push(Step::Index(i));
-                    return true;
-                }
-            }
-            for (i, item) in items.iter().enumerate() {
-                if find_path(item, target, path) {
-                    path.push(Step::Index(i));
-                    return true;
-                }
-            }
-        }
-        Value::Object(map) => {
-            for (key, value) in map {
-                if find_path(value, target, path) {
-                    path.push(Step::Key(key));
-                    return true;
-                }
-            }
-        }
-        _ => {}
+
+    /// Whether the value is `null` (a node that does not exist is not).
+    pub fn is_null(&self) -> bool {
+        self.kind() == Some(Kind::Null)
     }
-    false
+
+    fn kind(&self) -> Option<Kind> {
+        self.entry().map(|i| self.document.entry(i).kind)
+    }
 }
 
 /// Appends `/token`, escaped, to a JSON Pointer.
@@ -485,11 +484,14 @@ pub fn escape_token(token: &str) -> std::borrow::Cow<'_, str> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+
+    fn parse(text: &str) -> Document {
+        Document::parse(text).unwrap()
+    }
 
     #[test]
     fn escapes_keys_in_pointers() {
-        let doc = json!({"metadata": {"annotations": {"a/b~c": "x"}}});
+        let doc = parse(r#"{"metadata": {"annotations": {"a/b~c": "x"}}}"#);
         let node = Node::root(&doc)
             .get("metadata")
             .get("annotations")
@@ -500,7 +502,7 @@ mod tests {
 
     #[test]
     fn pointer_round_trips_through_escaping() {
-        let doc = json!({"a/b": [{"~": 1}]});
+        let doc = parse(r#"{"a/b": [{"~": 1}]}"#);
         let node = Node::root(&doc).at_pointer("/a~1b/0/~0");
         assert_eq!(node.as_i64(), Some(1));
         assert_eq!(node.pointer(), "/a~1b/0/~0");
@@ -508,7 +510,7 @@ mod tests {
 
     #[test]
     fn missing_values_keep_their_pointer() {
-        let doc = json!({"spec": {}});
+        let doc = parse(r#"{"spec": {}}"#);
         let node = Node::root(&doc)
             .get("spec")
             .get("containers")
@@ -521,36 +523,52 @@ mod tests {
 
     #[test]
     fn items_and_entries_carry_pointers() {
-        let doc = json!({"list": ["x", "y"], "map": {"k": 1, "j": 2}});
+        let doc = parse(r#"{"list": ["x", "y"], "map": {"k": 1, "j": 2}}"#);
         let root = Node::root(&doc);
-        let items: Vec<_> = root
-            .get("list")
-            .items()
-            .map(|n| n.pointer().to_owned())
-            .collect();
+        let items: Vec<_> = root.get("list").items().map(|n| n.pointer()).collect();
         assert_eq!(items, ["/list/0", "/list/1"]);
         let entries: Vec<_> = root
             .get("map")
             .entries()
-            .map(|(k, n)| (k.to_owned(), n.pointer().to_owned()))
+            .map(|(k, n)| (k, n.pointer(), n.as_i64()))
             .collect();
-        assert_eq!(entries.len(), 2);
-        assert!(entries.contains(&("k".to_owned(), "/map/k".to_owned())));
+        // In document order.
+        assert_eq!(
+            entries,
+            [
+                ("k", "/map/k".to_owned(), Some(1)),
+                ("j", "/map/j".to_owned(), Some(2))
+            ]
+        );
+    }
+
+    #[test]
+    fn every_value_finds_its_own_pointer() {
+        // Every node reached by walking the document reports the pointer
+        // that leads back to it, nested containers and empty ones included.
+        let doc = parse(
+            r#"{"a": [1, {"b": [[], {}, [{"c": null}]], "d~/": "e"}], "f": {"g": {"h": [true, false]}}, "": 0}"#,
+        );
+        fn walk<'a>(node: Node<'a>, pointer: String, seen: &mut Vec<String>) {
+            assert_eq!(node.pointer(), pointer);
+            assert_eq!(Node::root(node.document).at_pointer(&pointer), node);
+            seen.push(pointer.clone());
+            for (i, item) in node.items().enumerate() {
+                walk(item, format!("{pointer}/{i}"), seen);
+            }
+            for (key, member) in node.entries() {
+                walk(member, format!("{pointer}/{}", escape_token(key)), seen);
+            }
+        }
+        let mut seen = Vec::new();
+        walk(doc.root(), String::new(), &mut seen);
+        assert_eq!(seen.len(), 17);
     }
 
     #[test]
     fn member_finds_every_key_and_no_other() {
-        // `member` stops early on the strength of the map's byte order.
-        let doc = json!({"b": 1, "a": 2, "": 3, "ab": 4, "B": 5, "é": 6, "z": 7});
-        let keys: Vec<&str> = doc
-            .as_object()
-            .unwrap()
-            .keys()
-            .map(String::as_str)
-            .collect();
-        assert!(
-            keys.is_sorted(),
-            "serde_json's map must iterate in key order: {keys:?}"
+        let doc = parse(
+            r#"{"b": 1, "a": 2, "": 3, "ab": 4, "B": 5, "é": 6, "z": {"nested": 0}, "y": 8}"#,
         );
         let root = Node::root(&doc);
         for (key, value) in [
@@ -560,25 +578,49 @@ mod tests {
             ("ab", 4),
             ("B", 5),
             ("é", 6),
-            ("z", 7),
+            ("y", 8),
         ] {
             assert_eq!(root.get(key).as_i64(), Some(value), "{key}");
         }
-        for absent in ["c", "aa", "A", "bb", "zz", "e", "~"] {
+        assert!(root.get("z").is_object());
+        // A key of a nested object is not a member of its parent.
+        for absent in ["c", "aa", "A", "bb", "zz", "e", "~", "nested"] {
             assert!(!root.get(absent).exists(), "{absent}");
         }
-        let many: serde_json::Map<String, Value> =
-            (0..40).map(|i| (format!("k{i}"), json!(i))).collect();
-        let many = Value::Object(many);
+        let many = format!(
+            "{{{}}}",
+            (0..40)
+                .map(|i| format!("\"k{i}\": {i}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        let many = parse(&many);
         assert_eq!(Node::root(&many).get("k39").as_i64(), Some(39));
         assert!(!Node::root(&many).get("k40").exists());
     }
 
     #[test]
+    fn kinds_are_told_apart() {
+        let doc = parse(r#"[null, true, "s", 1, -1.5, [], {}]"#);
+        let root = doc.root();
+        assert!(root.at(0).is_null() && root.at(0).exists());
+        assert!(root.at(1).is_true() && root.at(1).as_bool() == Some(true));
+        assert!(root.at(2).is_string() && root.at(2).as_str() == Some("s"));
+        assert!(root.at(3).is_number() && root.at(4).is_number());
+        assert!(root.at(5).is_array() && root.at(6).is_object());
+        assert!(!root.at(7).exists() && !root.at(7).is_null());
+        assert_eq!(root.at(2).as_i64(), None);
+        assert_eq!(root.at(3).as_str(), None);
+    }
+
+    #[test]
     fn malformed_pointer_gives_missing_node() {
-        let doc = json!({"a": 1});
+        let doc = parse(r#"{"a": 1}"#);
         assert!(!Node::root(&doc).at_pointer("a").exists());
         assert!(!Node::root(&doc).at_pointer("/b/0").exists());
-        assert_eq!(Node::root(&doc).at_pointer("").value(), Some(&doc));
+        assert_eq!(
+            Node::root(&doc).at_pointer("").to_value(),
+            Some(doc.to_value())
+        );
     }
 }

@@ -1,11 +1,11 @@
 //! Glue between a [`Pack`] and the generated bindings. Used by
 //! [`export_pack!`](crate::export_pack); not part of the stable API.
 
-use crate::Resource;
 use crate::bindings::exports::rampart::policy::pack::{Finding, PackInfo, Resource as WitResource};
 use crate::bindings::rampart::policy::types::{Control as WitControl, Rule as WitRule};
 use crate::context::{Context, Memo, to_wit};
 use crate::rule::Pack;
+use crate::{Document, Resource};
 use serde_json::Value;
 
 /// Converts the pack's rule table to the WIT `pack-info`.
@@ -50,12 +50,12 @@ pub fn evaluate_exported(pack: &Pack, resources: Vec<WitResource>) -> Result<Vec
         serde_json::from_str(&text).map_err(|e| format!("pack settings are not valid JSON: {e}"))
     });
     let settings = settings.as_ref().map_err(Clone::clone)?;
-    // Nothing of the previous call is left: its documents were forgotten.
+    // Nothing of the previous call is left: its documents were dropped.
     crate::arena::reset();
     let resources = resources
         .into_iter()
         .map(|r| {
-            let document = crate::arena::scope(|| serde_json::from_str::<Value>(&r.document))
+            let document = crate::arena::scope(|| Document::parse(r.document))
                 .map_err(|e| format!("resource `{}`: document is not valid JSON: {e}", r.id))?;
             Ok(Resource {
                 id: r.id,
@@ -66,9 +66,6 @@ pub fn evaluate_exported(pack: &Pack, resources: Vec<WitResource>) -> Result<Vec
         })
         .collect::<Result<Vec<_>, String>>()?;
     let findings = evaluate(pack, &resources, settings);
-    for resource in resources {
-        crate::arena::forget(resource.document);
-    }
     Ok(findings)
 }
 

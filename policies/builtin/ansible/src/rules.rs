@@ -41,9 +41,9 @@ fn truthy(node: &Node<'_>) -> Option<bool> {
 fn arg<'a>(resource: &'a Resource, key: &'a str) -> Option<(String, Node<'a>)> {
     let args = resource.root().get("args");
     for candidate in [args.get(key), task(resource).get("args").get(key)] {
-        if let Some(value) = candidate.value() {
+        if let Some(value) = candidate.to_value() {
             let text = match value {
-                rampart_policy::Value::String(s) => s.clone(),
+                rampart_policy::Value::String(s) => s,
                 other => other.to_string(),
             };
             return Some((text, candidate));

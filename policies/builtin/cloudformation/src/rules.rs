@@ -151,7 +151,7 @@ pub(crate) fn s3_versioning(resource: &Resource, cx: &mut Context<'_>) {
     let status = properties(resource)
         .get("VersioningConfiguration")
         .get("Status");
-    if status.as_str() != Some("Enabled") && status.value().is_none_or(|v| v.is_string()) {
+    if status.as_str() != Some("Enabled") && (!status.exists() || status.is_string()) {
         cx.report(
             &at(&status, resource),
             format!("bucket `{}` is not versioned", logical_id(resource)),
@@ -676,7 +676,7 @@ pub(crate) fn ecr_mutable_tags(resource: &Resource, cx: &mut Context<'_>) {
         return;
     }
     let mutability = properties(resource).get("ImageTagMutability");
-    if mutability.as_str() != Some("IMMUTABLE") && mutability.value().is_none_or(|v| v.is_string())
+    if mutability.as_str() != Some("IMMUTABLE") && (!mutability.exists() || mutability.is_string())
     {
         cx.report(
             &at(&mutability, resource),
@@ -698,9 +698,7 @@ pub(crate) fn imds_v1(resource: &Resource, cx: &mut Context<'_>) {
         .get("MetadataOptions");
     let tokens = options.get("HttpTokens");
     let disabled = options.get("HttpEndpoint").as_str() == Some("disabled");
-    if !disabled
-        && tokens.as_str() != Some("required")
-        && tokens.value().is_none_or(|v| v.is_string())
+    if !disabled && tokens.as_str() != Some("required") && (!tokens.exists() || tokens.is_string())
     {
         cx.report(
             &at(&tokens.or(&options), resource),

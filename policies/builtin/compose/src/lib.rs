@@ -364,10 +364,9 @@ fn secret_environment(resource: &Resource, cx: &mut Context<'_>) {
     };
     if environment.is_object() {
         for (name, value) in environment.entries() {
-            let literal = match value.value() {
-                Some(v) if v.is_string() => value.as_str().is_some_and(is_literal),
-                Some(v) => v.is_number(),
-                None => false,
+            let literal = match value.as_str() {
+                Some(text) => is_literal(text),
+                None => value.is_number(),
             };
             if secret_name(name) && literal {
                 report(cx, &value, name);
@@ -480,19 +479,20 @@ fn ssh_port(resource: &Resource, cx: &mut Context<'_>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use rampart_policy::serde_json::json;
+    use rampart_policy::Document;
 
     #[test]
     fn ports_parse_in_every_syntax() {
         for (entry, port) in [
-            (json!("22"), Some(22)),
-            (json!("2222:22"), Some(22)),
-            (json!("127.0.0.1:2222:22/tcp"), Some(22)),
-            (json!(8080), Some(8080)),
-            (json!({"target": 22, "published": 2222}), Some(22)),
-            (json!("8000-8010:8000-8010"), None),
+            (r#""22""#, Some(22)),
+            (r#""2222:22""#, Some(22)),
+            (r#""127.0.0.1:2222:22/tcp""#, Some(22)),
+            ("8080", Some(8080)),
+            (r#"{"target": 22, "published": 2222}"#, Some(22)),
+            (r#""8000-8010:8000-8010""#, None),
         ] {
-            assert_eq!(container_port(&Node::root(&entry)), port, "{entry}");
+            let entry_document = Document::parse(entry).unwrap();
+            assert_eq!(container_port(&entry_document.root()), port, "{entry}");
         }
     }
 

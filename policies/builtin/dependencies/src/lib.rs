@@ -151,9 +151,7 @@ fn informational(resource: &Resource, cx: &mut Context<'_>) {
 
 fn unpinned(resource: &Resource, cx: &mut Context<'_>) {
     let root = resource.root();
-    if root.get("ecosystem").as_str() == Some("PyPI")
-        && root.get("version").value().is_some_and(|v| v.is_null())
-    {
+    if root.get("ecosystem").as_str() == Some("PyPI") && root.get("version").is_null() {
         let name = root.get("name").as_str().unwrap_or("?");
         let requirement = root.get("requirement").as_str().unwrap_or(name);
         cx.report(

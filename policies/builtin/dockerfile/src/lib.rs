@@ -279,17 +279,14 @@ fn instructions<'a>(stage: &Node<'a>, keyword: &str) -> Vec<Node<'a>> {
 
 /// The shell text a RUN executes: its arguments (or exec array) and heredocs.
 fn run_text(run: &Node<'_>) -> String {
-    let mut text = match run.get("exec").value() {
-        Some(exec) => exec
-            .as_array()
-            .map(|a| {
-                a.iter()
-                    .filter_map(|v| v.as_str())
-                    .collect::<Vec<_>>()
-                    .join(" ")
-            })
-            .unwrap_or_default(),
-        None => run.get("arguments").as_str().unwrap_or("").to_owned(),
+    let exec = run.get("exec");
+    let mut text = if exec.exists() {
+        exec.items()
+            .filter_map(|v| v.as_str())
+            .collect::<Vec<_>>()
+            .join(" ")
+    } else {
+        run.get("arguments").as_str().unwrap_or("").to_owned()
     };
     for heredoc in run.get("heredocs").items() {
         text.push('\n');

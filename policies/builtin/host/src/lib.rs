@@ -383,14 +383,14 @@ fn earlier_with_same<'a>(
     kind: &str,
     field: &str,
 ) -> Option<&'a Resource> {
-    let value = resource.root().get(field).value()?.clone();
+    let value = resource.root().get(field).to_value()?;
     if value.is_null() {
         return None;
     }
     cx.batch()
         .iter()
         .take_while(|r| r.id != resource.id)
-        .find(|r| r.kind == kind && r.root().get(field).value() == Some(&value))
+        .find(|r| r.kind == kind && r.root().get(field).to_value().as_ref() == Some(&value))
 }
 
 fn duplicate_uid(resource: &Resource, cx: &mut Context<'_>) {
@@ -439,7 +439,7 @@ fn missing_primary_group(resource: &Resource, cx: &mut Context<'_>) {
         return;
     };
     let has_groups = cx.batch().iter().any(|r| r.kind == "host.group");
-    if has_groups && user.get("group").value().is_some_and(|v| v.is_null()) {
+    if has_groups && user.get("group").is_null() {
         cx.report(
             &user.get("gid"),
             format!(

@@ -96,8 +96,7 @@ fn metadata_flag<'a>(
     key: &'a str,
 ) -> Option<(bool, rampart_policy::Node<'a>)> {
     let value = config(resource).get("metadata").get(key);
-    value.value()?;
-    Some((is_true(&value), value))
+    value.exists().then(|| (is_true(&value), value))
 }
 
 pub(crate) fn serial_port(resource: &Resource, cx: &mut Context<'_>) {

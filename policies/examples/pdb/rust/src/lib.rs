@@ -113,22 +113,22 @@ fn pdb_blocks_eviction(resource: &Resource, cx: &mut Context) {
     let fix =
         "allow one disruption: `maxUnavailable: 1`, or a `minAvailable` below the replica count";
     let max_unavailable = spec.get("maxUnavailable");
-    if let Some(value) = max_unavailable.value() {
-        if matches!(shown(value).as_str(), "0" | "0%") {
+    if let Some(value) = max_unavailable.to_value() {
+        if matches!(shown(&value).as_str(), "0" | "0%") {
             let message = format!(
                 "PodDisruptionBudget `{}` allows no voluntary eviction (`maxUnavailable: {}`): node drains will hang",
                 name(resource),
-                shown(value)
+                shown(&value)
             );
             cx.report(&max_unavailable, message).fix(fix);
         }
         return;
     }
     let min_available = spec.get("minAvailable");
-    let Some(value) = min_available.value() else {
+    let Some(value) = min_available.to_value() else {
         return;
     };
-    if shown(value) == "100%" {
+    if shown(&value) == "100%" {
         let message = format!(
             "PodDisruptionBudget `{}` allows no voluntary eviction (`minAvailable: 100%`): node drains will hang",
             name(resource)
