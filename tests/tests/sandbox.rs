@@ -203,6 +203,56 @@ fn findings_for_resources_not_in_the_batch_are_dropped() {
 }
 
 #[test]
+fn findings_are_checked_the_same_in_small_and_large_batches() {
+    // Up to 16 resources the ids are scanned, above that hashed; the rule
+    // of the previous finding is checked before the rule table. Findings
+    // alternate between a declared and an undeclared rule.
+    let pack = hostile(SandboxLimits::default());
+    for size in [1, 16, 17, 40] {
+        let batch: Vec<_> = (0..size)
+            .map(|i| {
+                resource(
+                    &format!("r{i}"),
+                    json!({"do": "undeclared-rule", "flag": true}),
+                )
+            })
+            .collect();
+        let outcome = pack.evaluate(&batch);
+        let kept: Vec<(&str, &str)> = outcome
+            .findings
+            .iter()
+            .map(|f| (f.rule_id.as_str(), f.resource_id.as_str()))
+            .collect();
+        let expected: Vec<String> = (0..size).map(|i| format!("r{i}")).collect();
+        let expected: Vec<(&str, &str)> = expected
+            .iter()
+            .map(|id| ("TEST-001", id.as_str()))
+            .collect();
+        assert_eq!(kept, expected, "batch of {size}");
+        assert_eq!(outcome.errors.len(), 1, "batch of {size}: {outcome:?}");
+        assert!(
+            outcome.errors[0]
+                .message
+                .contains(&format!("returned {size} finding(s) for rule ids"))
+        );
+
+        let batch: Vec<_> = (0..size)
+            .map(|i| {
+                resource(
+                    &format!("r{i}"),
+                    json!({"do": "unknown-resource", "flag": true}),
+                )
+            })
+            .collect();
+        let outcome = pack.evaluate(&batch);
+        assert!(outcome.findings.is_empty(), "batch of {size}");
+        assert!(outcome.errors[0].message.contains(&format!(
+            "returned {size} finding(s) for resources not in the batch"
+        )));
+    }
+}
+
+#[test]
 fn pointers_that_do_not_resolve_fall_back_to_the_nearest_ancestor() {
     use rampart_core::{Region, SpanIndex};
     let mut spans = SpanIndex::default();

@@ -172,12 +172,14 @@ impl Hasher for ShaHasher {
 /// formatting machinery: a table lookup per nibble.
 pub(crate) fn hex(bytes: &[u8]) -> String {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut s = String::with_capacity(bytes.len() * 2);
+    // Bytes first, one string at the end: every finding's fingerprint goes
+    // through here, and `String::push` re-checks capacity and encodes a
+    // `char` per digit.
+    let mut digits = Vec::with_capacity(bytes.len() * 2);
     for b in bytes {
-        s.push(DIGITS[usize::from(b >> 4)] as char);
-        s.push(DIGITS[usize::from(b & 0xf)] as char);
+        digits.extend_from_slice(&[DIGITS[usize::from(b >> 4)], DIGITS[usize::from(b & 0xf)]]);
     }
-    s
+    String::from_utf8(digits).unwrap_or_default()
 }
 
 fn create_private_dir(dir: &Path) -> std::io::Result<()> {
@@ -211,4 +213,15 @@ pub fn base_dir() -> Option<PathBuf> {
                 .filter(|v| !v.is_empty())
                 .map(|h| PathBuf::from(h).join(".cache").join("rampart"))
         })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::hex;
+
+    #[test]
+    fn hex_is_lowercase_two_digits_per_byte() {
+        assert_eq!(hex(&[0x00, 0x0f, 0xa5, 0xff]), "000fa5ff");
+        assert_eq!(hex(&[]), "");
+    }
 }

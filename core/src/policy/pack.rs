@@ -380,7 +380,17 @@ impl PolicyPack {
             )));
             raw.truncate(limits.max_findings_per_batch);
         }
-        let known_resources: HashSet<&str> = batch.iter().map(|r| r.id.as_str()).collect();
+        // Findings come a rule at a time, and a batch is a file's
+        // resources (a handful): checking the last rule and scanning a
+        // small batch beat hashing two strings for every finding. A host's
+        // batch can hold thousands of packages: that one is hashed.
+        let known_resources: Option<HashSet<&str>> =
+            (batch.len() > 16).then(|| batch.iter().map(|r| r.id.as_str()).collect());
+        let is_known = |id: &str| match &known_resources {
+            Some(known) => known.contains(id),
+            None => batch.iter().any(|r| r.id == id),
+        };
+        let mut last_rule: Option<usize> = None;
         let mut undeclared: (usize, BTreeSet<String>) = (0, BTreeSet::new());
         let mut unknown_resources: (usize, BTreeSet<String>) = (0, BTreeSet::new());
         let text = |s: String| -> String {
@@ -391,14 +401,18 @@ impl PolicyPack {
             }
         };
         for finding in raw {
-            let Some(&rule) = inner.rule_index.get(&finding.rule_id) else {
+            let rule = last_rule
+                .filter(|&i| inner.metadata.rules[i].id == finding.rule_id)
+                .or_else(|| inner.rule_index.get(&finding.rule_id).copied());
+            let Some(rule) = rule else {
                 undeclared.0 += 1;
                 undeclared
                     .1
                     .insert(truncate(&finding.rule_id, 64).into_owned());
                 continue;
             };
-            if !known_resources.contains(finding.resource_id.as_str()) {
+            last_rule = Some(rule);
+            if !is_known(&finding.resource_id) {
                 unknown_resources.0 += 1;
                 unknown_resources
                     .1
