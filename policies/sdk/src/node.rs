@@ -587,6 +587,21 @@ mod tests {
         for absent in ["c", "aa", "A", "bb", "zz", "e", "~", "nested"] {
             assert!(!root.get(absent).exists(), "{absent}");
         }
+        // Keys that share their first four bytes, or differ only there.
+        let doc = parse(r#"{"abcdef": 1, "abcdeg": 2, "abcd": 3, "xbcdef": 4, "abc\u0000": 5}"#);
+        let root = Node::root(&doc);
+        for (key, value) in [
+            ("abcdef", 1),
+            ("abcdeg", 2),
+            ("abcd", 3),
+            ("xbcdef", 4),
+            ("abc\0", 5),
+        ] {
+            assert_eq!(root.get(key).as_i64(), Some(value), "{key}");
+        }
+        for absent in ["abcde", "abcdefg", "abc", "abcdeh", "ybcdef", "abcd\0"] {
+            assert!(!root.get(absent).exists(), "{absent}");
+        }
         let many = format!(
             "{{{}}}",
             (0..40)

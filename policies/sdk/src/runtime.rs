@@ -72,9 +72,22 @@ pub fn evaluate_exported(pack: &Pack, resources: Vec<WitResource>) -> Result<Vec
 /// Runs every applicable rule on every resource of the batch.
 pub fn evaluate(pack: &Pack, resources: &[Resource], settings: &Value) -> Vec<Finding> {
     let out = std::cell::RefCell::new(Vec::new());
+    // A batch is nearly always of one kind: which rules apply is worked
+    // out again only when the kind changes (a string compare per rule and
+    // resource showed in profiles).
+    let mut applicable: (Option<&str>, Vec<&crate::Rule>) = (None, Vec::new());
     for resource in resources {
+        if applicable.0 != Some(resource.kind.as_str()) {
+            applicable = (
+                Some(resource.kind.as_str()),
+                pack.rules
+                    .iter()
+                    .filter(|r| r.applies_to(&resource.kind))
+                    .collect(),
+            );
+        }
         let memo = Memo::default();
-        for rule in pack.rules.iter().filter(|r| r.applies_to(&resource.kind)) {
+        for &rule in &applicable.1 {
             let mut cx = Context {
                 rule,
                 resource,
