@@ -175,9 +175,10 @@ pub(crate) fn hex(bytes: &[u8]) -> String {
     // Bytes first, one string at the end: every finding's fingerprint goes
     // through here, and `String::push` re-checks capacity and encodes a
     // `char` per digit.
-    let mut digits = Vec::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        digits.extend_from_slice(&[DIGITS[usize::from(b >> 4)], DIGITS[usize::from(b & 0xf)]]);
+    let mut digits = vec![0u8; bytes.len() * 2];
+    for (pair, b) in digits.chunks_exact_mut(2).zip(bytes) {
+        pair[0] = DIGITS[usize::from(b >> 4)];
+        pair[1] = DIGITS[usize::from(b & 0xf)];
     }
     String::from_utf8(digits).unwrap_or_default()
 }
