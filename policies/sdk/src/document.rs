@@ -220,30 +220,28 @@ impl Document {
         None
     }
 
-    /// The bytes a span names, without the character-boundary checks of
-    /// [`str`](Self::str).
-    fn bytes(&self, span: Span) -> &[u8] {
+    /// The string a span is in, and the span's range in it.
+    fn locate(&self, span: Span) -> (&str, std::ops::Range<usize>) {
         let (source, start) = if span.start & UNESCAPED != 0 {
             (&self.unescaped, span.start & !UNESCAPED)
         } else {
             (&self.text, span.start)
         };
         let start = start as usize;
-        source
-            .as_bytes()
-            .get(start..start + span.len as usize)
-            .unwrap_or_default()
+        (source, start..start + span.len as usize)
+    }
+
+    /// The bytes a span names, without the character-boundary checks of
+    /// [`str`](Self::str).
+    fn bytes(&self, span: Span) -> &[u8] {
+        let (source, range) = self.locate(span);
+        source.as_bytes().get(range).unwrap_or_default()
     }
 
     /// The text a span names.
     pub(crate) fn str(&self, span: Span) -> &str {
-        let (source, start) = if span.start & UNESCAPED != 0 {
-            (&self.unescaped, span.start & !UNESCAPED)
-        } else {
-            (&self.text, span.start)
-        };
-        let start = start as usize;
-        source.get(start..start + span.len as usize).unwrap_or("")
+        let (source, range) = self.locate(span);
+        source.get(range).unwrap_or("")
     }
 
     pub(crate) fn key(&self, index: u32) -> &str {
