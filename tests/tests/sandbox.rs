@@ -208,16 +208,14 @@ fn findings_are_checked_the_same_in_small_and_large_batches() {
     // of the previous finding is checked before the rule table. Findings
     // alternate between a declared and an undeclared rule.
     let pack = hostile(SandboxLimits::default());
+    // `size` flagged resources, the first of which tells the pack what to do.
+    let batch = |size: usize, mode: &str| -> Vec<_> {
+        (0..size)
+            .map(|i| resource(&format!("r{i}"), json!({"do": mode, "flag": true})))
+            .collect()
+    };
     for size in [1, 16, 17, 40] {
-        let batch: Vec<_> = (0..size)
-            .map(|i| {
-                resource(
-                    &format!("r{i}"),
-                    json!({"do": "undeclared-rule", "flag": true}),
-                )
-            })
-            .collect();
-        let outcome = pack.evaluate(&batch);
+        let outcome = pack.evaluate(&batch(size, "undeclared-rule"));
         let kept: Vec<(&str, &str)> = outcome
             .findings
             .iter()
@@ -236,15 +234,7 @@ fn findings_are_checked_the_same_in_small_and_large_batches() {
                 .contains(&format!("returned {size} finding(s) for rule ids"))
         );
 
-        let batch: Vec<_> = (0..size)
-            .map(|i| {
-                resource(
-                    &format!("r{i}"),
-                    json!({"do": "unknown-resource", "flag": true}),
-                )
-            })
-            .collect();
-        let outcome = pack.evaluate(&batch);
+        let outcome = pack.evaluate(&batch(size, "unknown-resource"));
         assert!(outcome.findings.is_empty(), "batch of {size}");
         assert!(outcome.errors[0].message.contains(&format!(
             "returned {size} finding(s) for resources not in the batch"
