@@ -4,8 +4,9 @@
 #   bench/deps.sh [DEPENDENCIES] [SCALE]     (default 10000 8)
 #
 # Generates DEPENDENCIES locked packages in lockfiles and an OSV export of
-# the real PyPI + crates.io records of ../shared/data/osv copied SCALE times
-# (bench/gen_deps.py), builds rampart in release, and measures (best of 3):
+# the real PyPI + crates.io records copied SCALE times (bench/gen_deps.py:
+# the full snapshot in $RAMPART_OSV_DIR when set, else the repository's
+# subset in tests/data/osv; it prints which), builds rampart in release, and measures (best of 3):
 #   import       `rampart db import`: read the export, reduce, write the DB
 #   load         loading both ecosystems' advisories (from `-v` logs)
 #   no-match     `rampart scan --no-advisories`: lockfiles + policies only

@@ -5,13 +5,15 @@
 
 OUT/tree/       N dependencies: requirements files (PyPI) and Cargo.lock files
                 (crates.io), 100 packages each. Two thirds name packages that
-                have advisories in ../shared/data/osv (a package picked
+                have advisories in the records (a package picked
                 uniformly, at a version its advisories mention, affected or
                 not); the rest are names no advisory mentions.
 OUT/osv/        the real PyPI and crates.io records, plus K-1 copies of each
                 with the id and the package names suffixed (`-k`), laid out
                 like an OSV export: a stand-in for a full export of K times
                 the size with the real density of advisories per package.
+Records: the full snapshot in $RAMPART_OSV_DIR when set (a folder with
+PyPI/ and crates.io/), else the repository's subset in tests/data/osv.
 Deterministic: the same arguments give the same files.
 """
 import argparse
@@ -19,12 +21,19 @@ import json
 import pathlib
 import random
 
-SHARED = pathlib.Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "osv"
+import os
+import sys
+
+RECORDS = pathlib.Path(
+    os.environ.get("RAMPART_OSV_DIR")
+    or pathlib.Path(__file__).resolve().parent.parent / "tests" / "data" / "osv"
+)
+print(f"gen_deps: OSV records from {RECORDS}", file=sys.stderr)
 
 
 def load(ecosystem):
     records = []
-    for path in sorted((SHARED / ecosystem).glob("*.json")):
+    for path in sorted((RECORDS / ecosystem).glob("*.json")):
         records.append(json.loads(path.read_text()))
     return records
 

@@ -173,7 +173,7 @@ fn vulnerable_dependencies_are_reported_at_the_lockfile_line_in_sarif() {
     let sarif: serde_json::Value =
         serde_json::from_slice(&std::fs::read(&sarif_path).unwrap()).unwrap();
     let schema: serde_json::Value = serde_json::from_slice(
-        &std::fs::read(workspace_root().join("../shared/schemas/sarif-2.1.0.json")).unwrap(),
+        &std::fs::read(workspace_root().join("tests/schemas/sarif-2.1.0.json")).unwrap(),
     )
     .unwrap();
     assert!(jsonschema::validator_for(&schema).unwrap().is_valid(&sarif));

@@ -2,7 +2,9 @@
 //! database, and match 10,000 dependencies against them.
 //!
 //! `cargo bench -p rampart-tests --bench advisories` (release profile).
-//! Data: the real PyPI records of `../shared/data/osv/PyPI` plus 7 renamed
+//! Data: real PyPI records — the full snapshot of `$RAMPART_OSV_DIR/PyPI`
+//! when that variable is set, else the repository's subset of
+//! `tests/data/osv/PyPI` (the output says which) — plus 7 renamed
 //! copies of each (ids and package names suffixed), a stand-in for a full
 //! PyPI export (~21,000 records) with the real density of advisories per
 //! package. The 10,000 dependencies are, for two thirds, a package the
@@ -19,9 +21,13 @@ fn median(mut samples: Vec<Duration>) -> Duration {
 }
 
 fn main() {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/data/osv/PyPI");
+    let dir = match std::env::var_os("RAMPART_OSV_DIR") {
+        Some(full) => std::path::PathBuf::from(full).join("PyPI"),
+        None => std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/osv/PyPI"),
+    };
+    println!("records: {}", dir.display());
     let mut paths: Vec<_> = std::fs::read_dir(&dir)
-        .expect("shared OSV data")
+        .expect("the OSV records (RAMPART_OSV_DIR or tests/data/osv)")
         .flatten()
         .map(|e| e.path())
         .filter(|p| p.extension().is_some_and(|e| e == "json"))

@@ -1,4 +1,5 @@
-//! Advisory matching against real OSV data (`../shared/data/osv/`).
+//! Advisory matching against real OSV data (`tests/data/osv/`, a subset
+//! chosen for what these tests check).
 
 #![allow(clippy::unwrap_used)] // Test code: a panic is the failure report.
 
@@ -6,12 +7,12 @@ use rampart_core::advisories::osv::{Advisory, Event, OsvRecord};
 use rampart_core::advisories::version::Scheme;
 use std::path::{Path, PathBuf};
 
-fn shared_osv() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/data/osv")
+fn osv_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("data/osv")
 }
 
 fn records(ecosystem: &str) -> Vec<Advisory> {
-    let dir = shared_osv().join(ecosystem);
+    let dir = osv_dir().join(ecosystem);
     let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir)
         .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
         .map(|e| e.unwrap().path())

@@ -114,7 +114,7 @@ fn inline_suppressions_mark_findings_which_stop_gating() {
     rampart_core::report::sarif::write(&report, &Default::default(), &mut sarif).unwrap();
     let sarif: serde_json::Value = serde_json::from_slice(&sarif).unwrap();
     let schema: serde_json::Value = serde_json::from_slice(
-        &std::fs::read(workspace_root().join("../shared/schemas/sarif-2.1.0.json")).unwrap(),
+        &std::fs::read(workspace_root().join("tests/schemas/sarif-2.1.0.json")).unwrap(),
     )
     .unwrap();
     assert!(jsonschema::validator_for(&schema).unwrap().is_valid(&sarif));
@@ -325,7 +325,7 @@ fn sarif_of_shards_merges_into_one_valid_log_with_one_run_per_category() {
     ])
     .unwrap();
     let schema: serde_json::Value = serde_json::from_slice(
-        &std::fs::read(workspace_root().join("../shared/schemas/sarif-2.1.0.json")).unwrap(),
+        &std::fs::read(workspace_root().join("tests/schemas/sarif-2.1.0.json")).unwrap(),
     )
     .unwrap();
     let validator = jsonschema::validator_for(&schema).unwrap();

@@ -254,7 +254,7 @@ fn gitignore_excludes_size_cap_and_symlink_loops() {
 
 #[test]
 fn sarif_validates_against_the_official_schema() {
-    let schema_path = workspace_root().join("../shared/schemas/sarif-2.1.0.json");
+    let schema_path = workspace_root().join("tests/schemas/sarif-2.1.0.json");
     let schema: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&schema_path).unwrap()).unwrap();
     let validator = jsonschema::validator_for(&schema).unwrap();
