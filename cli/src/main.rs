@@ -66,6 +66,16 @@ struct Cli {
     #[arg(long, global = true)]
     offline: bool,
 
+    /// Time limit of each download, retries included, in seconds
+    /// (default: 600 for an advisory export, 60 for a remote pack).
+    #[arg(long, global = true, value_name = "SECS")]
+    download_timeout: Option<u64>,
+
+    /// Follow any redirect of a download (by default only those to https
+    /// on the same host are).
+    #[arg(long, global = true)]
+    allow_redirects: bool,
+
     #[command(subcommand)]
     command: Command,
 }
@@ -104,9 +114,15 @@ enum Command {
         /// Leave out paths matching GLOB (gitignore syntax; repeatable).
         #[arg(long, value_name = "GLOB")]
         exclude: Vec<String>,
-        /// Skip files larger than this many bytes.
+        /// Do not read files larger than this many bytes: each is an error
+        /// (the scan is incomplete) unless `accept-skipped` in rampart.yaml
+        /// covers it.
         #[arg(long, value_name = "BYTES", default_value_t = 10 << 20)]
         max_file_size: u64,
+        /// Time limit of the whole scan, in seconds: what is not scanned by
+        /// then is reported as such (exit 2), with the findings of the rest.
+        #[arg(long, value_name = "SECS", default_value_t = rampart_core::DEFAULT_TIMEOUT.as_secs())]
+        timeout: u64,
         /// SARIF category (`automationDetails.id`), to keep several uploads apart.
         #[arg(long, value_name = "NAME")]
         category: Option<String>,
@@ -413,10 +429,20 @@ fn main() -> ExitCode {
     match run(&cli) {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
-            eprintln!("error: {}", error_chain(&e));
+            // Each line of the message (a configuration file's mistakes
+            // are one per line) as an error of its own; whatever a scanned
+            // file or a server put in it, escaped.
+            for line in error_chain(&e).lines() {
+                eprintln!("error: {}", report::terminal_safe(line));
+            }
             ExitCode::from(EXIT_ERROR)
         }
     }
+}
+
+/// Prints a diagnostic on stderr, made safe for a terminal.
+fn eprint_diagnostic(diagnostic: &rampart_core::Diagnostic) {
+    eprintln!("{}", report::terminal_safe(&diagnostic.to_string()));
 }
 
 /// The error and its causes, `: `-separated, leaving out a cause whose text
@@ -483,11 +509,33 @@ fn init_logging(verbose: u8) {
     };
     let filter = tracing_subscriber::EnvFilter::try_from_env("RAMPART_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(level));
+    // Logs carry paths, URLs and servers' words: no colour codes of their
+    // own, and every control character escaped on the way out (a file
+    // name holding an escape sequence must not rewrite the terminal).
     tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr)
+        .with_writer(|| SafeStderr)
+        .with_ansi(false)
         .with_target(false)
         .init();
+}
+
+/// stderr, with control characters other than line breaks and tabs
+/// escaped (each log event arrives as one write of whole lines).
+struct SafeStderr;
+
+impl Write for SafeStderr {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let text = String::from_utf8_lossy(buf);
+        std::io::stderr()
+            .lock()
+            .write_all(report::terminal_safe_lines(&text).as_bytes())?;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        std::io::stderr().flush()
+    }
 }
 
 fn engine(cli: &Cli) -> anyhow::Result<PolicyEngine> {
@@ -545,9 +593,12 @@ fn targets(
         }
     }
     for inventory in &hosts.inventories {
-        let text = std::fs::read_to_string(inventory).map_err(|e| {
-            anyhow::anyhow!("cannot read the inventory {}: {e}", inventory.display())
-        })?;
+        let text = rampart_core::read::read_text(
+            inventory,
+            rampart_core::read::MAX_SMALL_FILE,
+            rampart_core::read::Links::Follow,
+        )
+        .map_err(|e| anyhow::anyhow!("cannot read the inventory {}: {e}", inventory.display()))?;
         let found = fleet::parse(&inventory.display().to_string(), &text)?;
         if found.is_empty() {
             anyhow::bail!("the inventory {} lists no host", inventory.display());
@@ -603,10 +654,23 @@ fn remote_options(cli: &Cli) -> rampart_core::policy::remote::RemoteOptions {
         (Some(dir), false) => Some(dir.join("remote")),
         (None, false) => RemoteOptions::default().cache_dir,
     };
+    let defaults = RemoteOptions::default();
     RemoteOptions {
         cache_dir,
         offline: cli.offline,
-        ..RemoteOptions::default()
+        timeout: cli
+            .download_timeout
+            .map_or(defaults.timeout, Duration::from_secs),
+        redirects: redirects(cli),
+        ..defaults
+    }
+}
+
+fn redirects(cli: &Cli) -> rampart_core::download::Redirects {
+    if cli.allow_redirects {
+        rampart_core::download::Redirects::Any
+    } else {
+        rampart_core::download::Redirects::SameHostHttps
     }
 }
 
@@ -649,6 +713,7 @@ fn run(cli: &Cli) -> anyhow::Result<u8> {
             no_builtin,
             exclude,
             max_file_size,
+            timeout,
             category,
             no_progress,
             no_advisories,
@@ -672,6 +737,10 @@ fn run(cli: &Cli) -> anyhow::Result<u8> {
                     base_dir: None,
                     excludes: exclude.clone(),
                     max_file_size: *max_file_size,
+                    parse: Default::default(),
+                    timeout: Some(Duration::from_secs(*timeout)),
+                    // Source lines are shown by the table only.
+                    snippets: *format == ScanFormat::Table,
                     builtin_packs: !no_builtin,
                     policies: policies.clone(),
                     remote: remote_options(cli),
@@ -694,9 +763,8 @@ fn run(cli: &Cli) -> anyhow::Result<u8> {
                 && std::env::var_os("NO_COLOR").is_none();
             let started = std::time::Instant::now();
             write_output(output.as_deref(), "the report", |mut out| match format {
-                ScanFormat::Table => out.write_all(
-                    report::table::render(&report, &TableOptions { color, base_dir }).as_bytes(),
-                ),
+                ScanFormat::Table => out
+                    .write_all(report::table::render(&report, &TableOptions { color }).as_bytes()),
                 ScanFormat::Json => report::json::write(&report, &mut out),
                 ScanFormat::Github => out.write_all(report::github::render(&report).as_bytes()),
                 ScanFormat::Gitlab => report::gitlab::write(&report, &mut out),
@@ -755,7 +823,7 @@ fn run(cli: &Cli) -> anyhow::Result<u8> {
             serde_json::to_writer_pretty(&mut out, &resources)?;
             writeln!(out)?;
             for diagnostic in &inventory.diagnostics {
-                eprintln!("{diagnostic}");
+                eprint_diagnostic(diagnostic);
             }
             let failed = inventory
                 .diagnostics
@@ -776,22 +844,9 @@ fn run(cli: &Cli) -> anyhow::Result<u8> {
             Ok(EXIT_OK)
         }
         Command::Merge { files, output } => {
-            let mut logs = Vec::new();
-            for file in files {
-                let bytes = std::fs::read(file)
-                    .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", file.display()))?;
-                let log: serde_json::Value = serde_json::from_slice(&bytes)
-                    .map_err(|e| anyhow::anyhow!("{}: not JSON: {e}", file.display()))?;
-                logs.push((file.display().to_string(), log));
-            }
-            let merged = report::sarif_merge::merge(logs)?;
-            let mut text = serde_json::to_string_pretty(&merged)?;
-            text.push('\n');
-            match output {
-                Some(path) => std::fs::write(path, text)
-                    .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?,
-                None => std::io::stdout().lock().write_all(text.as_bytes())?,
-            }
+            write_output(output.as_deref(), "the merged log", |out| {
+                report::sarif_merge::merge_files(files, out).map_err(std::io::Error::other)
+            })?;
             Ok(EXIT_OK)
         }
         Command::Config(ConfigCommand::Init { output, force }) => {
@@ -851,7 +906,7 @@ fn run(cli: &Cli) -> anyhow::Result<u8> {
                 baseline.findings.len()
             );
             for diagnostic in &report.diagnostics {
-                eprintln!("{diagnostic}");
+                eprint_diagnostic(diagnostic);
             }
             Ok(if report.exit_code(Severity::Critical) == 2 {
                 EXIT_ERROR
@@ -886,7 +941,7 @@ fn run(cli: &Cli) -> anyhow::Result<u8> {
                 report::cyclonedx::write(&inventory, &options, &mut out)
             })?;
             for diagnostic in &inventory.diagnostics {
-                eprintln!("{diagnostic}");
+                eprint_diagnostic(diagnostic);
             }
             let failed = inventory
                 .diagnostics
@@ -915,8 +970,12 @@ fn run(cli: &Cli) -> anyhow::Result<u8> {
                     .map(|spec| load_pack(&engine, spec))
                     .collect::<Result<Vec<_>, _>>()?
             };
-            let text = std::fs::read_to_string(resources)
-                .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", resources.display()))?;
+            let text = rampart_core::read::read_text(
+                resources,
+                rampart_core::read::MAX_SMALL_FILE,
+                rampart_core::read::Links::Follow,
+            )
+            .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", resources.display()))?;
             let resources = rampart_core::resource::from_json(&text).map_err(|e| {
                 anyhow::anyhow!("{} is not a list of resources: {e}", resources.display())
             })?;
@@ -1343,6 +1402,10 @@ fn db_command(cli: &Cli, command: &DbCommand) -> anyhow::Result<u8> {
                 },
                 max_download_bytes: *max_download_size,
                 retries: *retries,
+                download_timeout: cli
+                    .download_timeout
+                    .map_or(defaults.download_timeout, Duration::from_secs),
+                redirects: redirects(cli),
                 ..defaults
             };
             update::update(&options)?
@@ -1372,7 +1435,10 @@ fn db_command(cli: &Cli, command: &DbCommand) -> anyhow::Result<u8> {
             update::Outcome::NotModified => eprintln!("{}: up to date", e.ecosystem),
             update::Outcome::Failed(message) => {
                 failed = true;
-                eprintln!("error: {}: {message}", e.ecosystem);
+                eprintln!(
+                    "error: {}",
+                    report::terminal_safe(&format!("{}: {message}", e.ecosystem))
+                );
             }
         }
     }

@@ -90,9 +90,14 @@ impl Baseline {
     /// Reads a baseline file.
     pub fn load(path: &Path) -> Result<Baseline, BaselineError> {
         let shown = path.display().to_string();
-        let bytes = std::fs::read(path).map_err(|source| BaselineError::Io {
+        let bytes = crate::read::read_file(
+            path,
+            crate::read::MAX_SMALL_FILE,
+            crate::read::Links::Follow,
+        )
+        .map_err(|e| BaselineError::Io {
             path: shown.clone(),
-            source,
+            source: e.into_io(),
         })?;
         let baseline: Baseline =
             serde_json::from_slice(&bytes).map_err(|e| BaselineError::Invalid {

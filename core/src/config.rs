@@ -17,6 +17,7 @@
 //!     path: deploy/agent/**       # optional glob; default: everywhere
 //!     reason: the node agent needs privileged mode
 //!     expires: 2027-06-30         # optional; expired entries stop suppressing
+//! accept-skipped: ["fixtures/huge/**"]  # files that may go unscanned
 //! ```
 //!
 //! Every key is documented in `docs/config.md`; `rampart config init` writes
@@ -42,6 +43,7 @@ const TOP_KEYS: &[&str] = &[
     "packs",
     "rules",
     "suppressions",
+    "accept-skipped",
 ];
 
 /// A parsed configuration file.
@@ -63,6 +65,10 @@ pub struct Config {
     pub rules: BTreeMap<String, RuleConfig>,
     /// `suppressions[]`.
     pub suppressions: Vec<ConfigSuppression>,
+    /// `accept-skipped`: globs of files that may go unscanned (over
+    /// `--max-file-size`, not a regular file, out of time) without making
+    /// the scan incomplete.
+    pub accept_skipped: Vec<String>,
 }
 
 /// `packs.<name>`.
@@ -92,10 +98,22 @@ pub struct ConfigSuppression {
     pub path: Option<String>,
     /// Why (mandatory).
     pub reason: String,
-    /// `YYYY-MM-DD`: from the day after, it no longer suppresses.
-    pub expires: Option<String>,
+    /// From the day after, it no longer suppresses.
+    pub expires: Option<jiff::civil::Date>,
     /// Its line in the file.
     pub line: u32,
+}
+
+/// Every mistake in a configuration file, in file order (one per line
+/// when shown): fixing them should not take one run per mistake.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))]
+pub struct ConfigErrors(pub Vec<ConfigError>);
+
+impl From<ConfigError> for ConfigErrors {
+    fn from(error: ConfigError) -> Self {
+        ConfigErrors(vec![error])
+    }
 }
 
 /// A mistake in the configuration file, placed.
@@ -202,6 +220,107 @@ impl Reader<'_> {
             .map(str::to_owned)
             .ok_or_else(|| self.error(pointer, format!("`{name}` must be a string")))
     }
+
+    /// `packs.<name>`.
+    fn pack(&self, name: &str, pack: &Value, pointer: &str) -> Result<PackConfig, ConfigError> {
+        let here = format!("{pointer}/{}", escape_pointer_token(name));
+        let fields = self.object(
+            pack,
+            &here,
+            &format!("packs.{name}"),
+            &["enabled", "settings"],
+        )?;
+        let enabled = match fields.get("enabled") {
+            Some(v) => self.bool(v, &format!("{here}/enabled"), "enabled")?,
+            None => true,
+        };
+        let settings = match fields.get("settings") {
+            Some(v) => {
+                self.object(v, &format!("{here}/settings"), "settings", &[])?;
+                v.clone()
+            }
+            None => Value::Object(Default::default()),
+        };
+        Ok(PackConfig { enabled, settings })
+    }
+
+    /// `rules.<id>`.
+    fn rule(&self, id: &str, rule: &Value, pointer: &str) -> Result<RuleConfig, ConfigError> {
+        let here = format!("{pointer}/{}", escape_pointer_token(id));
+        let fields = self.object(
+            rule,
+            &here,
+            &format!("rules.{id}"),
+            &["enabled", "severity"],
+        )?;
+        let mut entry = RuleConfig::default();
+        if let Some(v) = fields.get("enabled") {
+            entry.enabled = Some(self.bool(v, &format!("{here}/enabled"), "enabled")?);
+        }
+        if let Some(v) = fields.get("severity") {
+            entry.severity = Some(self.severity(v, &format!("{here}/severity"), "severity")?);
+        }
+        Ok(entry)
+    }
+
+    /// `suppressions[k]`, at `here`.
+    fn suppression(&self, item: &Value, here: &str) -> Result<ConfigSuppression, ConfigError> {
+        let fields = self.object(
+            item,
+            here,
+            "suppressions[]",
+            &["rule", "path", "reason", "expires"],
+        )?;
+        let required = |name: &str| {
+            fields.get(name).ok_or_else(|| {
+                self.error(
+                    here,
+                    format!(
+                        "a suppression needs `{name}` (rule, reason; path and expires are optional)"
+                    ),
+                )
+            })
+        };
+        let rule = self.string(required("rule")?, &format!("{here}/rule"), "rule")?;
+        let reason = self.string(required("reason")?, &format!("{here}/reason"), "reason")?;
+        if reason.trim().is_empty() {
+            return Err(self.error(
+                &format!("{here}/reason"),
+                "`reason` must say why the finding is acceptable".to_owned(),
+            ));
+        }
+        let path = fields
+            .get("path")
+            .map(|v| self.string(v, &format!("{here}/path"), "path"))
+            .transpose()?;
+        if let Some(glob) = &path {
+            globset::Glob::new(glob)
+                .map_err(|e| self.error(&format!("{here}/path"), format!("invalid glob: {e}")))?;
+        }
+        let expires = fields
+            .get("expires")
+            .map(|v| {
+                let text = v
+                    .as_str()
+                    .map(str::to_owned)
+                    .unwrap_or_else(|| v.to_string());
+                parse_date(&text).map_err(|why| {
+                    self.error(
+                        &format!("{here}/expires"),
+                        format!("`expires` must be a date, YYYY-MM-DD: {why}"),
+                    )
+                })
+            })
+            .transpose()?;
+        let line = self.spans.get(here).map_or(1, |r| r.start_line);
+        Ok(ConfigSuppression {
+            rule,
+            path,
+            reason,
+            expires,
+            line,
+        })
+    }
 }
 
 impl Config {
@@ -215,12 +334,17 @@ impl Config {
     }
 
     /// Reads and checks a configuration file.
-    pub fn load(path: &Path) -> Result<Config, ConfigError> {
-        let text = std::fs::read_to_string(path).map_err(|e| ConfigError {
+    pub fn load(path: &Path) -> Result<Config, ConfigErrors> {
+        let text = crate::read::read_text(
+            path,
+            crate::read::MAX_SMALL_FILE,
+            crate::read::Links::Follow,
+        )
+        .map_err(|e| ConfigError {
             file: path.display().to_string(),
             line: 1,
             column: 1,
-            message: format!("cannot read: {e}"),
+            message: crate::inventory::walk::reason(&e),
         })?;
         let mut config = Config::parse(&text, &path.display().to_string())?;
         let base = path.parent().unwrap_or(Path::new("."));
@@ -242,17 +366,20 @@ impl Config {
         Ok(config)
     }
 
-    /// Parses configuration text; `file` names it in errors.
+    /// Parses configuration text; `file` names it in errors. Every mistake
+    /// is reported, not only the first.
     ///
     /// ```
     /// use rampart_core::config::Config;
     /// let config = Config::parse("fail-on: high\nrules:\n  K8S-010: {enabled: false}\n", "rampart.yaml").unwrap();
     /// assert_eq!(config.fail_on, Some(rampart_core::Severity::High));
-    /// let err = Config::parse("fail-on: high\nfail_on: low\n", "rampart.yaml").unwrap_err();
-    /// assert_eq!((err.line, err.column), (2, 1));
-    /// assert!(err.message.contains("valid keys: fail-on, exclude"), "{}", err.message);
+    /// let errors = Config::parse("fail-on: high\nfail_on: low\nbuiltin: maybe\n", "rampart.yaml").unwrap_err();
+    /// assert_eq!(errors.0.len(), 2);
+    /// assert_eq!((errors.0[0].line, errors.0[0].column), (2, 1));
+    /// assert!(errors.0[0].message.contains("valid keys: fail-on, exclude"), "{}", errors.0[0].message);
+    /// assert_eq!(errors.0[1].line, 3);
     /// ```
-    pub fn parse(text: &str, file: &str) -> Result<Config, ConfigError> {
+    pub fn parse(text: &str, file: &str) -> Result<Config, ConfigErrors> {
         let mut documents = yaml::parse_documents(text).map_err(|e| ConfigError {
             file: file.to_owned(),
             line: e.line,
@@ -270,150 +397,92 @@ impl Config {
         if document.value.is_null() {
             return Ok(Config::default());
         }
-        let top = reader.object(&document.value, "", "the configuration", TOP_KEYS)?;
+        let top = document
+            .value
+            .as_object()
+            .ok_or_else(|| reader.error("", "`the configuration` must be a mapping".to_owned()))?;
         let mut config = Config::default();
+        let mut errors = Vec::new();
         for (key, value) in top {
-            let pointer = format!("/{key}");
-            match key.as_str() {
-                "fail-on" => config.fail_on = Some(reader.severity(value, &pointer, key)?),
-                "exclude" => config.exclude = reader.string_list(value, &pointer, key)?,
-                "policies" => {
-                    config.policies = reader
-                        .string_list(value, &pointer, key)?
-                        .into_iter()
-                        .map(PathBuf::from)
-                        .collect()
-                }
-                "builtin" => config.builtin = Some(reader.bool(value, &pointer, key)?),
-                "packs" => {
-                    for (name, pack) in reader.object(value, &pointer, key, &[])? {
-                        let here = format!("{pointer}/{}", escape_pointer_token(name));
-                        let fields = reader.object(
-                            pack,
-                            &here,
-                            &format!("packs.{name}"),
-                            &["enabled", "settings"],
-                        )?;
-                        let enabled = match fields.get("enabled") {
-                            Some(v) => reader.bool(v, &format!("{here}/enabled"), "enabled")?,
-                            None => true,
-                        };
-                        let settings = match fields.get("settings") {
-                            Some(v) => {
-                                reader.object(v, &format!("{here}/settings"), "settings", &[])?;
-                                v.clone()
+            let pointer = format!("/{}", escape_pointer_token(key));
+            let result = match key.as_str() {
+                "fail-on" => reader
+                    .severity(value, &pointer, key)
+                    .map(|s| config.fail_on = Some(s)),
+                "exclude" => reader
+                    .string_list(value, &pointer, key)
+                    .map(|list| config.exclude = list),
+                "policies" => reader
+                    .string_list(value, &pointer, key)
+                    .map(|list| config.policies = list.into_iter().map(PathBuf::from).collect()),
+                "builtin" => reader
+                    .bool(value, &pointer, key)
+                    .map(|b| config.builtin = Some(b)),
+                "accept-skipped" => reader.string_list(value, &pointer, key).and_then(|list| {
+                    for (k, glob) in list.iter().enumerate() {
+                        globset::Glob::new(glob).map_err(|e| {
+                            reader.error(&format!("{pointer}/{k}"), format!("invalid glob: {e}"))
+                        })?;
+                    }
+                    config.accept_skipped = list;
+                    Ok(())
+                }),
+                "packs" => reader.object(value, &pointer, key, &[]).map(|packs| {
+                    for (name, pack) in packs {
+                        match reader.pack(name, pack, &pointer) {
+                            Ok(pack) => {
+                                config.packs.insert(name.clone(), pack);
                             }
-                            None => Value::Object(Default::default()),
-                        };
-                        config
-                            .packs
-                            .insert(name.clone(), PackConfig { enabled, settings });
+                            Err(e) => errors.push(e),
+                        }
                     }
-                }
-                "rules" => {
-                    for (id, rule) in reader.object(value, &pointer, key, &[])? {
-                        let here = format!("{pointer}/{}", escape_pointer_token(id));
-                        let fields = reader.object(
-                            rule,
-                            &here,
-                            &format!("rules.{id}"),
-                            &["enabled", "severity"],
-                        )?;
-                        let mut entry = RuleConfig::default();
-                        if let Some(v) = fields.get("enabled") {
-                            entry.enabled =
-                                Some(reader.bool(v, &format!("{here}/enabled"), "enabled")?);
+                }),
+                "rules" => reader.object(value, &pointer, key, &[]).map(|rules| {
+                    for (id, rule) in rules {
+                        match reader.rule(id, rule, &pointer) {
+                            Ok(rule) => {
+                                config.rules.insert(id.clone(), rule);
+                            }
+                            Err(e) => errors.push(e),
                         }
-                        if let Some(v) = fields.get("severity") {
-                            entry.severity = Some(reader.severity(
-                                v,
-                                &format!("{here}/severity"),
-                                "severity",
-                            )?);
-                        }
-                        config.rules.insert(id.clone(), entry);
                     }
-                }
-                "suppressions" => {
-                    let items = value.as_array().ok_or_else(|| {
-                        reader.error(&pointer, "`suppressions` must be a list".to_owned())
-                    })?;
-                    for (k, item) in items.iter().enumerate() {
-                        let here = format!("{pointer}/{k}");
-                        let fields = reader.object(
-                            item,
-                            &here,
-                            "suppressions[]",
-                            &["rule", "path", "reason", "expires"],
-                        )?;
-                        let required = |name: &str| {
-                            fields.get(name).ok_or_else(|| {
-                                reader.error(
-                                    &here,
-                                    format!("a suppression needs `{name}` (rule, reason; path and expires are optional)"),
-                                )
-                            })
-                        };
-                        let rule =
-                            reader.string(required("rule")?, &format!("{here}/rule"), "rule")?;
-                        let reason = reader.string(
-                            required("reason")?,
-                            &format!("{here}/reason"),
-                            "reason",
-                        )?;
-                        if reason.trim().is_empty() {
-                            return Err(reader.error(
-                                &format!("{here}/reason"),
-                                "`reason` must say why the finding is acceptable".to_owned(),
-                            ));
+                }),
+                "suppressions" => match value.as_array() {
+                    None => Err(reader.error(&pointer, "`suppressions` must be a list".to_owned())),
+                    Some(items) => {
+                        for (k, item) in items.iter().enumerate() {
+                            match reader.suppression(item, &format!("{pointer}/{k}")) {
+                                Ok(suppression) => config.suppressions.push(suppression),
+                                Err(e) => errors.push(e),
+                            }
                         }
-                        let path = fields
-                            .get("path")
-                            .map(|v| reader.string(v, &format!("{here}/path"), "path"))
-                            .transpose()?;
-                        if let Some(glob) = &path {
-                            globset::Glob::new(glob).map_err(|e| {
-                                reader.error(&format!("{here}/path"), format!("invalid glob: {e}"))
-                            })?;
-                        }
-                        let expires = fields
-                            .get("expires")
-                            .map(|v| {
-                                let text = v
-                                    .as_str()
-                                    .map(str::to_owned)
-                                    .unwrap_or_else(|| v.to_string());
-                                if is_date(&text) {
-                                    Ok(text)
-                                } else {
-                                    Err(reader.error(
-                                        &format!("{here}/expires"),
-                                        "`expires` must be a date: YYYY-MM-DD".to_owned(),
-                                    ))
-                                }
-                            })
-                            .transpose()?;
-                        let line = document.spans.get(&here).map_or(1, |r| r.start_line);
-                        config.suppressions.push(ConfigSuppression {
-                            rule,
-                            path,
-                            reason,
-                            expires,
-                            line,
-                        });
+                        Ok(())
                     }
-                }
-                _ => {}
+                },
+                _ => Err(reader.error(
+                    &pointer,
+                    format!(
+                        "unknown key `{key}` in `the configuration`; valid keys: {}",
+                        TOP_KEYS.join(", ")
+                    ),
+                )),
+            };
+            if let Err(e) = result {
+                errors.push(e);
             }
         }
-        Ok(config)
+        if errors.is_empty() {
+            Ok(config)
+        } else {
+            errors.sort_by_key(|e| (e.line, e.column));
+            Err(ConfigErrors(errors))
+        }
     }
 
     /// Applies the rule settings and suppressions to located findings of one
     /// scan: drops findings of disabled rules, replaces severities, marks
     /// suppressed findings. Returns warnings for expired suppressions.
-    /// `today` is `YYYY-MM-DD`.
-    pub fn apply(&self, findings: &mut Vec<Finding>, today: &str) -> Vec<Diagnostic> {
+    pub fn apply(&self, findings: &mut Vec<Finding>, today: jiff::civil::Date) -> Vec<Diagnostic> {
         // Without rule settings there is nothing to drop or change, and
         // two passes over a large report's findings are a serial step.
         if !self.rules.is_empty() {
@@ -435,8 +504,8 @@ impl Config {
             .as_ref()
             .map_or_else(|| "rampart.yaml".to_owned(), |p| p.display().to_string());
         for suppression in &self.suppressions {
-            if let Some(expires) = &suppression.expires
-                && expires.as_str() < today
+            if let Some(expires) = suppression.expires
+                && expires < today
             {
                 diagnostics.push(
                     Diagnostic::file(
@@ -479,25 +548,61 @@ impl Config {
     pub fn pack(&self, name: &str) -> Option<&PackConfig> {
         self.packs.get(name)
     }
+
+    /// Downgrades to warnings the skipped-file errors that `accept-skipped`
+    /// covers: the user said these files may go unscanned.
+    pub fn accept_skipped(&self, diagnostics: &mut [Diagnostic]) {
+        if self.accept_skipped.is_empty() {
+            return;
+        }
+        let mut globs = globset::GlobSetBuilder::new();
+        for glob in &self.accept_skipped {
+            if let Ok(glob) = globset::Glob::new(glob) {
+                globs.add(glob);
+            }
+        }
+        let Ok(globs) = globs.build() else {
+            return;
+        };
+        for diagnostic in diagnostics {
+            if diagnostic.level == Level::Error
+                && diagnostic.kind == DiagnosticKind::Skipped
+                && diagnostic
+                    .path
+                    .as_deref()
+                    .is_some_and(|p| globs.is_match(p))
+            {
+                diagnostic.level = Level::Warning;
+                diagnostic
+                    .message
+                    .push_str(" [accepted: `accept-skipped` in rampart.yaml]");
+            }
+        }
+    }
 }
 
-fn is_date(text: &str) -> bool {
-    let bytes = text.as_bytes();
-    bytes.len() == 10
-        && bytes[4] == b'-'
-        && bytes[7] == b'-'
-        && bytes
-            .iter()
-            .enumerate()
-            .all(|(k, b)| k == 4 || k == 7 || b.is_ascii_digit())
+/// A calendar date, `YYYY-MM-DD`, that exists (`2099-02-30` does not).
+fn parse_date(text: &str) -> Result<jiff::civil::Date, String> {
+    let shape_ok = text.len() == 10
+        && text.bytes().enumerate().all(|(k, b)| {
+            if k == 4 || k == 7 {
+                b == b'-'
+            } else {
+                b.is_ascii_digit()
+            }
+        });
+    if !shape_ok {
+        return Err(format!("`{text}` is not of that form"));
+    }
+    jiff::civil::Date::strptime("%Y-%m-%d", text)
+        .map_err(|_| format!("{text} is not a day of the calendar"))
 }
 
-/// Today (UTC) as `YYYY-MM-DD`.
-pub fn today() -> String {
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
-    crate::advisories::db::format_time(now)[..10].to_owned()
+/// Today, in UTC.
+pub fn today() -> jiff::civil::Date {
+    jiff::Timestamp::now()
+        .to_zoned(jiff::tz::TimeZone::UTC)
+        .date()
 }
 
 /// A commented starter file (`rampart config init`).
@@ -535,6 +640,11 @@ suppressions: []
 #    path: deploy/agent/**
 #    reason: the node agent needs privileged mode
 #    expires: 2027-06-30
+
+# Files that may go unscanned (over --max-file-size, not a regular file)
+# without making the scan incomplete (exit 2). Globs of report paths.
+accept-skipped: []
+#  - "testdata/huge/**"
 "#;
 
 #[cfg(test)]
@@ -565,10 +675,83 @@ mod tests {
             ("fail-on: [\n", 2, "not valid YAML"),
         ];
         for (text, line, message) in cases {
-            let err = Config::parse(text, "rampart.yaml").unwrap_err();
+            let errors = Config::parse(text, "rampart.yaml").unwrap_err();
+            let err = &errors.0[0];
             assert_eq!(err.line, line, "{text:?}: {err}");
             assert!(err.message.contains(message), "{text:?}: {err}");
         }
+    }
+
+    /// Dates are checked against the calendar: the day must exist.
+    #[test]
+    fn expiry_dates_must_be_days_of_the_calendar() {
+        let suppression = |date: &str| {
+            format!("suppressions:\n  - rule: K8S-001\n    reason: ok\n    expires: {date}\n")
+        };
+        for bad in [
+            "9999-99-99",
+            "2099-02-30",
+            "2020-13-45",
+            "2027-6-30",
+            "tomorrow",
+        ] {
+            let errors = Config::parse(&suppression(bad), "rampart.yaml").unwrap_err();
+            assert_eq!(errors.0[0].line, 4, "{bad}");
+            assert!(
+                errors.0[0]
+                    .message
+                    .starts_with("`expires` must be a date, YYYY-MM-DD"),
+                "{bad}: {errors}"
+            );
+        }
+        let config = Config::parse(&suppression("2028-02-29"), "rampart.yaml").unwrap();
+        assert_eq!(
+            config.suppressions[0].expires,
+            Some(jiff::civil::date(2028, 2, 29))
+        );
+    }
+
+    /// Every mistake is reported, in file order.
+    #[test]
+    fn every_mistake_is_reported() {
+        let text = "fail-on: severe\nexclude: vendor\nrules:\n  A: {enabld: 1}\n  B: {severity: bad}\nsuppressions:\n  - rule: X\n  - rule: Y\n    reason: ok\n    expires: 2020-13-45\n";
+        let errors = Config::parse(text, "rampart.yaml").unwrap_err();
+        let lines: Vec<u32> = errors.0.iter().map(|e| e.line).collect();
+        assert_eq!(lines, [1, 2, 4, 5, 7, 10], "{errors}");
+        assert_eq!(errors.to_string().lines().count(), 6);
+    }
+
+    #[test]
+    fn accepted_skips_become_warnings() {
+        let config = Config::parse("accept-skipped: [\"big/**\"]\n", "rampart.yaml").unwrap();
+        let mut diagnostics = vec![
+            Diagnostic::file(
+                Level::Error,
+                DiagnosticKind::Skipped,
+                "big/a.yaml",
+                "not read: too large",
+            ),
+            Diagnostic::file(
+                Level::Error,
+                DiagnosticKind::Skipped,
+                "small/a.yaml",
+                "not read: too large",
+            ),
+            Diagnostic::file(
+                Level::Error,
+                DiagnosticKind::ParseError,
+                "big/b.yaml",
+                "invalid YAML",
+            ),
+        ];
+        config.accept_skipped(&mut diagnostics);
+        let levels: Vec<Level> = diagnostics.iter().map(|d| d.level).collect();
+        assert_eq!(levels, [Level::Warning, Level::Error, Level::Error]);
+        assert!(
+            diagnostics[0]
+                .message
+                .ends_with("[accepted: `accept-skipped` in rampart.yaml]")
+        );
     }
 
     #[test]

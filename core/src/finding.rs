@@ -104,6 +104,11 @@ pub struct Finding {
     /// but does not count towards `--fail-on`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub suppression: Option<crate::suppress::Suppression>,
+    /// The source line the finding starts on, as scanned (for the table
+    /// report; [`ScanOptions::snippets`](crate::ScanOptions::snippets)).
+    /// Not part of the JSON or SARIF reports.
+    #[serde(skip)]
+    pub snippet: Option<String>,
 }
 
 impl Finding {

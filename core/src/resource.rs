@@ -115,6 +115,80 @@ impl SpanIndex {
     }
 }
 
+/// The scanned text of files, by display path, for the source line a
+/// report shows under a finding: reporters never read a file again
+/// (DESIGN §8) — on a host image that could follow a link out of it, and
+/// a file may have changed since.
+///
+/// ```
+/// use rampart_core::resource::Sources;
+/// let mut sources = Sources::default();
+/// sources.insert("a.yaml", "kind: Pod\r\nspec:  \n");
+/// assert_eq!(sources.line("a.yaml", 2), Some("spec:"));
+/// assert_eq!(sources.line("a.yaml", 3), None);
+/// assert_eq!(sources.line("b.yaml", 1), None);
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct Sources {
+    files: Vec<SourceFile>,
+}
+
+#[derive(Debug, Clone)]
+struct SourceFile {
+    path: String,
+    text: std::sync::Arc<str>,
+    /// Byte offset of each line's start, worked out on first use.
+    starts: OnceLock<Vec<usize>>,
+}
+
+impl Sources {
+    /// Keeps the text of the file shown as `path` (the first one given
+    /// for a path counts).
+    pub fn insert(&mut self, path: impl Into<String>, text: impl Into<std::sync::Arc<str>>) {
+        let path = path.into();
+        if self.files.iter().any(|f| f.path == path) {
+            return;
+        }
+        self.files.push(SourceFile {
+            path,
+            text: text.into(),
+            starts: OnceLock::new(),
+        });
+    }
+
+    /// Adds every file of `other`.
+    pub fn extend(&mut self, other: Sources) {
+        for file in other.files {
+            if !self.files.iter().any(|f| f.path == file.path) {
+                self.files.push(file);
+            }
+        }
+    }
+
+    /// Line `line` (1-based) of the file shown as `path`, without its line
+    /// ending and trailing blanks.
+    pub fn line(&self, path: &str, line: u32) -> Option<&str> {
+        let file = self.files.iter().find(|f| f.path == path)?;
+        let starts = file.starts.get_or_init(|| {
+            std::iter::once(0)
+                .chain(file.text.match_indices('\n').map(|(i, _)| i + 1))
+                .collect()
+        });
+        let index = usize::try_from(line).ok()?.checked_sub(1)?;
+        let start = *starts.get(index)?;
+        if start >= file.text.len() && index > 0 {
+            return None;
+        }
+        let end = starts.get(index + 1).map_or(file.text.len(), |e| e - 1);
+        file.text.get(start..end).map(str::trim_end)
+    }
+
+    /// Whether no text is kept.
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+}
+
 /// One collected thing: a Kubernetes object, a Dockerfile, a package, a
 /// host setting … (DESIGN §3).
 ///

@@ -13,6 +13,37 @@ use crate::report::{Report, ReportRule, ScanStats};
 use rayon::prelude::*;
 use std::path::PathBuf;
 
+/// The default time limit of a whole scan: generous (a 10,000-file scan
+/// takes under a second), so that only a scan that is stuck meets it.
+pub const DEFAULT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(3600);
+
+/// Stack size of the threads that read, parse and evaluate files. Parsers
+/// refuse deep nesting well before any stack limit; this is the defence
+/// behind that (a few frames more per level than measured must not crash
+/// the whole scan). Only touched pages are ever allocated.
+const SCAN_STACK: usize = 64 << 20;
+
+/// The pool a scan runs on (threads with [`SCAN_STACK`]), made once.
+fn scan_pool() -> Option<&'static rayon::ThreadPool> {
+    static POOL: std::sync::OnceLock<Option<rayon::ThreadPool>> = std::sync::OnceLock::new();
+    POOL.get_or_init(|| {
+        rayon::ThreadPoolBuilder::new()
+            .stack_size(SCAN_STACK)
+            .thread_name(|i| format!("rampart-scan-{i}"))
+            .build()
+            .ok()
+    })
+    .as_ref()
+}
+
+/// Runs `work` on the scan pool (or here, if it could not be made).
+fn on_scan_pool<T: Send>(work: impl FnOnce() -> T + Send) -> T {
+    match scan_pool() {
+        Some(pool) => pool.install(work),
+        None => work(),
+    }
+}
+
 /// What to scan and how.
 #[derive(Debug, Clone)]
 pub struct ScanOptions {
@@ -30,8 +61,20 @@ pub struct ScanOptions {
     pub base_dir: Option<PathBuf>,
     /// Globs of paths to leave out (gitignore syntax).
     pub excludes: Vec<String>,
-    /// Files larger than this many bytes are skipped with a diagnostic.
+    /// Files larger than this many bytes are not read: an error
+    /// diagnostic (the scan is incomplete) unless the configuration's
+    /// `accept-skipped` covers them.
     pub max_file_size: u64,
+    /// Limits on what one file may make the parsers do (nesting depth,
+    /// documents per YAML stream).
+    pub parse: crate::inventory::walk::ParseLimits,
+    /// The whole scan's time limit (`--timeout`): files and hosts not
+    /// started by then are reported as not scanned (an error each), and
+    /// the report is made of what was.
+    pub timeout: Option<std::time::Duration>,
+    /// Attach each finding's source line ([`Finding::snippet`]), taken from
+    /// the bytes that were scanned, for the table report.
+    pub snippets: bool,
     /// Use the built-in packs.
     pub builtin_packs: bool,
     /// Extra packs: `.wasm` files, directories of them, or URLs pinned by
@@ -78,6 +121,9 @@ impl Default for ScanOptions {
             base_dir: None,
             excludes: Vec::new(),
             max_file_size: WalkOptions::default().max_file_size,
+            parse: Default::default(),
+            timeout: Some(DEFAULT_TIMEOUT),
+            snippets: true,
             builtin_packs: true,
             policies: Vec::new(),
             remote: Default::default(),
@@ -200,7 +246,17 @@ impl Scanner {
             base_dir: base_dir.canonicalize().unwrap_or(base_dir),
             excludes: self.options.excludes.clone(),
             max_file_size: self.options.max_file_size,
+            parse: self.options.parse,
+            deadline: None,
+            keep_sources: self.options.snippets,
         }
+    }
+
+    /// When a scan started now must end.
+    fn deadline(&self) -> Option<std::time::Instant> {
+        self.options
+            .timeout
+            .and_then(|t| std::time::Instant::now().checked_add(t))
     }
 
     /// Collects resources without evaluating them.
@@ -209,10 +265,15 @@ impl Scanner {
     }
 
     fn inventory_observed(&self, observer: &dyn ScanObserver) -> Result<Inventory, ScanError> {
-        let (roots, walk) = self.roots()?;
+        on_scan_pool(|| self.inventory_on_pool(observer))
+    }
+
+    fn inventory_on_pool(&self, observer: &dyn ScanObserver) -> Result<Inventory, ScanError> {
+        let (roots, mut walk) = self.roots()?;
+        walk.deadline = self.deadline();
         let mut inventory =
             inventory::collect_observed(&roots, &walk, observer).map_err(ScanError::Options)?;
-        for batch in self.collect_hosts()? {
+        for batch in self.collect_hosts(walk.deadline)? {
             inventory.files.push(batch.inventory);
             inventory.diagnostics.extend(batch.diagnostics);
         }
@@ -222,8 +283,11 @@ impl Scanner {
                 inventory.diagnostics.extend(notes);
             }
             inventory.diagnostics.extend(enricher.diagnostics());
-            inventory.diagnostics.sort();
         }
+        self.options
+            .config
+            .accept_skipped(&mut inventory.diagnostics);
+        inventory.diagnostics.sort();
         Ok(inventory)
     }
 
@@ -240,13 +304,27 @@ impl Scanner {
     /// unreachable host is an error diagnostic and an empty batch, never
     /// the end of the scan. Only a root directory that does not exist is
     /// an error (a usage mistake).
-    fn collect_hosts(&self) -> Result<Vec<HostBatch>, ScanError> {
+    fn collect_hosts(
+        &self,
+        deadline: Option<std::time::Instant>,
+    ) -> Result<Vec<HostBatch>, ScanError> {
         use inventory::host::{HostTarget, fs::RootFs, ssh::SshFs};
         if self.options.hosts.is_empty() {
             return Ok(Vec::new());
         }
         let base = self.walk_options().base_dir;
         let collect_one = |target: &HostTarget| -> Result<HostBatch, ScanError> {
+            if deadline.is_some_and(|d| std::time::Instant::now() >= d) {
+                let (name, prefix) = match target {
+                    HostTarget::Root(dir) => (dir.display().to_string(), String::new()),
+                    HostTarget::Ssh(target) => (target.name.clone(), target.url()),
+                };
+                return Ok(HostBatch::unreachable(
+                    &name,
+                    prefix,
+                    "the scan's time limit (--timeout) was reached before it".to_owned(),
+                ));
+            }
             match target {
                 HostTarget::Root(dir) => {
                     let fs = RootFs::new(dir).map_err(|e| {
@@ -366,8 +444,13 @@ impl Scanner {
     /// [`inventory`](Self::inventory) then [`evaluate`](Self::evaluate),
     /// with a fraction of the memory.
     pub fn scan_observed(&self, observer: &dyn ScanObserver) -> Result<Report, ScanError> {
+        on_scan_pool(|| self.scan_on_pool(observer))
+    }
+
+    fn scan_on_pool(&self, observer: &dyn ScanObserver) -> Result<Report, ScanError> {
         let started = std::time::Instant::now();
-        let (roots, walk) = self.roots()?;
+        let (roots, mut walk) = self.roots()?;
+        walk.deadline = self.deadline();
         let enricher = self.enricher();
         let mapped = inventory::collect_mapped(
             &roots,
@@ -385,7 +468,7 @@ impl Scanner {
                     .map(|p| p.evaluate(&file.resources))
                     .collect();
                 let resources = file.resources.len();
-                let (findings, mut diagnostics) = locate(&file, evaluation);
+                let (findings, mut diagnostics) = locate(&file, evaluation, self.options.snippets);
                 diagnostics.extend(notes);
                 (findings, diagnostics, resources)
             },
@@ -396,7 +479,7 @@ impl Scanner {
             elapsed_ms = started.elapsed().as_millis() as u64,
             "files scanned"
         );
-        let hosts = self.collect_hosts()?;
+        let hosts = self.collect_hosts(walk.deadline)?;
         let host_summaries: Vec<crate::report::HostSummary> =
             hosts.iter().map(|h| h.summary.clone()).collect();
         let host_results: Vec<(Vec<Finding>, Vec<Diagnostic>, usize)> = hosts
@@ -411,13 +494,14 @@ impl Scanner {
                     .iter()
                     .map(|p| p.evaluate(&host.resources))
                     .collect();
-                let (findings, more) = locate(&host, evaluation);
+                let (findings, more) = locate(&host, evaluation, self.options.snippets);
                 diagnostics.extend(more);
                 (findings, diagnostics, host.resources.len())
             })
             .collect();
         let stats = ScanStats {
             files_walked: mapped.files_walked,
+            files_ignored: mapped.files_ignored,
             files_with_resources: mapped.results.len(),
             resources: mapped.results.iter().map(|(_, _, n)| n).sum::<usize>()
                 + host_results.iter().map(|(_, _, n)| n).sum::<usize>(),
@@ -462,10 +546,11 @@ impl Scanner {
             .files
             .par_iter()
             .zip(evaluations)
-            .map(|(file, evaluation)| locate(file, evaluation))
+            .map(|(file, evaluation)| locate(file, evaluation, self.options.snippets))
             .collect();
         let stats = ScanStats {
             files_walked: inventory.files_walked,
+            files_ignored: inventory.files_ignored,
             files_with_resources: inventory.files.len(),
             resources: inventory.files.iter().map(|f| f.resources.len()).sum(),
             hosts: inventory
@@ -511,8 +596,9 @@ impl Scanner {
         diagnostics.extend(
             self.options
                 .config
-                .apply(&mut findings, &crate::config::today()),
+                .apply(&mut findings, crate::config::today()),
         );
+        self.options.config.accept_skipped(&mut diagnostics);
         // Checked in parallel: on a large report this comparison of every
         // neighbouring pair was a serial step of its own.
         if !findings.par_windows(2).all(|pair| pair[0] <= pair[1]) {
@@ -568,8 +654,14 @@ fn concat_in_parallel(parts: Vec<Vec<Finding>>) -> Vec<Finding> {
     all
 }
 
-/// Turns one file's policy results into located findings and diagnostics.
-fn locate(file: &FileInventory, evaluation: Evaluation) -> (Vec<Finding>, Vec<Diagnostic>) {
+/// Turns one file's policy results into located findings and diagnostics;
+/// with `snippets`, each finding gets its source line from the text that
+/// was scanned.
+fn locate(
+    file: &FileInventory,
+    evaluation: Evaluation,
+    snippets: bool,
+) -> (Vec<Finding>, Vec<Diagnostic>) {
     let mut findings = Vec::with_capacity(evaluation.findings.len());
     for f in evaluation.findings {
         let Some(resource) = file.resources.iter().find(|r| r.id == f.resource_id) else {
@@ -579,7 +671,13 @@ fn locate(file: &FileInventory, evaluation: Evaluation) -> (Vec<Finding>, Vec<Di
         // bring resources of other files into its batch), or the file the
         // reported value came from (a host's included configuration).
         let (path, region) = resource.locate(&f.pointer);
+        let snippet = if snippets {
+            region.and_then(|r| file.sources.line(path, r.start_line).map(str::to_owned))
+        } else {
+            None
+        };
         findings.push(Finding {
+            snippet,
             fingerprint: Finding::fingerprint_of(&f.rule_id, path, &f.resource_id, &f.pointer),
             path: path.to_owned(),
             region,
@@ -635,6 +733,7 @@ impl HostBatch {
                 format: inventory::FileFormat::Host,
                 resources: host.resources,
                 suppressions: Vec::new(),
+                sources: host.sources,
             },
             diagnostics: host.diagnostics,
         }
@@ -653,6 +752,7 @@ impl HostBatch {
                 format: inventory::FileFormat::Host,
                 resources: Vec::new(),
                 suppressions: Vec::new(),
+                sources: Default::default(),
             },
             diagnostics: vec![Diagnostic::file(
                 Level::Error,
@@ -683,6 +783,7 @@ mod tests {
             pointer: String::new(),
             fingerprint: String::new(),
             suppression: None,
+            snippet: None,
         }
     }
 

@@ -33,6 +33,19 @@ pub enum Behaviour {
     },
     /// Only this status, empty body.
     Status(u16),
+    /// Announces the whole length, then sends one byte every `interval`:
+    /// a server that never quite stops, for deadlines.
+    Trickle {
+        /// The export.
+        body: Vec<u8>,
+        /// Pause between bytes.
+        interval: std::time::Duration,
+    },
+    /// `302 Found` to `location`.
+    Redirect {
+        /// Where to.
+        location: String,
+    },
 }
 
 /// One request the server received.
@@ -154,6 +167,26 @@ fn handle(
             let _ = out.shutdown(std::net::Shutdown::Both);
             Ok(())
         }
+        Some(Behaviour::Trickle { body, interval }) => {
+            write!(
+                out,
+                "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                body.len()
+            )?;
+            // Ends when the client hangs up (the write fails).
+            for byte in body {
+                out.write_all(std::slice::from_ref(byte))?;
+                out.flush()?;
+                std::thread::sleep(*interval);
+            }
+            Ok(())
+        }
+        Some(Behaviour::Redirect { location }) => respond(
+            &mut out,
+            "302 Found",
+            &format!("Location: {location}\r\n"),
+            b"",
+        ),
     }
 }
 

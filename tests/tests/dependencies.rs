@@ -99,7 +99,7 @@ fn requirements_includes_are_followed_and_reported_where_they_are() {
     assert_eq!(warnings.len(), 3, "{warnings:?}");
     assert!(
         warnings[0].starts_with(
-            "app/requirements.txt:3: cannot read the included requirements file app/missing.txt"
+            "app/requirements.txt:3: cannot read the included requirements file `missing.txt`: "
         ),
         "{warnings:?}"
     );

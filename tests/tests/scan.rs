@@ -132,18 +132,6 @@ fn bad_input_becomes_diagnostics_and_the_scan_goes_on() {
         diagnostics,
         [
             (
-                Level::Note,
-                DiagnosticKind::Skipped,
-                "broken/blob.yaml",
-                None
-            ),
-            (
-                Level::Note,
-                DiagnosticKind::Skipped,
-                "broken/chart-template.yaml",
-                None
-            ),
-            (
                 Level::Error,
                 DiagnosticKind::ParseError,
                 "broken/Cargo.lock",
@@ -160,6 +148,22 @@ fn bad_input_becomes_diagnostics_and_the_scan_goes_on() {
                 DiagnosticKind::ParseError,
                 "broken/bad-indent.yaml",
                 Some(5)
+            ),
+            // A NUL byte does not make a file named `.yaml` "binary" and
+            // skipped: it is parsed, and fails (issue 17, D8).
+            (
+                Level::Error,
+                DiagnosticKind::ParseError,
+                "broken/blob.yaml",
+                Some(1)
+            ),
+            // `{{` outside a Helm chart is no reason to skip a file that
+            // does not parse (see `helm_templates_are_skipped_only_in_a_chart`).
+            (
+                Level::Error,
+                DiagnosticKind::ParseError,
+                "broken/chart-template.yaml",
+                Some(4)
             ),
             (
                 Level::Error,
@@ -206,6 +210,47 @@ fn bad_input_becomes_diagnostics_and_the_scan_goes_on() {
     );
 }
 
+/// A Go template is skipped with a note only in a chart's `templates/`
+/// (beside a `Chart.yaml`); the same text elsewhere is a parse error.
+#[test]
+fn helm_templates_are_skipped_only_in_a_chart() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let template =
+        std::fs::read(workspace_root().join("tests/fixtures/scan/broken/chart-template.yaml"))
+            .unwrap();
+    std::fs::create_dir_all(root.join("chart/templates")).unwrap();
+    std::fs::write(
+        root.join("chart/Chart.yaml"),
+        "apiVersion: v2\nname: app\nversion: 1.0.0\n",
+    )
+    .unwrap();
+    std::fs::write(root.join("chart/templates/configmap.yaml"), &template).unwrap();
+    std::fs::create_dir_all(root.join("templates")).unwrap();
+    std::fs::write(root.join("templates/configmap.yaml"), &template).unwrap();
+    let report = scan_in(root, &["."], |_| {});
+    let diagnostics: Vec<(Level, DiagnosticKind, &str)> = report
+        .diagnostics
+        .iter()
+        .map(|d| (d.level, d.kind, d.path.as_deref().unwrap()))
+        .collect();
+    assert_eq!(
+        diagnostics,
+        [
+            (
+                Level::Note,
+                DiagnosticKind::Skipped,
+                "chart/templates/configmap.yaml"
+            ),
+            (
+                Level::Error,
+                DiagnosticKind::ParseError,
+                "templates/configmap.yaml"
+            ),
+        ]
+    );
+}
+
 #[test]
 fn gitignore_excludes_size_cap_and_symlink_loops() {
     let dir = tempfile::tempdir().unwrap();
@@ -245,10 +290,26 @@ fn gitignore_excludes_size_cap_and_symlink_loops() {
         diagnostics.contains(&(DiagnosticKind::Skipped, "kept/escape.yaml")),
         "{diagnostics:?}"
     );
+    // Links not followed are notes; a file skipped for its size is a gap
+    // in the scan (issue 17, D13): an error, and the scan is incomplete.
+    let levels: Vec<(Level, &str)> = report
+        .diagnostics
+        .iter()
+        .map(|d| (d.level, d.path.as_deref().unwrap()))
+        .collect();
+    assert!(
+        levels.contains(&(Level::Error, "big/pod.yaml")),
+        "{levels:?}"
+    );
+    assert!(levels.contains(&(Level::Note, "kept/loop")), "{levels:?}");
+    assert!(
+        levels.contains(&(Level::Note, "kept/escape.yaml")),
+        "{levels:?}"
+    );
     assert_eq!(
         report.exit_code(Severity::Critical),
-        0,
-        "skips are not errors"
+        2,
+        "a file skipped for its size makes the scan incomplete"
     );
 }
 

@@ -130,6 +130,15 @@ pub(crate) fn io_error(path: &Path) -> impl FnOnce(std::io::Error) -> DbError + 
     }
 }
 
+/// Largest database file read (a full ecosystem is tens of MB).
+const MAX_DB_FILE: u64 = 4 << 30;
+
+/// A file of the database, through the one reading function.
+fn read_db_file(path: &Path) -> Result<Vec<u8>, DbError> {
+    crate::read::read_file(path, MAX_DB_FILE, crate::read::Links::Follow)
+        .map_err(|e| io_error(path)(e.into_io()))
+}
+
 /// The current generation of the database at `dir`, resolved.
 pub(crate) fn current_generation(dir: &Path) -> Result<PathBuf, DbError> {
     let link = dir.join("current");
@@ -142,7 +151,7 @@ pub(crate) fn current_generation(dir: &Path) -> Result<PathBuf, DbError> {
 
 pub(crate) fn read_manifest(generation: &Path) -> Result<Manifest, DbError> {
     let path = generation.join("manifest.json");
-    let bytes = std::fs::read(&path).map_err(io_error(&path))?;
+    let bytes = read_db_file(&path)?;
     let manifest: Manifest = serde_json::from_slice(&bytes).map_err(|e| DbError::Corrupt {
         path: path.clone(),
         message: e.to_string(),
@@ -296,7 +305,7 @@ impl EcosystemIndex {
 
     /// Reads an ecosystem file written by `rampart db update`.
     pub fn load(ecosystem: &str, path: &Path) -> Result<EcosystemIndex, DbError> {
-        let bytes = std::fs::read(path).map_err(io_error(path))?;
+        let bytes = read_db_file(path)?;
         let advisories: Vec<Advisory> =
             serde_json::from_slice(&bytes).map_err(|e| DbError::Corrupt {
                 path: path.to_owned(),

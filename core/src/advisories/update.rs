@@ -35,8 +35,15 @@ pub struct UpdateOptions {
     pub retries: u32,
     /// Wait before the first retry; doubled for each further one.
     pub backoff: Duration,
-    /// Timeout to connect, and for each read.
+    /// Longest wait for any one step (connecting, headers, the next bytes)
+    /// before an attempt counts as stalled (capped at
+    /// [`STALL_TIMEOUT`](crate::download::STALL_TIMEOUT)).
     pub timeout: Duration,
+    /// Time for each export's whole download, retries included
+    /// (`--download-timeout`).
+    pub download_timeout: Duration,
+    /// Which redirects are followed.
+    pub redirects: crate::download::Redirects,
 }
 
 impl Default for UpdateOptions {
@@ -53,6 +60,8 @@ impl Default for UpdateOptions {
             retries: 3,
             backoff: Duration::from_millis(500),
             timeout: Duration::from_secs(60),
+            download_timeout: Duration::from_secs(600),
+            redirects: crate::download::Redirects::default(),
         }
     }
 }
@@ -276,14 +285,8 @@ struct Source {
 /// is locked by another update; per-ecosystem failures are in the report.
 pub fn update(options: &UpdateOptions) -> Result<UpdateReport, DbError> {
     let mut generation = NewGeneration::begin(&options.db_dir)?;
-    let client = reqwest::blocking::Client::builder()
-        .user_agent(concat!("rampart/", env!("CARGO_PKG_VERSION")))
-        .connect_timeout(options.timeout)
-        // The blocking client applies this to each read, not to the
-        // whole download: a slow but live transfer is not cut off.
-        .timeout(options.timeout)
-        .build()
-        .map_err(|e| DbError::Io {
+    let client =
+        crate::download::client(options.timeout, options.redirects).map_err(|e| DbError::Io {
             path: options.db_dir.clone(),
             source: std::io::Error::other(e),
         })?;
@@ -360,7 +363,7 @@ pub fn import(source: &Path, db_dir: &Path) -> Result<UpdateReport, DbError> {
         let read = if zip.is_file() {
             read_export(&zip, &ecosystem, UpdateOptions::default().max_record_bytes)
         } else {
-            read_record_dir(&path, &ecosystem)
+            read_record_dir(&path, &ecosystem, UpdateOptions::default().max_record_bytes)
         };
         let outcome = match read {
             Ok((advisories, skipped)) => {
@@ -403,7 +406,11 @@ pub fn import(source: &Path, db_dir: &Path) -> Result<UpdateReport, DbError> {
 }
 
 /// Reads `*.json` OSV records from a directory.
-fn read_record_dir(dir: &Path, ecosystem: &str) -> Result<(Vec<Advisory>, usize), String> {
+fn read_record_dir(
+    dir: &Path,
+    ecosystem: &str,
+    max_record_bytes: u64,
+) -> Result<(Vec<Advisory>, usize), String> {
     let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
         .map_err(|e| e.to_string())?
         .flatten()
@@ -413,18 +420,27 @@ fn read_record_dir(dir: &Path, ecosystem: &str) -> Result<(Vec<Advisory>, usize)
     paths.sort();
     let mut advisories = Vec::new();
     let mut skipped = 0;
+    // Why the first unreadable record was not read: what the user needs
+    // when none could be.
+    let mut first_problem = None;
     for path in paths {
-        let record = std::fs::read(&path)
-            .ok()
-            .and_then(|b| serde_json::from_slice::<OsvRecord>(&b).ok());
+        // A record named `*.json` may be a FIFO or a link to /dev/zero:
+        // read with the per-record cap, refused if not a regular file.
+        let record = crate::read::read_file(&path, max_record_bytes, crate::read::Links::Follow)
+            .map_err(|e| e.to_string())
+            .and_then(|b| serde_json::from_slice::<OsvRecord>(&b).map_err(|e| e.to_string()));
         match record {
-            Some(record) => advisories.extend(reduce(record, ecosystem)),
-            None => skipped += 1,
+            Ok(record) => advisories.extend(reduce(record, ecosystem)),
+            Err(problem) => {
+                skipped += 1;
+                first_problem.get_or_insert_with(|| format!("{}: {problem}", path.display()));
+            }
         }
     }
     if advisories.is_empty() && skipped > 0 {
         return Err(format!(
-            "none of the {skipped} records could be read as OSV"
+            "none of the {skipped} records could be read as OSV (the first: {})",
+            first_problem.unwrap_or_default()
         ));
     }
     advisories.sort_by(|a, b| a.id.cmp(&b.id));
@@ -560,9 +576,11 @@ fn fetch(
 ) -> FetchResult {
     let mut attempts = 0;
     let mut wait = options.backoff;
+    // One deadline for the export, whatever the retries.
+    let deadline = crate::download::Deadline::after(options.download_timeout);
     loop {
         attempts += 1;
-        match fetch_once(client, options, url, held, into) {
+        match fetch_once(client, options, url, held, into, deadline) {
             Ok(result) => {
                 return FetchResult {
                     result: Ok(result),
@@ -582,6 +600,15 @@ fn fetch(
                         attempts,
                     };
                 }
+                if deadline.remaining() <= wait {
+                    return FetchResult {
+                        result: Err(format!(
+                            "{message} (no time left to retry: {})",
+                            deadline.error()
+                        )),
+                        attempts,
+                    };
+                }
                 tracing::warn!(url, attempt = attempts, "{message}; retrying in {wait:?}");
                 std::thread::sleep(wait);
                 wait = wait.saturating_mul(2);
@@ -596,6 +623,7 @@ fn fetch_once(
     url: &str,
     held: Option<&EcosystemEntry>,
     into: &Path,
+    deadline: crate::download::Deadline,
 ) -> Result<Option<Fetched>, Failure> {
     let mut request = client.get(url);
     if let Some(entry) = held {
@@ -606,9 +634,16 @@ fn fetch_once(
             request = request.header(reqwest::header::IF_MODIFIED_SINCE, last_modified);
         }
     }
-    let mut response = request
-        .send()
-        .map_err(|e| Failure::Transient(format!("{url}: {}", error_chain(&e))))?;
+    let response = request.send().map_err(|e| {
+        if e.is_redirect() {
+            Failure::Permanent(format!("{url}: {}", error_chain(&e)))
+        } else {
+            Failure::Transient(format!("{url}: {}", error_chain(&e)))
+        }
+    })?;
+    if deadline.passed() {
+        return Err(Failure::Permanent(format!("{url}: {}", deadline.error())));
+    }
     let status = response.status();
     if status == reqwest::StatusCode::NOT_MODIFIED {
         return Ok(None);
@@ -640,11 +675,16 @@ fn fetch_once(
     let last_modified = header(reqwest::header::LAST_MODIFIED);
     let mut file = std::fs::File::create(into)
         .map_err(|e| Failure::Permanent(format!("{}: {e}", into.display())))?;
-    let copied = std::io::copy(&mut (&mut response).take(limit + 1), &mut file).map_err(|e| {
-        Failure::Transient(format!(
-            "{url}: the download was cut short: {}",
-            error_chain(&e)
-        ))
+    let mut body = deadline.reader(response);
+    let copied = std::io::copy(&mut (&mut body).take(limit + 1), &mut file).map_err(|e| {
+        if deadline.passed() {
+            Failure::Permanent(format!("{url}: {}", deadline.error()))
+        } else {
+            Failure::Transient(format!(
+                "{url}: the download was cut short: {}",
+                error_chain(&e)
+            ))
+        }
     })?;
     if copied > limit {
         return Err(Failure::Permanent(format!(
@@ -690,7 +730,8 @@ fn read_export(
     ecosystem: &str,
     max_record_bytes: u64,
 ) -> Result<(Vec<Advisory>, usize), String> {
-    let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
+    let (file, _) =
+        crate::read::open_regular(path, crate::read::Links::Follow).map_err(|e| e.to_string())?;
     let mut archive = zip::ZipArchive::new(std::io::BufReader::new(file))
         .map_err(|e| format!("not a valid zip archive ({e}); the database was not changed"))?;
     let mut advisories = Vec::with_capacity(archive.len());

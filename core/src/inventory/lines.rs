@@ -30,6 +30,25 @@ impl<'a> LineIndex<'a> {
         (to_u32(line + 1), to_u32(column + 1))
     }
 
+    /// The region of line `line` (1-based), whole: from column 1 to just
+    /// past its last character (line ending excluded). Built once per file,
+    /// looked up per line: collectors of files with 200,000 lines call this
+    /// for every one.
+    pub(crate) fn line_region(&self, line: usize) -> Region {
+        let text = line
+            .checked_sub(1)
+            .and_then(|index| {
+                let start = *self.starts.get(index)?;
+                let end = self
+                    .starts
+                    .get(index + 1)
+                    .map_or(self.text.len(), |e| e - 1);
+                self.text.get(start..end)
+            })
+            .unwrap_or("");
+        whole_line(text, line)
+    }
+
     pub(crate) fn region(&self, span: Option<Range<usize>>) -> Option<Region> {
         let span = span?;
         let (start_line, start_column) = self.position(span.start);
@@ -41,6 +60,13 @@ impl<'a> LineIndex<'a> {
             end_column,
         })
     }
+}
+
+/// The region of a whole line given its text (without the `\n`; a `\r`
+/// before it is not counted), for line-oriented formats read line by line.
+pub(crate) fn whole_line(text: &str, line: usize) -> Region {
+    let text = text.strip_suffix('\r').unwrap_or(text);
+    Region::line(to_u32(line), 1, to_u32(text.chars().count() + 1))
 }
 
 fn to_u32(n: usize) -> u32 {

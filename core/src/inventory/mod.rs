@@ -31,9 +31,6 @@ use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 pub use walk::{WalkOptions, WalkedFile};
 
-/// Bytes looked at to decide whether a file is binary.
-const BINARY_SNIFF: usize = 8 << 10;
-
 /// The formats rampart reads, as detected from a file's name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -57,11 +54,13 @@ pub enum FileFormat {
 impl FileFormat {
     /// The format of a file, by name; `None` for files rampart does not read.
     pub fn detect(path: &Path) -> Option<FileFormat> {
-        let name = path.file_name()?.to_str()?;
-        let parent = path
-            .parent()
-            .and_then(Path::file_name)
-            .and_then(|p| p.to_str());
+        // Names that are not UTF-8 are detected by their UTF-8 parts (a
+        // `\xFF.yaml` is YAML): a file must not escape the scan by its name.
+        let name = path.file_name()?.to_string_lossy();
+        let name = name.as_ref();
+        let parent = path.parent().and_then(Path::file_name);
+        let parent = parent.map(|p| p.to_string_lossy());
+        let parent = parent.as_deref();
         if let Some(lockfile) = dependencies::Lockfile::detect(name, parent) {
             return Some(FileFormat::Lockfile(lockfile));
         }
@@ -90,6 +89,10 @@ pub struct FileInventory {
     /// Its `rampart:ignore` comments.
     #[serde(skip)]
     pub suppressions: Vec<crate::suppress::InlineSuppression>,
+    /// The text of the files its findings can land in (the file, the
+    /// files it includes), as scanned: for the lines reports show.
+    #[serde(skip)]
+    pub sources: crate::resource::Sources,
 }
 
 /// Everything collected from the scan targets.
@@ -101,6 +104,9 @@ pub struct Inventory {
     pub diagnostics: Vec<Diagnostic>,
     /// Regular files the walk visited (read or not).
     pub files_walked: usize,
+    /// Paths ignore rules (`.gitignore`, `.ignore`, `.git/info/exclude`)
+    /// left out; a directory counts once.
+    pub files_ignored: usize,
 }
 
 impl Inventory {
@@ -129,6 +135,7 @@ pub fn collect_observed(
         files: mapped.results,
         diagnostics: mapped.diagnostics,
         files_walked: mapped.files_walked,
+        files_ignored: mapped.files_ignored,
     })
 }
 
@@ -141,6 +148,8 @@ pub struct Mapped<T> {
     pub diagnostics: Vec<Diagnostic>,
     /// Regular files the walk visited.
     pub files_walked: usize,
+    /// Paths ignore rules left out.
+    pub files_ignored: usize,
 }
 
 /// Walks and parses like [`collect_observed`], handing each file's
@@ -154,14 +163,41 @@ pub fn collect_mapped<T: Send>(
     phase: ScanPhase,
     per_file: impl Fn(FileInventory) -> T + Sync,
 ) -> Result<Mapped<T>, String> {
-    let (files, mut diagnostics) = walk::walk(roots, options)?;
+    let walk::Walk {
+        files,
+        special,
+        mut diagnostics,
+        ignored,
+    } = walk::walk(roots, options)?;
+    // A FIFO, socket or device named like a file rampart reads is never
+    // opened, and is a gap in the scan.
+    diagnostics.extend(
+        special
+            .iter()
+            .filter(|s| FileFormat::detect(&s.path).is_some())
+            .map(|s| {
+                Diagnostic::file(
+                    Level::Error,
+                    DiagnosticKind::Skipped,
+                    s.display.clone(),
+                    format!("{}, not a regular file: not read", s.kind.describe()),
+                )
+            }),
+    );
     let files_walked = files.len();
     observer.phase_started(phase, files_walked as u64);
     let modules = terraform_modules(&files, options);
     let results: Vec<(Option<T>, Vec<Diagnostic>)> = files
         .par_iter()
         .map(|file| {
-            let (inventory, file_diagnostics) = inventory_file(file, options, &modules);
+            let (inventory, file_diagnostics) = if options
+                .deadline
+                .is_some_and(|deadline| std::time::Instant::now() >= deadline)
+            {
+                (None, vec![not_scanned_in_time(file)])
+            } else {
+                inventory_file(file, options, &modules)
+            };
             let result = inventory.filter(|f| !f.resources.is_empty()).map(&per_file);
             observer.advanced(phase, 1);
             (result, file_diagnostics)
@@ -172,30 +208,50 @@ pub fn collect_mapped<T: Send>(
         results: Vec::new(),
         diagnostics: Vec::new(),
         files_walked,
+        files_ignored: ignored,
     };
     for (result, file_diagnostics) in results {
         mapped.results.extend(result);
         diagnostics.extend(file_diagnostics);
     }
+    diagnostics.extend(modules.diagnostics);
     diagnostics.sort();
     diagnostics.dedup();
     mapped.diagnostics = diagnostics;
     Ok(mapped)
 }
 
+/// The diagnostic of a file the scan had no time left for (`--timeout`).
+fn not_scanned_in_time(file: &WalkedFile) -> Diagnostic {
+    Diagnostic::file(
+        Level::Error,
+        DiagnosticKind::Skipped,
+        file.display.clone(),
+        "not scanned: the scan's time limit (--timeout) was reached",
+    )
+}
+
+/// Every Terraform module (directory) of a walk: its `.tf` files as read,
+/// and its variables and locals.
+#[derive(Default)]
+struct TerraformModules {
+    /// Each `.tf` file's read result, by path: read once, here, for both
+    /// the module's context and the file's own resources.
+    reads: std::collections::HashMap<PathBuf, Result<Vec<u8>, crate::read::ReadError>>,
+    /// Each directory's context.
+    contexts: std::collections::HashMap<PathBuf, terraform::ModuleContext>,
+    /// What gathering the contexts found (cycles among locals …).
+    diagnostics: Vec<Diagnostic>,
+}
+
 /// Variables and locals of every directory with `.tf` files: a Terraform
 /// module spans its files, so they are gathered before any file is turned
 /// into resources. Files that cannot be read or parsed are left out here;
 /// the main pass reports them.
-fn terraform_modules(
-    files: &[WalkedFile],
-    options: &WalkOptions,
-) -> std::collections::HashMap<PathBuf, terraform::ModuleContext> {
+fn terraform_modules(files: &[WalkedFile], options: &WalkOptions) -> TerraformModules {
     let mut by_dir: std::collections::BTreeMap<PathBuf, Vec<&WalkedFile>> = Default::default();
     for file in files {
-        if FileFormat::detect(&file.path) == Some(FileFormat::Terraform)
-            && file.size <= options.max_file_size
-        {
+        if FileFormat::detect(&file.path) == Some(FileFormat::Terraform) {
             let dir = file
                 .path
                 .parent()
@@ -204,70 +260,101 @@ fn terraform_modules(
             by_dir.entry(dir).or_default().push(file);
         }
     }
-    by_dir
+    let gathered: Vec<_> = by_dir
         .into_par_iter()
         .map(|(dir, files)| {
-            let texts: Vec<String> = files
-                .iter()
-                .filter_map(|f| std::fs::read_to_string(&f.path).ok())
+            let reads: Vec<(&WalkedFile, Result<Vec<u8>, crate::read::ReadError>)> = files
+                .into_iter()
+                .map(|f| (f, read_walked(f, options)))
                 .collect();
-            let bodies: Vec<(&str, hcl_edit::structure::Body)> = texts
+            let parsed: Vec<(&str, &str, hcl_edit::structure::Body)> = reads
                 .iter()
-                .filter_map(|t| terraform::parse(t).ok().map(|b| (t.as_str(), b)))
+                .filter_map(|(file, read)| {
+                    let text = std::str::from_utf8(read.as_ref().ok()?).ok()?;
+                    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+                    let body = terraform::parse(text).ok()?;
+                    Some((file.display.as_str(), text, body))
+                })
                 .collect();
-            let context = terraform::ModuleContext::gather(bodies.iter().map(|(t, b)| (*t, b)));
-            (dir, context)
+            let context =
+                terraform::ModuleContext::gather(parsed.iter().map(|(d, t, b)| (*d, *t, b)));
+            let reads: Vec<(PathBuf, Result<Vec<u8>, crate::read::ReadError>)> = reads
+                .into_iter()
+                .map(|(f, read)| (f.path.clone(), read))
+                .collect();
+            (dir, reads, context)
         })
-        .collect()
+        .collect();
+    let mut modules = TerraformModules::default();
+    for (dir, reads, mut context) in gathered {
+        modules.reads.extend(reads);
+        modules.diagnostics.append(&mut context.diagnostics);
+        modules.contexts.insert(dir, context);
+    }
+    modules
+}
+
+/// Reads a walked file: still a regular file (not swapped for a link or a
+/// FIFO since the walk), at most `max_file_size` bytes.
+fn read_walked(
+    file: &WalkedFile,
+    options: &WalkOptions,
+) -> Result<Vec<u8>, crate::read::ReadError> {
+    crate::read::read_file(
+        &file.path,
+        options.max_file_size,
+        crate::read::Links::Refuse,
+    )
 }
 
 fn inventory_file(
     file: &WalkedFile,
     options: &WalkOptions,
-    modules: &std::collections::HashMap<PathBuf, terraform::ModuleContext>,
+    modules: &TerraformModules,
 ) -> (Option<FileInventory>, Vec<Diagnostic>) {
+    use crate::read::ReadError;
     let Some(format) = FileFormat::detect(&file.path) else {
         return (None, Vec::new());
     };
     let diagnostic = |level, kind, message: String| {
         vec![Diagnostic::file(level, kind, file.display.clone(), message)]
     };
-    if file.size > options.max_file_size {
-        return (
-            None,
-            diagnostic(
-                Level::Warning,
-                DiagnosticKind::Skipped,
-                format!(
-                    "skipped: {} bytes is over the size limit of {} bytes (--max-file-size)",
-                    file.size, options.max_file_size
-                ),
-            ),
-        );
-    }
-    let bytes = match std::fs::read(&file.path) {
+    let read = match modules.reads.get(&file.path) {
+        Some(Ok(bytes)) => Ok(std::borrow::Cow::Borrowed(bytes.as_slice())),
+        Some(Err(_)) | None => read_walked(file, options).map(std::borrow::Cow::Owned),
+    };
+    let bytes = match read {
         Ok(bytes) => bytes,
-        Err(e) => {
+        // A file over the limit, or not a regular file any more, is a gap
+        // in the scan: an error (exit 2) unless `accept-skipped` covers it.
+        Err(ReadError::TooLarge { size, limit }) => {
             return (
                 None,
                 diagnostic(
                     Level::Error,
-                    DiagnosticKind::Io,
-                    format!("cannot read: {e}"),
+                    DiagnosticKind::Skipped,
+                    format!(
+                        "not read: {size} bytes is over the size limit of {limit} bytes (--max-file-size; or accept it with `accept-skipped` in rampart.yaml)"
+                    ),
                 ),
             );
         }
+        Err(e @ ReadError::NotRegular { .. }) => {
+            return (
+                None,
+                diagnostic(Level::Error, DiagnosticKind::Skipped, walk::reason(&e)),
+            );
+        }
+        Err(e) => {
+            return (
+                None,
+                diagnostic(Level::Error, DiagnosticKind::Io, walk::reason(&e)),
+            );
+        }
     };
-    if bytes[..bytes.len().min(BINARY_SNIFF)].contains(&0) {
-        return (
-            None,
-            diagnostic(
-                Level::Note,
-                DiagnosticKind::Skipped,
-                "skipped: binary file".to_owned(),
-            ),
-        );
-    }
+    // Files are chosen by name, so a NUL byte does not make one "binary":
+    // it is parsed as what its name says (a NUL in a Dockerfile comment is
+    // no reason to skip the Dockerfile).
     let text = match std::str::from_utf8(&bytes) {
         Ok(text) => text.strip_prefix('\u{feff}').unwrap_or(text),
         Err(e) => {
@@ -284,6 +371,9 @@ fn inventory_file(
     let mut result = parse_text(file, format, text, options, modules);
     if let Some(inventory) = &mut result.0 {
         inventory.suppressions = crate::suppress::inline_suppressions(text);
+        if options.keep_sources {
+            inventory.sources.insert(file.display.clone(), text);
+        }
     }
     result
 }
@@ -293,7 +383,7 @@ fn parse_text(
     format: FileFormat,
     text: &str,
     options: &WalkOptions,
-    modules: &std::collections::HashMap<PathBuf, terraform::ModuleContext>,
+    modules: &TerraformModules,
 ) -> (Option<FileInventory>, Vec<Diagnostic>) {
     let diagnostic = |level, kind, message: String| {
         vec![Diagnostic::file(level, kind, file.display.clone(), message)]
@@ -302,17 +392,28 @@ fn parse_text(
         return match dependencies::resources(&file.display, lockfile, text) {
             Ok(mut resources) => {
                 let mut diagnostics = Vec::new();
+                let mut sources = crate::resource::Sources::default();
                 if lockfile == dependencies::Lockfile::Pip {
                     let included = dependencies::follow_includes(
                         &file.path,
                         &file.display,
                         text,
-                        options.max_file_size,
+                        &dependencies::IncludeLimits {
+                            boundary: &file.boundary,
+                            base_dir: &options.base_dir,
+                            max_file_size: options.max_file_size,
+                        },
                     );
                     resources.extend(included.resources);
                     diagnostics = included.diagnostics;
+                    sources = included.sources;
                 }
-                let (inventory, mut more) = parsed(file, format, resources);
+                let (mut inventory, mut more) = parsed(file, format, resources);
+                if let Some(inventory) = &mut inventory
+                    && options.keep_sources
+                {
+                    inventory.sources = sources;
+                }
                 more.extend(diagnostics);
                 (inventory, more)
             }
@@ -330,7 +431,7 @@ fn parse_text(
                 let context = file
                     .path
                     .parent()
-                    .and_then(|dir| modules.get(dir))
+                    .and_then(|dir| modules.contexts.get(dir))
                     .unwrap_or(&empty);
                 parsed(
                     file,
@@ -355,10 +456,12 @@ fn parse_text(
             ),
         };
     }
-    match yaml::parse_documents(text) {
+    match yaml::parse_documents_with(text, &options.parse) {
         Ok(documents) => parsed(file, format, yaml_resources(file, documents)),
         // Helm chart templates are Go templates, not YAML, until rendered.
-        Err(_) if is_go_template(text) => (
+        // Only inside a chart: elsewhere a `{{` must not turn a manifest
+        // that fails to parse into a quiet skip.
+        Err(_) if is_go_template(text) && in_helm_chart(&file.path) => (
             None,
             diagnostic(
                 Level::Note,
@@ -414,6 +517,17 @@ fn yaml_resources(file: &WalkedFile, documents: Vec<yaml::YamlDocument>) -> Vec<
     }
 }
 
+/// Whether `path` is under a Helm chart's `templates/` directory (a
+/// `templates` directory beside a `Chart.yaml`).
+fn in_helm_chart(path: &Path) -> bool {
+    path.ancestors().skip(1).any(|dir| {
+        dir.file_name().is_some_and(|n| n == "templates")
+            && dir.parent().is_some_and(|chart| {
+                std::fs::symlink_metadata(chart.join("Chart.yaml")).is_ok_and(|m| m.is_file())
+            })
+    })
+}
+
 /// Whether a file that failed to parse is a Go template (Helm): `{{`
 /// that is not GitHub's `${{`.
 fn is_go_template(text: &str) -> bool {
@@ -432,6 +546,7 @@ fn parsed(
         format,
         resources,
         suppressions: Vec::new(),
+        sources: crate::resource::Sources::default(),
     };
     (Some(inventory), Vec::new())
 }

@@ -11,7 +11,8 @@
 //! `docs/kinds/terraform.md`.
 
 use super::lines::LineIndex;
-use crate::resource::{Resource, SpanIndex, escape_pointer_token};
+use crate::diagnostic::{Diagnostic, DiagnosticKind, Level};
+use crate::resource::{Region, Resource, SpanIndex, escape_pointer_token};
 use hcl_edit::Span as _;
 use hcl_edit::expr::{Expression, ObjectKey, TraversalOperator};
 use hcl_edit::structure::{Block, BlockLabel, Body, Structure};
@@ -26,8 +27,15 @@ pub const KIND: &str = "terraform";
 /// Top-level blocks that become resources.
 const RESOURCE_BLOCKS: &[&str] = &["resource", "data", "module", "provider"];
 
-/// How deep `local` references are followed (locals referring to locals).
-const MAX_LOCAL_DEPTH: usize = 16;
+/// Values (nodes: each scalar, array and object counts one) a file's or a
+/// module's evaluation may copy out of variables and locals in all. A
+/// reference past it stays an expression: two locals that each list the
+/// other twice would otherwise double in size at every step.
+pub const MAX_EVALUATED_NODES: usize = 1_000_000;
+
+/// Nesting the HCL parser is given: it descends by recursion, so deeper
+/// input is refused before it is parsed ([`check_depth`]).
+pub const MAX_HCL_DEPTH: usize = 100;
 
 /// Why an HCL file could not be parsed, and where.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -41,8 +49,9 @@ pub struct HclError {
     pub column: u32,
 }
 
-/// Parses a `.tf` file.
+/// Parses a `.tf` file (nesting at most [`MAX_HCL_DEPTH`] deep).
 pub fn parse(text: &str) -> Result<Body, HclError> {
+    check_depth(text, MAX_HCL_DEPTH)?;
     hcl_edit::parser::parse_body(text).map_err(|e| {
         let location = e.location();
         HclError {
@@ -53,6 +62,129 @@ pub fn parse(text: &str) -> Result<Body, HclError> {
     })
 }
 
+/// Refuses HCL nested deeper than `max` — brackets, braces, parentheses,
+/// strings and the `${…}`/`%{…}` interpolations inside them, heredocs —
+/// with the place it goes past. A lexical scan (comments, strings and
+/// heredocs told apart from code), linear and without recursion, so that
+/// `[[[[…` cannot overflow the recursive parser's stack.
+///
+/// ```
+/// use rampart_core::inventory::terraform::check_depth;
+/// assert!(check_depth("a = [[1]]\n", 2).is_ok());
+/// let err = check_depth("a = [[[1]]]\n", 2).unwrap_err();
+/// assert_eq!((err.line, err.column), (1, 7));
+/// // Brackets inside strings and comments do not count.
+/// assert!(check_depth("a = \"[[[[\" # [[[[\n", 2).is_ok());
+/// ```
+pub fn check_depth(text: &str, max: usize) -> Result<(), HclError> {
+    #[derive(PartialEq)]
+    enum Context {
+        /// Code, closed by this byte (`0` at the top).
+        Code(u8),
+        /// A quoted string.
+        Quoted,
+        /// A heredoc, ended by a line holding only this marker.
+        Heredoc(String),
+    }
+    let bytes = text.as_bytes();
+    let mut stack = vec![Context::Code(0)];
+    let mut i = 0;
+    let mut at_line_start = true;
+    while i < bytes.len() {
+        let byte = bytes[i];
+        let next = bytes.get(i + 1).copied();
+        if stack.len() > max + 1 {
+            let lines = LineIndex::new(text);
+            let (line, column) = lines.position(i.saturating_sub(1));
+            return Err(HclError {
+                message: format!("nesting deeper than {max} levels"),
+                line,
+                column,
+            });
+        }
+        let line_start = at_line_start;
+        at_line_start = byte == b'\n';
+        let top = stack.last().unwrap_or(&Context::Code(0));
+        match top {
+            Context::Code(close) => {
+                let close = *close;
+                match byte {
+                    b'#' => i = skip_line(bytes, i),
+                    b'/' if next == Some(b'/') => i = skip_line(bytes, i),
+                    b'/' if next == Some(b'*') => {
+                        i = text[i + 2..]
+                            .find("*/")
+                            .map_or(bytes.len(), |end| i + 2 + end + 2);
+                        continue;
+                    }
+                    b'"' => stack.push(Context::Quoted),
+                    b'<' if next == Some(b'<') => {
+                        let rest = &text[i + 2..];
+                        let rest = rest.strip_prefix('-').unwrap_or(rest);
+                        let marker: String = rest
+                            .chars()
+                            .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == '-')
+                            .collect();
+                        if !marker.is_empty() {
+                            stack.push(Context::Heredoc(marker));
+                            i = skip_line(bytes, i);
+                            at_line_start = true;
+                        }
+                    }
+                    b'{' => stack.push(Context::Code(b'}')),
+                    b'[' => stack.push(Context::Code(b']')),
+                    b'(' => stack.push(Context::Code(b')')),
+                    b'}' | b']' | b')' if byte == close && stack.len() > 1 => {
+                        stack.pop();
+                    }
+                    _ => {}
+                }
+            }
+            Context::Quoted => match byte {
+                b'\\' => i += 1,
+                b'"' | b'\n' => {
+                    stack.pop();
+                }
+                b'$' | b'%' if next == Some(byte) && bytes.get(i + 2) == Some(&b'{') => i += 2,
+                b'$' | b'%' if next == Some(b'{') => {
+                    stack.push(Context::Code(b'}'));
+                    i += 1;
+                }
+                _ => {}
+            },
+            Context::Heredoc(marker) => {
+                if line_start {
+                    let end = text[i..].find('\n').map_or(bytes.len(), |n| i + n);
+                    if text[i..end].trim() == marker {
+                        stack.pop();
+                        i = end;
+                        continue;
+                    }
+                }
+                match byte {
+                    b'$' | b'%' if next == Some(byte) && bytes.get(i + 2) == Some(&b'{') => i += 2,
+                    b'$' | b'%' if next == Some(b'{') => {
+                        stack.push(Context::Code(b'}'));
+                        i += 1;
+                    }
+                    _ => {}
+                }
+            }
+        }
+        i += 1;
+    }
+    Ok(())
+}
+
+/// The index of the newline ending the line at `i` (or the end).
+fn skip_line(bytes: &[u8], i: usize) -> usize {
+    bytes[i..]
+        .iter()
+        .position(|&b| b == b'\n')
+        .map_or(bytes.len(), |n| i + n)
+        .saturating_sub(1)
+}
+
 /// What a module's files define for each other: variable defaults and
 /// locals, as far as they are static.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -61,15 +193,35 @@ pub struct ModuleContext {
     pub variables: BTreeMap<String, Value>,
     /// `locals { y = … }`, by name.
     pub locals: BTreeMap<String, Value>,
+    /// What could not be evaluated: locals that refer to themselves
+    /// (directly or through others), values over
+    /// [`MAX_EVALUATED_NODES`]. Each at the local's line.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// One `locals` entry, before evaluation.
+struct LocalDefinition<'a> {
+    name: String,
+    expr: &'a Expression,
+    text: &'a str,
+    file: &'a str,
+    line: u32,
+    /// Indices of the locals its expression refers to.
+    uses: Vec<usize>,
 }
 
 impl ModuleContext {
-    /// Gathers variables and locals from a module's parsed files (`text`
-    /// is each file's source, for the text of unresolved expressions).
-    pub fn gather<'a>(files: impl IntoIterator<Item = (&'a str, &'a Body)>) -> Self {
+    /// Gathers variables and locals from a module's parsed files: each
+    /// file's display path (for diagnostics), its source (for the text of
+    /// unresolved expressions) and its body.
+    ///
+    /// Locals are evaluated once each, every local after those it refers
+    /// to; a local in a cycle stays unresolved, with a warning at its line.
+    pub fn gather<'a>(files: impl IntoIterator<Item = (&'a str, &'a str, &'a Body)>) -> Self {
         let mut context = ModuleContext::default();
-        let mut local_exprs: Vec<(String, &Expression, &str)> = Vec::new();
-        for (text, body) in files {
+        let mut definitions: Vec<LocalDefinition<'a>> = Vec::new();
+        for (file, text, body) in files {
+            let lines = LineIndex::new(text);
             for block in body.blocks() {
                 match block.ident.as_str() {
                     "variable" => {
@@ -78,51 +230,230 @@ impl ModuleContext {
                         };
                         if let Some(default) = block.body.get_attribute("default") {
                             let empty = ModuleContext::default();
-                            let value = Evaluator::new(text, &empty).value(&default.value);
+                            let budget = std::cell::Cell::new(MAX_EVALUATED_NODES);
+                            let value = Evaluator::new(text, &empty, &budget).value(&default.value);
                             context.variables.insert(name, value);
                         }
                     }
                     "locals" => {
                         for attribute in block.body.attributes() {
-                            local_exprs.push((
-                                attribute.key.as_str().to_owned(),
-                                &attribute.value,
+                            let line = lines.region(attribute.span()).map_or(1, |r| r.start_line);
+                            definitions.push(LocalDefinition {
+                                name: attribute.key.as_str().to_owned(),
+                                expr: &attribute.value,
                                 text,
-                            ));
+                                file,
+                                line,
+                                uses: Vec::new(),
+                            });
                         }
                     }
                     _ => {}
                 }
             }
         }
-        // Locals may use variables and other locals, in any order: evaluate
-        // repeatedly until nothing changes (bounded).
-        for _ in 0..MAX_LOCAL_DEPTH {
-            let mut changed = false;
-            for (name, expr, text) in &local_exprs {
-                let value = Evaluator::new(text, &context).value(expr);
-                if context.locals.get(name) != Some(&value) {
-                    context.locals.insert(name.clone(), value);
-                    changed = true;
-                }
-            }
-            if !changed {
-                break;
-            }
+        // A name defined twice: the last definition counts (Terraform
+        // itself refuses the module).
+        let index: BTreeMap<String, usize> = definitions
+            .iter()
+            .enumerate()
+            .map(|(i, d)| (d.name.clone(), i))
+            .collect();
+        for definition in &mut definitions {
+            let mut names = LocalNames::default();
+            hcl_edit::visit::Visit::visit_expr(&mut names, definition.expr);
+            definition.uses = names
+                .0
+                .iter()
+                .filter_map(|name| index.get(name).copied())
+                .collect();
         }
+        let order = evaluation_order(&definitions, &index);
+        let evaluator_budget = std::cell::Cell::new(MAX_EVALUATED_NODES);
+        for step in order {
+            let definition = &definitions[step.local];
+            if let Some(cycle) = step.cycle {
+                let path: Vec<&str> = cycle
+                    .iter()
+                    .map(|&i| definitions[i].name.as_str())
+                    .collect();
+                context.diagnostics.push(
+                    Diagnostic::file(
+                        Level::Warning,
+                        DiagnosticKind::ParseError,
+                        definition.file,
+                        format!(
+                            "local `{}` refers to itself ({}): a cycle, left unevaluated",
+                            definition.name,
+                            path.iter()
+                                .map(|n| format!("local.{n}"))
+                                .collect::<Vec<_>>()
+                                .join(" → ")
+                        ),
+                    )
+                    .at(Region::line(definition.line, 1, 1)),
+                );
+                continue;
+            }
+            if index.get(&definition.name) != Some(&step.local) {
+                continue;
+            }
+            let evaluator = Evaluator::new(definition.text, &context, &evaluator_budget);
+            let value = evaluator.value(definition.expr);
+            if evaluator_budget.get() == 0 && value_nodes(&value) > 1 {
+                context.diagnostics.push(
+                    Diagnostic::file(
+                        Level::Warning,
+                        DiagnosticKind::ParseError,
+                        definition.file,
+                        format!(
+                            "local `{}`: the module's locals grow past the evaluation budget ({MAX_EVALUATED_NODES} values); left unevaluated",
+                            definition.name
+                        ),
+                    )
+                    .at(Region::line(definition.line, 1, 1)),
+                );
+                // Half evaluated is worse than not at all: the reference
+                // stays as written (`${local.name}`), which rules read as
+                // unknown.
+                continue;
+            }
+            context.locals.insert(definition.name.clone(), value);
+        }
+        context.diagnostics.sort();
+        context.diagnostics.dedup();
         context
     }
+}
+
+/// The names a local's expression refers to as `local.<name>`.
+#[derive(Default)]
+struct LocalNames(std::collections::BTreeSet<String>);
+
+impl hcl_edit::visit::Visit for LocalNames {
+    fn visit_traversal(&mut self, node: &hcl_edit::expr::Traversal) {
+        if let Expression::Variable(root) = &node.expr
+            && root.as_str() == "local"
+            && let Some(TraversalOperator::GetAttr(name)) =
+                node.operators.first().map(|o| o.value())
+        {
+            self.0.insert(name.as_str().to_owned());
+        }
+        hcl_edit::visit::visit_traversal(self, node);
+    }
+}
+
+/// One step of evaluating locals: the local, or why it cannot be.
+struct Step {
+    local: usize,
+    /// The cycle it is part of (names in order), if any.
+    cycle: Option<Vec<usize>>,
+}
+
+/// Locals in dependency order (each after what it uses), by an iterative
+/// depth-first search; those on a cycle are reported with the cycle.
+fn evaluation_order(
+    definitions: &[LocalDefinition<'_>],
+    index: &BTreeMap<String, usize>,
+) -> Vec<Step> {
+    #[derive(Clone, Copy, PartialEq)]
+    enum Mark {
+        New,
+        Open,
+        Done,
+    }
+    let mut mark = vec![Mark::New; definitions.len()];
+    let mut on_cycle = vec![false; definitions.len()];
+    let mut cycles: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    let mut order = Vec::new();
+    for &start in index.values() {
+        if mark[start] != Mark::New {
+            continue;
+        }
+        // (local, next dependency to look at)
+        let mut path: Vec<(usize, usize)> = vec![(start, 0)];
+        mark[start] = Mark::Open;
+        while let Some(top) = path.last_mut() {
+            let (local, next) = *top;
+            if let Some(&dependency) = definitions[local].uses.get(next) {
+                top.1 += 1;
+                match mark[dependency] {
+                    Mark::New => {
+                        mark[dependency] = Mark::Open;
+                        path.push((dependency, 0));
+                    }
+                    Mark::Open => {
+                        // Everything on the path from `dependency` on.
+                        let from = path.iter().position(|(l, _)| *l == dependency).unwrap_or(0);
+                        let cycle: Vec<usize> = path[from..].iter().map(|(l, _)| *l).collect();
+                        for &member in &cycle {
+                            on_cycle[member] = true;
+                            let mut rotated = cycle.clone();
+                            let at = rotated.iter().position(|l| *l == member).unwrap_or(0);
+                            rotated.rotate_left(at);
+                            rotated.push(member);
+                            cycles.entry(member).or_insert(rotated);
+                        }
+                    }
+                    Mark::Done => {}
+                }
+            } else {
+                mark[local] = Mark::Done;
+                path.pop();
+                // A local using one on a cycle cannot be evaluated either,
+                // but that is not its own cycle: it stays an expression.
+                order.push(local);
+            }
+        }
+    }
+    order
+        .into_iter()
+        .map(|local| Step {
+            local,
+            cycle: on_cycle[local].then(|| cycles.remove(&local).unwrap_or_default()),
+        })
+        .collect()
+}
+
+/// Nodes of a value: each scalar, array and object counts one.
+fn value_nodes(value: &Value) -> usize {
+    value_nodes_within(value, usize::MAX).unwrap_or(usize::MAX)
+}
+
+/// [`value_nodes`], or `None` as soon as there are more than `limit`.
+fn value_nodes_within(value: &Value, limit: usize) -> Option<usize> {
+    let mut count = 0;
+    let mut pending = vec![value];
+    while let Some(value) = pending.pop() {
+        count += 1;
+        if count > limit {
+            return None;
+        }
+        match value {
+            Value::Array(items) => pending.extend(items),
+            Value::Object(map) => pending.extend(map.values()),
+            _ => {}
+        }
+    }
+    Some(count)
 }
 
 /// Turns HCL expressions into JSON, resolving what is static.
 struct Evaluator<'a> {
     text: &'a str,
     context: &'a ModuleContext,
+    /// Nodes that may still be copied out of variables and locals
+    /// ([`MAX_EVALUATED_NODES`] per file or module).
+    budget: &'a std::cell::Cell<usize>,
 }
 
 impl<'a> Evaluator<'a> {
-    fn new(text: &'a str, context: &'a ModuleContext) -> Self {
-        Evaluator { text, context }
+    fn new(text: &'a str, context: &'a ModuleContext, budget: &'a std::cell::Cell<usize>) -> Self {
+        Evaluator {
+            text,
+            context,
+            budget,
+        }
     }
 
     /// The expression's source text as an unresolved expression.
@@ -214,22 +545,32 @@ impl<'a> Evaluator<'a> {
         let TraversalOperator::GetAttr(name) = first.value() else {
             return None;
         };
-        let mut value = match root.as_str() {
-            "var" => self.context.variables.get(name.as_str())?.clone(),
-            "local" => self.context.locals.get(name.as_str())?.clone(),
+        let found = match root.as_str() {
+            "var" => self.context.variables.get(name.as_str())?,
+            "local" => self.context.locals.get(name.as_str())?,
             _ => return None,
         };
+        // Only what the operators select is copied; the budget is charged
+        // before copying, so an oversized value is never built.
+        let mut found = found;
         for operator in rest {
-            value = match operator.value() {
-                TraversalOperator::GetAttr(key) => value.get(key.as_str())?.clone(),
+            found = match operator.value() {
+                TraversalOperator::GetAttr(key) => found.get(key.as_str())?,
                 TraversalOperator::Index(index) => match self.value(index) {
-                    Value::Number(n) => value.get(usize::try_from(n.as_u64()?).ok()?)?.clone(),
-                    Value::String(s) => value.get(&s)?.clone(),
+                    Value::Number(n) => found.get(usize::try_from(n.as_u64()?).ok()?)?,
+                    Value::String(s) => found.get(&s)?,
                     _ => return None,
                 },
                 _ => return None,
             };
         }
+        let left = self.budget.get();
+        let Some(nodes) = value_nodes_within(found, left) else {
+            self.budget.set(0);
+            return None;
+        };
+        self.budget.set(left - nodes);
+        let value = found.clone();
         if value.as_str().is_some_and(|s| s.contains("${")) {
             return None;
         }
@@ -250,7 +591,7 @@ fn label_text(label: &BlockLabel) -> String {
 /// use rampart_core::inventory::terraform::{self, ModuleContext};
 /// let text = "variable \"acl\" {\n  default = \"public-read\"\n}\n\nresource \"aws_s3_bucket_acl\" \"site\" {\n  bucket = aws_s3_bucket.site.id\n  acl    = var.acl\n}\n";
 /// let body = terraform::parse(text).unwrap();
-/// let context = ModuleContext::gather([(text, &body)]);
+/// let context = ModuleContext::gather([("main.tf", text, &body)]);
 /// let resources = terraform::resources("main.tf", text, &body, &context);
 /// assert_eq!(resources[0].id, "terraform:aws_s3_bucket_acl.site");
 /// assert_eq!(resources[0].document["config"]["acl"], "public-read");
@@ -259,7 +600,8 @@ fn label_text(label: &BlockLabel) -> String {
 /// ```
 pub fn resources(source: &str, text: &str, body: &Body, context: &ModuleContext) -> Vec<Resource> {
     let lines = LineIndex::new(text);
-    let evaluator = Evaluator::new(text, context);
+    let budget = std::cell::Cell::new(MAX_EVALUATED_NODES);
+    let evaluator = Evaluator::new(text, context, &budget);
     let mut out = Vec::new();
     let mut seen: BTreeMap<String, usize> = BTreeMap::new();
     for block in body.blocks() {
@@ -684,7 +1026,7 @@ mod tests {
 
     fn one(text: &str) -> Vec<Resource> {
         let body = parse(text).unwrap();
-        let context = ModuleContext::gather([(text, &body)]);
+        let context = ModuleContext::gather([("main.tf", text, &body)]);
         resources("main.tf", text, &body, &context)
     }
 
@@ -804,6 +1146,72 @@ resource "aws_s3_bucket" "logs" {
         );
         assert_eq!(found[0].document["config"]["acl"], "private");
         assert_eq!(found[0].spans.get("/config/acl").unwrap().start_line, 5);
+    }
+
+    /// Two locals listing each other twice once grew to 21.6 GB: a cycle
+    /// is now a warning at each local's line, and what uses them stays an
+    /// expression.
+    #[test]
+    fn cycles_among_locals_are_warnings_at_their_line() {
+        let text = "locals {\n  a = [local.b, local.b]\n  b = [local.a, local.a]\n  c = \"x\"\n  d = local.a\n}\nresource \"x\" \"y\" {\n  v = local.d\n  w = local.c\n}\n";
+        let body = parse(text).unwrap();
+        let context = ModuleContext::gather([("main.tf", text, &body)]);
+        let found: Vec<(u32, &str)> = context
+            .diagnostics
+            .iter()
+            .map(|d| (d.region.map_or(0, |r| r.start_line), d.message.as_str()))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (
+                    2,
+                    "local `a` refers to itself (local.a → local.b → local.a): a cycle, left unevaluated"
+                ),
+                (
+                    3,
+                    "local `b` refers to itself (local.b → local.a → local.b): a cycle, left unevaluated"
+                ),
+            ]
+        );
+        let resources = resources("main.tf", text, &body, &context);
+        assert_eq!(resources[0].document["config"]["v"], "${local.d}");
+        assert_eq!(resources[0].document["config"]["w"], "x");
+    }
+
+    /// Locals that each double the previous one stop at the budget.
+    #[test]
+    fn doubling_locals_stop_at_the_node_budget() {
+        let mut text = String::from("locals {\n  a0 = [1, 1]\n");
+        for i in 1..40 {
+            text.push_str(&format!("  a{i} = [local.a{0}, local.a{0}]\n", i - 1));
+        }
+        text.push_str("}\nresource \"x\" \"y\" {\n  v = local.a39\n  w = local.a3\n}\n");
+        let body = parse(&text).unwrap();
+        let context = ModuleContext::gather([("main.tf", text.as_str(), &body)]);
+        assert!(
+            context.diagnostics.iter().any(|d| d
+                .message
+                .contains("past the evaluation budget (1000000 values)")),
+            "{:?}",
+            context.diagnostics
+        );
+        let total: usize = context.locals.values().map(value_nodes).sum();
+        assert!(total < 3 * MAX_EVALUATED_NODES, "{total}");
+        let resources = resources("main.tf", &text, &body, &context);
+        assert_eq!(resources[0].document["config"]["v"], "${local.a39}");
+        assert_eq!(value_nodes(&resources[0].document["config"]["w"]), 31);
+    }
+
+    #[test]
+    fn deep_nesting_is_refused_before_parsing() {
+        let text = format!("a = {}1{}\n", "[".repeat(100_000), "]".repeat(100_000));
+        let err = parse(&text).unwrap_err();
+        assert_eq!(err.message, "nesting deeper than 100 levels");
+        assert_eq!((err.line, err.column), (1, 105));
+        let heredoc = "a = <<EOT\n[[[[ ${[[1]]} \nEOT\nb = \"${\"${1}\"}\"\n";
+        assert!(check_depth(heredoc, 4).is_ok());
+        assert!(check_depth(heredoc, 3).is_err());
     }
 
     #[test]

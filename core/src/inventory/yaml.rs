@@ -5,13 +5,11 @@
 //! guards against alias bombs. Policies read plain JSON; the span index is
 //! how a finding's pointer becomes a line and column.
 
+use super::walk::ParseLimits;
 use crate::resource::{Region, SpanIndex};
-use saphyr::{LoadableYamlNode, MarkedYaml, Marker, Scalar, YamlData};
+use saphyr::{MarkedYaml, Marker, Scalar, YamlData, YamlLoader};
+use saphyr_parser::{Event, Parser, SpannedEventReceiver};
 use serde_json::{Map, Number, Value};
-
-/// Nesting deeper than this is refused rather than risk the stack: no real
-/// manifest comes close.
-const MAX_DEPTH: usize = 256;
 
 /// One document of a YAML stream.
 #[derive(Debug, Clone, PartialEq)]
@@ -34,7 +32,8 @@ pub struct YamlError {
     pub column: u32,
 }
 
-/// Parses every document of a YAML stream.
+/// Parses every document of a YAML stream, with the default
+/// [`ParseLimits`].
 ///
 /// Mapping keys that are not strings (`1: a`, `true: b`) become their text;
 /// a region for `/a/b` spans from the key `b` to the end of its value, so a
@@ -49,20 +48,152 @@ pub struct YamlError {
 /// assert_eq!(docs[1].spans.get("/kind").unwrap().start_line, 5);
 /// ```
 pub fn parse_documents(text: &str) -> Result<Vec<YamlDocument>, YamlError> {
-    let docs = MarkedYaml::load_from_str(text).map_err(|e| YamlError {
-        message: e.info().to_owned(),
-        line: to_u32(e.marker().line()),
-        column: to_u32(e.marker().col() + 1),
-    })?;
+    parse_documents_with(text, &ParseLimits::default())
+}
+
+/// [`parse_documents`] with explicit limits: a stream nested deeper than
+/// `max_depth` (counting what aliases expand to) or holding more than
+/// `max_documents` documents is an error at the place it goes over, found
+/// before any tree that deep is built — so neither building, converting
+/// nor dropping it can exhaust the stack.
+pub fn parse_documents_with(
+    text: &str,
+    limits: &ParseLimits,
+) -> Result<Vec<YamlDocument>, YamlError> {
+    let docs = load(text, limits)?;
+    // The depth was checked on the events; the conversion checks again
+    // (one level more for merge keys and intrinsic-function tags).
+    let max_depth = limits.max_depth + 2;
     docs.iter()
         .map(|doc| {
             let mut spans = SpanIndex::default();
             let mut pointer = String::new();
-            let value = convert(doc, &mut pointer, &mut spans, 0)?;
+            let value = convert(doc, &mut pointer, &mut spans, 0, max_depth)?;
             spans.insert("", region(doc));
             Ok(YamlDocument { value, spans })
         })
         .collect()
+}
+
+/// The marked trees of a stream, built event by event from the parser's
+/// iterator. (`Parser::load` walks nested nodes by recursion: 20,000
+/// levels of `- ` overflow the stack before any limit could apply.)
+fn load<'input>(
+    text: &'input str,
+    limits: &ParseLimits,
+) -> Result<Vec<MarkedYaml<'input>>, YamlError> {
+    let mut loader: YamlLoader<'input, MarkedYaml<'input>> = YamlLoader::default();
+    let mut guard = Guard::new(limits);
+    for next in Parser::new_from_str(text) {
+        let (event, span) = next.map_err(|e| YamlError {
+            // The scanner reads ahead through flow collections (`[[[…`,
+            // each a possible key) and stops at its own bound of 255
+            // levels before an event reaches the guard: the same limit,
+            // said the same way.
+            message: if e.info() == "recursion limit exceeded" {
+                format!(
+                    "nesting deeper than {} levels",
+                    limits.max_depth.min(SCANNER_FLOW_LEVELS)
+                )
+            } else {
+                e.info().to_owned()
+            },
+            line: to_u32(e.marker().line()),
+            column: to_u32(e.marker().col() + 1),
+        })?;
+        guard.check(&event, &span.start)?;
+        loader.on_event(event, span);
+        if let Some(e) = loader.error() {
+            return Err(YamlError {
+                message: e.info().to_owned(),
+                line: to_u32(e.marker().line()),
+                column: to_u32(e.marker().col() + 1),
+            });
+        }
+    }
+    Ok(loader.into_documents())
+}
+
+/// How deep saphyr-parser's scanner nests flow collections (its level
+/// counter is a `u8`).
+const SCANNER_FLOW_LEVELS: usize = 255;
+
+/// Follows nesting and documents through the event stream. An alias
+/// counts as deep as the anchored node it expands to, so a chain of
+/// anchors cannot build a tree deeper than the limit either.
+struct Guard {
+    max_depth: usize,
+    max_documents: usize,
+    documents: usize,
+    /// Open collections: their anchor id and the height of their deepest
+    /// child so far.
+    open: Vec<(usize, usize)>,
+    /// Height of each anchored node (a scalar is 1).
+    anchors: std::collections::HashMap<usize, usize>,
+}
+
+impl Guard {
+    fn new(limits: &ParseLimits) -> Guard {
+        Guard {
+            max_depth: limits.max_depth,
+            max_documents: limits.max_documents,
+            documents: 0,
+            open: Vec::new(),
+            anchors: Default::default(),
+        }
+    }
+
+    fn check(&mut self, event: &Event<'_>, at: &Marker) -> Result<(), YamlError> {
+        let too_deep = |max: usize| YamlError {
+            message: format!("nesting deeper than {max} levels"),
+            line: to_u32(at.line()),
+            column: to_u32(at.col() + 1),
+        };
+        match event {
+            Event::DocumentStart(_) => {
+                self.documents += 1;
+                if self.documents > self.max_documents {
+                    return Err(YamlError {
+                        message: format!("more than {} documents in one file", self.max_documents),
+                        line: to_u32(at.line()),
+                        column: to_u32(at.col() + 1),
+                    });
+                }
+            }
+            Event::SequenceStart(anchor, _) | Event::MappingStart(anchor, _) => {
+                self.open.push((*anchor, 0));
+                if self.open.len() > self.max_depth {
+                    return Err(too_deep(self.max_depth));
+                }
+            }
+            Event::SequenceEnd | Event::MappingEnd => {
+                if let Some((anchor, deepest)) = self.open.pop() {
+                    self.close(anchor, deepest + 1);
+                }
+            }
+            Event::Scalar(_, _, anchor, _) => self.close(*anchor, 1),
+            Event::Alias(id) => {
+                let height = self.anchors.get(id).copied().unwrap_or(1);
+                // The collections it expands to (a scalar is no level).
+                if self.open.len() + height - 1 > self.max_depth {
+                    return Err(too_deep(self.max_depth));
+                }
+                self.close(0, height);
+            }
+            Event::StreamStart | Event::StreamEnd | Event::DocumentEnd | Event::Nothing => {}
+        }
+        Ok(())
+    }
+
+    /// A node of `height` is complete: its parent is at least one deeper.
+    fn close(&mut self, anchor: usize, height: usize) {
+        if anchor > 0 {
+            self.anchors.insert(anchor, height);
+        }
+        if let Some((_, deepest)) = self.open.last_mut() {
+            *deepest = (*deepest).max(height);
+        }
+    }
 }
 
 fn convert(
@@ -70,10 +201,11 @@ fn convert(
     pointer: &mut String,
     spans: &mut SpanIndex,
     depth: usize,
+    max_depth: usize,
 ) -> Result<Value, YamlError> {
-    if depth > MAX_DEPTH {
+    if depth > max_depth {
         return Err(YamlError {
-            message: format!("nesting deeper than {MAX_DEPTH} levels"),
+            message: format!("nesting deeper than {max_depth} levels"),
             line: to_u32(node.span.start.line()),
             column: to_u32(node.span.start.col() + 1),
         });
@@ -87,7 +219,7 @@ fn convert(
                 let len = pointer.len();
                 pointer.push('/');
                 pointer.push_str(&i.to_string());
-                let value = convert(item, pointer, spans, depth + 1)?;
+                let value = convert(item, pointer, spans, depth + 1, max_depth)?;
                 spans.insert(pointer.clone(), region(item));
                 pointer.truncate(len);
                 out.push(value);
@@ -101,13 +233,13 @@ fn convert(
                 // `<<: *base` merges the anchor's keys (YAML 1.1 merge key,
                 // used by Compose and CI files); explicit keys win.
                 if key_text == "<<" {
-                    merge_into(&mut out, value, pointer, spans, depth)?;
+                    merge_into(&mut out, value, pointer, spans, depth, max_depth)?;
                     continue;
                 }
                 let len = pointer.len();
                 pointer.push('/');
                 pointer.push_str(&crate::resource::escape_pointer_token(&key_text));
-                let converted = convert(value, pointer, spans, depth + 1)?;
+                let converted = convert(value, pointer, spans, depth + 1, max_depth)?;
                 let mut entry = region(key);
                 let end = region(value);
                 if (end.end_line, end.end_column) > (entry.end_line, entry.end_column) {
@@ -127,7 +259,7 @@ fn convert(
                 let len = pointer.len();
                 pointer.push('/');
                 pointer.push_str(&name);
-                let mut argument = convert(inner, pointer, spans, depth + 1)?;
+                let mut argument = convert(inner, pointer, spans, depth + 1, max_depth)?;
                 spans.insert(pointer.clone(), region(node));
                 pointer.truncate(len);
                 // `!GetAtt Bucket.Arn` is `["Bucket", "Arn"]`.
@@ -139,7 +271,7 @@ fn convert(
                 }
                 Value::Object(Map::from_iter([(name, argument)]))
             }
-            None => convert(inner, pointer, spans, depth + 1)?,
+            None => convert(inner, pointer, spans, depth + 1, max_depth)?,
         },
         YamlData::Alias(_) | YamlData::BadValue => Value::Null,
     })
@@ -185,13 +317,14 @@ fn merge_into(
     pointer: &mut String,
     spans: &mut SpanIndex,
     depth: usize,
+    max_depth: usize,
 ) -> Result<(), YamlError> {
     let sources: Vec<&MarkedYaml<'_>> = match &merged.data {
         YamlData::Sequence(items) => items.iter().collect(),
         _ => vec![merged],
     };
     for source in sources {
-        if let Value::Object(map) = convert(source, pointer, spans, depth + 1)? {
+        if let Value::Object(map) = convert(source, pointer, spans, depth + 1, max_depth)? {
             for (k, v) in map {
                 out.entry(k).or_insert(v);
             }
@@ -226,7 +359,7 @@ fn key_string(key: &MarkedYaml<'_>) -> String {
             // A complex key (a mapping or sequence as key): rare, and it has
             // no JSON form. Its JSON text stands in for it.
             let mut spans = SpanIndex::default();
-            convert(key, &mut String::new(), &mut spans, MAX_DEPTH - 16)
+            convert(key, &mut String::new(), &mut spans, 0, 16)
                 .map(|v| v.to_string())
                 .unwrap_or_default()
         }
@@ -351,6 +484,61 @@ mod tests {
                 .start_line,
             4
         );
+    }
+
+    /// 20,000 levels of `- ` once overflowed the stack (in the parser's
+    /// recursive loader, then in dropping the tree); now the stream is
+    /// refused at the line where it goes past the limit.
+    #[test]
+    fn deep_nesting_is_an_error_not_a_stack_overflow() {
+        let text = format!("{}1\n", "- ".repeat(20_000));
+        let err = parse_documents(&text).unwrap_err();
+        assert_eq!(err.message, "nesting deeper than 100 levels");
+        assert_eq!((err.line, err.column), (1, 201));
+        // Flow collections: past 255 levels the parser's scanner stops by
+        // itself (reading ahead for a key), below that the guard does.
+        let flow = format!("a: {}{}\n", "[".repeat(50_000), "]".repeat(50_000));
+        let err = parse_documents(&flow).unwrap_err();
+        assert_eq!(err.message, "nesting deeper than 100 levels");
+        assert_eq!(err.line, 1);
+        let flow = format!("a: {}{}\n", "[".repeat(150), "]".repeat(150));
+        let err = parse_documents(&flow).unwrap_err();
+        assert_eq!(err.message, "nesting deeper than 100 levels");
+        // Just at the limit is fine.
+        let ok = format!("{}1\n", "- ".repeat(100));
+        assert!(parse_documents(&ok).is_ok());
+    }
+
+    /// Aliases count as deep as what they expand to: a chain of anchors
+    /// each nesting the previous one cannot build a deep tree.
+    #[test]
+    fn alias_chains_count_towards_the_depth() {
+        let mut text = String::from("a0: &a0 [[[[[[[[[[x]]]]]]]]]]\n");
+        for i in 1..20 {
+            text.push_str(&format!("a{i}: &a{i} [[[[[[[[[*a{}]]]]]]]]]\n", i - 1));
+        }
+        // a{i} nests 9 levels over a{i-1}: a10 (line 11) is the first
+        // past 100 (1 + 9 + 10 + 9 * 9 = 101 levels).
+        let err = parse_documents(&text).unwrap_err();
+        assert_eq!(err.message, "nesting deeper than 100 levels");
+        assert_eq!(err.line, 11);
+    }
+
+    #[test]
+    fn too_many_documents_is_an_error() {
+        let limits = ParseLimits {
+            max_documents: 3,
+            ..ParseLimits::default()
+        };
+        assert_eq!(
+            parse_documents_with("a: 1\n---\nb: 2\n---\n", &limits)
+                .unwrap()
+                .len(),
+            3
+        );
+        let err = parse_documents_with("---\n---\n---\n---\n", &limits).unwrap_err();
+        assert_eq!(err.message, "more than 3 documents in one file");
+        assert_eq!(err.line, 4);
     }
 
     #[test]

@@ -20,6 +20,9 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use wasmtime::component::Component;
 
+/// Largest compiled component read from the cache.
+const MAX_ENTRY: u64 = 1 << 30;
+
 const MAGIC: &[u8; 8] = b"RAMPCWSM";
 /// Bump when the entry layout or key derivation changes.
 const FORMAT_VERSION: u32 = 1;
@@ -80,7 +83,9 @@ impl CompiledCache {
     ) -> wasmtime::Result<(Component, CacheOutcome)> {
         let path = self.entry_path(engine, wasm_digest);
         let mut outcome = CacheOutcome::Miss;
-        match std::fs::read(&path) {
+        match crate::read::read_file(&path, MAX_ENTRY, crate::read::Links::Refuse)
+            .map_err(crate::read::ReadError::into_io)
+        {
             Ok(entry) => match load_entry(engine, &entry) {
                 Ok(component) => return Ok((component, CacheOutcome::Hit)),
                 Err(reason) => {

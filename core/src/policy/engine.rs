@@ -221,6 +221,9 @@ impl PolicyEngine {
         )
     }
 
+    /// Largest pack file read (componentize-py components are ~18 MB).
+    pub const MAX_PACK_FILE: u64 = 256 << 20;
+
     /// Loads a `.wasm` component from disk, with empty settings.
     pub fn load_file(&self, path: impl AsRef<Path>) -> Result<PolicyPack, LoadError> {
         self.load_file_with_settings(path, &Value::Object(Default::default()))
@@ -233,10 +236,13 @@ impl PolicyEngine {
         settings: &Value,
     ) -> Result<PolicyPack, LoadError> {
         let path = path.as_ref();
-        let wasm = std::fs::read(path).map_err(|source| LoadError::Io {
-            path: path.to_owned(),
-            source,
-        })?;
+        // A pack named in a scanned repository's rampart.yaml may be
+        // `/dev/zero` or a FIFO: read like every other file.
+        let wasm = crate::read::read_file(path, Self::MAX_PACK_FILE, crate::read::Links::Follow)
+            .map_err(|e| LoadError::Io {
+                path: path.to_owned(),
+                source: e.into_io(),
+            })?;
         self.load_bytes_with_settings(&path.display().to_string(), &wasm, settings)
     }
 

@@ -64,8 +64,10 @@ pub struct RemoteOptions {
     pub offline: bool,
     /// Largest pack accepted, in bytes.
     pub max_size: u64,
-    /// Time for the whole download.
+    /// Time for the whole download (`--download-timeout`).
     pub timeout: Duration,
+    /// Which redirects are followed.
+    pub redirects: crate::download::Redirects,
 }
 
 impl Default for RemoteOptions {
@@ -75,6 +77,7 @@ impl Default for RemoteOptions {
             offline: false,
             max_size: 64 << 20,
             timeout: Duration::from_secs(60),
+            redirects: crate::download::Redirects::default(),
         }
     }
 }
@@ -113,7 +116,8 @@ impl RemotePack {
             .as_ref()
             .map(|dir| dir.join(format!("{}.wasm", self.sha256)));
         if let Some(path) = &cached
-            && let Ok(bytes) = std::fs::read(path)
+            && let Ok(bytes) =
+                crate::read::read_file(path, options.max_size, crate::read::Links::Refuse)
         {
             if digest(&bytes) == self.sha256 {
                 return Ok(bytes);
@@ -146,15 +150,17 @@ impl RemotePack {
             url: self.url.clone(),
             message,
         };
-        let client = reqwest::blocking::Client::builder()
-            .timeout(options.timeout)
-            .user_agent(concat!("rampart/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(|e| error(e.to_string()))?;
-        let response = client
-            .get(&self.url)
-            .send()
-            .map_err(|e| error(e.to_string()))?;
+        let deadline = crate::download::Deadline::after(options.timeout);
+        let client = crate::download::client(options.timeout, options.redirects).map_err(error)?;
+        let response = client.get(&self.url).send().map_err(|e| {
+            let mut text = e.to_string();
+            if let Some(cause) = std::error::Error::source(&e)
+                && !text.contains(&cause.to_string())
+            {
+                text = format!("{text}: {cause}");
+            }
+            error(text)
+        })?;
         if !response.status().is_success() {
             return Err(error(format!("the server answered {}", response.status())));
         }
@@ -168,7 +174,8 @@ impl RemotePack {
             )));
         }
         let mut bytes = Vec::new();
-        response
+        deadline
+            .reader(response)
             .take(options.max_size + 1)
             .read_to_end(&mut bytes)
             .map_err(|e| error(e.to_string()))?;

@@ -80,6 +80,7 @@ fn document(report: &Report) -> JsonReport<'_> {
             by_severity,
             diagnostics: report.diagnostics.len(),
             files_walked: report.stats.files_walked,
+            files_ignored: report.stats.files_ignored,
             files_with_resources: report.stats.files_with_resources,
             resources: report.stats.resources,
             hosts: report.stats.hosts.len(),
@@ -261,6 +262,7 @@ struct Summary<'a> {
     by_severity: BTreeMap<&'a str, usize>,
     diagnostics: usize,
     files_walked: usize,
+    files_ignored: usize,
     files_with_resources: usize,
     resources: usize,
     hosts: usize,
@@ -293,6 +295,7 @@ mod tests {
                 format!("line one\nline \"two\" {i}\t\\ \u{1}")
             },
             fix: i.is_multiple_of(3).then(|| "set `x: {}`".to_owned()),
+            snippet: None,
             resource_id: format!("k8s:Pod/default/p{i}"),
             resource_kind: "k8s".into(),
             pointer: "/spec/containers/0".into(),

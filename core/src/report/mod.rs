@@ -59,6 +59,9 @@ pub enum HostStatus {
 pub struct ScanStats {
     /// Regular files the walk visited.
     pub files_walked: usize,
+    /// Paths that ignore rules (`.gitignore`, `.ignore`,
+    /// `.git/info/exclude`) left out; a directory counts once.
+    pub files_ignored: usize,
     /// Files that yielded at least one resource.
     pub files_with_resources: usize,
     /// Resources evaluated.
@@ -81,6 +84,46 @@ pub struct Report {
     pub rules: Vec<ReportRule>,
     /// Counts.
     pub stats: ScanStats,
+}
+
+/// `text` made safe to print on a terminal: control characters — C0 (but
+/// tab), DEL, C1, and the bidirectional overrides that reorder what is
+/// shown — are written as `\u{…}` escapes, so that a scanned value or file
+/// name cannot move the cursor, erase lines, set the window title, or
+/// print a fake "no findings" (DESIGN §8). Everything else is kept.
+///
+/// ```
+/// use rampart_core::report::terminal_safe;
+/// assert_eq!(terminal_safe("ok\ttab"), "ok\ttab");
+/// assert_eq!(terminal_safe("a\u{1b}[2Kb\nc\r"), "a\\u{1b}[2Kb\\u{a}c\\u{d}");
+/// assert_eq!(terminal_safe("x\u{202e}y"), "x\\u{202e}y");
+/// ```
+pub fn terminal_safe(text: &str) -> std::borrow::Cow<'_, str> {
+    fn unsafe_char(c: char) -> bool {
+        (c.is_control() && c != '\t')
+            || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    }
+    if !text.chars().any(unsafe_char) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if unsafe_char(c) {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// [`terminal_safe`] for text that spans lines (logs, error messages):
+/// line breaks are kept, everything else is escaped.
+pub fn terminal_safe_lines(text: &str) -> String {
+    text.split('\n')
+        .map(terminal_safe)
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 impl Report {

@@ -1,21 +1,24 @@
 //! The human report: findings grouped by file, the offending source line
 //! under each, severity coloured on a terminal.
+//!
+//! Source lines are the findings' [`snippet`](crate::Finding::snippet)s,
+//! taken from the bytes that were scanned: the table never reads a file
+//! (on a `--root` image that could follow the image's links onto this
+//! machine's files). Everything from the scan — paths, messages, source
+//! lines, fixes, diagnostics — goes through
+//! [`terminal_safe`](super::terminal_safe) before it is printed.
 
-use super::Report;
+use super::{Report, terminal_safe};
 use crate::Severity;
 use crate::diagnostic::Level;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
 
 /// Options of the table writer.
 #[derive(Debug, Clone, Default)]
 pub struct TableOptions {
     /// Use ANSI colours.
     pub color: bool,
-    /// Where the report's relative paths are rooted, to show source lines.
-    /// `None` shows no source.
-    pub base_dir: Option<PathBuf>,
 }
 
 const RESET: &str = "\x1b[0m";
@@ -50,15 +53,7 @@ pub fn render(report: &Report, options: &TableOptions) -> String {
             .push(finding);
     }
     for (path, findings) in &by_file {
-        let _ = writeln!(out, "{}", paint(BOLD, path));
-        let source = options
-            .base_dir
-            .as_deref()
-            .and_then(|base| std::fs::read_to_string(resolve(base, path)).ok());
-        let lines: Vec<&str> = source
-            .as_deref()
-            .map(|s| s.lines().collect())
-            .unwrap_or_default();
+        let _ = writeln!(out, "{}", paint(BOLD, &terminal_safe(path)));
         for finding in findings {
             let position = finding
                 .region
@@ -70,17 +65,24 @@ pub fn render(report: &Report, options: &TableOptions) -> String {
                 "  {:>7}  {}  {}  {}",
                 position,
                 paint(severity_color(finding.severity), &severity),
-                finding.rule_id,
-                finding.message
+                terminal_safe(&finding.rule_id),
+                terminal_safe(&finding.message)
             );
-            if let Some(line) = finding
-                .region
-                .and_then(|r| lines.get((r.start_line as usize).wrapping_sub(1)))
-            {
-                let _ = writeln!(out, "           {} {}", paint(DIM, "│"), line.trim_end());
+            if let Some(line) = &finding.snippet {
+                let _ = writeln!(
+                    out,
+                    "           {} {}",
+                    paint(DIM, "│"),
+                    terminal_safe(line)
+                );
             }
             if let Some(fix) = &finding.fix {
-                let _ = writeln!(out, "           {} fix: {fix}", paint(DIM, "│"));
+                let _ = writeln!(
+                    out,
+                    "           {} fix: {}",
+                    paint(DIM, "│"),
+                    terminal_safe(fix)
+                );
             }
         }
         out.push('\n');
@@ -93,7 +95,7 @@ pub fn render(report: &Report, options: &TableOptions) -> String {
         };
         let text = diagnostic.to_string();
         let rest = text.split_once(": ").map(|(_, rest)| rest).unwrap_or(&text);
-        let _ = writeln!(out, "{level}: {rest}");
+        let _ = writeln!(out, "{level}: {}", terminal_safe(rest));
     }
     let counts: Vec<String> = Severity::ALL
         .iter()
@@ -124,6 +126,13 @@ pub fn render(report: &Report, options: &TableOptions) -> String {
     if report.stats.baseline > 0 {
         hidden.push(format!("{} in the baseline", report.stats.baseline));
     }
+    if report.stats.files_ignored > 0 {
+        let n = report.stats.files_ignored;
+        hidden.push(format!(
+            "{n} path{} left out by .gitignore/.ignore rules",
+            if n == 1 { "" } else { "s" }
+        ));
+    }
     let hidden = if hidden.is_empty() {
         String::new()
     } else {
@@ -152,11 +161,51 @@ pub fn render(report: &Report, options: &TableOptions) -> String {
     out
 }
 
-fn resolve(base: &Path, path: &str) -> PathBuf {
-    let candidate = Path::new(path);
-    if candidate.is_absolute() {
-        candidate.to_path_buf()
-    } else {
-        base.join(candidate)
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Finding, Region};
+
+    /// What a hostile file puts in a value, a name or a source line comes
+    /// out escaped: no escape sequence, carriage return or line break of
+    /// its own reaches the terminal.
+    #[test]
+    fn control_characters_never_reach_the_terminal() {
+        let finding = Finding {
+            path: "evil\n3 findings\u{1b}[2K.yaml".into(),
+            region: Some(Region::line(1, 1, 5)),
+            rule_id: "K8S-001".into(),
+            pack: "kubernetes".into(),
+            severity: Severity::High,
+            message: "image `\u{1b}]0;owned\u{7}x\r0 findings`".into(),
+            fix: Some("\u{1b}[8m".into()),
+            resource_id: "r".into(),
+            resource_kind: "k8s".into(),
+            pointer: String::new(),
+            fingerprint: String::new(),
+            suppression: None,
+            snippet: Some("image: \u{1b}[1A\u{1b}[2K".into()),
+        };
+        let report = Report {
+            findings: vec![finding],
+            ..Report::default()
+        };
+        for color in [false, true] {
+            let text = render(&report, &TableOptions { color });
+            let own: String = text
+                .replace(RESET, "")
+                .replace(BOLD, "")
+                .replace(DIM, "")
+                .replace("\x1b[1;31m", "");
+            assert!(
+                !own.contains('\u{1b}') && !own.contains('\r') && !own.contains('\u{7}'),
+                "{own:?}"
+            );
+            assert_eq!(text.lines().count(), 6, "{text}");
+            assert!(
+                text.contains("evil\\u{a}3 findings\\u{1b}[2K.yaml"),
+                "{text}"
+            );
+        }
     }
 }

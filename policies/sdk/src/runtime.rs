@@ -3,7 +3,7 @@
 
 use crate::bindings::exports::rampart::policy::pack::{Finding, PackInfo, Resource as WitResource};
 use crate::bindings::rampart::policy::types::{Control as WitControl, Rule as WitRule};
-use crate::context::{Context, Memo, to_wit};
+use crate::context::{BatchMemo, Context, Memo, to_wit};
 use crate::rule::Pack;
 use crate::{Document, Resource};
 use serde_json::Value;
@@ -76,6 +76,7 @@ pub fn evaluate(pack: &Pack, resources: &[Resource], settings: &Value) -> Vec<Fi
     // out again only when the kind changes (a string compare per rule and
     // resource showed in profiles).
     let mut applicable: (Option<&str>, Vec<&crate::Rule>) = (None, Vec::new());
+    let batch_memo = BatchMemo::default();
     for resource in resources {
         if applicable.0 != Some(resource.kind.as_str()) {
             applicable = (
@@ -95,6 +96,7 @@ pub fn evaluate(pack: &Pack, resources: &[Resource], settings: &Value) -> Vec<Fi
                 settings,
                 out: &out,
                 memo: &memo,
+                batch_memo: &batch_memo,
             };
             (rule.check)(resource, &mut cx);
         }

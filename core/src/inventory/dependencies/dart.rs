@@ -8,6 +8,11 @@ use serde_json::Value;
 /// server); `sdk`, `path` and `git` packages are not pub releases.
 pub(super) fn pubspec_lock(text: &str) -> Result<Vec<Package>, LockfileError> {
     let document = structured(text)?;
+    super::expect_sections(
+        &document,
+        "pubspec.lock",
+        &[("packages", super::Shape::Map)],
+    )?;
     let mut out = Vec::new();
     let Some(packages) = document.value.get("packages").and_then(Value::as_object) else {
         return Ok(out);

@@ -9,6 +9,11 @@ use serde_json::Value;
 /// target frameworks appears once per framework (the ids get `#2` …).
 pub(super) fn packages_lock(text: &str) -> Result<Vec<Package>, LockfileError> {
     let document = structured(text)?;
+    super::expect_sections(
+        &document,
+        "packages.lock.json",
+        &[("dependencies", super::Shape::Map)],
+    )?;
     let mut out = Vec::new();
     let Some(frameworks) = document
         .value

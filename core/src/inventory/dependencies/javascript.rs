@@ -13,6 +13,14 @@ fn npm_package(name: &str, version: Option<&str>) -> Package {
 /// nested `dependencies`.
 pub(super) fn npm(text: &str) -> Result<Vec<Package>, LockfileError> {
     let document = structured(text)?;
+    super::expect_sections(
+        &document,
+        "package-lock.json",
+        &[
+            ("packages", super::Shape::Map),
+            ("dependencies", super::Shape::Map),
+        ],
+    )?;
     let (value, spans) = (&document.value, &document.spans);
     let mut out = Vec::new();
     if let Some(packages) = value.get("packages").and_then(Value::as_object) {

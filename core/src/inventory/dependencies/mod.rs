@@ -242,6 +242,19 @@ pub struct Included {
     pub resources: Vec<Resource>,
     /// Includes that could not be read, at their `-r` line.
     pub diagnostics: Vec<crate::diagnostic::Diagnostic>,
+    /// The included files' text, for the lines reports show.
+    pub sources: crate::resource::Sources,
+}
+
+/// Where includes may lead, and how much they may read.
+#[derive(Debug, Clone, Copy)]
+pub struct IncludeLimits<'a> {
+    /// The scanned tree, resolved: nothing outside it is read.
+    pub boundary: &'a std::path::Path,
+    /// The directory display paths are relative to, resolved.
+    pub base_dir: &'a std::path::Path,
+    /// Largest included file read.
+    pub max_file_size: u64,
 }
 
 /// Follows the `-r FILE` / `--requirement FILE` lines of a requirements
@@ -250,73 +263,81 @@ pub struct Included {
 /// requirements file of its own (`requirements-base.txt`) is not followed:
 /// the walk reads it anyway. Paths are relative to the including file.
 ///
-/// Only files inside the tree the including file was found in (the
-/// directory its display path is relative to) are read, symlinks resolved:
-/// a scanned repository must not make rampart read `-r /root/.ssh/id_rsa`
-/// into a report.
+/// Only files inside the scanned tree (`limits.boundary`) are read: the
+/// include is checked as written (so nothing outside is even looked at)
+/// and again with every symlink resolved. A scanned repository must not
+/// make rampart read `-r /proc/self/environ` or `-r ../../secret` into a
+/// report, whatever directory rampart runs from.
 pub fn follow_includes(
     path: &std::path::Path,
     display: &str,
     text: &str,
-    max_file_size: u64,
+    limits: &IncludeLimits<'_>,
 ) -> Included {
     use crate::diagnostic::{Diagnostic, DiagnosticKind, Level};
+    use crate::read::{Links, ReadError};
+    use std::path::{Path, PathBuf};
     let mut out = Included::default();
-    let depth_of_display = display.split('/').count();
-    let boundary = path
-        .ancestors()
-        .nth(depth_of_display)
-        .and_then(|b| b.canonicalize().ok());
-    let mut seen: std::collections::BTreeSet<std::path::PathBuf> = Default::default();
-    let mut queue: Vec<(std::path::PathBuf, String, String, usize)> =
-        vec![(path.to_owned(), display.to_owned(), text.to_owned(), 0)];
+    // Resolved, so that `..` in an include is applied to the real
+    // directory, as the kernel would.
+    let own = path.canonicalize().unwrap_or_else(|_| path.to_owned());
+    let mut seen: std::collections::BTreeSet<PathBuf> = [own.clone()].into();
+    let mut queue: Vec<(PathBuf, String, String, usize)> =
+        vec![(own, display.to_owned(), text.to_owned(), 0)];
     while let Some((path, display, text, depth)) = queue.pop() {
         for (include, line) in python::includes(&text) {
-            let target = path
-                .parent()
-                .unwrap_or(std::path::Path::new(""))
-                .join(&include);
-            let target_display = join_display(&display, &include);
-            let name = target.file_name().and_then(|n| n.to_str()).unwrap_or("");
-            let parent = target
-                .parent()
-                .and_then(|p| p.file_name())
-                .and_then(|p| p.to_str());
-            if Lockfile::detect(name, parent) == Some(Lockfile::Pip) {
-                continue;
-            }
             let at = Region::line(line, 1, 1);
             let problem = |message: String| {
                 Diagnostic::file(Level::Warning, DiagnosticKind::Io, display.clone(), message)
                     .at(at)
             };
+            let written = lexical_join(path.parent().unwrap_or(Path::new("")), &include);
+            let name = written
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let parent = written
+                .parent()
+                .and_then(|p| p.file_name())
+                .map(|p| p.to_string_lossy().into_owned());
+            if Lockfile::detect(&name, parent.as_deref()) == Some(Lockfile::Pip) {
+                continue;
+            }
+            let outside = || {
+                problem(format!(
+                    "`-r {include}` points outside the scanned tree: not followed"
+                ))
+            };
+            if !written.starts_with(limits.boundary) {
+                out.diagnostics.push(outside());
+                continue;
+            }
             if depth >= 8 {
                 out.diagnostics.push(problem(format!(
                     "`-r {include}`: includes nested too deeply, not followed"
                 )));
                 continue;
             }
-            let canonical = target.canonicalize().unwrap_or_else(|_| target.clone());
-            let inside = boundary.as_ref().is_some_and(|b| canonical.starts_with(b));
-            if target.exists() && !inside {
-                out.diagnostics.push(problem(format!(
-                    "`-r {include}` points outside the scanned tree: not followed"
-                )));
-                continue;
-            }
-            if !seen.insert(canonical) {
-                continue;
-            }
-            let read = std::fs::metadata(&target).and_then(|m| {
-                if m.len() > max_file_size {
-                    Err(std::io::Error::other(format!(
-                        "{} bytes is over the size limit of {max_file_size} bytes",
-                        m.len()
-                    )))
-                } else {
-                    std::fs::read_to_string(&target)
+            let real = match written.canonicalize() {
+                Ok(real) => real,
+                Err(e) => {
+                    out.diagnostics.push(problem(format!(
+                        "cannot read the included requirements file `{include}`: {}",
+                        os_reason(&e)
+                    )));
+                    continue;
                 }
-            });
+            };
+            if !real.starts_with(limits.boundary) {
+                out.diagnostics.push(outside());
+                continue;
+            }
+            if !seen.insert(real.clone()) {
+                continue;
+            }
+            let target_display = display_of(&real, limits);
+            // Resolved already: a link swapped in since is refused.
+            let read = crate::read::read_text(&real, limits.max_file_size, Links::Refuse);
             match read {
                 Ok(included) => {
                     let packages = python::requirements(&included);
@@ -328,36 +349,74 @@ pub fn follow_includes(
                                 r
                             }),
                     );
-                    queue.push((target, target_display, included, depth + 1));
+                    out.sources.insert(target_display.clone(), included.as_str());
+                    queue.push((real, target_display, included, depth + 1));
                 }
-                Err(e) => out.diagnostics.push(problem(format!(
-                    "cannot read the included requirements file {target_display}: {e}"
-                ))),
+                Err(ReadError::TooLarge { size, limit }) => out.diagnostics.push(
+                    Diagnostic::file(
+                        Level::Error,
+                        DiagnosticKind::Skipped,
+                        display.clone(),
+                        format!(
+                            "the included requirements file {target_display} is not read: {size} bytes is over the size limit of {limit} bytes"
+                        ),
+                    )
+                    .at(at),
+                ),
+                Err(e) => out.diagnostics.push(
+                    Diagnostic::file(
+                        Level::Error,
+                        DiagnosticKind::Skipped,
+                        display.clone(),
+                        format!(
+                            "the included requirements file {target_display}: {}",
+                            crate::inventory::walk::reason(&e)
+                        ),
+                    )
+                    .at(at),
+                ),
             }
         }
     }
     out
 }
 
-/// `dir/of/requirements.txt` + `../base.txt` → `dir/of/../base.txt`
-/// normalised to `dir/base.txt`.
-fn join_display(display: &str, include: &str) -> String {
-    let mut parts: Vec<&str> = display.split('/').collect();
-    parts.pop();
-    for part in include.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                if parts.last().is_some_and(|p| *p != "..") {
-                    parts.pop();
-                } else {
-                    parts.push("..");
-                }
+/// `dir` + `include` with `.` and `..` applied as text (an absolute
+/// include replaces `dir`), before anything is looked up on disk.
+fn lexical_join(dir: &std::path::Path, include: &str) -> std::path::PathBuf {
+    use std::path::Component;
+    let mut out = std::path::PathBuf::new();
+    for component in dir.join(include).components() {
+        match component {
+            Component::ParentDir => {
+                out.pop();
             }
-            other => parts.push(other),
+            Component::CurDir => {}
+            other => out.push(other),
         }
     }
-    parts.join("/")
+    out
+}
+
+/// How an included file (resolved, inside the boundary) is shown: relative
+/// to the base directory if it is inside it, else to the scanned tree.
+fn display_of(real: &std::path::Path, limits: &IncludeLimits<'_>) -> String {
+    let relative = real
+        .strip_prefix(limits.base_dir)
+        .or_else(|_| real.strip_prefix(limits.boundary))
+        .unwrap_or(real);
+    relative
+        .components()
+        .map(|c| crate::inventory::walk::component_text(c.as_os_str()).into_owned())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// An I/O error's reason as the OS says it.
+fn os_reason(e: &std::io::Error) -> String {
+    e.raw_os_error()
+        .map(|code| std::io::Error::from_raw_os_error(code).to_string())
+        .unwrap_or_else(|| e.to_string())
 }
 
 /// A package URL (<https://github.com/package-url/purl-spec>).
@@ -390,6 +449,73 @@ fn structured(text: &str) -> Result<yaml::YamlDocument, LockfileError> {
         });
     }
     Ok(documents.swap_remove(0))
+}
+
+/// The JSON type a lockfile section must have.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Shape {
+    /// An array.
+    List,
+    /// An object.
+    Map,
+}
+
+/// Checks a structured lockfile's shape before it is read: the document
+/// is a mapping, at least one of `sections` is there, and each present
+/// section has its type. A lockfile of the wrong shape is an error at the
+/// offending place — never "0 packages" and a green scan.
+fn expect_sections(
+    document: &yaml::YamlDocument,
+    what: &str,
+    sections: &[(&str, Shape)],
+) -> Result<(), LockfileError> {
+    let at = |pointer: &str, message: String| {
+        let region = document
+            .spans
+            .resolve(pointer)
+            .map_or(Region::line(1, 1, 1), |(_, r)| r);
+        LockfileError {
+            message,
+            line: region.start_line,
+            column: region.start_column,
+        }
+    };
+    let names = sections
+        .iter()
+        .map(|(name, _)| format!("`{name}`"))
+        .collect::<Vec<_>>()
+        .join(" or ");
+    let Some(top) = document.value.as_object() else {
+        return Err(at(
+            "",
+            format!("not a {what}: expected a mapping with {names}"),
+        ));
+    };
+    let mut found = false;
+    for (name, shape) in sections {
+        let Some(value) = top.get(*name) else {
+            continue;
+        };
+        found = true;
+        let ok = match shape {
+            Shape::List => value.is_array(),
+            Shape::Map => value.is_object() || value.is_null(),
+        };
+        if !ok {
+            let expected = match shape {
+                Shape::List => "a list",
+                Shape::Map => "a mapping",
+            };
+            return Err(at(
+                &format!("/{}", crate::resource::escape_pointer_token(name)),
+                format!("`{name}` must be {expected} in a {what}"),
+            ));
+        }
+    }
+    if !found {
+        return Err(at("", format!("not a {what}: it has no {names}")));
+    }
+    Ok(())
 }
 
 /// A TOML lockfile, with errors placed.
@@ -501,12 +627,19 @@ mod tests {
 
     #[test]
     fn include_paths() {
+        use std::path::Path;
         assert_eq!(
-            join_display("app/requirements.txt", "../base.txt"),
-            "base.txt"
+            lexical_join(Path::new("/r/app"), "../base.txt"),
+            Path::new("/r/base.txt")
         );
-        assert_eq!(join_display("requirements.txt", "./a/b.txt"), "a/b.txt");
-        assert_eq!(join_display("requirements.txt", "../x.txt"), "../x.txt");
+        assert_eq!(
+            lexical_join(Path::new("/r"), "./a/../../../etc/x"),
+            Path::new("/etc/x")
+        );
+        assert_eq!(
+            lexical_join(Path::new("/r"), "/proc/self/environ"),
+            Path::new("/proc/self/environ")
+        );
         assert_eq!(
             python::includes(
                 "-r a.txt\n--requirement=b.txt  # c\n-rc.txt\n-e .\n-r https://x/y.txt\n"

@@ -1,11 +1,16 @@
 //! PHP: `composer.lock`.
 
-use super::{LockfileError, Package, structured};
+use super::{LockfileError, Package, Shape, expect_sections, structured};
 use serde_json::Value;
 
 /// `packages` and `packages-dev` (development only).
 pub(super) fn composer_lock(text: &str) -> Result<Vec<Package>, LockfileError> {
     let document = structured(text)?;
+    expect_sections(
+        &document,
+        "composer.lock",
+        &[("packages", Shape::List), ("packages-dev", Shape::List)],
+    )?;
     let mut out = Vec::new();
     for (section, dev) in [("packages", false), ("packages-dev", true)] {
         let Some(entries) = document.value.get(section).and_then(Value::as_array) else {
@@ -52,5 +57,25 @@ mod tests {
                 ("phpunit/phpunit".into(), 9, Some(true)),
             ]
         );
+    }
+
+    /// A composer.lock of the wrong shape is an error at its place, not a
+    /// lockfile with no packages.
+    #[test]
+    fn the_wrong_shape_is_an_error() {
+        let err = composer_lock("{\n  \"packages\": {\"a\": 1}\n}\n").unwrap_err();
+        assert_eq!(err.message, "`packages` must be a list in a composer.lock");
+        assert_eq!(err.line, 2);
+        let err = composer_lock("[1, 2]\n").unwrap_err();
+        assert_eq!(
+            err.message,
+            "not a composer.lock: expected a mapping with `packages` or `packages-dev`"
+        );
+        let err = composer_lock("{\"content-hash\": \"x\"}\n").unwrap_err();
+        assert_eq!(
+            err.message,
+            "not a composer.lock: it has no `packages` or `packages-dev`"
+        );
+        assert!(composer_lock("{\"packages\": []}\n").unwrap().is_empty());
     }
 }

@@ -1,7 +1,7 @@
 //! `host.user` and `host.group`: `/etc/passwd`, `/etc/group` and what
 //! `/etc/shadow` says about each password — never the hash itself.
 
-use super::{HostReader, line_region};
+use super::{HostReader, LineIndex};
 use crate::resource::{Resource, SpanIndex};
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
@@ -38,6 +38,26 @@ pub fn collect(reader: &mut HostReader<'_>) -> Vec<Resource> {
         })
         .unwrap_or_default();
     let groups: Vec<(usize, Vec<&str>)> = records(&group).collect();
+    // Looked up per user: by GID (the first group with it, as getgrgid)
+    // and by member name — a scan of every group per user made 200,000
+    // accounts take minutes.
+    let mut group_by_gid: BTreeMap<u64, &str> = BTreeMap::new();
+    let mut groups_of: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for (_, g) in &groups {
+        if g.len() > 2
+            && let Ok(gid) = g[2].parse::<u64>()
+        {
+            group_by_gid.entry(gid).or_insert(g[0]);
+        }
+        if g.len() > 3 {
+            for member in g[3].split(',') {
+                groups_of.entry(member).or_default().push(g[0]);
+            }
+        }
+    }
+    let passwd_lines = LineIndex::new(&passwd);
+    let group_lines = LineIndex::new(&group);
+    let shadow_lines = shadow.as_deref().map(LineIndex::new);
     let mut out = Vec::new();
     let mut seen: BTreeMap<String, usize> = BTreeMap::new();
     let mut malformed = Malformed::default();
@@ -55,21 +75,17 @@ pub fn collect(reader: &mut HostReader<'_>) -> Vec<Resource> {
         let name = fields[0];
         let uid = fields[2].parse::<u64>().ok();
         let gid = fields[3].parse::<u64>().ok();
-        let primary = groups
-            .iter()
-            .find(|(_, g)| {
-                g.len() > 2 && gid.is_some_and(|gid| g[2].parse::<u64>().ok() == Some(gid))
-            })
-            .map(|(_, g)| g[0]);
+        let primary = gid.and_then(|gid| group_by_gid.get(&gid).copied());
         let mut member_of: Vec<&str> = primary.into_iter().collect();
-        for (_, g) in &groups {
-            if g.len() > 3 && g[3].split(',').any(|m| m == name) && !member_of.contains(&g[0]) {
-                member_of.push(g[0]);
+        let mut listed: std::collections::BTreeSet<&str> = member_of.iter().copied().collect();
+        for g in groups_of.get(name).into_iter().flatten() {
+            if listed.insert(g) {
+                member_of.push(g);
             }
         }
         let shell = fields[6];
         let mut spans = SpanIndex::default();
-        spans.insert("", line_region(&passwd, line));
+        spans.insert("", passwd_lines.line_region(line));
         let mut document = json!({
             "name": name,
             "uid": uid,
@@ -87,11 +103,11 @@ pub fn collect(reader: &mut HostReader<'_>) -> Vec<Resource> {
             "shadow": Value::Null,
         });
         let mut span_files = BTreeMap::new();
-        if let (Some(text), Some((shadow_line, entry))) =
-            (shadow.as_deref(), shadow_entries.get(name))
+        if let (Some(lines), Some((shadow_line, entry))) =
+            (shadow_lines.as_ref(), shadow_entries.get(name))
         {
             document["shadow"] = shadow_document(entry);
-            spans.insert("/shadow", line_region(text, *shadow_line));
+            spans.insert("/shadow", lines.line_region(*shadow_line));
             span_files.insert("/shadow".to_owned(), shadow_path.clone());
         }
         let count = seen.entry(name.to_owned()).or_insert(0);
@@ -120,7 +136,7 @@ pub fn collect(reader: &mut HostReader<'_>) -> Vec<Resource> {
             .map(|m| m.split(',').filter(|s| !s.is_empty()).collect())
             .unwrap_or_default();
         let mut spans = SpanIndex::default();
-        spans.insert("", line_region(&group, *line));
+        spans.insert("", group_lines.line_region(*line));
         let count = seen.entry(name.to_owned()).or_insert(0);
         *count += 1;
         let id = if *count > 1 {

@@ -1,7 +1,7 @@
 //! `host.cron`: scheduled jobs — `/etc/crontab`, `/etc/cron.d/*` and the
 //! users' crontabs in `/var/spool/cron/crontabs`.
 
-use super::{HostReader, line_region};
+use super::{HostReader, whole_line};
 use crate::resource::{Resource, SpanIndex};
 use serde_json::{Value, json};
 
@@ -23,7 +23,7 @@ pub fn collect(reader: &mut HostReader<'_>) -> Vec<Resource> {
             continue;
         };
         let mut spans = SpanIndex::default();
-        spans.insert("", line_region(&text, 1));
+        spans.insert("", whole_line(text.lines().next().unwrap_or(""), 1));
         let mut jobs = Vec::new();
         for (index, raw) in text.lines().enumerate() {
             let line = raw.trim();
@@ -48,10 +48,7 @@ pub fn collect(reader: &mut HostReader<'_>) -> Vec<Resource> {
             } else {
                 owner.clone().map_or(Value::Null, Value::String)
             };
-            spans.insert(
-                format!("/jobs/{}", jobs.len()),
-                line_region(&text, index + 1),
-            );
+            spans.insert(format!("/jobs/{}", jobs.len()), whole_line(raw, index + 1));
             jobs.push(json!({
                 "schedule": fields[..schedule_len].join(" "),
                 "user": user,

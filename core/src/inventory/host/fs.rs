@@ -217,24 +217,25 @@ fn stat_of(meta: &std::fs::Metadata) -> FileStat {
 
 impl HostFs for RootFs {
     fn read(&self, path: &str, limit: u64) -> io::Result<Vec<u8>> {
-        use std::io::Read;
+        use crate::read::{FileKind, Links, ReadError};
         let real = self.resolve(path, true)?;
-        let file = std::fs::File::open(&real)?;
-        if !file.metadata()?.is_file() {
-            return Err(io::Error::new(
-                io::ErrorKind::InvalidInput,
-                format!("{path} is not a regular file"),
-            ));
-        }
-        let mut bytes = Vec::new();
-        file.take(limit + 1).read_to_end(&mut bytes)?;
-        if bytes.len() as u64 > limit {
-            return Err(io::Error::new(
+        // Resolved: a link found now was swapped in since, and is refused;
+        // a FIFO or device is refused without blocking.
+        crate::read::read_file(&real, limit, Links::Refuse).map_err(|e| match e {
+            ReadError::Io(e) => e,
+            ReadError::NotRegular { kind, .. } => io::Error::new(
+                if kind == FileKind::Directory {
+                    io::ErrorKind::IsADirectory
+                } else {
+                    io::ErrorKind::InvalidInput
+                },
+                format!("{}, not a regular file", kind.describe()),
+            ),
+            ReadError::TooLarge { size, limit } => io::Error::new(
                 io::ErrorKind::FileTooLarge,
-                format!("{path} is larger than {limit} bytes"),
-            ));
-        }
-        Ok(bytes)
+                format!("{size} bytes is over the size limit of {limit} bytes"),
+            ),
+        })
     }
 
     fn read_dir(&self, path: &str) -> io::Result<Vec<String>> {

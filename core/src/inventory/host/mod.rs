@@ -23,7 +23,7 @@ pub mod sshd;
 pub mod sysctl;
 
 use crate::diagnostic::{Diagnostic, DiagnosticKind, Level};
-use crate::resource::{Region, Resource};
+use crate::resource::Resource;
 use fs::HostFs;
 
 /// A host to scan.
@@ -49,6 +49,9 @@ pub struct HostInventory {
     pub resources: Vec<Resource>,
     /// Files that could not be read or parsed.
     pub diagnostics: Vec<Diagnostic>,
+    /// The text of every file read, by reported path: for the lines
+    /// reports show (a report never reads a host's file itself).
+    pub sources: crate::resource::Sources,
 }
 
 /// Collects everything rampart knows how to read from a host.
@@ -89,6 +92,7 @@ pub fn collect(fs: &dyn HostFs, name: &str, prefix: &str) -> HostInventory {
         name: name.to_owned(),
         resources,
         diagnostics,
+        sources: reader.sources,
     }
 }
 
@@ -98,6 +102,7 @@ pub struct HostReader<'a> {
     fs: &'a dyn HostFs,
     prefix: String,
     diagnostics: Vec<Diagnostic>,
+    sources: crate::resource::Sources,
 }
 
 impl std::fmt::Debug for HostReader<'_> {
@@ -115,6 +120,7 @@ impl<'a> HostReader<'a> {
             fs,
             prefix: prefix.trim_end_matches('/').to_owned(),
             diagnostics: Vec::new(),
+            sources: crate::resource::Sources::default(),
         }
     }
 
@@ -129,11 +135,26 @@ impl<'a> HostReader<'a> {
     }
 
     /// A text file; `None` (silently) if it does not exist, `None` with a
-    /// diagnostic if it cannot be read.
+    /// diagnostic if it cannot be read. A file that is not a regular file
+    /// (a FIFO, a device) or is over [`MAX_HOST_FILE`] is a gap in the
+    /// scan: an error. The text is kept for the report's source lines.
     pub fn text(&mut self, path: &str) -> Option<String> {
         match self.fs.read(path, MAX_HOST_FILE) {
-            Ok(bytes) => Some(String::from_utf8_lossy(&bytes).into_owned()),
+            Ok(bytes) => {
+                let text = String::from_utf8_lossy(&bytes).into_owned();
+                self.sources.insert(self.display(path), text.as_str());
+                Some(text)
+            }
             Err(e) if is_absent(&e) => None,
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::InvalidInput | std::io::ErrorKind::FileTooLarge
+                ) =>
+            {
+                self.gap(path, format!("{path} is not read: {e}"));
+                None
+            }
             Err(e) => {
                 self.problem(path, format!("cannot read {path}: {e}"));
                 None
@@ -151,6 +172,17 @@ impl<'a> HostReader<'a> {
                 Vec::new()
             }
         }
+    }
+
+    /// Records a file, or part of one, that could not be scanned: an
+    /// error, the scan is incomplete.
+    pub fn gap(&mut self, path: &str, message: String) {
+        self.diagnostics.push(Diagnostic::file(
+            Level::Error,
+            DiagnosticKind::Skipped,
+            self.display(path),
+            message,
+        ));
     }
 
     /// Records a problem with a host file.
@@ -173,18 +205,7 @@ fn is_absent(e: &std::io::Error) -> bool {
     )
 }
 
-/// The region of line `line` (1-based) of `text`, whole.
-pub(crate) fn line_region(text: &str, line: usize) -> Region {
-    let width = text
-        .lines()
-        .nth(line.saturating_sub(1))
-        .map_or(0, |l| l.chars().count());
-    Region::line(
-        u32::try_from(line).unwrap_or(u32::MAX),
-        1,
-        u32::try_from(width + 1).unwrap_or(u32::MAX),
-    )
-}
+pub(crate) use crate::inventory::lines::{LineIndex, whole_line};
 
 /// A value without its surrounding quotes (`"…"` or `'…'`, as os-release,
 /// sshd_config and Ansible inventories allow); `\"` and `\\` inside double

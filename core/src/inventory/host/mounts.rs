@@ -1,7 +1,7 @@
 //! `host.mounts`: file systems and their options — `/etc/fstab`, and on a
 //! live host what is mounted now (`/proc/mounts`).
 
-use super::{HostReader, line_region};
+use super::{HostReader, LineIndex};
 use crate::resource::{Resource, SpanIndex};
 use serde_json::json;
 use std::collections::BTreeMap;
@@ -83,13 +83,14 @@ pub fn collect(reader: &mut HostReader<'_>) -> Vec<Resource> {
         by_point.insert(entry.mount_point.as_str(), entry);
     }
     let mut spans = SpanIndex::default();
+    let fstab_lines = LineIndex::new(&fstab_text);
     let documents: Vec<serde_json::Value> = by_point
         .into_iter()
         .enumerate()
         .map(|(i, (point, entry))| {
             let listed = in_fstab.get(point);
             if let Some(f) = listed {
-                spans.insert(format!("/entries/{i}"), line_region(&fstab_text, f.line));
+                spans.insert(format!("/entries/{i}"), fstab_lines.line_region(f.line));
             }
             json!({
                 "mount_point": point,

@@ -1,6 +1,6 @@
 //! `host.os`: which distribution and kernel (`/etc/os-release`).
 
-use super::{HostReader, line_region, token, unquote};
+use super::{HostReader, token, unquote, whole_line};
 use crate::resource::{Resource, SpanIndex};
 use serde_json::{Map, Value};
 
@@ -25,10 +25,10 @@ pub fn collect(reader: &mut HostReader<'_>) -> Option<Resource> {
         }
         let key = key.to_ascii_lowercase();
         let value = unquote(value);
-        spans.insert(format!("/{}", token(&key)), line_region(&text, line_no));
+        spans.insert(format!("/{}", token(&key)), whole_line(line, line_no));
         fields.insert(key, Value::String(value));
     }
-    spans.insert("", line_region(&text, 1));
+    spans.insert("", whole_line(text.lines().next().unwrap_or(""), 1));
     let field = |name: &str| fields.get(name).cloned().unwrap_or(Value::Null);
     let id_like: Vec<Value> = fields
         .get("id_like")

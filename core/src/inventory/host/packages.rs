@@ -4,7 +4,7 @@
 //! scanning machine's `rpm` for a root filesystem, the host's over SSH). Each package is also a `dependency`
 //! resource, so the OSV matching of lockfiles applies to OS packages.
 
-use super::{HostReader, line_region};
+use super::{HostReader, LineIndex};
 use crate::inventory::dependencies;
 use crate::resource::{Resource, SpanIndex};
 use serde_json::json;
@@ -79,11 +79,18 @@ pub fn collect(
     }
     let ecosystem = osv_ecosystem(os_id, os_version);
     let mut out = Vec::with_capacity(packages.len() * 2);
+    let lines: BTreeMap<&str, LineIndex<'_>> = texts
+        .iter()
+        .map(|(file, text)| (file.as_str(), LineIndex::new(text)))
+        .collect();
     for p in packages {
-        let text = texts.get(&p.file).map(String::as_str).unwrap_or("");
         let mut spans = SpanIndex::default();
         if p.line > 0 {
-            spans.insert("", line_region(text, p.line));
+            let region = match lines.get(p.file.as_str()) {
+                Some(lines) => lines.line_region(p.line),
+                None => super::whole_line("", p.line),
+            };
+            spans.insert("", region);
         }
         let display = reader.display(&p.file);
         let arch_suffix = p

@@ -75,8 +75,8 @@ pub fn collect(reader: &mut HostReader<'_>) -> Vec<Resource> {
         })
         .collect();
     if let Some(text) = reader.text("/etc/inetd.conf") {
-        for (index, line) in text.lines().enumerate() {
-            let line = line.trim();
+        for (index, raw) in text.lines().enumerate() {
+            let line = raw.trim();
             if line.is_empty() || line.starts_with('#') {
                 continue;
             }
@@ -85,7 +85,7 @@ pub fn collect(reader: &mut HostReader<'_>) -> Vec<Resource> {
                 continue;
             };
             let mut spans = crate::resource::SpanIndex::default();
-            spans.insert("", super::line_region(&text, index + 1));
+            spans.insert("", super::whole_line(raw, index + 1));
             out.push(
                 Resource::new(
                     KIND,

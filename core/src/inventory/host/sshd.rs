@@ -2,7 +2,7 @@
 //! `Include` files expanded in place, the first value of a keyword wins,
 //! `Match` blocks kept apart as conditional settings.
 
-use super::{HostReader, line_region, token, unquote};
+use super::{HostReader, LineIndex, token, unquote};
 use crate::resource::{Resource, SpanIndex};
 use serde_json::{Map, Value, json};
 use std::collections::BTreeMap;
@@ -15,6 +15,11 @@ pub const CONFIG: &str = "/etc/ssh/sshd_config";
 
 /// `Include` nesting sshd itself allows.
 const MAX_INCLUDE_DEPTH: usize = 16;
+
+/// Files read through `Include` in all, repeats counted. Three
+/// `Include`s of the same file, nested sixteen deep, would otherwise be
+/// 3^16 reads; a real configuration includes a handful.
+pub const MAX_INCLUDED_FILES: usize = 256;
 
 /// Keywords that may be given several times, all values counting.
 const LIST_KEYWORDS: &[&str] = &[
@@ -42,8 +47,12 @@ pub fn collect(reader: &mut HostReader<'_>) -> Option<Resource> {
         includes: Vec::new(),
         spans: SpanIndex::default(),
         span_files: BTreeMap::new(),
+        open: vec![CONFIG.to_owned()],
+        texts: BTreeMap::new(),
+        included: 0,
     };
-    state.spans.insert("", line_region(&text, 1));
+    let lines = LineIndex::new(&text);
+    state.spans.insert("", lines.line_region(1));
     read(reader, &mut state, CONFIG, &text, 0);
     let lists: Map<String, Value> = state
         .lists
@@ -95,6 +104,14 @@ struct State {
     includes: Vec<String>,
     spans: SpanIndex,
     span_files: BTreeMap<String, String>,
+    /// The files being read, outermost first: an `Include` of one of them
+    /// is a cycle.
+    open: Vec<String>,
+    /// Included files read so far (`None`: absent or unreadable), each
+    /// read once however often it is included.
+    texts: BTreeMap<String, Option<std::sync::Arc<str>>>,
+    /// Inclusions so far, repeats counted ([`MAX_INCLUDED_FILES`]).
+    included: usize,
 }
 
 struct MatchBlock {
@@ -108,10 +125,10 @@ impl State {
         reader: &HostReader<'_>,
         pointer: String,
         file: &str,
-        text: &str,
+        lines: &LineIndex<'_>,
         line: usize,
     ) {
-        self.spans.insert(pointer.clone(), line_region(text, line));
+        self.spans.insert(pointer.clone(), lines.line_region(line));
         let display = reader.display(file);
         if display != self.main {
             self.span_files.insert(pointer, display);
@@ -122,6 +139,7 @@ impl State {
 /// Reads one file into `state`; `in_match` says whether a `Match` block is
 /// open (an included file continues it, as in sshd).
 fn read(reader: &mut HostReader<'_>, state: &mut State, file: &str, text: &str, depth: usize) {
+    let lines = LineIndex::new(text);
     for (index, raw) in text.lines().enumerate() {
         let line = index + 1;
         let content = raw.trim();
@@ -142,8 +160,37 @@ fn read(reader: &mut HostReader<'_>, state: &mut State, file: &str, text: &str, 
                 for pattern in value.split_whitespace() {
                     for path in expand(reader, pattern) {
                         state.includes.push(path.clone());
-                        if let Some(included) = reader.text(&path) {
+                        if state.open.contains(&path) {
+                            reader.problem(
+                                file,
+                                format!(
+                                    "{file} line {line}: `Include {pattern}` includes {path}, which is being read: a cycle, not followed"
+                                ),
+                            );
+                            continue;
+                        }
+                        state.included += 1;
+                        if state.included > MAX_INCLUDED_FILES {
+                            reader.gap(
+                                file,
+                                format!(
+                                    "{file} line {line}: more than {MAX_INCLUDED_FILES} files included in all; the rest of the configuration is not read"
+                                ),
+                            );
+                            return;
+                        }
+                        let included = match state.texts.get(&path) {
+                            Some(known) => known.clone(),
+                            None => {
+                                let read = reader.text(&path).map(std::sync::Arc::<str>::from);
+                                state.texts.insert(path.clone(), read.clone());
+                                read
+                            }
+                        };
+                        if let Some(included) = included {
+                            state.open.push(path.clone());
                             read(reader, state, &path, &included, depth + 1);
+                            state.open.pop();
                         }
                     }
                 }
@@ -154,7 +201,7 @@ fn read(reader: &mut HostReader<'_>, state: &mut State, file: &str, text: &str, 
                     criteria: value.to_owned(),
                     settings: Map::new(),
                 });
-                state.span(reader, format!("/matches/{i}"), file, text, line);
+                state.span(reader, format!("/matches/{i}"), file, &lines, line);
             }
             _ => {
                 let value = unquote(value);
@@ -166,7 +213,7 @@ fn read(reader: &mut HostReader<'_>, state: &mut State, file: &str, text: &str, 
                             reader,
                             format!("/matches/{current}/settings/{}", token(&keyword)),
                             file,
-                            text,
+                            &lines,
                             line,
                         );
                     }
@@ -180,7 +227,7 @@ fn read(reader: &mut HostReader<'_>, state: &mut State, file: &str, text: &str, 
                         reader,
                         format!("/lists/{}/{i}", token(&keyword)),
                         file,
-                        text,
+                        &lines,
                         line,
                     );
                 }
@@ -191,7 +238,7 @@ fn read(reader: &mut HostReader<'_>, state: &mut State, file: &str, text: &str, 
                         reader,
                         format!("/settings/{}", token(&keyword)),
                         file,
-                        text,
+                        &lines,
                         line,
                     );
                 }

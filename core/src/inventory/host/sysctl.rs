@@ -2,7 +2,7 @@
 //! (`/etc/sysctl.conf`, `sysctl.d` directories, in the order systemd and
 //! procps apply them) and, on a live system, what the kernel has now.
 
-use super::{HostReader, line_region, token};
+use super::{HostReader, token, whole_line};
 use crate::resource::{Resource, SpanIndex};
 use serde_json::{Map, Value, json};
 use std::collections::BTreeMap;
@@ -96,7 +96,7 @@ pub fn collect(reader: &mut HostReader<'_>) -> Option<Resource> {
                 // that exist at boot: recorded as written.
             }
             configured.insert(key.clone(), Value::String(value.trim().to_owned()));
-            let region = line_region(&text, index + 1);
+            let region = whole_line(raw, index + 1);
             origins.insert(
                 key,
                 (reader.display(file), region.start_line, region.end_column),

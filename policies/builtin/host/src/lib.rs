@@ -13,6 +13,7 @@
 mod tables;
 
 use rampart_policy::{Context, Control, Node, Pack, Resource, Rule, Severity};
+use std::collections::BTreeMap;
 use tables::{FILE_RULES, PACKAGE_RULES, SERVICE_RULES, SSHD_RULES, SYSCTL_RULES};
 
 /// The framework every `compliance` entry names.
@@ -375,22 +376,57 @@ fn empty_password(resource: &Resource, cx: &mut Context<'_>) {
     }
 }
 
-/// Resources of `kind` in the batch before this one with the same value at
-/// `field` (so only the second and later of a duplicate are reported).
+/// The fields whose repeats are findings: (kind, field).
+const UNIQUE_FIELDS: &[(&str, &str)] = &[
+    ("host.user", "uid"),
+    ("host.user", "name"),
+    ("host.group", "gid"),
+];
+
+/// The first resource of the batch with each value of a
+/// [`UNIQUE_FIELDS`] field: (kind, field, value as JSON) → its index.
+/// Made once per host; looking back through the batch for every account
+/// made 20,000 users run into the policy timeout.
+fn first_with_value(batch: &[Resource]) -> BTreeMap<(String, &'static str, String), usize> {
+    let mut first = BTreeMap::new();
+    for (i, resource) in batch.iter().enumerate() {
+        for (kind, field) in UNIQUE_FIELDS {
+            if resource.kind != *kind {
+                continue;
+            }
+            if let Some(value) = resource.root().get(field).to_value()
+                && !value.is_null()
+            {
+                first
+                    .entry((resource.kind.clone(), *field, value.to_string()))
+                    .or_insert(i);
+            }
+        }
+    }
+    first
+}
+
+/// The first resource of `kind` in the batch with the same value at
+/// `field`, when it is not this one (so only the second and later of a
+/// duplicate are reported).
 fn earlier_with_same<'a>(
     cx: &Context<'a>,
     resource: &Resource,
     kind: &str,
-    field: &str,
+    field: &'static str,
 ) -> Option<&'a Resource> {
     let value = resource.root().get(field).to_value()?;
     if value.is_null() {
         return None;
     }
-    cx.batch()
-        .iter()
-        .take_while(|r| r.id != resource.id)
-        .find(|r| r.kind == kind && r.root().get(field).to_value().as_ref() == Some(&value))
+    let index = cx.batch_memo(first_with_value);
+    let first = &cx.batch()[*index.get(&(kind.to_owned(), field, value.to_string()))?];
+    (first.id != resource.id).then_some(first)
+}
+
+/// Whether the host has groups at all (an image without /etc/group).
+fn has_groups(batch: &[Resource]) -> bool {
+    batch.iter().any(|r| r.kind == "host.group")
 }
 
 fn duplicate_uid(resource: &Resource, cx: &mut Context<'_>) {
@@ -438,8 +474,7 @@ fn missing_primary_group(resource: &Resource, cx: &mut Context<'_>) {
     let Some(gid) = user.get("gid").as_i64() else {
         return;
     };
-    let has_groups = cx.batch().iter().any(|r| r.kind == "host.group");
-    if has_groups && user.get("group").is_null() {
+    if *cx.batch_memo(has_groups) && user.get("group").is_null() {
         cx.report(
             &user.get("gid"),
             format!(

@@ -55,10 +55,9 @@ pub(crate) fn s3_encryption(resource: &Resource, cx: &mut Context<'_>) {
     let inline = config(resource).get("server_side_encryption_configuration");
     if inline.exists()
         || has_companion(
-            cx.batch(),
+            cx,
             resource,
             "aws_s3_bucket_server_side_encryption_configuration",
-            "bucket",
         )
     {
         return;
@@ -85,7 +84,7 @@ pub(crate) fn s3_versioning(resource: &Resource, cx: &mut Context<'_>) {
                         format!("bucket `{}` is not versioned", address(resource)),
                     );
                 }
-            } else if !has_companion(cx.batch(), resource, "aws_s3_bucket_versioning", "bucket") {
+            } else if !has_companion(cx, resource, "aws_s3_bucket_versioning") {
                 cx.report(
                     &resource.root(),
                     format!("bucket `{}` is not versioned", address(resource)),
@@ -753,7 +752,7 @@ pub(crate) fn s3_logging(resource: &Resource, cx: &mut Context<'_>) {
         return;
     }
     if config(resource).get("logging").exists()
-        || has_companion(cx.batch(), resource, "aws_s3_bucket_logging", "bucket")
+        || has_companion(cx, resource, "aws_s3_bucket_logging")
     {
         return;
     }
@@ -766,12 +765,7 @@ pub(crate) fn s3_logging(resource: &Resource, cx: &mut Context<'_>) {
 
 pub(crate) fn s3_missing_public_access_block(resource: &Resource, cx: &mut Context<'_>) {
     if resource_type(resource) != "aws_s3_bucket"
-        || has_companion(
-            cx.batch(),
-            resource,
-            "aws_s3_bucket_public_access_block",
-            "bucket",
-        )
+        || has_companion(cx, resource, "aws_s3_bucket_public_access_block")
     {
         return;
     }
