@@ -180,6 +180,11 @@ impl Scanner {
                 .into_iter()
                 .filter(|name| enabled(name))
                 .collect();
+            if PolicyEngine::builtin_names().is_empty() {
+                // Never an empty gate: a scan that asked for the built-in
+                // packs and has none fails.
+                return Err(LoadError::NoBuiltins.into());
+            }
             let loaded = names
                 .par_iter()
                 .map(|name| match config.pack(name) {

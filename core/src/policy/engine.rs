@@ -281,35 +281,47 @@ impl PolicyEngine {
         }
     }
 
-    /// Names of the packs built into this library.
-    #[cfg(feature = "builtin")]
+    /// Names of the packs built into this library: none when it is built
+    /// without its `builtin` feature (the fuzz build, say), so that code
+    /// asking for them compiles either way and fails at run time.
     pub fn builtin_names() -> Vec<&'static str> {
-        rampart_builtin::PACKS.iter().map(|p| p.name).collect()
+        #[cfg(feature = "builtin")]
+        {
+            rampart_builtin::PACKS.iter().map(|p| p.name).collect()
+        }
+        #[cfg(not(feature = "builtin"))]
+        {
+            Vec::new()
+        }
+    }
+
+    /// The component of the built-in pack `name`.
+    fn builtin(name: &str) -> Result<(&'static str, &'static [u8]), LoadError> {
+        #[cfg(feature = "builtin")]
+        if let Some(pack) = rampart_builtin::get(name) {
+            return Ok((pack.name, pack.wasm));
+        }
+        Err(LoadError::UnknownBuiltin(name.to_owned()))
     }
 
     /// Loads the built-in pack `name`.
-    #[cfg(feature = "builtin")]
     pub fn load_builtin(&self, name: &str) -> Result<PolicyPack, LoadError> {
-        let pack =
-            rampart_builtin::get(name).ok_or_else(|| LoadError::UnknownBuiltin(name.to_owned()))?;
-        self.load_bytes(&format!("builtin:{}", pack.name), pack.wasm)
+        let (name, wasm) = Self::builtin(name)?;
+        self.load_bytes(&format!("builtin:{name}"), wasm)
     }
 
     /// Loads the built-in pack `name` with `settings` for its `settings()`
     /// import.
-    #[cfg(feature = "builtin")]
     pub fn load_builtin_with_settings(
         &self,
         name: &str,
         settings: &Value,
     ) -> Result<PolicyPack, LoadError> {
-        let pack =
-            rampart_builtin::get(name).ok_or_else(|| LoadError::UnknownBuiltin(name.to_owned()))?;
-        self.load_bytes_with_settings(&format!("builtin:{}", pack.name), pack.wasm, settings)
+        let (name, wasm) = Self::builtin(name)?;
+        self.load_bytes_with_settings(&format!("builtin:{name}"), wasm, settings)
     }
 
     /// Loads every built-in pack, in name order.
-    #[cfg(feature = "builtin")]
     pub fn load_builtins(&self) -> Result<Vec<PolicyPack>, LoadError> {
         Self::builtin_names()
             .into_iter()

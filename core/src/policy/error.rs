@@ -64,6 +64,12 @@ pub enum LoadError {
     /// No built-in pack of that name.
     #[error("no built-in pack named `{0}` (see `rampart policy list`)")]
     UnknownBuiltin(String),
+    /// Built-in packs were asked for, but this library was built without
+    /// them (its `builtin` feature is off).
+    #[error(
+        "this build of rampart-core has no built-in packs: enable its `builtin` feature, or scan without them"
+    )]
+    NoBuiltins,
     /// The engine itself could not be set up.
     #[error("cannot set up the policy engine: {0}")]
     Engine(String),
