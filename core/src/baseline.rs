@@ -9,7 +9,7 @@
 //! {"version": 1, "findings": [{"fingerprint": "…", "rule_id": "K8S-001", "path": "deploy/web.yaml", "message": "…"}]}
 //! ```
 
-use crate::report::Report;
+use crate::results::Report;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 use std::path::Path;

@@ -103,12 +103,31 @@ pub struct Finding {
     /// Set when a suppression covers the finding: it is still reported,
     /// but does not count towards `--fail-on`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub suppression: Option<crate::suppress::Suppression>,
+    pub suppression: Option<Suppression>,
     /// The source line the finding starts on, as scanned (for the table
     /// report; [`ScanOptions::snippets`](crate::ScanOptions::snippets)).
     /// Not part of the JSON or SARIF reports.
     #[serde(skip)]
     pub snippet: Option<String>,
+}
+
+/// Why a finding is suppressed.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct Suppression {
+    /// Where the decision was made.
+    pub kind: SuppressionKind,
+    /// The reason given.
+    pub justification: String,
+}
+
+/// Where a suppression was made (SARIF's `suppression.kind`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum SuppressionKind {
+    /// A comment in the scanned file.
+    InSource,
+    /// The configuration file.
+    External,
 }
 
 impl Finding {
@@ -120,6 +139,32 @@ impl Finding {
             hasher.update(part.as_bytes());
             hasher.update([0]);
         }
-        crate::policy::hex(&hasher.finalize()[..16])
+        hex(&hasher.finalize()[..16])
+    }
+}
+
+/// Lowercase hex. Every finding's fingerprint goes through here, so no
+/// formatting machinery: a table lookup per nibble.
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    // Bytes first, one string at the end: every finding's fingerprint goes
+    // through here, and `String::push` re-checks capacity and encodes a
+    // `char` per digit.
+    let mut digits = vec![0u8; bytes.len() * 2];
+    for (pair, b) in digits.chunks_exact_mut(2).zip(bytes) {
+        pair[0] = DIGITS[usize::from(b >> 4)];
+        pair[1] = DIGITS[usize::from(b & 0xf)];
+    }
+    String::from_utf8(digits).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::hex;
+
+    #[test]
+    fn hex_is_lowercase_two_digits_per_byte() {
+        assert_eq!(hex(&[0x00, 0x0f, 0xa5, 0xff]), "000fa5ff");
+        assert_eq!(hex(&[]), "");
     }
 }

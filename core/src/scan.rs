@@ -9,7 +9,7 @@ use crate::policy::{
     EngineOptions, Evaluation, LoadError, PolicyEngine, PolicyPack, evaluate_batches_observed,
 };
 use crate::progress::{NoProgress, ScanObserver};
-use crate::report::{Report, ReportRule, ScanStats};
+use crate::results::{Report, ReportRule, ScanStats};
 use rayon::prelude::*;
 use std::path::PathBuf;
 
@@ -485,7 +485,7 @@ impl Scanner {
             "files scanned"
         );
         let hosts = self.collect_hosts(walk.deadline)?;
-        let host_summaries: Vec<crate::report::HostSummary> =
+        let host_summaries: Vec<crate::results::HostSummary> =
             hosts.iter().map(|h| h.summary.clone()).collect();
         let host_results: Vec<(Vec<Finding>, Vec<Diagnostic>, usize)> = hosts
             .into_par_iter()
@@ -562,10 +562,10 @@ impl Scanner {
                 .files
                 .iter()
                 .filter(|f| f.format == inventory::FileFormat::Host)
-                .map(|f| crate::report::HostSummary {
+                .map(|f| crate::results::HostSummary {
                     name: f.path.clone(),
                     prefix: String::new(),
-                    status: crate::report::HostStatus::Scanned,
+                    status: crate::results::HostStatus::Scanned,
                     resources: f.resources.len(),
                 })
                 .collect(),
@@ -721,16 +721,16 @@ fn locate(
 struct HostBatch {
     inventory: FileInventory,
     diagnostics: Vec<Diagnostic>,
-    summary: crate::report::HostSummary,
+    summary: crate::results::HostSummary,
 }
 
 impl HostBatch {
     fn from(host: inventory::host::HostInventory, prefix: String) -> HostBatch {
         HostBatch {
-            summary: crate::report::HostSummary {
+            summary: crate::results::HostSummary {
                 name: host.name.clone(),
                 prefix,
-                status: crate::report::HostStatus::Scanned,
+                status: crate::results::HostStatus::Scanned,
                 resources: host.resources.len(),
             },
             inventory: FileInventory {
@@ -746,10 +746,10 @@ impl HostBatch {
 
     fn unreachable(name: &str, prefix: String, message: String) -> HostBatch {
         HostBatch {
-            summary: crate::report::HostSummary {
+            summary: crate::results::HostSummary {
                 name: name.to_owned(),
                 prefix,
-                status: crate::report::HostStatus::Unreachable,
+                status: crate::results::HostStatus::Unreachable,
                 resources: 0,
             },
             inventory: FileInventory {

@@ -19,30 +19,12 @@
 
 use crate::diagnostic::{Diagnostic, DiagnosticKind, Level};
 use crate::finding::Finding;
+pub use crate::finding::{Suppression, SuppressionKind};
 use crate::resource::Region;
 use serde::Serialize;
 
 /// The marker that starts an inline suppression.
 pub const MARKER: &str = "rampart:ignore";
-
-/// Why a finding is suppressed.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-pub struct Suppression {
-    /// Where the decision was made.
-    pub kind: SuppressionKind,
-    /// The reason given.
-    pub justification: String,
-}
-
-/// Where a suppression was made (SARIF's `suppression.kind`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub enum SuppressionKind {
-    /// A comment in the scanned file.
-    InSource,
-    /// The configuration file.
-    External,
-}
 
 /// One `rampart:ignore` comment.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -4,11 +4,11 @@
 
 #![allow(clippy::unwrap_used)] // Test helpers: a panic is the failure report.
 
+use rampart_core::HostStatus;
 use rampart_core::diagnostic::DiagnosticKind;
 use rampart_core::inventory::host::HostTarget;
 use rampart_core::inventory::host::ssh::{SshOptions, SshTarget};
 use rampart_core::policy::{CacheMode, EngineOptions};
-use rampart_core::report::HostStatus;
 use rampart_core::{ScanOptions, Scanner};
 use rampart_tests::sshd::{SshServer, free_port};
 use std::collections::BTreeSet;

@@ -52,7 +52,7 @@ pub fn default_dir() -> Option<PathBuf> {
     std::env::var_os("RAMPART_DB_DIR")
         .filter(|v| !v.is_empty())
         .map(PathBuf::from)
-        .or_else(|| crate::policy::cache::base_dir().map(|d| d.join("db")))
+        .or_else(|| crate::dirs::cache_dir().map(|d| d.join("db")))
 }
 
 /// `manifest.json` of a generation.

@@ -14,6 +14,7 @@
 //! checksum protects against damage, not against someone who can write to
 //! your cache directory (who could equally replace the rampart binary).
 
+use crate::finding::hex;
 use sha2::{Digest, Sha256};
 use std::hash::{Hash, Hasher};
 use std::io::Write as _;
@@ -60,7 +61,7 @@ impl CompiledCache {
     /// `$XDG_CACHE_HOME/rampart`, else `~/.cache/rampart`; compiled
     /// components go to its `components/` subdirectory.
     pub fn default_dir() -> Option<PathBuf> {
-        Some(base_dir()?.join("components"))
+        Some(crate::dirs::cache_dir()?.join("components"))
     }
 
     /// The directory entries live in.
@@ -173,21 +174,6 @@ impl Hasher for ShaHasher {
     }
 }
 
-/// Lowercase hex. Every finding's fingerprint goes through here, so no
-/// formatting machinery: a table lookup per nibble.
-pub(crate) fn hex(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    // Bytes first, one string at the end: every finding's fingerprint goes
-    // through here, and `String::push` re-checks capacity and encodes a
-    // `char` per digit.
-    let mut digits = vec![0u8; bytes.len() * 2];
-    for (pair, b) in digits.chunks_exact_mut(2).zip(bytes) {
-        pair[0] = DIGITS[usize::from(b >> 4)];
-        pair[1] = DIGITS[usize::from(b & 0xf)];
-    }
-    String::from_utf8(digits).unwrap_or_default()
-}
-
 fn create_private_dir(dir: &Path) -> std::io::Result<()> {
     #[cfg(unix)]
     {
@@ -200,34 +186,5 @@ fn create_private_dir(dir: &Path) -> std::io::Result<()> {
     #[cfg(not(unix))]
     {
         std::fs::create_dir_all(dir)
-    }
-}
-
-/// rampart's cache directory: `$RAMPART_CACHE_DIR`, else
-/// `$XDG_CACHE_HOME/rampart`, else `~/.cache/rampart`.
-pub fn base_dir() -> Option<PathBuf> {
-    std::env::var_os("RAMPART_CACHE_DIR")
-        .filter(|v| !v.is_empty())
-        .map(PathBuf::from)
-        .or_else(|| {
-            std::env::var_os("XDG_CACHE_HOME")
-                .filter(|v| !v.is_empty())
-                .map(|d| PathBuf::from(d).join("rampart"))
-        })
-        .or_else(|| {
-            std::env::var_os("HOME")
-                .filter(|v| !v.is_empty())
-                .map(|h| PathBuf::from(h).join(".cache").join("rampart"))
-        })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::hex;
-
-    #[test]
-    fn hex_is_lowercase_two_digits_per_byte() {
-        assert_eq!(hex(&[0x00, 0x0f, 0xa5, 0xff]), "000fa5ff");
-        assert_eq!(hex(&[]), "");
     }
 }

@@ -212,7 +212,7 @@ impl PolicyEngine {
             self.shared.clone(),
             pre,
             origin.to_owned(),
-            super::cache::hex(&digest),
+            crate::finding::hex(&digest),
             wasm.len(),
             interface,
             settings.to_string().into(),

@@ -10,7 +10,7 @@
 //! Negative fixtures must give no finding of the rule. Used by
 //! `rampart policy test` and by the built-in packs' own tests.
 
-use crate::report::Report;
+use crate::results::Report;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 

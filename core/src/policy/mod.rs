@@ -17,7 +17,7 @@
 
 pub mod authoring;
 mod bindings;
-pub(crate) mod cache;
+mod cache;
 mod engine;
 mod error;
 pub mod fixtures;
@@ -29,12 +29,12 @@ mod pack;
 pub mod remote;
 mod sandbox;
 
-pub(crate) use cache::hex;
 pub use cache::{CacheOutcome, CompiledCache};
 pub use engine::{CacheMode, EngineOptions, PolicyEngine};
 pub use error::{LoadError, PolicyError, PolicyErrorKind};
 pub use limits::SandboxLimits;
-pub use metadata::{ComplianceControl, PackMetadata, RuleMetadata};
+// The runtime hands these out; they live in the model (`crate::rule`).
+pub use crate::rule::{ComplianceControl, PackMetadata, RuleMetadata};
 pub use pack::{Evaluation, LoadStats, PolicyFinding, PolicyPack};
 
 use crate::Resource;

@@ -73,7 +73,7 @@ pub struct RemoteOptions {
 impl Default for RemoteOptions {
     fn default() -> Self {
         RemoteOptions {
-            cache_dir: super::cache::base_dir().map(|d| d.join("remote")),
+            cache_dir: crate::dirs::cache_dir().map(|d| d.join("remote")),
             offline: false,
             max_size: 64 << 20,
             timeout: Duration::from_secs(60),
@@ -190,7 +190,7 @@ impl RemotePack {
 }
 
 fn digest(bytes: &[u8]) -> String {
-    super::cache::hex(&Sha256::digest(bytes))
+    crate::finding::hex(&Sha256::digest(bytes))
 }
 
 /// Writes a verified pack into the cache (atomically; failures only cost a

@@ -4,9 +4,9 @@
 //!
 //! <https://docs.github.com/actions/reference/workflow-commands-for-github-actions>
 
-use super::Report;
 use crate::diagnostic::Level;
 use crate::finding::Severity;
+use crate::results::Report;
 use std::fmt::Write as _;
 
 /// The annotation command of a severity: critical and high are errors,

@@ -3,8 +3,8 @@
 //!
 //! <https://docs.gitlab.com/ee/ci/testing/code_quality.html#implement-a-custom-tool>
 
-use super::Report;
 use crate::finding::Severity;
+use crate::results::Report;
 use serde_json::{Value, json};
 
 /// GitLab's severities: `info`, `minor`, `major`, `critical`, `blocker`.

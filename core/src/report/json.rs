@@ -7,8 +7,8 @@
 //!
 //! Additive changes keep `version` 1; anything else bumps it.
 
-use super::Report;
 use crate::Severity;
+use crate::results::Report;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -242,10 +242,10 @@ struct JsonReport<'a> {
     tool: Tool,
     summary: Summary<'a>,
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
-    hosts: &'a [super::HostSummary],
+    hosts: &'a [crate::results::HostSummary],
     findings: &'a [crate::Finding],
     diagnostics: &'a [crate::Diagnostic],
-    rules: &'a [super::ReportRule],
+    rules: &'a [crate::results::ReportRule],
 }
 
 #[derive(Serialize)]
@@ -285,8 +285,8 @@ mod tests {
             rule_id: "K8S-001".into(),
             pack: "kubernetes".into(),
             severity: Severity::ALL[i % 5],
-            suppression: i.is_multiple_of(7).then(|| crate::suppress::Suppression {
-                kind: crate::suppress::SuppressionKind::InSource,
+            suppression: i.is_multiple_of(7).then(|| crate::finding::Suppression {
+                kind: crate::finding::SuppressionKind::InSource,
                 justification: format!("reviewed \"{i}\""),
             }),
             message: if i.is_multiple_of(5) {

@@ -7,8 +7,8 @@
 //! the scan's error diagnostics. Counts are consistent with the elements,
 //! which the structure of the common JUnit schema (Ant/Jenkins) requires.
 
-use super::Report;
 use crate::diagnostic::Level;
+use crate::results::Report;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 

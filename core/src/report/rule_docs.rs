@@ -4,7 +4,7 @@
 //! `rampart policy docs` regenerates them and a test fails when the
 //! committed pages are stale.
 
-use crate::policy::{PackMetadata, RuleMetadata};
+use crate::rule::{PackMetadata, RuleMetadata};
 use std::fmt::Write as _;
 
 /// One generated file: a path relative to the docs root, and its content.

@@ -8,8 +8,8 @@
 //! carry the files that could not be parsed and the policies that failed;
 //! `automationDetails.id` for the category.
 
-use super::{Report, ReportRule};
 use crate::diagnostic::{Diagnostic, Level};
+use crate::results::{Report, ReportRule};
 use crate::{Region, Severity};
 use serde_json::{Value, json};
 use std::collections::BTreeMap;

@@ -8,9 +8,10 @@
 //! lines, fixes, diagnostics — goes through
 //! [`terminal_safe`](super::terminal_safe) before it is printed.
 
-use super::{Report, terminal_safe};
+use super::terminal_safe;
 use crate::Severity;
 use crate::diagnostic::Level;
+use crate::results::Report;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
