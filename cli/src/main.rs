@@ -4,7 +4,7 @@
 mod progress;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use rampart_core::policy::authoring::{self, Language};
+use rampart_authoring::{self as authoring, Language};
 use rampart_core::policy::{
     CacheMode, EngineOptions, Evaluation, LoadError, PolicyEngine, PolicyPack, SandboxLimits,
 };
@@ -1043,44 +1043,24 @@ fn run(cli: &Cli) -> anyhow::Result<u8> {
                 None => authoring::built_component(dir)?,
             };
             let fixtures = fixtures.clone().unwrap_or_else(|| dir.join("fixtures"));
-            if !fixtures.is_dir() {
-                anyhow::bail!(
-                    "{} is not a directory: put fixtures/<RULE-ID>/positive.* and negative.* in the pack, or name them with --fixtures",
-                    fixtures.display()
-                );
-            }
-            // Resolved: the scan takes relative paths from its base
-            // directory (the fixtures themselves) and follows no symlink.
-            let fixtures = fixtures.canonicalize()?;
-            let scanner = Scanner::new(ScanOptions {
-                paths: vec![fixtures.clone()],
-                base_dir: Some(fixtures.clone()),
-                builtin_packs: false,
-                policies: vec![pack.clone()],
-                remote: remote_options(cli),
-                engine: engine_options(cli),
-                advisories: None,
-                ..ScanOptions::default()
-            })?;
-            let report = scanner.scan()?;
+            let run = authoring::fixtures::run(
+                &pack,
+                &fixtures,
+                ScanOptions {
+                    remote: remote_options(cli),
+                    engine: engine_options(cli),
+                    ..ScanOptions::default()
+                },
+            )?;
+            let results = &run.results;
             let mut out = std::io::stdout().lock();
-            for diagnostic in &report.diagnostics {
+            for diagnostic in &run.diagnostics {
                 writeln!(out, "error: {}", diagnostic.message)?;
             }
-            let rules: Vec<String> = scanner
-                .packs()
-                .iter()
-                .flat_map(|p| p.metadata().rules.iter().map(|r| r.id.clone()))
-                .collect();
-            let results = rampart_core::policy::fixtures::check(&report, &fixtures, &rules);
             for mismatch in &results.mismatches {
                 writeln!(out, "FAIL {mismatch}")?;
             }
-            let verdict = if results.mismatches.is_empty() && report.diagnostics.is_empty() {
-                "ok"
-            } else {
-                "FAILED"
-            };
+            let verdict = if run.passed() { "ok" } else { "FAILED" };
             let plural = |n: usize, one: &str, many: &str| {
                 format!("{n} {}", if n == 1 { one } else { many })
             };

@@ -386,7 +386,7 @@ fn the_python_and_javascript_sdks_pass_their_own_unit_tests() {
 /// The guides name the toolchain releases the SDKs are tested with.
 #[test]
 fn the_guides_name_the_tested_toolchains() {
-    use rampart_core::policy::authoring::{COMPONENTIZE_JS_VERSION, COMPONENTIZE_PY_VERSION};
+    use rampart_authoring::{COMPONENTIZE_JS_VERSION, COMPONENTIZE_PY_VERSION};
     let docs = workspace_root().join("docs/authoring");
     let read = |page: &str| std::fs::read_to_string(docs.join(page)).unwrap();
     let python = format!("componentize-py=={COMPONENTIZE_PY_VERSION}");

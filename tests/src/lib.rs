@@ -124,7 +124,7 @@ pub fn debian_rootfs() -> PathBuf {
 /// release installed from PyPI into a virtual environment under
 /// `target/tools/` (once; later runs reuse it).
 pub fn componentize_py() -> PathBuf {
-    use rampart_core::policy::authoring::COMPONENTIZE_PY_VERSION;
+    use rampart_authoring::COMPONENTIZE_PY_VERSION;
     toolchain("RAMPART_COMPONENTIZE_PY", "componentize-py", |tools| {
         let venv = tools.join("venv");
         run_install(
@@ -145,7 +145,7 @@ pub fn componentize_py() -> PathBuf {
 /// else one on `PATH`, else the pinned release installed from the npm
 /// registry under `target/tools/` (once).
 pub fn componentize_js() -> PathBuf {
-    use rampart_core::policy::authoring::COMPONENTIZE_JS_VERSION;
+    use rampart_authoring::COMPONENTIZE_JS_VERSION;
     toolchain("RAMPART_COMPONENTIZE_JS", "componentize-js", |tools| {
         let prefix = tools.join("node");
         run_install(

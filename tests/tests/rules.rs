@@ -2,7 +2,7 @@
 //! `policies/builtin/<pack>/fixtures/<RULE-ID>/positive.*` marks each line
 //! that must be reported with `# expect: <RULE-ID>`; `negative.*` must yield
 //! no finding of the rule. Lines are asserted, not just counts (the same
-//! check as `rampart policy test`: `rampart_core::policy::fixtures`).
+//! check as `rampart policy test`: `rampart_authoring::fixtures`).
 //!
 //! The `host` pack's fixtures are root filesystems instead
 //! (`fixtures/<RULE-ID>/{positive,negative}/etc/...`): each is copied, given
@@ -208,7 +208,7 @@ fn every_builtin_rule_has_fixtures_and_they_pass() {
         .unwrap();
         assert!(report.diagnostics.is_empty(), "{:?}", report.diagnostics);
         let rules: Vec<String> = pack.metadata().rules.iter().map(|r| r.id.clone()).collect();
-        let results = rampart_core::policy::fixtures::check(&report, &fixtures, &rules);
+        let results = rampart_authoring::fixtures::check(&report, &fixtures, &rules);
         checked += results.checked;
         failures.extend(results.mismatches.iter().map(ToString::to_string));
     }

@@ -8,19 +8,15 @@
 //!   warm instances. [`PolicyPack::evaluate`] runs one batch.
 //! * [`evaluate_batches`] runs many packs over many batches in parallel.
 //! * [`remote`] fetches packs pinned by digest (`https://…#sha256=…`).
-//! * [`authoring`] scaffolds new packs in Rust, Python or JavaScript and
-//!   builds them with their language's toolchain.
 //!
 //! Every failure of a policy at evaluation time — trap, timeout, memory
 //! exhaustion, panic, invalid result — is a [`PolicyError`] in the
 //! [`Evaluation`], never a panic of the host and never a silent drop.
 
-pub mod authoring;
 mod bindings;
 mod cache;
 mod engine;
 mod error;
-pub mod fixtures;
 pub mod imports;
 mod limits;
 mod metadata;

@@ -1,5 +1,10 @@
-//! Writing policy packs: scaffolding a new pack and building it with its
-//! language's toolchain (`rampart policy new` / `rampart policy build`).
+//! Writing policy packs: scaffolding a new pack, building it with its
+//! language's toolchain, and testing it against its fixtures
+//! (`rampart policy new` / `policy build` / `policy test`).
+//!
+//! A crate of its own, above `rampart-core`'s facade: it runs cargo,
+//! componentize-py and npm, which the sandboxed runtime must not depend
+//! on, and it tests a pack the way a user's scan would run it.
 //!
 //! A pack is a directory. What is in it says its language:
 //!
@@ -22,10 +27,10 @@
 //! The result is `dist/pack.wasm`. Checking it against the world and the
 //! import allow-list — and compiling it into the cache, so that the first
 //! scan does not pay for it — is loading it with a
-//! [`PolicyEngine`](crate::policy::PolicyEngine).
+//! [`PolicyEngine`](rampart_core::policy::PolicyEngine).
 //!
 //! ```no_run
-//! use rampart_core::policy::authoring::{self, Language};
+//! use rampart_authoring::{self as authoring, Language};
 //! use rampart_core::policy::{EngineOptions, PolicyEngine};
 //!
 //! let dir = std::path::Path::new("acme-policies");
@@ -39,6 +44,8 @@
 //! [componentize-py]: https://github.com/bytecodealliance/componentize-py
 //! [componentize-js]: https://github.com/bytecodealliance/ComponentizeJS
 
+pub mod fixtures;
+
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -46,11 +53,11 @@ use std::str::FromStr;
 use std::time::{Duration, Instant};
 
 /// The WIT world every pack targets (`policies/wit/policy.wit`).
-pub const WIT: &str = include_str!("../../../../policies/wit/policy.wit");
+pub const WIT: &str = include_str!("../../policies/wit/policy.wit");
 /// The Python SDK module, `rampart_policy.py`.
-pub const PYTHON_SDK: &str = include_str!("../../../../policies/sdk-python/rampart_policy.py");
+pub const PYTHON_SDK: &str = include_str!("../../policies/sdk-python/rampart_policy.py");
 /// The JavaScript SDK module, `rampart_policy.js`.
-pub const JS_SDK: &str = include_str!("../../../../policies/sdk-js/rampart_policy.js");
+pub const JS_SDK: &str = include_str!("../../policies/sdk-js/rampart_policy.js");
 
 /// The componentize-py release the Python SDK is tested with.
 pub const COMPONENTIZE_PY_VERSION: &str = "0.25.1";
@@ -808,7 +815,7 @@ mod tests {
             let positive =
                 std::fs::read_to_string(dir.join("fixtures/ACME-001/positive.yaml")).expect("read");
             assert_eq!(
-                crate::policy::fixtures::expected_lines(&positive, "ACME-001"),
+                crate::fixtures::expected_lines(&positive, "ACME-001"),
                 [19, 22, 39]
             );
         }

@@ -10,15 +10,89 @@
 //! Negative fixtures must give no finding of the rule. Used by
 //! `rampart policy test` and by the built-in packs' own tests.
 
-use crate::results::Report;
+use rampart_core::{Diagnostic, Report, ScanError, ScanOptions, Scanner};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+
+/// What testing a pack against its fixtures gave (`rampart policy test`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TestRun {
+    /// Problems of the scan of the fixtures (a fixture that does not
+    /// parse, a policy that failed): each fails the test.
+    pub diagnostics: Vec<Diagnostic>,
+    /// The comparison of findings with the fixtures' expectations.
+    pub results: FixtureResults,
+}
+
+impl TestRun {
+    /// Whether the pack passed: no mismatch and no diagnostic.
+    pub fn passed(&self) -> bool {
+        self.results.mismatches.is_empty() && self.diagnostics.is_empty()
+    }
+}
+
+/// Why a pack's fixtures could not be tested at all.
+#[derive(Debug, thiserror::Error)]
+pub enum TestError {
+    /// The fixtures directory is missing.
+    #[error(
+        "{} is not a directory: put fixtures/<RULE-ID>/positive.* and negative.* in the pack, or name them with --fixtures",
+        .0.display()
+    )]
+    NoFixtures(PathBuf),
+    /// The fixtures directory could not be resolved.
+    #[error("{}: {source}", .path.display())]
+    Io {
+        /// The directory.
+        path: PathBuf,
+        /// The error.
+        source: std::io::Error,
+    },
+    /// The pack could not be loaded or the scan failed.
+    #[error(transparent)]
+    Scan(#[from] ScanError),
+}
+
+/// Scans `fixtures` with the pack at `pack` alone — no built-in pack, no
+/// advisories — and compares the findings with every rule's fixtures.
+/// `base` supplies the engine and remote-pack settings; its paths, packs
+/// and advisories are replaced.
+pub fn run(pack: &Path, fixtures: &Path, base: ScanOptions) -> Result<TestRun, TestError> {
+    if !fixtures.is_dir() {
+        return Err(TestError::NoFixtures(fixtures.to_owned()));
+    }
+    // Resolved: the scan takes relative paths from its base directory (the
+    // fixtures themselves) and follows no symlink.
+    let fixtures = fixtures.canonicalize().map_err(|source| TestError::Io {
+        path: fixtures.to_owned(),
+        source,
+    })?;
+    let scanner = Scanner::new(ScanOptions {
+        paths: vec![fixtures.clone()],
+        base_dir: Some(fixtures.clone()),
+        builtin_packs: false,
+        policies: vec![pack.to_owned()],
+        advisories: None,
+        ..base
+    })?;
+    let report = scanner.scan()?;
+    let rules: Vec<String> = scanner
+        .packs()
+        .iter()
+        .flat_map(|p| p.metadata().rules.iter().map(|r| r.id.clone()))
+        .collect();
+    let results = check(&report, &fixtures, &rules);
+    Ok(TestRun {
+        diagnostics: report.diagnostics,
+        results,
+    })
+}
 
 /// Lines marked `# expect: RULE` in a fixture, sorted (a line marked twice
 /// expects two findings).
 ///
 /// ```
-/// use rampart_core::policy::fixtures::expected_lines;
+/// use rampart_authoring::fixtures::expected_lines;
 /// let text = "a: 1\nb: 2  # expect: X-1\n# expect: X-1\nc: 3\n";
 /// assert_eq!(expected_lines(text, "X-1"), [2, 4]);
 /// ```
