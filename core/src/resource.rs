@@ -57,6 +57,12 @@ impl SpanIndex {
         self.spans.insert(pointer.into(), region);
     }
 
+    /// Every recorded region, to be moved in place (a parser whose lines
+    /// are not rampart's rewrites them).
+    pub(crate) fn regions_mut(&mut self) -> impl Iterator<Item = &mut Region> {
+        self.spans.values_mut()
+    }
+
     /// The region of exactly `pointer`, if recorded.
     pub fn get(&self, pointer: &str) -> Option<Region> {
         self.spans.get(pointer).copied()

@@ -291,14 +291,13 @@ fn rpm_compare(a: &str, b: &str) -> Ordering {
     }
     let (ea, va, ra) = split(a);
     let (eb, vb, rb) = split(b);
-    ea.cmp(&eb).then_with(|| rpmvercmp(va, vb)).then_with(|| {
-        if ra.is_empty() || rb.is_empty() {
-            // A missing release matches any release.
-            Ordering::Equal
-        } else {
-            rpmvercmp(ra, rb)
-        }
-    })
+    // A missing release sorts before every release, as rpm orders two
+    // EVRs (rpmVersionCompare). Not "matches any release", the rule of
+    // dependency ranges: that is no order (1.0-2 = 1.0 = 1.0-1 but
+    // 1.0-1 < 1.0-2), and sorting by it can panic.
+    ea.cmp(&eb)
+        .then_with(|| rpmvercmp(va, vb))
+        .then_with(|| rpmvercmp(ra, rb))
 }
 
 /// rpm's `rpmvercmp` (lib/rpmvercmp.c): alphanumeric segments, numbers
@@ -984,6 +983,9 @@ mod tests {
         equal(Scheme::Rpm, "1.01", "1.1");
         ascending(Scheme::Rpm, &["2.0-1.el8", "2.0-2.el8", "1:1.0-1"]);
         ascending(Scheme::Rpm, &["a", "1"]);
+        // A missing release is older than any (found by the fuzzer: as
+        // "matches any release", the order was not transitive).
+        ascending(Scheme::Rpm, &["1.0", "1.0-1.el8", "1.0-2.el8", "1.1"]);
     }
 
     #[test]

@@ -5,6 +5,7 @@
 //! guards against alias bombs. Policies read plain JSON; the span index is
 //! how a finding's pointer becomes a line and column.
 
+use super::lines::LineIndex;
 use super::walk::ParseLimits;
 use crate::resource::{Region, SpanIndex};
 use saphyr::{MarkedYaml, Marker, Scalar, YamlData, YamlLoader};
@@ -60,7 +61,12 @@ pub fn parse_documents_with(
     text: &str,
     limits: &ParseLimits,
 ) -> Result<Vec<YamlDocument>, YamlError> {
-    let docs = load(text, limits)?;
+    let lines = Relines::new(text);
+    let relocate = |mut e: YamlError| {
+        (e.line, e.column) = lines.error_position(e.line, e.column);
+        e
+    };
+    let docs = load(text, limits).map_err(relocate)?;
     // The depth was checked on the events; the conversion checks again
     // (one level more for merge keys and intrinsic-function tags).
     let max_depth = limits.max_depth + 2;
@@ -68,11 +74,99 @@ pub fn parse_documents_with(
         .map(|doc| {
             let mut spans = SpanIndex::default();
             let mut pointer = String::new();
-            let value = convert(doc, &mut pointer, &mut spans, 0, max_depth)?;
+            let value = convert(doc, &mut pointer, &mut spans, 0, max_depth).map_err(relocate)?;
             spans.insert("", region(doc));
+            lines.relocate(&mut spans);
             Ok(YamlDocument { value, spans })
         })
         .collect()
+}
+
+/// saphyr's lines turned into rampart's. YAML counts a lone CR as a line
+/// break (YAML 1.2 §5.4); git, GitHub's file views and every other parser
+/// of rampart end a line at `\n` only, so a finding or an error in a YAML
+/// file with a lone CR would land a line or more below where the same file
+/// shows it. And saphyr puts an error at the end of input on the line after
+/// a last line without a line break: a line the file does not have.
+struct Relines<'a> {
+    text: &'a str,
+    /// Set when the text has a lone CR: the byte where each of saphyr's
+    /// lines starts, and rampart's line index.
+    remap: Option<(Vec<usize>, LineIndex<'a>)>,
+}
+
+impl<'a> Relines<'a> {
+    fn new(text: &'a str) -> Self {
+        let bytes = text.as_bytes();
+        let lone_cr = carriage_returns(bytes).any(|i| bytes.get(i + 1) != Some(&b'\n'));
+        let remap = lone_cr.then(|| {
+            let mut starts = vec![0];
+            let mut i = 0;
+            while i < bytes.len() {
+                match bytes[i] {
+                    b'\r' if bytes.get(i + 1) == Some(&b'\n') => {
+                        i += 1;
+                        starts.push(i + 1);
+                    }
+                    b'\r' | b'\n' => starts.push(i + 1),
+                    _ => {}
+                }
+                i += 1;
+            }
+            (starts, LineIndex::new(text))
+        });
+        Relines { text, remap }
+    }
+
+    /// rampart's (line, column) of saphyr's 1-based `line` and `column`.
+    fn position(&self, line: u32, column: u32) -> (u32, u32) {
+        let Some((starts, index)) = &self.remap else {
+            return (line, column);
+        };
+        let start = starts
+            .get((line as usize).saturating_sub(1))
+            .copied()
+            .unwrap_or(self.text.len());
+        let offset = self.text.get(start..).map_or(start, |rest| {
+            rest.char_indices()
+                .nth((column as usize).saturating_sub(1))
+                .map_or(self.text.len(), |(i, _)| start + i)
+        });
+        index.position(offset)
+    }
+
+    /// [`Relines::position`] of an error, kept inside the text: a position
+    /// past its last line is the end of the last line.
+    fn error_position(&self, line: u32, column: u32) -> (u32, u32) {
+        let (line, column) = self.position(line, column);
+        let last = self.text.bytes().filter(|&b| b == b'\n').count() + 1;
+        if line as usize <= last {
+            return (line, column);
+        }
+        let tail = self.text.rsplit('\n').next().unwrap_or("");
+        (to_u32(last), to_u32(tail.chars().count() + 1))
+    }
+
+    fn relocate(&self, spans: &mut SpanIndex) {
+        if self.remap.is_none() {
+            return;
+        }
+        for region in spans.regions_mut() {
+            (region.start_line, region.start_column) =
+                self.position(region.start_line, region.start_column);
+            (region.end_line, region.end_column) =
+                self.position(region.end_line, region.end_column);
+        }
+    }
+}
+
+/// Offsets of every CR in `bytes`.
+fn carriage_returns(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
+    bytes
+        .iter()
+        .enumerate()
+        .filter(|&(_, &b)| b == b'\r')
+        .map(|(i, _)| i)
 }
 
 /// The marked trees of a stream, built event by event from the parser's
@@ -438,6 +532,29 @@ mod tests {
         assert_eq!(err.line, 2);
         let err = parse_documents("a: 1\na: 2\n").unwrap_err();
         assert!(err.message.contains("duplicated key"), "{err}");
+    }
+
+    #[test]
+    fn an_error_at_the_end_of_input_is_on_the_last_line() {
+        // Found by the fuzzer: saphyr put these on a line past the file.
+        let err = parse_documents("a: [1, 2x\", {\"name\": /git").unwrap_err();
+        assert_eq!((err.line, err.column), (1, 26), "{err}");
+        let err = parse_documents("a: 1\nb: {c: 2").unwrap_err();
+        assert_eq!((err.line, err.column), (2, 9), "{err}");
+    }
+
+    #[test]
+    fn a_lone_carriage_return_does_not_end_a_line() {
+        // As git and GitHub count lines (and every other parser here): a
+        // CR not followed by LF is within its line.
+        let doc = one("a: 1\rb: 2\nc:\r\n  d: true\n");
+        // `\r` inside the plain scalar `1\rb: 2`? YAML ends the line there,
+        // so `b` is a key of its own; its line is rampart's line 1.
+        assert_eq!(doc.spans.get("/b").unwrap().start_line, 1);
+        assert_eq!(doc.spans.get("/b").unwrap().start_column, 6);
+        assert_eq!(doc.spans.get("/c/d").unwrap().start_line, 3);
+        let err = parse_documents("a: 1\rb: 2\rc: [\nd").unwrap_err();
+        assert_eq!(err.line, 2, "{err}");
     }
 
     #[test]
