@@ -1,0 +1,144 @@
+//! From flags to the library's options: what each flag (and the
+//! configuration file) means for `ScanOptions`, the engine, downloads and
+//! hosts. Low-level arguments in `flags`, high-level ones here.
+
+use crate::flags::{Cli, HostArgs};
+use rampart_core::policy::{CacheMode, EngineOptions, PolicyEngine, SandboxLimits};
+use std::path::PathBuf;
+use std::time::Duration;
+
+pub(crate) fn engine(cli: &Cli) -> anyhow::Result<PolicyEngine> {
+    Ok(PolicyEngine::new(engine_options(cli))?)
+}
+
+/// Splits the paths given into files to walk and `ssh://` hosts, adds the
+/// inventories' hosts and the roots; `.` is walked when nothing was given.
+pub(crate) fn targets(
+    paths: &[PathBuf],
+    hosts: &HostArgs,
+) -> anyhow::Result<(Vec<PathBuf>, Vec<rampart_core::inventory::host::HostTarget>)> {
+    use rampart_core::inventory::host::{HostTarget, fleet, ssh::SshTarget};
+    let mut files = Vec::new();
+    let mut targets: Vec<HostTarget> = hosts.roots.iter().cloned().map(HostTarget::Root).collect();
+    for path in paths {
+        match path.to_str().filter(|p| p.starts_with("ssh://")) {
+            Some(url) => targets.push(HostTarget::Ssh(
+                SshTarget::parse(url).map_err(|e| anyhow::anyhow!(e))?,
+            )),
+            None => files.push(path.clone()),
+        }
+    }
+    for inventory in &hosts.inventories {
+        let text = rampart_core::read::read_text(
+            inventory,
+            rampart_core::read::MAX_SMALL_FILE,
+            rampart_core::read::Links::Follow,
+        )
+        .map_err(|e| anyhow::anyhow!("cannot read the inventory {}: {e}", inventory.display()))?;
+        let found = fleet::parse(&inventory.display().to_string(), &text)?;
+        if found.is_empty() {
+            anyhow::bail!("the inventory {} lists no host", inventory.display());
+        }
+        targets.extend(found.into_iter().map(HostTarget::Ssh));
+    }
+    if files.is_empty() && targets.is_empty() {
+        files.push(PathBuf::from("."));
+    }
+    Ok((files, targets))
+}
+
+/// The SSH client settings from the options.
+pub(crate) fn ssh_options(hosts: &HostArgs) -> rampart_core::inventory::host::ssh::SshOptions {
+    let mut args = Vec::new();
+    if let Some(config) = &hosts.ssh_config {
+        args.push("-F".to_owned());
+        args.push(config.display().to_string());
+    }
+    for option in &hosts.ssh_options {
+        args.push("-o".to_owned());
+        args.push(option.clone());
+    }
+    rampart_core::inventory::host::ssh::SshOptions {
+        args,
+        connect_timeout: Duration::from_secs(hosts.ssh_connect_timeout.max(1)),
+        host_timeout: Duration::from_secs(hosts.host_timeout.max(1)),
+        retries: hosts.ssh_retries,
+        ..Default::default()
+    }
+}
+
+pub(crate) fn engine_options(cli: &Cli) -> EngineOptions {
+    let cache = match (&cli.cache_dir, cli.no_cache) {
+        (_, true) => CacheMode::Disabled,
+        (Some(dir), false) => CacheMode::Dir(dir.join("components")),
+        (None, false) => CacheMode::Default,
+    };
+    let limits = SandboxLimits {
+        call_timeout: Duration::from_millis(cli.policy_timeout),
+        memory_bytes: cli.policy_memory << 20,
+        ..SandboxLimits::default()
+    };
+    EngineOptions { limits, cache }
+}
+
+/// Where pinned remote packs are cached (beside compiled components), and
+/// whether they may be downloaded.
+pub(crate) fn remote_options(cli: &Cli) -> rampart_core::policy::remote::RemoteOptions {
+    use rampart_core::policy::remote::RemoteOptions;
+    let cache_dir = match (&cli.cache_dir, cli.no_cache) {
+        (_, true) => None,
+        (Some(dir), false) => Some(dir.join("remote")),
+        (None, false) => RemoteOptions::default().cache_dir,
+    };
+    let defaults = RemoteOptions::default();
+    RemoteOptions {
+        cache_dir,
+        offline: cli.offline,
+        timeout: cli
+            .download_timeout
+            .map_or(defaults.timeout, Duration::from_secs),
+        redirects: redirects(cli),
+        ..defaults
+    }
+}
+
+pub(crate) fn redirects(cli: &Cli) -> rampart_core::download::Redirects {
+    if cli.allow_redirects {
+        rampart_core::download::Redirects::Any
+    } else {
+        rampart_core::download::Redirects::SameHostHttps
+    }
+}
+
+/// The configuration: `--config FILE`, else a rampart.yaml at the first
+/// scanned path, else none.
+pub(crate) fn load_config(
+    cli: &Cli,
+    paths: &[PathBuf],
+) -> anyhow::Result<rampart_core::config::Config> {
+    use rampart_core::config::Config;
+    let path = match &cli.config {
+        Some(path) => Some(path.clone()),
+        None => paths.first().and_then(|p| Config::find(p)),
+    };
+    match path {
+        Some(path) => Ok(Config::load(&path)?),
+        None => Ok(Config::default()),
+    }
+}
+
+pub(crate) fn db_dir(cli: &Cli) -> PathBuf {
+    cli.db
+        .clone()
+        .unwrap_or_else(|| rampart_core::advisories::AdvisoryOptions::default().db_dir)
+}
+
+pub(crate) fn advisory_options(
+    cli: &Cli,
+    off: bool,
+) -> Option<rampart_core::advisories::AdvisoryOptions> {
+    (!off).then(|| rampart_core::advisories::AdvisoryOptions {
+        db_dir: db_dir(cli),
+        ..Default::default()
+    })
+}

@@ -1,0 +1,414 @@
+//! `rampart policy`: list, evaluate, document, test, scaffold, build and
+//! inspect packs.
+
+use crate::args::{engine, engine_options, remote_options};
+use crate::flags::{Cli, Format, PolicyCommand};
+use crate::{EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
+use rampart_authoring::{self as authoring, Language};
+use rampart_core::ScanOptions;
+use rampart_core::policy::{Evaluation, LoadError, PolicyEngine, PolicyPack};
+use rampart_core::report;
+use std::io::Write;
+use std::path::PathBuf;
+
+pub(crate) fn run(cli: &Cli, command: &PolicyCommand) -> anyhow::Result<u8> {
+    match command {
+        PolicyCommand::List { format } => {
+            let engine = engine(cli)?;
+            let packs = engine.load_builtins()?;
+            print_list(&packs, *format)?;
+            Ok(EXIT_OK)
+        }
+        PolicyCommand::Eval {
+            resources,
+            packs,
+            fail_on,
+            format,
+        } => {
+            let engine = engine(cli)?;
+            let loaded = if packs.is_empty() {
+                engine.load_builtins()?
+            } else {
+                packs
+                    .iter()
+                    .map(|spec| load_pack(&engine, spec))
+                    .collect::<Result<Vec<_>, _>>()?
+            };
+            let text = rampart_core::read::read_text(
+                resources,
+                rampart_core::read::MAX_SMALL_FILE,
+                rampart_core::read::Links::Follow,
+            )
+            .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", resources.display()))?;
+            let resources = rampart_core::resource::from_json(&text).map_err(|e| {
+                anyhow::anyhow!("{} is not a list of resources: {e}", resources.display())
+            })?;
+            // One batch per source file, as a scan would batch them.
+            let mut batches: std::collections::BTreeMap<&str, Vec<rampart_core::Resource>> =
+                Default::default();
+            for resource in &resources {
+                batches
+                    .entry(resource.source.as_str())
+                    .or_default()
+                    .push(resource.clone());
+            }
+            let batches: Vec<Vec<rampart_core::Resource>> = batches.into_values().collect();
+            let outcome: Evaluation = rampart_core::policy::evaluate_batches(&loaded, &batches)
+                .into_iter()
+                .collect();
+            print_evaluation(&outcome, *format)?;
+            if !outcome.errors.is_empty() {
+                Ok(EXIT_ERROR)
+            } else if outcome.findings.iter().any(|f| f.severity >= *fail_on) {
+                Ok(EXIT_FINDINGS)
+            } else {
+                Ok(EXIT_OK)
+            }
+        }
+        PolicyCommand::Docs { output, check } => {
+            let engine = engine(cli)?;
+            let mut stale = Vec::new();
+            for pack in engine.load_builtins()? {
+                for page in report::rule_docs::pack_pages(pack.metadata()) {
+                    let path = output.join(&page.path);
+                    let current = std::fs::read_to_string(&path).ok();
+                    if current.as_deref() == Some(page.content.as_str()) {
+                        continue;
+                    }
+                    if *check {
+                        stale.push(path.display().to_string());
+                        continue;
+                    }
+                    if let Some(parent) = path.parent() {
+                        std::fs::create_dir_all(parent)?;
+                    }
+                    std::fs::write(&path, &page.content)
+                        .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
+                    eprintln!("wrote {}", path.display());
+                }
+            }
+            if stale.is_empty() {
+                Ok(EXIT_OK)
+            } else {
+                for path in &stale {
+                    eprintln!("stale: {path}");
+                }
+                eprintln!("run `rampart policy docs` to regenerate");
+                Ok(EXIT_FINDINGS)
+            }
+        }
+        PolicyCommand::Test {
+            dir,
+            pack,
+            fixtures,
+        } => {
+            let pack = match pack {
+                Some(pack) => pack.clone(),
+                None => authoring::built_component(dir)?,
+            };
+            let fixtures = fixtures.clone().unwrap_or_else(|| dir.join("fixtures"));
+            let run = authoring::fixtures::run(
+                &pack,
+                &fixtures,
+                ScanOptions {
+                    remote: remote_options(cli),
+                    engine: engine_options(cli),
+                    ..ScanOptions::default()
+                },
+            )?;
+            let results = &run.results;
+            let mut out = std::io::stdout().lock();
+            for diagnostic in &run.diagnostics {
+                writeln!(out, "error: {}", diagnostic.message)?;
+            }
+            for mismatch in &results.mismatches {
+                writeln!(out, "FAIL {mismatch}")?;
+            }
+            let verdict = if run.passed() { "ok" } else { "FAILED" };
+            let plural = |n: usize, one: &str, many: &str| {
+                format!("{n} {}", if n == 1 { one } else { many })
+            };
+            writeln!(
+                out,
+                "{verdict}: {} of {} checked ({}), {}",
+                plural(results.checked, "fixture", "fixtures"),
+                plural(results.rules, "rule", "rules"),
+                pack.display(),
+                plural(results.mismatches.len(), "mismatch", "mismatches")
+            )?;
+            Ok(if verdict == "ok" {
+                EXIT_OK
+            } else {
+                EXIT_FINDINGS
+            })
+        }
+        PolicyCommand::New { name, lang, dir } => {
+            let dir = dir.clone().unwrap_or_else(|| PathBuf::from(name));
+            let files = authoring::scaffold(&dir, name, *lang)?;
+            let mut out = std::io::stdout().lock();
+            writeln!(out, "created {lang} pack `{name}` in {}:", dir.display())?;
+            for file in &files {
+                writeln!(out, "  {}", file.display())?;
+            }
+            let setup = match lang {
+                Language::Rust => "rustup target add wasm32-wasip2 (once), then ".to_owned(),
+                Language::Python => format!(
+                    "pip install componentize-py=={} (once), then ",
+                    authoring::COMPONENTIZE_PY_VERSION
+                ),
+                Language::JavaScript => "npm install, then ".to_owned(),
+            };
+            writeln!(
+                out,
+                "next: cd {}; {setup}rampart policy build && rampart policy test (README.md has the details)",
+                dir.display()
+            )?;
+            Ok(EXIT_OK)
+        }
+        PolicyCommand::Build { dir, output, tool } => {
+            let options = authoring::BuildOptions {
+                output: output.clone(),
+                tool: tool.clone(),
+            };
+            let language = authoring::Language::detect(dir)?;
+            eprintln!("building the {language} pack in {} …", dir.display());
+            let built = authoring::build(dir, &options)?;
+            let engine = engine(cli)?;
+            // Loading checks the world, the imports and the metadata, and
+            // compiles into the cache: the next load is a cache hit.
+            let pack = match engine.load_file(&built.component) {
+                Ok(pack) => pack,
+                Err(err) => {
+                    let _ = std::fs::remove_file(&built.component);
+                    return Err(anyhow::anyhow!(err).context(format!(
+                        "the {language} toolchain built a component rampart refuses (removed)"
+                    )));
+                }
+            };
+            let warm = engine.load_file(&built.component)?;
+            print_build(&built, &pack, &warm, engine.cache_dir().is_some())?;
+            Ok(EXIT_OK)
+        }
+        PolicyCommand::Inspect { pack, format } => {
+            let engine = engine(cli)?;
+            let loaded = load_pack(&engine, pack)?;
+            print_inspect(&loaded, *format)?;
+            Ok(EXIT_OK)
+        }
+    }
+}
+
+/// A path if one exists (or it looks like one), else a built-in pack name.
+fn load_pack(engine: &PolicyEngine, spec: &str) -> Result<PolicyPack, LoadError> {
+    let path = std::path::Path::new(spec);
+    let builtin = spec.strip_prefix("builtin:");
+    match builtin {
+        Some(name) => engine.load_builtin(name),
+        None if path.exists() || spec.ends_with(".wasm") || spec.contains('/') => {
+            engine.load_file(path)
+        }
+        None => engine.load_builtin(spec),
+    }
+}
+
+fn print_evaluation(outcome: &Evaluation, format: Format) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    match format {
+        Format::Json => {
+            serde_json::to_writer_pretty(&mut out, outcome)?;
+            writeln!(out)?;
+        }
+        Format::Table => {
+            for f in &outcome.findings {
+                writeln!(
+                    out,
+                    "{:<8}  {}  {}  {}",
+                    f.severity, f.rule_id, f.resource_id, f.message
+                )?;
+                writeln!(
+                    out,
+                    "          at {}",
+                    if f.pointer.is_empty() {
+                        "/"
+                    } else {
+                        &f.pointer
+                    }
+                )?;
+                if let Some(fix) = &f.fix {
+                    writeln!(out, "          fix: {fix}")?;
+                }
+            }
+            writeln!(
+                out,
+                "{} findings, {} policy errors",
+                outcome.findings.len(),
+                outcome.errors.len()
+            )?;
+        }
+    }
+    for error in &outcome.errors {
+        eprintln!("policy error: {error}");
+    }
+    Ok(())
+}
+
+fn print_list(packs: &[PolicyPack], format: Format) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    match format {
+        Format::Json => {
+            let metadata: Vec<_> = packs.iter().map(PolicyPack::metadata).collect();
+            serde_json::to_writer_pretty(&mut out, &metadata)?;
+            writeln!(out)?;
+        }
+        Format::Table => {
+            for pack in packs {
+                let meta = pack.metadata();
+                writeln!(
+                    out,
+                    "{} {} — {} rules",
+                    meta.name,
+                    meta.version,
+                    meta.rules.len()
+                )?;
+                writeln!(out, "  {}", meta.description)?;
+                write_rules(&mut out, pack)?;
+                writeln!(out)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn write_rules(out: &mut impl std::io::Write, pack: &PolicyPack) -> std::io::Result<()> {
+    let rules = &pack.metadata().rules;
+    let id_width = rules.iter().map(|r| r.id.len()).max().unwrap_or(2).max(2);
+    writeln!(out, "  {:<id_width$}  {:<8}  TITLE", "ID", "SEVERITY")?;
+    for rule in rules {
+        writeln!(
+            out,
+            "  {:<id_width$}  {:<8}  {}",
+            rule.id, rule.severity, rule.title
+        )?;
+    }
+    Ok(())
+}
+
+/// What `policy build` made: the component, what the sandbox sees of it,
+/// and how long loading takes cold (compiling) and warm (from the cache).
+fn print_build(
+    built: &authoring::Built,
+    pack: &PolicyPack,
+    warm: &PolicyPack,
+    cached: bool,
+) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    let meta = pack.metadata();
+    let rules: Vec<&str> = meta.rules.iter().map(|r| r.id.as_str()).collect();
+    writeln!(
+        out,
+        "built    {} ({:.1} MiB) in {:.1} s",
+        built.component.display(),
+        pack.size() as f64 / (1024.0 * 1024.0),
+        built.elapsed.as_secs_f64()
+    )?;
+    let noun = if rules.len() == 1 { "rule" } else { "rules" };
+    writeln!(
+        out,
+        "pack     {} {}: {} {noun} ({})",
+        meta.name,
+        meta.version,
+        rules.len(),
+        rules.join(", ")
+    )?;
+    writeln!(out, "imports  {}", pack.interface().imports.join(", "))?;
+    writeln!(out, "sha256   {}", pack.digest())?;
+    let cold = pack.load_stats();
+    let hot = warm.load_stats();
+    if cached && cold.cache == rampart_core::policy::CacheOutcome::Hit {
+        writeln!(
+            out,
+            "load     {:.0} ms from the cache (this component was compiled before)",
+            hot.total_time.as_secs_f64() * 1e3
+        )?;
+    } else if cached {
+        writeln!(
+            out,
+            "load     {:.0} ms to compile into the cache ({:?}), then {:.0} ms from it ({:?})",
+            cold.total_time.as_secs_f64() * 1e3,
+            cold.cache,
+            hot.total_time.as_secs_f64() * 1e3,
+            hot.cache
+        )?;
+    } else {
+        writeln!(
+            out,
+            "load     {:.0} ms (no cache: every load compiles)",
+            cold.total_time.as_secs_f64() * 1e3
+        )?;
+    }
+    Ok(())
+}
+
+fn print_inspect(pack: &PolicyPack, format: Format) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    let meta = pack.metadata();
+    let stats = pack.load_stats();
+    match format {
+        Format::Json => {
+            let value = serde_json::json!({
+                "origin": pack.origin(),
+                "sha256": pack.digest(),
+                "size": pack.size(),
+                "imports": pack.interface().imports,
+                "exports": pack.interface().exports,
+                "pack": meta,
+            });
+            serde_json::to_writer_pretty(&mut out, &value)?;
+            writeln!(out)?;
+        }
+        Format::Table => {
+            writeln!(out, "pack     {} {}", meta.name, meta.version)?;
+            writeln!(out, "origin   {}", pack.origin())?;
+            writeln!(out, "sha256   {}", pack.digest())?;
+            writeln!(out, "size     {:.1} KiB", pack.size() as f64 / 1024.0)?;
+            writeln!(
+                out,
+                "loaded   in {:.1} ms (compiled component: {:?})",
+                stats.total_time.as_secs_f64() * 1e3,
+                stats.cache
+            )?;
+            writeln!(out, "exports  {}", pack.interface().exports.join(", "))?;
+            writeln!(out, "imports")?;
+            for import in &pack.interface().imports {
+                writeln!(out, "  {import}")?;
+            }
+            writeln!(out)?;
+            writeln!(out, "{}", meta.description)?;
+            writeln!(out)?;
+            for rule in &meta.rules {
+                writeln!(out, "{}  [{}]  {}", rule.id, rule.severity, rule.title)?;
+                if !rule.description.is_empty() {
+                    writeln!(out, "  {}", rule.description)?;
+                }
+                if !rule.kinds.is_empty() {
+                    writeln!(out, "  kinds:       {}", rule.kinds.join(", "))?;
+                }
+                if !rule.compliance.is_empty() {
+                    let controls: Vec<String> = rule
+                        .compliance
+                        .iter()
+                        .map(|c| format!("{} {}", c.framework, c.id))
+                        .collect();
+                    writeln!(out, "  compliance:  {}", controls.join("; "))?;
+                }
+                if !rule.remediation.is_empty() {
+                    writeln!(out, "  remediation: {}", rule.remediation)?;
+                }
+                if let Some(uri) = &rule.help_uri {
+                    writeln!(out, "  help:        {uri}")?;
+                }
+            }
+        }
+    }
+    Ok(())
+}
