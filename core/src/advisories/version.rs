@@ -720,10 +720,14 @@ fn maven_item_compare(a: &MavenItem, b: Option<&MavenItem>) -> Ordering {
         (Text(_), Some(Int(_))) => Ordering::Less,
         (Text(x), Some(Text(y))) => maven_qualifier(x).cmp(&maven_qualifier(y)),
         (Text(_), Some(List(_))) => Ordering::Less,
-        (List(x), None) => match x.first() {
-            Some(first) => maven_item_compare(first, None),
-            None => Ordering::Equal,
-        },
+        // Every item against nothing, not just the first (MNG-6964): with
+        // the first only, 1-0.sp1 = 1.0 though 1-0.sp1 > 1-0, and the
+        // order is not transitive (found by the fuzzer).
+        (List(x), None) => x
+            .iter()
+            .map(|item| maven_item_compare(item, None))
+            .find(|order| order.is_ne())
+            .unwrap_or(Ordering::Equal),
         (List(_), Some(Int(_))) => Ordering::Less,
         (List(_), Some(Text(_))) => Ordering::Greater,
         (List(x), Some(List(y))) => maven_list_compare(x, y),
@@ -1047,6 +1051,8 @@ mod tests {
             ],
         );
         equal(Scheme::Maven, "1", "1.0.0");
+        // MNG-6964: a sub-list is compared with nothing item by item.
+        ascending(Scheme::Maven, &["1-0.alpha", "1-0.beta", "1", "1-0.sp1"]);
         equal(Scheme::Maven, "1-ga", "1");
         equal(Scheme::Maven, "1-final", "1.0");
         equal(Scheme::Maven, "1.0a1", "1.0-alpha-1");

@@ -63,7 +63,7 @@ pub fn parse_documents_with(
 ) -> Result<Vec<YamlDocument>, YamlError> {
     let lines = Relines::new(text);
     let relocate = |mut e: YamlError| {
-        (e.line, e.column) = lines.error_position(e.line, e.column);
+        (e.line, e.column) = lines.inside(e.line, e.column);
         e
     };
     let docs = load(text, limits).map_err(relocate)?;
@@ -90,9 +90,20 @@ pub fn parse_documents_with(
 /// a last line without a line break: a line the file does not have.
 struct Relines<'a> {
     text: &'a str,
-    /// Set when the text has a lone CR: the byte where each of saphyr's
-    /// lines starts, and rampart's line index.
-    remap: Option<(Vec<usize>, LineIndex<'a>)>,
+    /// Set when the text has a lone CR.
+    remap: Option<Remap<'a>>,
+    /// The last line and the column just past its end, worked out once
+    /// when first needed.
+    end: std::cell::OnceCell<(u32, u32)>,
+}
+
+/// What it takes to move a position of saphyr's lines to rampart's.
+struct Remap<'a> {
+    /// The byte offset of each character, and of the end.
+    bytes_of: Vec<usize>,
+    /// The character where each of saphyr's lines starts.
+    starts: Vec<usize>,
+    index: LineIndex<'a>,
 }
 
 impl<'a> Relines<'a> {
@@ -100,62 +111,76 @@ impl<'a> Relines<'a> {
         let bytes = text.as_bytes();
         let lone_cr = carriage_returns(bytes).any(|i| bytes.get(i + 1) != Some(&b'\n'));
         let remap = lone_cr.then(|| {
+            // Byte offset of every character, and the character where each
+            // of saphyr's lines starts: a position is then two lookups,
+            // whatever the length of its line.
+            let mut bytes_of = Vec::with_capacity(text.len() + 1);
             let mut starts = vec![0];
-            let mut i = 0;
-            while i < bytes.len() {
-                match bytes[i] {
-                    b'\r' if bytes.get(i + 1) == Some(&b'\n') => {
-                        i += 1;
-                        starts.push(i + 1);
-                    }
-                    b'\r' | b'\n' => starts.push(i + 1),
-                    _ => {}
+            let mut chars = text.char_indices().peekable();
+            while let Some((i, c)) = chars.next() {
+                bytes_of.push(i);
+                let crlf = c == '\r' && chars.peek().is_some_and(|&(_, n)| n == '\n');
+                if (c == '\r' && !crlf) || c == '\n' {
+                    starts.push(bytes_of.len());
                 }
-                i += 1;
             }
-            (starts, LineIndex::new(text))
+            bytes_of.push(text.len());
+            Remap {
+                bytes_of,
+                starts,
+                index: LineIndex::new(text),
+            }
         });
-        Relines { text, remap }
+        Relines {
+            text,
+            remap,
+            end: std::cell::OnceCell::new(),
+        }
     }
 
     /// rampart's (line, column) of saphyr's 1-based `line` and `column`.
     fn position(&self, line: u32, column: u32) -> (u32, u32) {
-        let Some((starts, index)) = &self.remap else {
+        let Some(remap) = &self.remap else {
             return (line, column);
         };
-        let start = starts
+        let start = remap
+            .starts
             .get((line as usize).saturating_sub(1))
             .copied()
+            .unwrap_or(usize::MAX);
+        let char_index = start.saturating_add((column as usize).saturating_sub(1));
+        let offset = remap
+            .bytes_of
+            .get(char_index)
+            .copied()
             .unwrap_or(self.text.len());
-        let offset = self.text.get(start..).map_or(start, |rest| {
-            rest.char_indices()
-                .nth((column as usize).saturating_sub(1))
-                .map_or(self.text.len(), |(i, _)| start + i)
-        });
-        index.position(offset)
+        remap.index.position(offset)
     }
 
-    /// [`Relines::position`] of an error, kept inside the text: a position
-    /// past its last line is the end of the last line.
-    fn error_position(&self, line: u32, column: u32) -> (u32, u32) {
+    /// [`Relines::position`], kept inside the text: a position past its
+    /// last line is the end of the last line.
+    fn inside(&self, line: u32, column: u32) -> (u32, u32) {
         let (line, column) = self.position(line, column);
-        let last = self.text.bytes().filter(|&b| b == b'\n').count() + 1;
-        if line as usize <= last {
-            return (line, column);
-        }
-        let tail = self.text.rsplit('\n').next().unwrap_or("");
-        (to_u32(last), to_u32(tail.chars().count() + 1))
+        let end = *self.end.get_or_init(|| {
+            let last = self.text.bytes().filter(|&b| b == b'\n').count() + 1;
+            let tail = self.text.rsplit('\n').next().unwrap_or("");
+            (to_u32(last), to_u32(tail.chars().count() + 1))
+        });
+        if line <= end.0 { (line, column) } else { end }
     }
 
+    /// Every region of `spans` in rampart's lines and inside the text. A
+    /// node at the end of a text without a final line break (an empty
+    /// value, the end of the document) is where saphyr's end of input is:
+    /// on the line after the last.
     fn relocate(&self, spans: &mut SpanIndex) {
-        if self.remap.is_none() {
+        if self.remap.is_none() && self.text.ends_with('\n') {
             return;
         }
         for region in spans.regions_mut() {
             (region.start_line, region.start_column) =
-                self.position(region.start_line, region.start_column);
-            (region.end_line, region.end_column) =
-                self.position(region.end_line, region.end_column);
+                self.inside(region.start_line, region.start_column);
+            (region.end_line, region.end_column) = self.inside(region.end_line, region.end_column);
         }
     }
 }
@@ -541,6 +566,17 @@ mod tests {
         assert_eq!((err.line, err.column), (1, 26), "{err}");
         let err = parse_documents("a: 1\nb: {c: 2").unwrap_err();
         assert_eq!((err.line, err.column), (2, 9), "{err}");
+    }
+
+    #[test]
+    fn a_value_at_the_end_of_input_is_on_the_last_line() {
+        // An empty value at the end of a text without a final line break:
+        // saphyr places it on the line after the last.
+        let doc = one("a: 1\nb:");
+        let b = doc.spans.get("/b").unwrap();
+        assert_eq!((b.start_line, b.end_line), (2, 2), "{b:?}");
+        let root = doc.spans.get("").unwrap();
+        assert_eq!(root.end_line, 2, "{root:?}");
     }
 
     #[test]
