@@ -11,40 +11,17 @@ pub(crate) fn engine(cli: &Cli) -> anyhow::Result<PolicyEngine> {
     Ok(PolicyEngine::new(engine_options(cli))?)
 }
 
-/// Splits the paths given into files to walk and `ssh://` hosts, adds the
-/// inventories' hosts and the roots; `.` is walked when nothing was given.
+/// What the scan covers: files to walk and hosts (`rampart_core`'s
+/// `inventory::host::targets`).
 pub(crate) fn targets(
     paths: &[PathBuf],
     hosts: &HostArgs,
 ) -> anyhow::Result<(Vec<PathBuf>, Vec<rampart_core::inventory::host::HostTarget>)> {
-    use rampart_core::inventory::host::{HostTarget, fleet, ssh::SshTarget};
-    let mut files = Vec::new();
-    let mut targets: Vec<HostTarget> = hosts.roots.iter().cloned().map(HostTarget::Root).collect();
-    for path in paths {
-        match path.to_str().filter(|p| p.starts_with("ssh://")) {
-            Some(url) => targets.push(HostTarget::Ssh(
-                SshTarget::parse(url).map_err(|e| anyhow::anyhow!(e))?,
-            )),
-            None => files.push(path.clone()),
-        }
-    }
-    for inventory in &hosts.inventories {
-        let text = rampart_core::read::read_text(
-            inventory,
-            rampart_core::read::MAX_SMALL_FILE,
-            rampart_core::read::Links::Follow,
-        )
-        .map_err(|e| anyhow::anyhow!("cannot read the inventory {}: {e}", inventory.display()))?;
-        let found = fleet::parse(&inventory.display().to_string(), &text)?;
-        if found.is_empty() {
-            anyhow::bail!("the inventory {} lists no host", inventory.display());
-        }
-        targets.extend(found.into_iter().map(HostTarget::Ssh));
-    }
-    if files.is_empty() && targets.is_empty() {
-        files.push(PathBuf::from("."));
-    }
-    Ok((files, targets))
+    Ok(rampart_core::inventory::host::targets(
+        paths,
+        &hosts.roots,
+        &hosts.inventories,
+    )?)
 }
 
 /// The SSH client settings from the options.

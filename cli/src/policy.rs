@@ -43,19 +43,7 @@ pub(crate) fn run(cli: &Cli, command: &PolicyCommand) -> anyhow::Result<u8> {
             let resources = rampart_core::resource::from_json(&text).map_err(|e| {
                 anyhow::anyhow!("{} is not a list of resources: {e}", resources.display())
             })?;
-            // One batch per source file, as a scan would batch them.
-            let mut batches: std::collections::BTreeMap<&str, Vec<rampart_core::Resource>> =
-                Default::default();
-            for resource in &resources {
-                batches
-                    .entry(resource.source.as_str())
-                    .or_default()
-                    .push(resource.clone());
-            }
-            let batches: Vec<Vec<rampart_core::Resource>> = batches.into_values().collect();
-            let outcome: Evaluation = rampart_core::policy::evaluate_batches(&loaded, &batches)
-                .into_iter()
-                .collect();
+            let outcome = rampart_core::policy::evaluate_by_source(&loaded, &resources);
             print_evaluation(&outcome, *format)?;
             if !outcome.errors.is_empty() {
                 Ok(EXIT_ERROR)
@@ -67,26 +55,22 @@ pub(crate) fn run(cli: &Cli, command: &PolicyCommand) -> anyhow::Result<u8> {
         }
         PolicyCommand::Docs { output, check } => {
             let engine = engine(cli)?;
-            let mut stale = Vec::new();
-            for pack in engine.load_builtins()? {
-                for page in report::rule_docs::pack_pages(pack.metadata()) {
-                    let path = output.join(&page.path);
-                    let current = std::fs::read_to_string(&path).ok();
-                    if current.as_deref() == Some(page.content.as_str()) {
-                        continue;
-                    }
-                    if *check {
-                        stale.push(path.display().to_string());
-                        continue;
-                    }
-                    if let Some(parent) = path.parent() {
-                        std::fs::create_dir_all(parent)?;
-                    }
-                    std::fs::write(&path, &page.content)
-                        .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
-                    eprintln!("wrote {}", path.display());
-                }
+            let packs = engine.load_builtins()?;
+            let metadata: Vec<_> = packs.iter().map(|p| p.metadata().clone()).collect();
+            let mode = if *check {
+                report::rule_docs::Sync::Check
+            } else {
+                report::rule_docs::Sync::Write
+            };
+            let outcome = report::rule_docs::sync(&metadata, output, mode)?;
+            for path in &outcome.written {
+                eprintln!("wrote {}", path.display());
             }
+            let stale: Vec<String> = outcome
+                .stale
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect();
             if stale.is_empty() {
                 Ok(EXIT_OK)
             } else {

@@ -51,6 +51,21 @@ where
     evaluate_batches_observed(packs, batches, &NoProgress)
 }
 
+/// Evaluates every pack on `resources` batched as a scan batches them, one
+/// batch per source file (`policy eval` of an inventory's JSON), and
+/// merges the results in source order.
+pub fn evaluate_by_source(packs: &[PolicyPack], resources: &[Resource]) -> Evaluation {
+    let mut batches: std::collections::BTreeMap<&str, Vec<Resource>> = Default::default();
+    for resource in resources {
+        batches
+            .entry(resource.source.as_str())
+            .or_default()
+            .push(resource.clone());
+    }
+    let batches: Vec<Vec<Resource>> = batches.into_values().collect();
+    evaluate_batches(packs, &batches).into_iter().collect()
+}
+
 /// [`evaluate_batches`], reporting progress (phase
 /// [`ScanPhase::Evaluating`], one unit per batch and pack).
 pub fn evaluate_batches_observed<B>(

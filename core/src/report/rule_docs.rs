@@ -6,6 +6,7 @@
 
 use crate::rule::{PackMetadata, RuleMetadata};
 use std::fmt::Write as _;
+use std::path::Path;
 
 /// One generated file: a path relative to the docs root, and its content.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -14,6 +15,57 @@ pub struct DocPage {
     pub path: String,
     /// Markdown.
     pub content: String,
+}
+
+/// What [`sync`] does with a page that differs from what is on disk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sync {
+    /// Write it.
+    Write,
+    /// Only report it as stale (`rampart policy docs --check`, CI).
+    Check,
+}
+
+/// What [`sync`] found.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SyncOutcome {
+    /// Pages written (mode [`Sync::Write`]).
+    pub written: Vec<std::path::PathBuf>,
+    /// Pages missing or different on disk (mode [`Sync::Check`]).
+    pub stale: Vec<std::path::PathBuf>,
+}
+
+/// Brings the pages of `packs` under `dir` up to date, or (with
+/// [`Sync::Check`]) lists those that are not. A page is compared with the
+/// file's whole content; an unreadable file counts as different.
+pub fn sync(packs: &[PackMetadata], dir: &Path, mode: Sync) -> std::io::Result<SyncOutcome> {
+    let mut outcome = SyncOutcome::default();
+    for pack in packs {
+        for page in pack_pages(pack) {
+            let path = dir.join(&page.path);
+            let current = crate::read::read_text(
+                &path,
+                crate::read::MAX_SMALL_FILE,
+                crate::read::Links::Follow,
+            )
+            .ok();
+            if current.as_deref() == Some(page.content.as_str()) {
+                continue;
+            }
+            if mode == Sync::Check {
+                outcome.stale.push(path);
+                continue;
+            }
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent)?;
+            }
+            std::fs::write(&path, &page.content).map_err(|e| {
+                std::io::Error::new(e.kind(), format!("cannot write {}: {e}", path.display()))
+            })?;
+            outcome.written.push(path);
+        }
+    }
+    Ok(outcome)
 }
 
 /// The pages of a pack: `<pack>/README.md` and `<pack>/<RULE-ID>.md`.
@@ -88,4 +140,55 @@ fn rule_page(pack: &PackMetadata, rule: &RuleMetadata) -> String {
 
 fn escape_cell(text: &str) -> String {
     text.replace('|', "\\|")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Severity;
+
+    fn pack() -> PackMetadata {
+        PackMetadata {
+            name: "acme".into(),
+            version: "1.0.0".into(),
+            description: "Acme's rules.".into(),
+            rules: vec![RuleMetadata {
+                id: "ACME-001".into(),
+                title: "Images are pinned".into(),
+                description: "Tags move; digests do not.".into(),
+                severity: Severity::Medium,
+                help: String::new(),
+                help_uri: None,
+                remediation: "Pin by digest.".into(),
+                tags: Vec::new(),
+                compliance: Vec::new(),
+                kinds: vec!["k8s".into()],
+            }],
+        }
+    }
+
+    #[test]
+    fn sync_writes_what_differs_and_check_names_it() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let packs = [pack()];
+        let stale = sync(&packs, dir.path(), Sync::Check).expect("check");
+        assert_eq!(stale.stale.len(), 2, "{stale:?}");
+        assert!(stale.written.is_empty());
+        assert!(!dir.path().join("acme/README.md").exists());
+
+        let written = sync(&packs, dir.path(), Sync::Write).expect("write");
+        assert_eq!(
+            written.written,
+            [
+                dir.path().join("acme/README.md"),
+                dir.path().join("acme/ACME-001.md")
+            ]
+        );
+        let again = sync(&packs, dir.path(), Sync::Check).expect("check");
+        assert_eq!(again, SyncOutcome::default());
+
+        std::fs::write(dir.path().join("acme/ACME-001.md"), "edited by hand\n").expect("edit");
+        let edited = sync(&packs, dir.path(), Sync::Check).expect("check");
+        assert_eq!(edited.stale, [dir.path().join("acme/ACME-001.md")]);
+    }
 }

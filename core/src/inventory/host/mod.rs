@@ -36,6 +36,66 @@ pub enum HostTarget {
     Ssh(ssh::SshTarget),
 }
 
+/// Why the targets of a scan could not be worked out.
+#[derive(Debug, thiserror::Error)]
+pub enum TargetError {
+    /// An `ssh://` path is not a valid URL.
+    #[error("{0}")]
+    Url(String),
+    /// An inventory file could not be read.
+    #[error("cannot read the inventory {}: {error}", .path.display())]
+    Unreadable {
+        /// The inventory.
+        path: std::path::PathBuf,
+        /// Why.
+        error: crate::read::ReadError,
+    },
+    /// An inventory file is not valid.
+    #[error(transparent)]
+    Inventory(#[from] fleet::InventoryError),
+    /// An inventory names no host: a fleet scan of nothing is a mistake.
+    #[error("the inventory {} lists no host", .0.display())]
+    Empty(std::path::PathBuf),
+}
+
+/// What a scan covers: `paths` split into files to walk and `ssh://` hosts,
+/// then the `roots` and every host of the Ansible `inventories` (INI or
+/// YAML). `.` is walked when nothing at all was given.
+pub fn targets(
+    paths: &[std::path::PathBuf],
+    roots: &[std::path::PathBuf],
+    inventories: &[std::path::PathBuf],
+) -> Result<(Vec<std::path::PathBuf>, Vec<HostTarget>), TargetError> {
+    use crate::read::{Links, MAX_SMALL_FILE, read_text};
+    let mut files = Vec::new();
+    let mut targets: Vec<HostTarget> = roots.iter().cloned().map(HostTarget::Root).collect();
+    for path in paths {
+        match path.to_str().filter(|p| p.starts_with("ssh://")) {
+            Some(url) => targets.push(HostTarget::Ssh(
+                ssh::SshTarget::parse(url).map_err(TargetError::Url)?,
+            )),
+            None => files.push(path.clone()),
+        }
+    }
+    for inventory in inventories {
+        let text = read_text(inventory, MAX_SMALL_FILE, Links::Follow).map_err(|error| {
+            TargetError::Unreadable {
+                path: inventory.clone(),
+                error,
+            }
+        })?;
+        let found = fleet::parse(&inventory.display().to_string(), &text)?;
+        if found.is_empty() {
+            return Err(TargetError::Empty(inventory.clone()));
+        }
+        targets.extend(found.into_iter().map(HostTarget::Ssh));
+    }
+    if files.is_empty() && targets.is_empty() {
+        files.push(std::path::PathBuf::from("."));
+    }
+    Ok((files, targets))
+}
+
 /// Largest configuration file read (bytes). The dpkg status database of a
 /// big server is a few MB; nothing a host scan reads should come near.
 pub const MAX_HOST_FILE: u64 = 64 << 20;
@@ -234,7 +294,46 @@ pub(crate) fn token(key: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::unquote;
+    use super::{HostTarget, TargetError, targets, unquote};
+    use std::path::PathBuf;
+
+    #[test]
+    fn targets_split_files_hosts_and_inventories() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let fleet = dir.path().join("hosts.ini");
+        std::fs::write(&fleet, "[web]\nweb1 ansible_host=10.0.0.1\n").expect("write");
+        let (files, hosts) = targets(
+            &[PathBuf::from("src"), PathBuf::from("ssh://deploy@db1:2222")],
+            &[PathBuf::from("/mnt/image")],
+            std::slice::from_ref(&fleet),
+        )
+        .expect("targets");
+        assert_eq!(files, [PathBuf::from("src")]);
+        assert_eq!(hosts.len(), 3, "{hosts:?}");
+        assert_eq!(hosts[0], HostTarget::Root(PathBuf::from("/mnt/image")));
+        assert!(matches!(&hosts[1], HostTarget::Ssh(t) if t.host == "db1" && t.port == Some(2222)));
+        assert!(matches!(&hosts[2], HostTarget::Ssh(t) if t.host == "10.0.0.1"));
+        // Nothing given: the current directory.
+        assert_eq!(
+            targets(&[], &[], &[]).expect("targets").0,
+            [PathBuf::from(".")]
+        );
+
+        let empty = dir.path().join("empty.ini");
+        std::fs::write(&empty, "# no hosts\n").expect("write");
+        let err = targets(&[], &[], std::slice::from_ref(&empty)).unwrap_err();
+        assert!(matches!(err, TargetError::Empty(_)), "{err}");
+        assert!(err.to_string().ends_with("lists no host"), "{err}");
+        let err = targets(&[], &[], &[dir.path().join("missing.ini")]).unwrap_err();
+        assert!(
+            err.to_string().starts_with("cannot read the inventory "),
+            "{err}"
+        );
+        assert!(matches!(
+            targets(&[PathBuf::from("ssh://")], &[], &[]),
+            Err(TargetError::Url(_))
+        ));
+    }
 
     #[test]
     fn quotes() {
