@@ -1,9 +1,9 @@
 //! `rampart config`: write a starter configuration, check one.
 
-use crate::EXIT_OK;
 use crate::flags::ConfigCommand;
+use rampart_core::ExitStatus;
 
-pub(crate) fn run(command: &ConfigCommand) -> anyhow::Result<u8> {
+pub(crate) fn run(command: &ConfigCommand) -> anyhow::Result<ExitStatus> {
     match command {
         ConfigCommand::Init { output, force } => {
             if output.exists() && !force {
@@ -12,7 +12,7 @@ pub(crate) fn run(command: &ConfigCommand) -> anyhow::Result<u8> {
             std::fs::write(output, rampart_core::config::STARTER)
                 .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", output.display()))?;
             eprintln!("wrote {}", output.display());
-            Ok(EXIT_OK)
+            Ok(ExitStatus::Pass)
         }
         ConfigCommand::Check { file } => {
             let config = rampart_core::config::Config::load(file)?;
@@ -28,7 +28,7 @@ pub(crate) fn run(command: &ConfigCommand) -> anyhow::Result<u8> {
                 config.rules.len(),
                 config.suppressions.len()
             );
-            Ok(EXIT_OK)
+            Ok(ExitStatus::Pass)
         }
     }
 }

@@ -2,12 +2,12 @@
 
 use crate::args::{db_dir, redirects};
 use crate::flags::{Cli, DbCommand, Format};
-use crate::{EXIT_ERROR, EXIT_OK};
+use rampart_core::ExitStatus;
 use rampart_core::report;
 use std::io::Write;
 use std::time::Duration;
 
-pub(crate) fn run(cli: &Cli, command: &DbCommand) -> anyhow::Result<u8> {
+pub(crate) fn run(cli: &Cli, command: &DbCommand) -> anyhow::Result<ExitStatus> {
     use rampart_core::advisories::{db, update};
     let dir = db_dir(cli);
     let report = match command {
@@ -75,16 +75,20 @@ pub(crate) fn run(cli: &Cli, command: &DbCommand) -> anyhow::Result<u8> {
         Some(_) => eprintln!("advisory database: {}", dir.display()),
         None => eprintln!("no advisory database was written"),
     }
-    Ok(if failed { EXIT_ERROR } else { EXIT_OK })
+    Ok(if failed {
+        ExitStatus::Error
+    } else {
+        ExitStatus::Pass
+    })
 }
 
-fn db_status(dir: &std::path::Path, format: Format) -> anyhow::Result<u8> {
+fn db_status(dir: &std::path::Path, format: Format) -> anyhow::Result<ExitStatus> {
     use rampart_core::advisories::db;
     let opened = match db::AdvisoryDb::open(dir) {
         Ok(opened) => opened,
         Err(e) => {
             eprintln!("error: {e}");
-            return Ok(EXIT_ERROR);
+            return Ok(ExitStatus::Error);
         }
     };
     let manifest = opened.manifest();
@@ -132,5 +136,5 @@ fn db_status(dir: &std::path::Path, format: Format) -> anyhow::Result<u8> {
             }
         }
     }
-    Ok(EXIT_OK)
+    Ok(ExitStatus::Pass)
 }

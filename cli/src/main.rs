@@ -12,7 +12,7 @@ mod scan;
 
 use clap::Parser as _;
 use flags::{Cli, Command};
-use rampart_core::report;
+use rampart_core::{ExitStatus, report};
 use std::process::ExitCode;
 
 /// A scan allocates and frees millions of small strings from several
@@ -20,18 +20,11 @@ use std::process::ExitCode;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-/// Exit code: success.
-pub(crate) const EXIT_OK: u8 = 0;
-/// Exit code: findings at or above the threshold.
-pub(crate) const EXIT_FINDINGS: u8 = 1;
-/// Exit code: usage, configuration or fatal error (DESIGN §5).
-pub(crate) const EXIT_ERROR: u8 = 2;
-
 fn main() -> ExitCode {
     let cli = Cli::parse();
     output::init_logging(cli.verbose);
     match run(&cli) {
-        Ok(code) => ExitCode::from(code),
+        Ok(status) => ExitCode::from(status.code()),
         Err(e) => {
             // Each line of the message (a configuration file's mistakes
             // are one per line) as an error of its own; whatever a scanned
@@ -39,13 +32,13 @@ fn main() -> ExitCode {
             for line in output::error_chain(&e).lines() {
                 eprintln!("error: {}", report::terminal_safe(line));
             }
-            ExitCode::from(EXIT_ERROR)
+            ExitCode::from(ExitStatus::Error.code())
         }
     }
 }
 
 /// Runs the command; its exit status.
-fn run(cli: &Cli) -> anyhow::Result<u8> {
+fn run(cli: &Cli) -> anyhow::Result<ExitStatus> {
     match &cli.command {
         Command::Scan(args) => scan::scan(cli, args),
         Command::Inventory(args) => scan::inventory(cli, args),
@@ -59,12 +52,12 @@ fn run(cli: &Cli) -> anyhow::Result<u8> {
             use clap::CommandFactory as _;
             let mut command = Cli::command();
             clap_complete::generate(*shell, &mut command, "rampart", &mut std::io::stdout());
-            Ok(EXIT_OK)
+            Ok(ExitStatus::Pass)
         }
         Command::Man => {
             use clap::CommandFactory as _;
             clap_mangen::Man::new(Cli::command()).render(&mut std::io::stdout().lock())?;
-            Ok(EXIT_OK)
+            Ok(ExitStatus::Pass)
         }
     }
 }

@@ -3,21 +3,21 @@
 
 use crate::args::{engine, engine_options, remote_options};
 use crate::flags::{Cli, Format, PolicyCommand};
-use crate::{EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
 use rampart_authoring::{self as authoring, Language};
+use rampart_core::ExitStatus;
 use rampart_core::ScanOptions;
 use rampart_core::policy::{Evaluation, LoadError, PolicyEngine, PolicyPack};
 use rampart_core::report;
 use std::io::Write;
 use std::path::PathBuf;
 
-pub(crate) fn run(cli: &Cli, command: &PolicyCommand) -> anyhow::Result<u8> {
+pub(crate) fn run(cli: &Cli, command: &PolicyCommand) -> anyhow::Result<ExitStatus> {
     match command {
         PolicyCommand::List { format } => {
             let engine = engine(cli)?;
             let packs = engine.load_builtins()?;
             print_list(&packs, *format)?;
-            Ok(EXIT_OK)
+            Ok(ExitStatus::Pass)
         }
         PolicyCommand::Eval {
             resources,
@@ -46,11 +46,11 @@ pub(crate) fn run(cli: &Cli, command: &PolicyCommand) -> anyhow::Result<u8> {
             let outcome = rampart_core::policy::evaluate_by_source(&loaded, &resources);
             print_evaluation(&outcome, *format)?;
             if !outcome.errors.is_empty() {
-                Ok(EXIT_ERROR)
+                Ok(ExitStatus::Error)
             } else if outcome.findings.iter().any(|f| f.severity >= *fail_on) {
-                Ok(EXIT_FINDINGS)
+                Ok(ExitStatus::Fail)
             } else {
-                Ok(EXIT_OK)
+                Ok(ExitStatus::Pass)
             }
         }
         PolicyCommand::Docs { output, check } => {
@@ -72,13 +72,13 @@ pub(crate) fn run(cli: &Cli, command: &PolicyCommand) -> anyhow::Result<u8> {
                 .map(|p| p.display().to_string())
                 .collect();
             if stale.is_empty() {
-                Ok(EXIT_OK)
+                Ok(ExitStatus::Pass)
             } else {
                 for path in &stale {
                     eprintln!("stale: {path}");
                 }
                 eprintln!("run `rampart policy docs` to regenerate");
-                Ok(EXIT_FINDINGS)
+                Ok(ExitStatus::Fail)
             }
         }
         PolicyCommand::Test {
@@ -120,10 +120,10 @@ pub(crate) fn run(cli: &Cli, command: &PolicyCommand) -> anyhow::Result<u8> {
                 pack.display(),
                 plural(results.mismatches.len(), "mismatch", "mismatches")
             )?;
-            Ok(if verdict == "ok" {
-                EXIT_OK
+            Ok(if run.passed() {
+                ExitStatus::Pass
             } else {
-                EXIT_FINDINGS
+                ExitStatus::Fail
             })
         }
         PolicyCommand::New { name, lang, dir } => {
@@ -147,7 +147,7 @@ pub(crate) fn run(cli: &Cli, command: &PolicyCommand) -> anyhow::Result<u8> {
                 "next: cd {}; {setup}rampart policy build && rampart policy test (README.md has the details)",
                 dir.display()
             )?;
-            Ok(EXIT_OK)
+            Ok(ExitStatus::Pass)
         }
         PolicyCommand::Build { dir, output, tool } => {
             let options = authoring::BuildOptions {
@@ -171,13 +171,13 @@ pub(crate) fn run(cli: &Cli, command: &PolicyCommand) -> anyhow::Result<u8> {
             };
             let warm = engine.load_file(&built.component)?;
             print_build(&built, &pack, &warm, engine.cache_dir().is_some())?;
-            Ok(EXIT_OK)
+            Ok(ExitStatus::Pass)
         }
         PolicyCommand::Inspect { pack, format } => {
             let engine = engine(cli)?;
             let loaded = load_pack(&engine, pack)?;
             print_inspect(&loaded, *format)?;
-            Ok(EXIT_OK)
+            Ok(ExitStatus::Pass)
         }
     }
 }

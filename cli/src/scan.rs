@@ -8,14 +8,14 @@ use crate::flags::{
     BaselineCommand, Cli, InventoryArgs, MergeArgs, SbomArgs, SbomFormat, ScanArgs, ScanFormat,
 };
 use crate::output::{eprint_diagnostic, write_output};
-use crate::{EXIT_ERROR, EXIT_OK};
+use rampart_core::ExitStatus;
 use rampart_core::report::{self, sarif::SarifOptions, table::TableOptions};
 use rampart_core::{ScanOptions, Scanner, Severity};
 use std::io::IsTerminal as _;
 use std::io::Write;
 use std::time::Duration;
 
-pub(crate) fn scan(cli: &Cli, args: &ScanArgs) -> anyhow::Result<u8> {
+pub(crate) fn scan(cli: &Cli, args: &ScanArgs) -> anyhow::Result<ExitStatus> {
     let ScanArgs {
         paths,
         hosts,
@@ -96,7 +96,7 @@ pub(crate) fn scan(cli: &Cli, args: &ScanArgs) -> anyhow::Result<u8> {
         elapsed_ms = started.elapsed().as_millis() as u64,
         "report written"
     );
-    let code = report.exit_code(fail_on);
+    let code = report.status(fail_on);
     // The process ends here: freeing every finding one by one, and
     // tearing down the policy instances and engine, would only add
     // to the wall time of large scans.
@@ -105,7 +105,7 @@ pub(crate) fn scan(cli: &Cli, args: &ScanArgs) -> anyhow::Result<u8> {
     Ok(code)
 }
 
-pub(crate) fn inventory(cli: &Cli, args: &InventoryArgs) -> anyhow::Result<u8> {
+pub(crate) fn inventory(cli: &Cli, args: &InventoryArgs) -> anyhow::Result<ExitStatus> {
     let InventoryArgs {
         paths,
         hosts,
@@ -145,10 +145,14 @@ pub(crate) fn inventory(cli: &Cli, args: &InventoryArgs) -> anyhow::Result<u8> {
         .diagnostics
         .iter()
         .any(|d| d.level == rampart_core::diagnostic::Level::Error);
-    Ok(if failed { EXIT_ERROR } else { EXIT_OK })
+    Ok(if failed {
+        ExitStatus::Error
+    } else {
+        ExitStatus::Pass
+    })
 }
 
-pub(crate) fn sbom(cli: &Cli, args: &SbomArgs) -> anyhow::Result<u8> {
+pub(crate) fn sbom(cli: &Cli, args: &SbomArgs) -> anyhow::Result<ExitStatus> {
     let SbomArgs {
         paths,
         format: SbomFormat::Cyclonedx,
@@ -182,18 +186,22 @@ pub(crate) fn sbom(cli: &Cli, args: &SbomArgs) -> anyhow::Result<u8> {
         .diagnostics
         .iter()
         .any(|d| d.level == rampart_core::diagnostic::Level::Error);
-    Ok(if failed { EXIT_ERROR } else { EXIT_OK })
+    Ok(if failed {
+        ExitStatus::Error
+    } else {
+        ExitStatus::Pass
+    })
 }
 
-pub(crate) fn merge(args: &MergeArgs) -> anyhow::Result<u8> {
+pub(crate) fn merge(args: &MergeArgs) -> anyhow::Result<ExitStatus> {
     let MergeArgs { files, output } = args;
     write_output(output.as_deref(), "the merged log", |out| {
         report::sarif_merge::merge_files(files, out).map_err(std::io::Error::other)
     })?;
-    Ok(EXIT_OK)
+    Ok(ExitStatus::Pass)
 }
 
-pub(crate) fn baseline(cli: &Cli, command: &BaselineCommand) -> anyhow::Result<u8> {
+pub(crate) fn baseline(cli: &Cli, command: &BaselineCommand) -> anyhow::Result<ExitStatus> {
     match command {
         BaselineCommand::Create {
             paths,
@@ -229,10 +237,10 @@ pub(crate) fn baseline(cli: &Cli, command: &BaselineCommand) -> anyhow::Result<u
             for diagnostic in &report.diagnostics {
                 eprint_diagnostic(diagnostic);
             }
-            Ok(if report.exit_code(Severity::Critical) == 2 {
-                EXIT_ERROR
+            Ok(if report.status(Severity::Critical) == ExitStatus::Error {
+                ExitStatus::Error
             } else {
-                EXIT_OK
+                ExitStatus::Pass
             })
         }
     }

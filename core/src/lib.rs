@@ -54,6 +54,6 @@ pub mod suppress;
 pub use diagnostic::Diagnostic;
 pub use finding::{Finding, Severity, Suppression, SuppressionKind};
 pub use resource::{Region, Resource, SpanIndex};
-pub use results::{HostStatus, HostSummary, Report, ReportRule, ScanStats};
+pub use results::{ExitStatus, HostStatus, HostSummary, Report, ReportRule, ScanStats};
 pub use rule::{ComplianceControl, PackMetadata, RuleMetadata};
 pub use scan::{DEFAULT_TIMEOUT, ScanError, ScanOptions, Scanner};

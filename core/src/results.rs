@@ -63,6 +63,32 @@ pub struct ScanStats {
     pub baseline: usize,
 }
 
+/// How a run of rampart ended, as a CI gate reads it (DESIGN §5). One type
+/// for the library and the binary, so that every command means the same
+/// by each code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ExitStatus {
+    /// 0: nothing at or above the threshold (or the command succeeded).
+    Pass,
+    /// 1: findings at or above the threshold (for `policy test` and
+    /// `policy docs --check`: a mismatch, a stale page).
+    Fail,
+    /// 2: the scan is incomplete, or rampart could not do what was asked
+    /// (usage, configuration, an unreadable input).
+    Error,
+}
+
+impl ExitStatus {
+    /// The process exit code: 0, 1 or 2.
+    pub fn code(self) -> u8 {
+        match self {
+            ExitStatus::Pass => 0,
+            ExitStatus::Fail => 1,
+            ExitStatus::Error => 2,
+        }
+    }
+}
+
 /// The result of a scan.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Report {
@@ -77,21 +103,28 @@ pub struct Report {
 }
 
 impl Report {
-    /// The exit status of a gate at `fail_on` (DESIGN §5): 2 if the scan is
-    /// incomplete (a file could not be read or parsed, a policy failed),
-    /// else 1 if a finding is at or above the threshold, else 0.
-    pub fn exit_code(&self, fail_on: Severity) -> u8 {
+    /// The exit status of a gate at `fail_on` (DESIGN §5):
+    /// [`ExitStatus::Error`] if the scan is incomplete (a file could not be
+    /// read or parsed, a policy failed), else [`ExitStatus::Fail`] if an
+    /// unsuppressed finding is at or above the threshold, else
+    /// [`ExitStatus::Pass`].
+    pub fn status(&self, fail_on: Severity) -> ExitStatus {
         if self.diagnostics.iter().any(|d| d.level == Level::Error) {
-            2
+            ExitStatus::Error
         } else if self
             .findings
             .iter()
             .any(|f| f.severity >= fail_on && f.suppression.is_none())
         {
-            1
+            ExitStatus::Fail
         } else {
-            0
+            ExitStatus::Pass
         }
+    }
+
+    /// [`Report::status`] as a process exit code.
+    pub fn exit_code(&self, fail_on: Severity) -> u8 {
+        self.status(fail_on).code()
     }
 
     /// Diagnostics of a kind.
