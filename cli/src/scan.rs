@@ -60,16 +60,14 @@ pub(crate) fn scan(cli: &Cli, args: &ScanArgs) -> anyhow::Result<ExitStatus> {
             engine: engine_options(cli),
             advisories: advisory_options(cli, *no_advisories),
             config: Default::default(),
+            baseline,
         }
         .with_config(config),
     )?;
     let progress = crate::progress::ScanProgress::new(!no_progress && cli.verbose == 0);
     let report = scanner.scan_observed(&progress);
     progress.finish();
-    let mut report = report?;
-    if let Some(baseline) = &baseline {
-        baseline.apply(&mut report);
-    }
+    let report = report?;
     let base_dir = std::env::current_dir().ok();
     let color = output.is_none()
         && std::io::stdout().is_terminal()

@@ -91,6 +91,9 @@ pub struct ScanOptions {
     /// pack settings, suppressions. Its `exclude`, `policies` and `builtin`
     /// are merged by [`ScanOptions::with_config`].
     pub config: Config,
+    /// Findings to leave out because a baseline lists them (`scan
+    /// --baseline`): counted in [`ScanStats::baseline`], not reported.
+    pub baseline: Option<crate::baseline::Baseline>,
 }
 
 impl ScanOptions {
@@ -130,6 +133,7 @@ impl Default for ScanOptions {
             engine: EngineOptions::default(),
             advisories: Some(AdvisoryOptions::default()),
             config: Config::default(),
+            baseline: None,
         }
     }
 }
@@ -624,12 +628,16 @@ impl Scanner {
             })
             .collect();
         rules.sort_by(|a, b| (&a.pack, &a.rule.id).cmp(&(&b.pack, &b.rule.id)));
-        Report {
+        let mut report = Report {
             stats,
             findings,
             diagnostics,
             rules,
+        };
+        if let Some(baseline) = &self.options.baseline {
+            baseline.apply(&mut report);
         }
+        report
     }
 }
 
