@@ -85,47 +85,7 @@ pub(crate) fn run(cli: &Cli, command: &PolicyCommand) -> anyhow::Result<ExitStat
             dir,
             pack,
             fixtures,
-        } => {
-            let pack = match pack {
-                Some(pack) => pack.clone(),
-                None => authoring::built_component(dir)?,
-            };
-            let fixtures = fixtures.clone().unwrap_or_else(|| dir.join("fixtures"));
-            let run = authoring::fixtures::run(
-                &pack,
-                &fixtures,
-                ScanOptions {
-                    remote: remote_options(cli),
-                    engine: engine_options(cli),
-                    ..ScanOptions::default()
-                },
-            )?;
-            let results = &run.results;
-            let mut out = std::io::stdout().lock();
-            for diagnostic in &run.diagnostics {
-                writeln!(out, "error: {}", diagnostic.message)?;
-            }
-            for mismatch in &results.mismatches {
-                writeln!(out, "FAIL {mismatch}")?;
-            }
-            let verdict = if run.passed() { "ok" } else { "FAILED" };
-            let plural = |n: usize, one: &str, many: &str| {
-                format!("{n} {}", if n == 1 { one } else { many })
-            };
-            writeln!(
-                out,
-                "{verdict}: {} of {} checked ({}), {}",
-                plural(results.checked, "fixture", "fixtures"),
-                plural(results.rules, "rule", "rules"),
-                pack.display(),
-                plural(results.mismatches.len(), "mismatch", "mismatches")
-            )?;
-            Ok(if run.passed() {
-                ExitStatus::Pass
-            } else {
-                ExitStatus::Fail
-            })
-        }
+        } => test(cli, dir, pack, fixtures),
         PolicyCommand::New { name, lang, dir } => {
             let dir = dir.clone().unwrap_or_else(|| PathBuf::from(name));
             let files = authoring::scaffold(&dir, name, *lang)?;
@@ -180,6 +140,54 @@ pub(crate) fn run(cli: &Cli, command: &PolicyCommand) -> anyhow::Result<ExitStat
             Ok(ExitStatus::Pass)
         }
     }
+}
+
+/// `rampart policy test`: the pack's fixtures, compared; prints every
+/// mismatch and a verdict.
+fn test(
+    cli: &Cli,
+    dir: &std::path::Path,
+    pack: &Option<PathBuf>,
+    fixtures: &Option<PathBuf>,
+) -> anyhow::Result<ExitStatus> {
+    let pack = match pack {
+        Some(pack) => pack.clone(),
+        None => authoring::built_component(dir)?,
+    };
+    let fixtures = fixtures.clone().unwrap_or_else(|| dir.join("fixtures"));
+    let run = authoring::fixtures::run(
+        &pack,
+        &fixtures,
+        ScanOptions {
+            remote: remote_options(cli),
+            engine: engine_options(cli),
+            ..ScanOptions::default()
+        },
+    )?;
+    let results = &run.results;
+    let mut out = std::io::stdout().lock();
+    for diagnostic in &run.diagnostics {
+        writeln!(out, "error: {}", diagnostic.message)?;
+    }
+    for mismatch in &results.mismatches {
+        writeln!(out, "FAIL {mismatch}")?;
+    }
+    let verdict = if run.passed() { "ok" } else { "FAILED" };
+    let plural =
+        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    writeln!(
+        out,
+        "{verdict}: {} of {} checked ({}), {}",
+        plural(results.checked, "fixture", "fixtures"),
+        plural(results.rules, "rule", "rules"),
+        pack.display(),
+        plural(results.mismatches.len(), "mismatch", "mismatches")
+    )?;
+    Ok(if run.passed() {
+        ExitStatus::Pass
+    } else {
+        ExitStatus::Fail
+    })
 }
 
 /// A path if one exists (or it looks like one), else a built-in pack name.
