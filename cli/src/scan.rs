@@ -136,18 +136,7 @@ pub(crate) fn inventory(cli: &Cli, args: &InventoryArgs) -> anyhow::Result<ExitS
     let mut out = std::io::stdout().lock();
     serde_json::to_writer_pretty(&mut out, &resources)?;
     writeln!(out)?;
-    for diagnostic in &inventory.diagnostics {
-        eprint_diagnostic(diagnostic);
-    }
-    let failed = inventory
-        .diagnostics
-        .iter()
-        .any(|d| d.level == rampart_core::diagnostic::Level::Error);
-    Ok(if failed {
-        ExitStatus::Error
-    } else {
-        ExitStatus::Pass
-    })
+    Ok(print_diagnostics(&inventory.diagnostics))
 }
 
 pub(crate) fn sbom(cli: &Cli, args: &SbomArgs) -> anyhow::Result<ExitStatus> {
@@ -177,18 +166,7 @@ pub(crate) fn sbom(cli: &Cli, args: &SbomArgs) -> anyhow::Result<ExitStatus> {
     write_output(output.as_deref(), "the SBOM", |mut out| {
         report::cyclonedx::write(&inventory, &options, &mut out)
     })?;
-    for diagnostic in &inventory.diagnostics {
-        eprint_diagnostic(diagnostic);
-    }
-    let failed = inventory
-        .diagnostics
-        .iter()
-        .any(|d| d.level == rampart_core::diagnostic::Level::Error);
-    Ok(if failed {
-        ExitStatus::Error
-    } else {
-        ExitStatus::Pass
-    })
+    Ok(print_diagnostics(&inventory.diagnostics))
 }
 
 pub(crate) fn merge(args: &MergeArgs) -> anyhow::Result<ExitStatus> {
@@ -241,5 +219,21 @@ pub(crate) fn baseline(cli: &Cli, command: &BaselineCommand) -> anyhow::Result<E
                 ExitStatus::Pass
             })
         }
+    }
+}
+
+/// Prints an inventory's diagnostics on stderr; [`ExitStatus::Error`] when
+/// one is an error (the inventory is incomplete).
+fn print_diagnostics(diagnostics: &[rampart_core::Diagnostic]) -> ExitStatus {
+    for diagnostic in diagnostics {
+        eprint_diagnostic(diagnostic);
+    }
+    if diagnostics
+        .iter()
+        .any(|d| d.level == rampart_core::diagnostic::Level::Error)
+    {
+        ExitStatus::Error
+    } else {
+        ExitStatus::Pass
     }
 }
