@@ -119,3 +119,21 @@ pub(crate) fn advisory_options(
         ..Default::default()
     })
 }
+
+/// Options of a run that only collects (`inventory`, `sbom`): no packs,
+/// advisories unless turned off.
+pub(crate) fn inventory_options(
+    cli: &Cli,
+    paths: Vec<PathBuf>,
+    exclude: &[String],
+    no_advisories: bool,
+) -> rampart_core::ScanOptions {
+    rampart_core::ScanOptions {
+        paths,
+        excludes: exclude.to_vec(),
+        builtin_packs: false,
+        engine: engine_options(cli),
+        advisories: advisory_options(cli, no_advisories),
+        ..rampart_core::ScanOptions::default()
+    }
+}

@@ -386,11 +386,8 @@ fn print_inspect(pack: &PolicyPack, format: Format) -> anyhow::Result<()> {
                     writeln!(out, "  kinds:       {}", rule.kinds.join(", "))?;
                 }
                 if !rule.compliance.is_empty() {
-                    let controls: Vec<String> = rule
-                        .compliance
-                        .iter()
-                        .map(|c| format!("{} {}", c.framework, c.id))
-                        .collect();
+                    let controls: Vec<String> =
+                        rule.compliance.iter().map(ToString::to_string).collect();
                     writeln!(out, "  compliance:  {}", controls.join("; "))?;
                 }
                 if !rule.remediation.is_empty() {

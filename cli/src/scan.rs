@@ -2,7 +2,8 @@
 //! commands that scan (or combine scans) and write a report.
 
 use crate::args::{
-    advisory_options, engine_options, load_config, remote_options, ssh_options, targets,
+    advisory_options, engine_options, inventory_options, load_config, remote_options, ssh_options,
+    targets,
 };
 use crate::flags::{
     BaselineCommand, Cli, InventoryArgs, MergeArgs, SbomArgs, SbomFormat, ScanArgs, ScanFormat,
@@ -113,15 +114,10 @@ pub(crate) fn inventory(cli: &Cli, args: &InventoryArgs) -> anyhow::Result<ExitS
     } = args;
     let (paths, host_targets) = targets(paths, hosts)?;
     let scanner = Scanner::new(ScanOptions {
-        paths,
         hosts: host_targets,
         ssh: ssh_options(hosts),
         host_concurrency: hosts.host_concurrency,
-        excludes: exclude.clone(),
-        builtin_packs: false,
-        engine: engine_options(cli),
-        advisories: advisory_options(cli, *no_advisories),
-        ..ScanOptions::default()
+        ..inventory_options(cli, paths, exclude, *no_advisories)
     })?;
     let inventory = scanner.inventory()?;
     let mut resources: Vec<serde_json::Value> = Vec::new();
@@ -148,14 +144,12 @@ pub(crate) fn sbom(cli: &Cli, args: &SbomArgs) -> anyhow::Result<ExitStatus> {
         name,
         no_advisories,
     } = args;
-    let scanner = Scanner::new(ScanOptions {
-        paths: paths.clone(),
-        excludes: exclude.clone(),
-        builtin_packs: false,
-        engine: engine_options(cli),
-        advisories: advisory_options(cli, *no_advisories),
-        ..ScanOptions::default()
-    })?;
+    let scanner = Scanner::new(inventory_options(
+        cli,
+        paths.clone(),
+        exclude,
+        *no_advisories,
+    ))?;
     let inventory = scanner.inventory()?;
     let name = name.clone().or_else(|| {
         let first = paths.first()?;

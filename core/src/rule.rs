@@ -15,6 +15,14 @@ pub struct ComplianceControl {
     pub id: String,
 }
 
+/// `framework id`, e.g. `CIS-Kubernetes-1.9 5.2.2`: how every report and
+/// listing names a control.
+impl std::fmt::Display for ComplianceControl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {}", self.framework, self.id)
+    }
+}
+
 /// One rule of a pack.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RuleMetadata {

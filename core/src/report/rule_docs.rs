@@ -124,7 +124,7 @@ fn rule_page(pack: &PackMetadata, rule: &RuleMetadata) -> String {
     if !rule.compliance.is_empty() {
         let _ = writeln!(out, "## Compliance\n");
         for control in &rule.compliance {
-            let _ = writeln!(out, "- {} {}", control.framework, control.id);
+            let _ = writeln!(out, "- {control}");
         }
         out.push('\n');
     }

@@ -154,11 +154,7 @@ fn rule(r: &ReportRule) -> Value {
         help.push_str(&format!("Remediation: {}\n", rule.remediation));
     }
     if !rule.compliance.is_empty() {
-        let controls: Vec<String> = rule
-            .compliance
-            .iter()
-            .map(|c| format!("{} {}", c.framework, c.id))
-            .collect();
+        let controls: Vec<String> = rule.compliance.iter().map(ToString::to_string).collect();
         help.push_str(&format!("\nCompliance: {}\n", controls.join("; ")));
     }
     let mut markdown = format!("**{}**\n\n{}\n\n", rule.title, rule.description);
@@ -171,7 +167,7 @@ fn rule(r: &ReportRule) -> Value {
     if !rule.compliance.is_empty() {
         markdown.push_str("### Compliance\n\n");
         for c in &rule.compliance {
-            markdown.push_str(&format!("- {} {}\n", c.framework, c.id));
+            markdown.push_str(&format!("- {c}\n"));
         }
     }
     let mut value = json!({
