@@ -9,7 +9,9 @@
 #
 # What each target checks is in tests/fuzz/src/lib.rs; a crash input lands
 # in fuzz/artifacts/<target>/. Once fixed, copy it into fuzz/corpus/<target>/:
-# `cargo test -p rampart-fuzz-harness` replays the corpus on stable.
+# `cargo test -p rampart-fuzz-harness` replays the corpus on stable, and
+# runs each harness on a fixed number of seeded mutations of it (what CI
+# runs: blind, short, reproducible).
 set -euo pipefail
 cd "$(dirname "$0")/../fuzz"
 seconds=${1:-600}

@@ -704,45 +704,85 @@ fn maven_qualifier(q: &str) -> String {
     }
 }
 
-fn maven_item_compare(a: &MavenItem, b: Option<&MavenItem>) -> Ordering {
-    use MavenItem::*;
-    match (a, b) {
-        (Int(x), None) => {
-            if x.is_empty() {
-                Ordering::Equal
-            } else {
-                Ordering::Greater
-            }
-        }
-        (Int(x), Some(Int(y))) => compare_digits(x.as_bytes(), y.as_bytes()),
-        (Int(_), Some(_)) => Ordering::Greater,
-        (Text(x), None) => maven_qualifier(x).cmp(&maven_qualifier("")),
-        (Text(_), Some(Int(_))) => Ordering::Less,
-        (Text(x), Some(Text(y))) => maven_qualifier(x).cmp(&maven_qualifier(y)),
-        (Text(_), Some(List(_))) => Ordering::Less,
-        // Every item against nothing, not just the first (MNG-6964): with
-        // the first only, 1-0.sp1 = 1.0 though 1-0.sp1 > 1-0, and the
-        // order is not transitive (found by the fuzzer).
-        (List(x), None) => x
-            .iter()
-            .map(|item| maven_item_compare(item, None))
-            .find(|order| order.is_ne())
+/// An item against the empty item (what a shorter version is padded with):
+/// `0`, `""`, `ga` and a list of such are equal to it, a pre-release
+/// qualifier is below it, a number or a later qualifier above it.
+fn maven_item_sign(item: &MavenItem) -> Ordering {
+    match item {
+        MavenItem::Int(n) if n.is_empty() => Ordering::Equal,
+        MavenItem::Int(_) => Ordering::Greater,
+        MavenItem::Text(q) => maven_qualifier(q).cmp(&maven_qualifier("")),
+        // Every item, not just the first (MNG-6964).
+        MavenItem::List(items) => maven_suffix_signs(items)
+            .first()
+            .copied()
             .unwrap_or(Ordering::Equal),
-        (List(_), Some(Int(_))) => Ordering::Less,
-        (List(_), Some(Text(_))) => Ordering::Greater,
-        (List(x), Some(List(y))) => maven_list_compare(x, y),
     }
 }
 
+/// For each position, how the items from there on compare with nothing:
+/// the sign of the first of them that is not equal to the empty item.
+fn maven_suffix_signs(items: &[MavenItem]) -> Vec<Ordering> {
+    let mut signs = vec![Ordering::Equal; items.len()];
+    let mut after = Ordering::Equal;
+    for (k, item) in items.iter().enumerate().rev() {
+        let sign = maven_item_sign(item);
+        if sign.is_ne() {
+            after = sign;
+        }
+        signs[k] = after;
+    }
+    signs
+}
+
+/// Two items of one position whose suffixes compare alike with nothing,
+/// by Maven's rules: a number above a sub-list above a qualifier.
+fn maven_item_compare(a: &MavenItem, b: &MavenItem) -> Ordering {
+    use MavenItem::*;
+    let kind = |item: &MavenItem| match item {
+        Text(_) => 0,
+        List(_) => 1,
+        Int(_) => 2,
+    };
+    match (a, b) {
+        (Int(x), Int(y)) => compare_digits(x.as_bytes(), y.as_bytes()),
+        (Text(x), Text(y)) => maven_qualifier(x).cmp(&maven_qualifier(y)),
+        (List(x), List(y)) => maven_list_compare(x, y),
+        _ => kind(a).cmp(&kind(b)),
+    }
+}
+
+/// Maven's `ListItem.compareTo`, made a total order.
+///
+/// Maven's own comparison is not transitive: it ranks a sub-list above a
+/// qualifier and a number above both whatever they hold, while against a
+/// shorter version (padded with nothing) each item counts by its sign. So
+/// `1-beta1 > 1.snsp1` although `1-beta1 < 1 < 1.snsp1`, and
+/// `1.0.beta > 1.sp` although `1.0.beta < 1 < 1.sp` (the fuzzer found the
+/// first). The advisory index sorts and binary-searches versions, which
+/// needs a total order, so at each position the signs of the remaining
+/// items against nothing come first and Maven's kind rule second. That is
+/// lexicographic order over (sign, item) pairs, a total order; it differs
+/// from Maven only on pairs Maven orders against their common prefix
+/// inconsistently.
 fn maven_list_compare(x: &[MavenItem], y: &[MavenItem]) -> Ordering {
+    let (signs_x, signs_y) = (maven_suffix_signs(x), maven_suffix_signs(y));
     for k in 0..x.len().max(y.len()) {
-        let order = match (x.get(k), y.get(k)) {
-            (Some(a), b) => maven_item_compare(a, b),
-            (None, Some(b)) => maven_item_compare(b, None).reverse(),
-            (None, None) => Ordering::Equal,
-        };
-        if order != Ordering::Equal {
-            return order;
+        let sign_x = signs_x.get(k).copied().unwrap_or(Ordering::Equal);
+        let sign_y = signs_y.get(k).copied().unwrap_or(Ordering::Equal);
+        if sign_x != sign_y {
+            return sign_x.cmp(&sign_y);
+        }
+        // Both rests equal nothing: the versions are equal.
+        if sign_x.is_eq() {
+            return Ordering::Equal;
+        }
+        // A nonzero sign means an item on both sides.
+        if let (Some(a), Some(b)) = (x.get(k), y.get(k)) {
+            let order = maven_item_compare(a, b);
+            if order.is_ne() {
+                return order;
+            }
         }
     }
     Ordering::Equal
@@ -855,15 +895,19 @@ mod tests {
             .iter()
             .map(|v| scheme.parse(v).unwrap_or_else(|e| panic!("{e}")))
             .collect();
-        for (k, pair) in parsed.windows(2).enumerate() {
-            assert_eq!(
-                pair[0].cmp(&pair[1]),
-                Ordering::Less,
-                "{scheme:?}: expected {} < {}",
-                versions[k],
-                versions[k + 1]
-            );
-            assert_eq!(pair[1].cmp(&pair[0]), Ordering::Greater);
+        // Every pair, not only neighbours: a list is ascending only if
+        // the order is transitive over it.
+        for (i, a) in parsed.iter().enumerate() {
+            for (j, b) in parsed.iter().enumerate().skip(i + 1) {
+                assert_eq!(
+                    a.cmp(b),
+                    Ordering::Less,
+                    "{scheme:?}: expected {} < {}",
+                    versions[i],
+                    versions[j]
+                );
+                assert_eq!(b.cmp(a), Ordering::Greater);
+            }
         }
     }
 
@@ -1057,6 +1101,47 @@ mod tests {
         equal(Scheme::Maven, "1-final", "1.0");
         equal(Scheme::Maven, "1.0a1", "1.0-alpha-1");
         equal(Scheme::Maven, "1.0-cr1", "1.0-rc1");
+        // Maven's own test vectors (ComparableVersionTest before 3.9's
+        // combination items), each strictly above the one before.
+        ascending(
+            Scheme::Maven,
+            &[
+                "1-alpha2snapshot",
+                "1-alpha2",
+                "1-alpha-123",
+                "1-beta-2",
+                "1-beta123",
+                "1-m2",
+                "1-m11",
+                "1-rc",
+                "1-cr2",
+                "1-rc123",
+                "1-SNAPSHOT",
+                "1",
+                "1-sp",
+                "1-sp2",
+                "1-sp123",
+                "1-abc",
+                "1-def",
+                "1-pom-1",
+                "1-1-snapshot",
+                "1-1",
+                "1-2",
+                "1-123",
+            ],
+        );
+        ascending(
+            Scheme::Maven,
+            &[
+                "2.0", "2-1", "2.0.a", "2.0.0.a", "2.0.2", "2.0.123", "2.1.0", "2.1-a", "2.1b",
+                "2.1-c", "2.1-1", "2.1.0.1", "2.2", "2.123", "11.a2", "11.a11", "11.b2", "11.b11",
+                "11.m2", "11.m11", "11", "11.a", "11b", "11c", "11m",
+            ],
+        );
+        // Where Maven's comparison is not transitive, the sign against
+        // the common prefix decides (the fuzzer's find, and its kin).
+        ascending(Scheme::Maven, &["1-beta1", "1", "1.snsp1"]);
+        ascending(Scheme::Maven, &["1.0.beta", "1", "1.sp"]);
         // Unknown qualifiers sort after the release: Maven really orders
         // Jackson's `2.10.0.pr1` after `2.10.0`.
         ascending(
