@@ -9,6 +9,11 @@ pub(crate) fn eprint_diagnostic(diagnostic: &rampart_core::Diagnostic) {
     eprintln!("{}", report::terminal_safe(&diagnostic.to_string()));
 }
 
+/// Prints a line on stderr, made safe for a terminal (line breaks kept).
+pub(crate) fn eprint_safe(text: &str) {
+    eprintln!("{}", report::terminal_safe_lines(text));
+}
+
 /// The error and its causes, `: `-separated, leaving out a cause whose text
 /// the message already carries (rampart-core's errors name their OS error
 /// in their own message; anyhow's `{:#}` printed it twice).

@@ -167,10 +167,10 @@ fn test(
     let results = &run.results;
     let mut out = std::io::stdout().lock();
     for diagnostic in &run.diagnostics {
-        writeln!(out, "error: {}", diagnostic.message)?;
+        writeln!(out, "error: {}", report::terminal_safe(&diagnostic.message))?;
     }
     for mismatch in &results.mismatches {
-        writeln!(out, "FAIL {mismatch}")?;
+        writeln!(out, "FAIL {}", report::terminal_safe(&mismatch.to_string()))?;
     }
     let verdict = if run.passed() { "ok" } else { "FAILED" };
     let plural =
@@ -180,7 +180,7 @@ fn test(
         "{verdict}: {} of {} checked ({}), {}",
         plural(results.checked, "fixture", "fixtures"),
         plural(results.rules, "rule", "rules"),
-        pack.display(),
+        report::terminal_safe(&pack.display().to_string()),
         plural(results.mismatches.len(), "mismatch", "mismatches")
     )?;
     Ok(if run.passed() {
@@ -211,78 +211,43 @@ fn print_evaluation(outcome: &Evaluation, format: Format) -> anyhow::Result<()> 
             writeln!(out)?;
         }
         Format::Table => {
-            for f in &outcome.findings {
-                writeln!(
-                    out,
-                    "{:<8}  {}  {}  {}",
-                    f.severity, f.rule_id, f.resource_id, f.message
-                )?;
-                writeln!(
-                    out,
-                    "          at {}",
-                    if f.pointer.is_empty() {
-                        "/"
-                    } else {
-                        &f.pointer
-                    }
-                )?;
-                if let Some(fix) = &f.fix {
-                    writeln!(out, "          fix: {fix}")?;
-                }
-            }
-            writeln!(
-                out,
-                "{} findings, {} policy errors",
-                outcome.findings.len(),
-                outcome.errors.len()
+            report::listing::write_policy_findings(
+                &mut out,
+                &outcome.findings,
+                outcome.errors.len(),
             )?;
         }
     }
     for error in &outcome.errors {
-        eprintln!("policy error: {error}");
+        crate::output::eprint_safe(&format!("policy error: {error}"));
     }
     Ok(())
 }
 
 fn print_list(packs: &[PolicyPack], format: Format) -> anyhow::Result<()> {
     let mut out = std::io::stdout().lock();
+    let metadata: Vec<_> = packs.iter().map(PolicyPack::metadata).collect();
     match format {
         Format::Json => {
-            let metadata: Vec<_> = packs.iter().map(PolicyPack::metadata).collect();
             serde_json::to_writer_pretty(&mut out, &metadata)?;
             writeln!(out)?;
         }
-        Format::Table => {
-            for pack in packs {
-                let meta = pack.metadata();
-                writeln!(
-                    out,
-                    "{} {} — {} rules",
-                    meta.name,
-                    meta.version,
-                    meta.rules.len()
-                )?;
-                writeln!(out, "  {}", meta.description)?;
-                write_rules(&mut out, pack)?;
-                writeln!(out)?;
-            }
-        }
+        Format::Table => report::listing::write_pack_list(&mut out, &metadata)?,
     }
     Ok(())
 }
 
-fn write_rules(out: &mut impl std::io::Write, pack: &PolicyPack) -> std::io::Result<()> {
-    let rules = &pack.metadata().rules;
-    let id_width = rules.iter().map(|r| r.id.len()).max().unwrap_or(2).max(2);
-    writeln!(out, "  {:<id_width$}  {:<8}  TITLE", "ID", "SEVERITY")?;
-    for rule in rules {
-        writeln!(
-            out,
-            "  {:<id_width$}  {:<8}  {}",
-            rule.id, rule.severity, rule.title
-        )?;
+/// The facts of a loaded pack the listings print, `load` saying how it
+/// loaded.
+fn facts<'a>(pack: &'a PolicyPack, load: &'a str) -> report::listing::PackFacts<'a> {
+    report::listing::PackFacts {
+        origin: pack.origin(),
+        digest: pack.digest(),
+        size: pack.size(),
+        imports: &pack.interface().imports,
+        exports: &pack.interface().exports,
+        load,
     }
-    Ok(())
 }
 
 /// What `policy build` made: the component, what the sandbox sees of it,
@@ -293,58 +258,41 @@ fn print_build(
     warm: &PolicyPack,
     cached: bool,
 ) -> anyhow::Result<()> {
-    let mut out = std::io::stdout().lock();
-    let meta = pack.metadata();
-    let rules: Vec<&str> = meta.rules.iter().map(|r| r.id.as_str()).collect();
-    writeln!(
-        out,
-        "built    {} ({:.1} MiB) in {:.1} s",
-        built.component.display(),
-        pack.size() as f64 / (1024.0 * 1024.0),
-        built.elapsed.as_secs_f64()
-    )?;
-    let noun = if rules.len() == 1 { "rule" } else { "rules" };
-    writeln!(
-        out,
-        "pack     {} {}: {} {noun} ({})",
-        meta.name,
-        meta.version,
-        rules.len(),
-        rules.join(", ")
-    )?;
-    writeln!(out, "imports  {}", pack.interface().imports.join(", "))?;
-    writeln!(out, "sha256   {}", pack.digest())?;
     let cold = pack.load_stats();
     let hot = warm.load_stats();
-    if cached && cold.cache == rampart_core::policy::CacheOutcome::Hit {
-        writeln!(
-            out,
-            "load     {:.0} ms from the cache (this component was compiled before)",
+    let load = if cached && cold.cache == rampart_core::policy::CacheOutcome::Hit {
+        format!(
+            "{:.0} ms from the cache (this component was compiled before)",
             hot.total_time.as_secs_f64() * 1e3
-        )?;
+        )
     } else if cached {
-        writeln!(
-            out,
-            "load     {:.0} ms to compile into the cache ({:?}), then {:.0} ms from it ({:?})",
+        format!(
+            "{:.0} ms to compile into the cache ({:?}), then {:.0} ms from it ({:?})",
             cold.total_time.as_secs_f64() * 1e3,
             cold.cache,
             hot.total_time.as_secs_f64() * 1e3,
             hot.cache
-        )?;
+        )
     } else {
-        writeln!(
-            out,
-            "load     {:.0} ms (no cache: every load compiles)",
+        format!(
+            "{:.0} ms (no cache: every load compiles)",
             cold.total_time.as_secs_f64() * 1e3
-        )?;
-    }
+        )
+    };
+    let mut out = std::io::stdout().lock();
+    report::listing::write_build(
+        &mut out,
+        &built.component,
+        built.elapsed,
+        pack.metadata(),
+        &facts(pack, &load),
+    )?;
     Ok(())
 }
 
 fn print_inspect(pack: &PolicyPack, format: Format) -> anyhow::Result<()> {
     let mut out = std::io::stdout().lock();
     let meta = pack.metadata();
-    let stats = pack.load_stats();
     match format {
         Format::Json => {
             let value = serde_json::json!({
@@ -359,44 +307,13 @@ fn print_inspect(pack: &PolicyPack, format: Format) -> anyhow::Result<()> {
             writeln!(out)?;
         }
         Format::Table => {
-            writeln!(out, "pack     {} {}", meta.name, meta.version)?;
-            writeln!(out, "origin   {}", pack.origin())?;
-            writeln!(out, "sha256   {}", pack.digest())?;
-            writeln!(out, "size     {:.1} KiB", pack.size() as f64 / 1024.0)?;
-            writeln!(
-                out,
-                "loaded   in {:.1} ms (compiled component: {:?})",
+            let stats = pack.load_stats();
+            let load = format!(
+                "in {:.1} ms (compiled component: {:?})",
                 stats.total_time.as_secs_f64() * 1e3,
                 stats.cache
-            )?;
-            writeln!(out, "exports  {}", pack.interface().exports.join(", "))?;
-            writeln!(out, "imports")?;
-            for import in &pack.interface().imports {
-                writeln!(out, "  {import}")?;
-            }
-            writeln!(out)?;
-            writeln!(out, "{}", meta.description)?;
-            writeln!(out)?;
-            for rule in &meta.rules {
-                writeln!(out, "{}  [{}]  {}", rule.id, rule.severity, rule.title)?;
-                if !rule.description.is_empty() {
-                    writeln!(out, "  {}", rule.description)?;
-                }
-                if !rule.kinds.is_empty() {
-                    writeln!(out, "  kinds:       {}", rule.kinds.join(", "))?;
-                }
-                if !rule.compliance.is_empty() {
-                    let controls: Vec<String> =
-                        rule.compliance.iter().map(ToString::to_string).collect();
-                    writeln!(out, "  compliance:  {}", controls.join("; "))?;
-                }
-                if !rule.remediation.is_empty() {
-                    writeln!(out, "  remediation: {}", rule.remediation)?;
-                }
-                if let Some(uri) = &rule.help_uri {
-                    writeln!(out, "  help:        {uri}")?;
-                }
-            }
+            );
+            report::listing::write_pack_details(&mut out, meta, &facts(pack, &load))?;
         }
     }
     Ok(())

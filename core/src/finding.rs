@@ -158,6 +158,27 @@ pub(crate) fn hex(bytes: &[u8]) -> String {
     String::from_utf8(digits).unwrap_or_default()
 }
 
+/// A finding as a policy reported it, checked against the pack's rules.
+/// The report stage turns its pointer into a file location.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PolicyFinding {
+    /// The pack that reported it.
+    pub pack: String,
+    /// A rule the pack declares.
+    pub rule_id: String,
+    /// One of the resources of the batch.
+    pub resource_id: String,
+    /// JSON Pointer into the resource's document.
+    pub pointer: String,
+    /// What is wrong.
+    pub message: String,
+    /// The finding's severity: the override if the policy gave one, else
+    /// the rule's.
+    pub severity: Severity,
+    /// Suggested fix.
+    pub fix: Option<String>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::hex;

@@ -30,8 +30,9 @@ pub use engine::{CacheMode, EngineOptions, PolicyEngine};
 pub use error::{LoadError, PolicyError, PolicyErrorKind};
 pub use limits::SandboxLimits;
 // The runtime hands these out; they live in the model (`crate::rule`).
+pub use crate::finding::PolicyFinding;
 pub use crate::rule::{ComplianceControl, PackMetadata, RuleMetadata};
-pub use pack::{Evaluation, LoadStats, PolicyFinding, PolicyPack};
+pub use pack::{Evaluation, LoadStats, PolicyPack};
 
 use crate::Resource;
 use crate::progress::{NoProgress, ScanObserver, ScanPhase};

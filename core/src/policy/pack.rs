@@ -11,34 +11,14 @@ use super::error::{LoadError, PolicyError, PolicyErrorKind};
 use super::imports::ComponentInterface;
 use super::metadata;
 use super::sandbox::{SandboxState, truncate};
+use crate::Resource;
+use crate::finding::PolicyFinding;
 use crate::rule::PackMetadata;
-use crate::{Resource, Severity};
 use serde::Serialize;
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 use wasmtime::Store;
-
-/// A finding as a policy reported it, checked against the pack's rules.
-/// The report stage turns its pointer into a file location.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct PolicyFinding {
-    /// The pack that reported it.
-    pub pack: String,
-    /// A rule the pack declares.
-    pub rule_id: String,
-    /// One of the resources of the batch.
-    pub resource_id: String,
-    /// JSON Pointer into the resource's document.
-    pub pointer: String,
-    /// What is wrong.
-    pub message: String,
-    /// The finding's severity: the override if the policy gave one, else
-    /// the rule's.
-    pub severity: Severity,
-    /// Suggested fix.
-    pub fix: Option<String>,
-}
 
 /// The outcome of evaluating resources: findings, and the policy errors that
 /// happened along the way. Both can be non-empty: a pack whose result was

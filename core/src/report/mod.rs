@@ -8,6 +8,7 @@ pub mod github;
 pub mod gitlab;
 pub mod json;
 pub mod junit;
+pub mod listing;
 pub mod rule_docs;
 pub mod sarif;
 pub mod sarif_merge;
