@@ -23,7 +23,7 @@
 //! Every key is documented in `docs/config.md`; `rampart config init` writes
 //! a commented starter file.
 
-use crate::diagnostic::{Diagnostic, DiagnosticKind, Level};
+use crate::diagnostic::{Diagnostic, DiagnosticKind, FileError, Level, ParseError};
 use crate::finding::{Finding, Severity};
 use crate::inventory::yaml;
 use crate::resource::{Region, SpanIndex, escape_pointer_token};
@@ -116,19 +116,9 @@ impl From<ConfigError> for ConfigErrors {
     }
 }
 
-/// A mistake in the configuration file, placed.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{file}:{line}:{column}: {message}")]
-pub struct ConfigError {
-    /// The file.
-    pub file: String,
-    /// 1-based line.
-    pub line: u32,
-    /// 1-based column.
-    pub column: u32,
-    /// What is wrong and what would be right.
-    pub message: String,
-}
+/// A mistake in the configuration file, placed: `file:line:column:
+/// message` when shown.
+pub type ConfigError = FileError;
 
 struct Reader<'a> {
     file: String,
@@ -144,9 +134,7 @@ impl Reader<'_> {
             .unwrap_or(Region::line(1, 1, 1));
         ConfigError {
             file: self.file.clone(),
-            line: region.start_line,
-            column: region.start_column,
-            message,
+            error: ParseError { region, message },
         }
     }
 
@@ -342,9 +330,7 @@ impl Config {
         )
         .map_err(|e| ConfigError {
             file: path.display().to_string(),
-            line: 1,
-            column: 1,
-            message: crate::inventory::walk::reason(&e),
+            error: ParseError::at(1, 1, crate::inventory::walk::reason(&e)),
         })?;
         let mut config = Config::parse(&text, &path.display().to_string())?;
         let base = path.parent().unwrap_or(Path::new("."));
@@ -375,16 +361,17 @@ impl Config {
     /// assert_eq!(config.fail_on, Some(rampart_core::Severity::High));
     /// let errors = Config::parse("fail-on: high\nfail_on: low\nbuiltin: maybe\n", "rampart.yaml").unwrap_err();
     /// assert_eq!(errors.0.len(), 2);
-    /// assert_eq!((errors.0[0].line, errors.0[0].column), (2, 1));
-    /// assert!(errors.0[0].message.contains("valid keys: fail-on, exclude"), "{}", errors.0[0].message);
-    /// assert_eq!(errors.0[1].line, 3);
+    /// assert_eq!((errors.0[0].error.line(), errors.0[0].error.column()), (2, 1));
+    /// assert!(errors.0[0].error.message.contains("valid keys: fail-on, exclude"), "{}", errors.0[0]);
+    /// assert_eq!(errors.0[1].error.line(), 3);
     /// ```
     pub fn parse(text: &str, file: &str) -> Result<Config, ConfigErrors> {
         let mut documents = yaml::parse_documents(text).map_err(|e| ConfigError {
             file: file.to_owned(),
-            line: e.line,
-            column: e.column,
-            message: format!("not valid YAML: {}", e.message),
+            error: ParseError {
+                message: format!("not valid YAML: {}", e.message),
+                region: e.region,
+            },
         })?;
         if documents.is_empty() {
             return Ok(Config::default());
@@ -474,7 +461,7 @@ impl Config {
         if errors.is_empty() {
             Ok(config)
         } else {
-            errors.sort_by_key(|e| (e.line, e.column));
+            errors.sort_by_key(|e| (e.error.line(), e.error.column()));
             Err(ConfigErrors(errors))
         }
     }
@@ -677,8 +664,8 @@ mod tests {
         for (text, line, message) in cases {
             let errors = Config::parse(text, "rampart.yaml").unwrap_err();
             let err = &errors.0[0];
-            assert_eq!(err.line, line, "{text:?}: {err}");
-            assert!(err.message.contains(message), "{text:?}: {err}");
+            assert_eq!(err.error.line(), line, "{text:?}: {err}");
+            assert!(err.error.message.contains(message), "{text:?}: {err}");
         }
     }
 
@@ -696,9 +683,10 @@ mod tests {
             "tomorrow",
         ] {
             let errors = Config::parse(&suppression(bad), "rampart.yaml").unwrap_err();
-            assert_eq!(errors.0[0].line, 4, "{bad}");
+            assert_eq!(errors.0[0].error.line(), 4, "{bad}");
             assert!(
                 errors.0[0]
+                    .error
                     .message
                     .starts_with("`expires` must be a date, YYYY-MM-DD"),
                 "{bad}: {errors}"
@@ -716,7 +704,7 @@ mod tests {
     fn every_mistake_is_reported() {
         let text = "fail-on: severe\nexclude: vendor\nrules:\n  A: {enabld: 1}\n  B: {severity: bad}\nsuppressions:\n  - rule: X\n  - rule: Y\n    reason: ok\n    expires: 2020-13-45\n";
         let errors = Config::parse(text, "rampart.yaml").unwrap_err();
-        let lines: Vec<u32> = errors.0.iter().map(|e| e.line).collect();
+        let lines: Vec<u32> = errors.0.iter().map(|e| e.error.line()).collect();
         assert_eq!(lines, [1, 2, 4, 5, 7, 10], "{errors}");
         assert_eq!(errors.to_string().lines().count(), 6);
     }

@@ -109,3 +109,76 @@ impl fmt::Display for Diagnostic {
         f.write_str(&self.message)
     }
 }
+
+/// Why a file could not be parsed, and where: what every parser of
+/// untrusted text returns (HCL, YAML and JSON, Dockerfiles, lockfiles,
+/// sshd and fleet files, the configuration), so that a parse failure
+/// becomes a diagnostic at its region the same way whatever the format.
+///
+/// ```
+/// use rampart_core::diagnostic::ParseError;
+/// let error = ParseError::at(3, 7, "expected `=`");
+/// assert_eq!(error.to_string(), "line 3, column 7: expected `=`");
+/// assert_eq!((error.region.start_line, error.region.end_column), (3, 8));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("line {}, column {}: {message}", region.start_line, region.start_column)]
+pub struct ParseError {
+    /// Where: one character at the error when the parser knows the
+    /// column, else the line's first.
+    pub region: Region,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl ParseError {
+    /// An error at a 1-based line and column.
+    pub fn at(line: u32, column: u32, message: impl Into<String>) -> Self {
+        ParseError {
+            region: Region::line(line, column, column.saturating_add(1)),
+            message: message.into(),
+        }
+    }
+
+    /// An error on a 1-based line whose column is not known.
+    pub fn on_line(line: u32, message: impl Into<String>) -> Self {
+        Self::at(line, 1, message)
+    }
+
+    /// The 1-based line.
+    pub fn line(&self) -> u32 {
+        self.region.start_line
+    }
+
+    /// The 1-based column.
+    pub fn column(&self) -> u32 {
+        self.region.start_column
+    }
+}
+
+/// A [`ParseError`] in a named file, for errors that are not diagnostics
+/// of a scan but stop a command (the configuration, an Ansible inventory):
+/// written `file:line:column: message`, as compilers write theirs, or
+/// `file: message` when the error has no line (line 0).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub struct FileError {
+    /// The file, as the user named it.
+    pub file: String,
+    /// What is wrong in it, and where.
+    pub error: ParseError,
+}
+
+impl fmt::Display for FileError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let region = &self.error.region;
+        if region.start_line == 0 {
+            write!(f, "{}: {}", self.file, self.error.message)
+        } else {
+            write!(
+                f,
+                "{}:{}:{}: {}",
+                self.file, region.start_line, region.start_column, self.error.message
+            )
+        }
+    }
+}

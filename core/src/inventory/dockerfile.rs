@@ -8,6 +8,7 @@
 //! shell forms, `--flags`, multi-stage builds and `ARG` before `FROM`.
 //! The document shape is in `docs/kinds/dockerfile.md`.
 
+use crate::diagnostic::ParseError;
 use crate::resource::{Region, Resource, SpanIndex};
 use serde_json::{Map, Value, json};
 
@@ -37,16 +38,6 @@ struct RawInstruction {
     end_column: u32,
 }
 
-/// Why a Dockerfile could not be parsed.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("line {line}: {message}")]
-pub struct DockerfileError {
-    /// 1-based line.
-    pub line: u32,
-    /// What is wrong.
-    pub message: String,
-}
-
 /// Parses a Dockerfile into its `dockerfile` resource.
 ///
 /// ```
@@ -56,7 +47,7 @@ pub struct DockerfileError {
 /// assert_eq!(r.document["stages"][0]["instructions"][0]["instruction"], "USER");
 /// assert_eq!(r.spans.get("/stages/0/instructions/0").unwrap().start_line, 2);
 /// ```
-pub fn parse(source: &str, text: &str) -> Result<Resource, DockerfileError> {
+pub fn parse(source: &str, text: &str) -> Result<Resource, ParseError> {
     let Split {
         escape,
         directives,
@@ -103,13 +94,13 @@ pub fn parse(source: &str, text: &str) -> Result<Resource, DockerfileError> {
                 global_args.push(instruction);
             }
             None => {
-                return Err(DockerfileError {
-                    line: raw.start_line,
-                    message: format!(
+                return Err(ParseError::on_line(
+                    raw.start_line,
+                    format!(
                         "{} before the first FROM (only ARG may come first)",
                         raw.keyword
                     ),
-                });
+                ));
             }
             Some(stage) => {
                 let index = stage["index"].as_u64().unwrap_or(0);
@@ -132,10 +123,10 @@ pub fn parse(source: &str, text: &str) -> Result<Resource, DockerfileError> {
         }
     }
     if stages.is_empty() {
-        return Err(DockerfileError {
-            line: total_lines,
-            message: "no FROM instruction".to_owned(),
-        });
+        return Err(ParseError::on_line(
+            total_lines,
+            "no FROM instruction".to_owned(),
+        ));
     }
     let document = json!({
         "escape": escape.to_string(),
@@ -154,7 +145,7 @@ struct Split {
 }
 
 /// Splits the text into directives and logical instructions.
-fn split(text: &str) -> Result<Split, DockerfileError> {
+fn split(text: &str) -> Result<Split, ParseError> {
     let lines: Vec<&str> = text.lines().collect();
     let mut escape = '\\';
     let mut directives = Map::new();
@@ -178,10 +169,10 @@ fn split(text: &str) -> Result<Split, DockerfileError> {
                 "`" => '`',
                 "\\" => '\\',
                 other => {
-                    return Err(DockerfileError {
-                        line: line_no(i),
-                        message: format!("invalid escape directive `{other}`: use \\ or `"),
-                    });
+                    return Err(ParseError::on_line(
+                        line_no(i),
+                        format!("invalid escape directive `{other}`: use \\ or `"),
+                    ));
                 }
             };
         }
@@ -229,10 +220,10 @@ fn split(text: &str) -> Result<Split, DockerfileError> {
             None => (logical.to_ascii_uppercase(), String::new()),
         };
         if !keyword.chars().all(|c| c.is_ascii_alphabetic()) {
-            return Err(DockerfileError {
-                line: line_no(start),
-                message: format!("unknown instruction `{keyword}`"),
-            });
+            return Err(ParseError::on_line(
+                line_no(start),
+                format!("unknown instruction `{keyword}`"),
+            ));
         }
         // Heredocs: `<<EOF`, `<<-EOF`, `<<"EOF"` — their bodies follow the
         // instruction's line, each up to its delimiter.
@@ -257,10 +248,10 @@ fn split(text: &str) -> Result<Split, DockerfileError> {
                     body.push('\n');
                 }
                 if !closed {
-                    return Err(DockerfileError {
-                        line: line_no(start),
-                        message: format!("heredoc `{delimiter}` is never closed"),
-                    });
+                    return Err(ParseError::on_line(
+                        line_no(start),
+                        format!("heredoc `{delimiter}` is never closed"),
+                    ));
                 }
                 heredocs.push((delimiter, body));
             }
@@ -557,7 +548,7 @@ mod tests {
 
     #[test]
     fn errors_name_the_line() {
-        assert_eq!(parse("D", "RUN echo\n").unwrap_err().line, 1);
+        assert_eq!(parse("D", "RUN echo\n").unwrap_err().line(), 1);
         assert!(
             parse("D", "# just a comment\n")
                 .unwrap_err()
@@ -567,7 +558,7 @@ mod tests {
         assert_eq!(
             parse("D", "FROM a\nRUN <<EOF\nnever closed\n")
                 .unwrap_err()
-                .line,
+                .line(),
             2
         );
         assert!(parse("D", "FROM a\n{{ template }}\n").is_err());

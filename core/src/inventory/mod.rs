@@ -24,9 +24,9 @@ pub mod terraform;
 pub mod walk;
 pub mod yaml;
 
-use crate::diagnostic::{Diagnostic, DiagnosticKind, Level};
+use crate::diagnostic::{Diagnostic, DiagnosticKind, Level, ParseError};
 use crate::progress::{NoProgress, ScanObserver, ScanPhase};
-use crate::resource::{Region, Resource};
+use crate::resource::Resource;
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 pub use walk::{WalkOptions, WalkedFile};
@@ -417,11 +417,7 @@ fn parse_text(
                 more.extend(diagnostics);
                 (inventory, more)
             }
-            Err(e) => parse_error(
-                file,
-                format!("invalid lockfile: {}", e.message),
-                Region::line(e.line, e.column, e.column + 1),
-            ),
+            Err(e) => parse_error(file, "lockfile", e),
         };
     }
     if format == FileFormat::Terraform {
@@ -439,21 +435,13 @@ fn parse_text(
                     terraform::resources(&file.display, text, &body, context),
                 )
             }
-            Err(e) => parse_error(
-                file,
-                format!("invalid HCL: {}", e.message),
-                Region::line(e.line, e.column, e.column + 1),
-            ),
+            Err(e) => parse_error(file, "HCL", e),
         };
     }
     if format == FileFormat::Dockerfile {
         return match dockerfile::parse(&file.display, text) {
             Ok(resource) => parsed(file, format, vec![resource]),
-            Err(e) => parse_error(
-                file,
-                format!("invalid Dockerfile: {}", e.message),
-                Region::line(e.line, 1, 2),
-            ),
+            Err(e) => parse_error(file, "Dockerfile", e),
         };
     }
     match yaml::parse_documents_with(text, &options.parse) {
@@ -476,11 +464,7 @@ fn parse_text(
             } else {
                 "YAML"
             };
-            parse_error(
-                file,
-                format!("invalid {kind}: {}", e.message),
-                Region::line(e.line, e.column, e.column + 1),
-            )
+            parse_error(file, kind, e)
         }
     }
 }
@@ -551,18 +535,19 @@ fn parsed(
     (Some(inventory), Vec::new())
 }
 
-/// A file that did not parse: an error diagnostic at `region`.
+/// A file that did not parse as `what` (a format's name): an error
+/// diagnostic at the parser's region.
 fn parse_error(
     file: &WalkedFile,
-    message: String,
-    region: Region,
+    what: &str,
+    error: ParseError,
 ) -> (Option<FileInventory>, Vec<Diagnostic>) {
     let diagnostic = Diagnostic::file(
         Level::Error,
         DiagnosticKind::ParseError,
         file.display.clone(),
-        message,
+        format!("invalid {what}: {}", error.message),
     )
-    .at(region);
+    .at(error.region);
     (None, vec![diagnostic])
 }

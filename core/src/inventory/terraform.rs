@@ -11,7 +11,7 @@
 //! `docs/kinds/terraform.md`.
 
 use super::lines::LineIndex;
-use crate::diagnostic::{Diagnostic, DiagnosticKind, Level};
+use crate::diagnostic::{Diagnostic, DiagnosticKind, Level, ParseError};
 use crate::resource::{Region, Resource, SpanIndex, escape_pointer_token};
 use hcl_edit::Span as _;
 use hcl_edit::expr::{Expression, ObjectKey, TraversalOperator};
@@ -37,28 +37,16 @@ pub const MAX_EVALUATED_NODES: usize = 1_000_000;
 /// input is refused before it is parsed ([`check_depth`]).
 pub const MAX_HCL_DEPTH: usize = 100;
 
-/// Why an HCL file could not be parsed, and where.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("line {line}, column {column}: {message}")]
-pub struct HclError {
-    /// What is wrong.
-    pub message: String,
-    /// 1-based line.
-    pub line: u32,
-    /// 1-based column.
-    pub column: u32,
-}
-
 /// Parses a `.tf` file (nesting at most [`MAX_HCL_DEPTH`] deep).
-pub fn parse(text: &str) -> Result<Body, HclError> {
+pub fn parse(text: &str) -> Result<Body, ParseError> {
     check_depth(text, MAX_HCL_DEPTH)?;
     hcl_edit::parser::parse_body(text).map_err(|e| {
         let location = e.location();
-        HclError {
-            message: e.message().to_owned(),
-            line: u32::try_from(location.line()).unwrap_or(u32::MAX),
-            column: u32::try_from(location.column()).unwrap_or(u32::MAX),
-        }
+        ParseError::at(
+            u32::try_from(location.line()).unwrap_or(u32::MAX),
+            u32::try_from(location.column()).unwrap_or(u32::MAX),
+            e.message(),
+        )
     })
 }
 
@@ -72,11 +60,11 @@ pub fn parse(text: &str) -> Result<Body, HclError> {
 /// use rampart_core::inventory::terraform::check_depth;
 /// assert!(check_depth("a = [[1]]\n", 2).is_ok());
 /// let err = check_depth("a = [[[1]]]\n", 2).unwrap_err();
-/// assert_eq!((err.line, err.column), (1, 7));
+/// assert_eq!((err.line(), err.column()), (1, 7));
 /// // Brackets inside strings and comments do not count.
 /// assert!(check_depth("a = \"[[[[\" # [[[[\n", 2).is_ok());
 /// ```
-pub fn check_depth(text: &str, max: usize) -> Result<(), HclError> {
+pub fn check_depth(text: &str, max: usize) -> Result<(), ParseError> {
     #[derive(PartialEq)]
     enum Context {
         /// Code, closed by this byte (`0` at the top).
@@ -96,11 +84,11 @@ pub fn check_depth(text: &str, max: usize) -> Result<(), HclError> {
         if stack.len() > max + 1 {
             let lines = LineIndex::new(text);
             let (line, column) = lines.position(i.saturating_sub(1));
-            return Err(HclError {
-                message: format!("nesting deeper than {max} levels"),
+            return Err(ParseError::at(
                 line,
                 column,
-            });
+                format!("nesting deeper than {max} levels"),
+            ));
         }
         let line_start = at_line_start;
         at_line_start = byte == b'\n';
@@ -1208,7 +1196,7 @@ resource "aws_s3_bucket" "logs" {
         let text = format!("a = {}1{}\n", "[".repeat(100_000), "]".repeat(100_000));
         let err = parse(&text).unwrap_err();
         assert_eq!(err.message, "nesting deeper than 100 levels");
-        assert_eq!((err.line, err.column), (1, 105));
+        assert_eq!((err.line(), err.column()), (1, 105));
         let heredoc = "a = <<EOT\n[[[[ ${[[1]]} \nEOT\nb = \"${\"${1}\"}\"\n";
         assert!(check_depth(heredoc, 4).is_ok());
         assert!(check_depth(heredoc, 3).is_err());
@@ -1217,6 +1205,6 @@ resource "aws_s3_bucket" "logs" {
     #[test]
     fn errors_carry_their_location() {
         let err = parse("resource \"a\" \"b\" {\n  x = \n}\n").unwrap_err();
-        assert_eq!(err.line, 2, "{err}");
+        assert_eq!(err.line(), 2, "{err}");
     }
 }

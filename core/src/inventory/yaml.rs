@@ -7,6 +7,7 @@
 
 use super::lines::LineIndex;
 use super::walk::ParseLimits;
+use crate::diagnostic::ParseError;
 use crate::resource::{Region, SpanIndex};
 use saphyr::{MarkedYaml, Marker, Scalar, YamlData, YamlLoader};
 use saphyr_parser::{Event, Parser, SpannedEventReceiver};
@@ -19,18 +20,6 @@ pub struct YamlDocument {
     pub value: Value,
     /// JSON Pointer → region, for every node (`""` is the whole document).
     pub spans: SpanIndex,
-}
-
-/// Why a YAML stream could not be read, and where.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("line {line}, column {column}: {message}")]
-pub struct YamlError {
-    /// What is wrong.
-    pub message: String,
-    /// 1-based line.
-    pub line: u32,
-    /// 1-based column.
-    pub column: u32,
 }
 
 /// Parses every document of a YAML stream, with the default
@@ -48,7 +37,7 @@ pub struct YamlError {
 /// assert_eq!(docs[0].spans.get("/spec/hostPID").unwrap().start_line, 3);
 /// assert_eq!(docs[1].spans.get("/kind").unwrap().start_line, 5);
 /// ```
-pub fn parse_documents(text: &str) -> Result<Vec<YamlDocument>, YamlError> {
+pub fn parse_documents(text: &str) -> Result<Vec<YamlDocument>, ParseError> {
     parse_documents_with(text, &ParseLimits::default())
 }
 
@@ -60,11 +49,11 @@ pub fn parse_documents(text: &str) -> Result<Vec<YamlDocument>, YamlError> {
 pub fn parse_documents_with(
     text: &str,
     limits: &ParseLimits,
-) -> Result<Vec<YamlDocument>, YamlError> {
+) -> Result<Vec<YamlDocument>, ParseError> {
     let lines = Relines::new(text);
-    let relocate = |mut e: YamlError| {
-        (e.line, e.column) = lines.inside(e.line, e.column);
-        e
+    let relocate = |e: ParseError| {
+        let (line, column) = lines.inside(e.line(), e.column());
+        ParseError::at(line, column, e.message)
     };
     let docs = load(text, limits).map_err(relocate)?;
     // The depth was checked on the events; the conversion checks again
@@ -200,34 +189,36 @@ fn carriage_returns(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
 fn load<'input>(
     text: &'input str,
     limits: &ParseLimits,
-) -> Result<Vec<MarkedYaml<'input>>, YamlError> {
+) -> Result<Vec<MarkedYaml<'input>>, ParseError> {
     let mut loader: YamlLoader<'input, MarkedYaml<'input>> = YamlLoader::default();
     let mut guard = Guard::new(limits);
     for next in Parser::new_from_str(text) {
-        let (event, span) = next.map_err(|e| YamlError {
-            // The scanner reads ahead through flow collections (`[[[…`,
-            // each a possible key) and stops at its own bound of 255
-            // levels before an event reaches the guard: the same limit,
-            // said the same way.
-            message: if e.info() == "recursion limit exceeded" {
-                format!(
-                    "nesting deeper than {} levels",
-                    limits.max_depth.min(SCANNER_FLOW_LEVELS)
-                )
-            } else {
-                e.info().to_owned()
-            },
-            line: to_u32(e.marker().line()),
-            column: to_u32(e.marker().col() + 1),
+        let (event, span) = next.map_err(|e| {
+            ParseError::at(
+                to_u32(e.marker().line()),
+                to_u32(e.marker().col() + 1),
+                // The scanner reads ahead through flow collections (`[[[…`,
+                // each a possible key) and stops at its own bound of 255
+                // levels before an event reaches the guard: the same limit,
+                // said the same way.
+                if e.info() == "recursion limit exceeded" {
+                    format!(
+                        "nesting deeper than {} levels",
+                        limits.max_depth.min(SCANNER_FLOW_LEVELS)
+                    )
+                } else {
+                    e.info().to_owned()
+                },
+            )
         })?;
         guard.check(&event, &span.start)?;
         loader.on_event(event, span);
         if let Some(e) = loader.error() {
-            return Err(YamlError {
-                message: e.info().to_owned(),
-                line: to_u32(e.marker().line()),
-                column: to_u32(e.marker().col() + 1),
-            });
+            return Err(ParseError::at(
+                to_u32(e.marker().line()),
+                to_u32(e.marker().col() + 1),
+                e.info().to_owned(),
+            ));
         }
     }
     Ok(loader.into_documents())
@@ -262,21 +253,23 @@ impl Guard {
         }
     }
 
-    fn check(&mut self, event: &Event<'_>, at: &Marker) -> Result<(), YamlError> {
-        let too_deep = |max: usize| YamlError {
-            message: format!("nesting deeper than {max} levels"),
-            line: to_u32(at.line()),
-            column: to_u32(at.col() + 1),
+    fn check(&mut self, event: &Event<'_>, at: &Marker) -> Result<(), ParseError> {
+        let too_deep = |max: usize| {
+            ParseError::at(
+                to_u32(at.line()),
+                to_u32(at.col() + 1),
+                format!("nesting deeper than {max} levels"),
+            )
         };
         match event {
             Event::DocumentStart(_) => {
                 self.documents += 1;
                 if self.documents > self.max_documents {
-                    return Err(YamlError {
-                        message: format!("more than {} documents in one file", self.max_documents),
-                        line: to_u32(at.line()),
-                        column: to_u32(at.col() + 1),
-                    });
+                    return Err(ParseError::at(
+                        to_u32(at.line()),
+                        to_u32(at.col() + 1),
+                        format!("more than {} documents in one file", self.max_documents),
+                    ));
                 }
             }
             Event::SequenceStart(anchor, _) | Event::MappingStart(anchor, _) => {
@@ -321,13 +314,13 @@ fn convert(
     spans: &mut SpanIndex,
     depth: usize,
     max_depth: usize,
-) -> Result<Value, YamlError> {
+) -> Result<Value, ParseError> {
     if depth > max_depth {
-        return Err(YamlError {
-            message: format!("nesting deeper than {max_depth} levels"),
-            line: to_u32(node.span.start.line()),
-            column: to_u32(node.span.start.col() + 1),
-        });
+        return Err(ParseError::at(
+            to_u32(node.span.start.line()),
+            to_u32(node.span.start.col() + 1),
+            format!("nesting deeper than {max_depth} levels"),
+        ));
     }
     Ok(match &node.data {
         YamlData::Value(scalar) => scalar_value(scalar),
@@ -437,7 +430,7 @@ fn merge_into(
     spans: &mut SpanIndex,
     depth: usize,
     max_depth: usize,
-) -> Result<(), YamlError> {
+) -> Result<(), ParseError> {
     let sources: Vec<&MarkedYaml<'_>> = match &merged.data {
         YamlData::Sequence(items) => items.iter().collect(),
         _ => vec![merged],
@@ -554,7 +547,7 @@ mod tests {
     #[test]
     fn errors_carry_their_location() {
         let err = parse_documents("a: b\n  c: d\n").unwrap_err();
-        assert_eq!(err.line, 2);
+        assert_eq!(err.line(), 2);
         let err = parse_documents("a: 1\na: 2\n").unwrap_err();
         assert!(err.message.contains("duplicated key"), "{err}");
     }
@@ -563,9 +556,9 @@ mod tests {
     fn an_error_at_the_end_of_input_is_on_the_last_line() {
         // Found by the fuzzer: saphyr put these on a line past the file.
         let err = parse_documents("a: [1, 2x\", {\"name\": /git").unwrap_err();
-        assert_eq!((err.line, err.column), (1, 26), "{err}");
+        assert_eq!((err.line(), err.column()), (1, 26), "{err}");
         let err = parse_documents("a: 1\nb: {c: 2").unwrap_err();
-        assert_eq!((err.line, err.column), (2, 9), "{err}");
+        assert_eq!((err.line(), err.column()), (2, 9), "{err}");
     }
 
     #[test]
@@ -590,7 +583,7 @@ mod tests {
         assert_eq!(doc.spans.get("/b").unwrap().start_column, 6);
         assert_eq!(doc.spans.get("/c/d").unwrap().start_line, 3);
         let err = parse_documents("a: 1\rb: 2\rc: [\nd").unwrap_err();
-        assert_eq!(err.line, 2, "{err}");
+        assert_eq!(err.line(), 2, "{err}");
     }
 
     #[test]
@@ -647,13 +640,13 @@ mod tests {
         let text = format!("{}1\n", "- ".repeat(20_000));
         let err = parse_documents(&text).unwrap_err();
         assert_eq!(err.message, "nesting deeper than 100 levels");
-        assert_eq!((err.line, err.column), (1, 201));
+        assert_eq!((err.line(), err.column()), (1, 201));
         // Flow collections: past 255 levels the parser's scanner stops by
         // itself (reading ahead for a key), below that the guard does.
         let flow = format!("a: {}{}\n", "[".repeat(50_000), "]".repeat(50_000));
         let err = parse_documents(&flow).unwrap_err();
         assert_eq!(err.message, "nesting deeper than 100 levels");
-        assert_eq!(err.line, 1);
+        assert_eq!(err.line(), 1);
         let flow = format!("a: {}{}\n", "[".repeat(150), "]".repeat(150));
         let err = parse_documents(&flow).unwrap_err();
         assert_eq!(err.message, "nesting deeper than 100 levels");
@@ -674,7 +667,7 @@ mod tests {
         // past 100 (1 + 9 + 10 + 9 * 9 = 101 levels).
         let err = parse_documents(&text).unwrap_err();
         assert_eq!(err.message, "nesting deeper than 100 levels");
-        assert_eq!(err.line, 11);
+        assert_eq!(err.line(), 11);
     }
 
     #[test]
@@ -691,7 +684,7 @@ mod tests {
         );
         let err = parse_documents_with("---\n---\n---\n---\n", &limits).unwrap_err();
         assert_eq!(err.message, "more than 3 documents in one file");
-        assert_eq!(err.line, 4);
+        assert_eq!(err.line(), 4);
     }
 
     #[test]

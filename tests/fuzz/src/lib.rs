@@ -311,12 +311,12 @@ pub fn rampart_config(data: &[u8]) {
         }
         Err(errors) => {
             let count = count_lines(data);
-            for error in &errors.0 {
+            for error in errors.0.iter().map(|e| &e.error) {
                 assert!(!error.message.is_empty());
                 assert!(
-                    error.line as usize <= count,
+                    error.line() as usize <= count,
                     "config error at line {} of a {count}-line file: {}",
-                    error.line,
+                    error.line(),
                     error.message
                 );
             }

@@ -1,12 +1,12 @@
 //! Dart and Flutter: `pubspec.lock`.
 
-use super::{LockfileError, Package, structured};
+use super::{Package, ParseError, structured};
 use crate::resource::escape_pointer_token;
 use serde_json::Value;
 
 /// `packages.<name>` with `source: hosted` (pub.dev or another pub
 /// server); `sdk`, `path` and `git` packages are not pub releases.
-pub(super) fn pubspec_lock(text: &str) -> Result<Vec<Package>, LockfileError> {
+pub(super) fn pubspec_lock(text: &str) -> Result<Vec<Package>, ParseError> {
     let document = structured(text)?;
     super::expect_sections(
         &document,

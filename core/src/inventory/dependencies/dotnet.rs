@@ -1,13 +1,13 @@
 //! .NET: `packages.lock.json` (NuGet).
 
-use super::{LockfileError, Package, structured};
+use super::{Package, ParseError, structured};
 use crate::resource::escape_pointer_token;
 use serde_json::Value;
 
 /// `dependencies.<framework>.<package>` with `resolved` versions; `Project`
 /// references are the solution's own code. A package locked for several
 /// target frameworks appears once per framework (the ids get `#2` …).
-pub(super) fn packages_lock(text: &str) -> Result<Vec<Package>, LockfileError> {
+pub(super) fn packages_lock(text: &str) -> Result<Vec<Package>, ParseError> {
     let document = structured(text)?;
     super::expect_sections(
         &document,

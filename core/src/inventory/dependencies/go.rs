@@ -6,7 +6,7 @@
 //! (Go 1.17+) lists every module of the build, with `// indirect` marking
 //! the transitive ones. OSV-Scanner made the same choice.
 
-use super::{LockfileError, Package, line_region};
+use super::{Package, ParseError, line_region};
 
 fn module(path: &str, version: &str, line: &str, at: usize, indirect: bool) -> Package {
     Package::new(
@@ -22,7 +22,7 @@ fn module(path: &str, version: &str, line: &str, at: usize, indirect: bool) -> P
 /// `require` directives (single-line and blocks) with `replace` directives
 /// applied; the toolchain (`toolchain go1.22.3`, else `go 1.22.3`) as the
 /// `stdlib` module, which is how OSV publishes standard-library advisories.
-pub(super) fn go_mod(text: &str) -> Result<Vec<Package>, LockfileError> {
+pub(super) fn go_mod(text: &str) -> Result<Vec<Package>, ParseError> {
     let mut requires: Vec<Package> = Vec::new();
     let mut replaces: Vec<(String, Option<String>, String, Option<String>)> = Vec::new();
     let mut toolchain: Option<(String, usize, String)> = None;

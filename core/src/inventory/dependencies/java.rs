@@ -1,6 +1,6 @@
 //! Java: `pom.xml` (declared versions) and Gradle lockfiles.
 
-use super::{LockfileError, Package, line_region};
+use super::{Package, ParseError, line_region};
 use crate::inventory::lines::LineIndex;
 use std::collections::BTreeMap;
 
@@ -51,7 +51,7 @@ fn interpolate(value: &str, properties: &BTreeMap<String, String>) -> Option<Str
 /// BOM, and version ranges (`[1.0,2.0)`), are not known from this file: the
 /// dependency is kept without a version. Test-scoped dependencies are
 /// marked `dev`.
-pub(super) fn pom(text: &str) -> Result<Vec<Package>, LockfileError> {
+pub(super) fn pom(text: &str) -> Result<Vec<Package>, ParseError> {
     let lines = LineIndex::new(text);
     // No DTD: no entity expansion to bomb us.
     let options = roxmltree::ParsingOptions {
@@ -61,11 +61,7 @@ pub(super) fn pom(text: &str) -> Result<Vec<Package>, LockfileError> {
     };
     let document = roxmltree::Document::parse_with_options(text, options).map_err(|e| {
         let position = e.pos();
-        LockfileError {
-            message: e.to_string(),
-            line: position.row,
-            column: position.col,
-        }
+        ParseError::at(position.row, position.col, e.to_string())
     })?;
     let project = document.root_element();
     if project.tag_name().name() != "project" {
@@ -272,7 +268,7 @@ mod tests {
             ]
         );
         let err = pom("<project><dependencies></project>").unwrap_err();
-        assert_eq!(err.line, 1);
+        assert_eq!(err.line(), 1);
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! npm (`package-lock.json`, `npm-shrinkwrap.json`), Yarn (`yarn.lock`,
 //! classic and Berry) and pnpm (`pnpm-lock.yaml`).
 
-use super::{LockfileError, Package, line_region, structured};
+use super::{Package, ParseError, line_region, structured};
 use crate::resource::{SpanIndex, escape_pointer_token};
 use serde_json::{Map, Value};
 
@@ -11,7 +11,7 @@ fn npm_package(name: &str, version: Option<&str>) -> Package {
 
 /// Lockfile v2/v3 `packages` (`node_modules/a/node_modules/b`), else v1's
 /// nested `dependencies`.
-pub(super) fn npm(text: &str) -> Result<Vec<Package>, LockfileError> {
+pub(super) fn npm(text: &str) -> Result<Vec<Package>, ParseError> {
     let document = structured(text)?;
     super::expect_sections(
         &document,
@@ -91,7 +91,7 @@ fn name_of_specifier(specifier: &str) -> &str {
 
 /// `yarn.lock`: Berry files are YAML with `__metadata`; classic (v1)
 /// files have their own syntax, read line by line.
-pub(super) fn yarn(text: &str) -> Result<Vec<Package>, LockfileError> {
+pub(super) fn yarn(text: &str) -> Result<Vec<Package>, ParseError> {
     if text.lines().any(|l| l.starts_with("__metadata:")) {
         yarn_berry(text)
     } else {
@@ -133,7 +133,7 @@ fn yarn_classic(text: &str) -> Vec<Package> {
 /// Berry: `resolution: "name@npm:1.2.3"`; workspace, link, portal, file
 /// and patch entries are skipped (the project itself, local code, or a
 /// second view of a package already listed).
-fn yarn_berry(text: &str) -> Result<Vec<Package>, LockfileError> {
+fn yarn_berry(text: &str) -> Result<Vec<Package>, ParseError> {
     let document = structured(text)?;
     let mut out = Vec::new();
     let Some(entries) = document.value.as_object() else {
@@ -164,7 +164,7 @@ fn yarn_berry(text: &str) -> Result<Vec<Package>, LockfileError> {
 /// `pnpm-lock.yaml`: keys of `packages` are `/name/1.2.3` (v5),
 /// `/name@1.2.3(peer@4)` (v6) or `name@1.2.3` (v9); direct dependencies
 /// are those the root importer names.
-pub(super) fn pnpm(text: &str) -> Result<Vec<Package>, LockfileError> {
+pub(super) fn pnpm(text: &str) -> Result<Vec<Package>, ParseError> {
     let document = structured(text)?;
     let value = &document.value;
     let root = value

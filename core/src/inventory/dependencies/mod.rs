@@ -19,6 +19,7 @@ mod ruby;
 mod rust;
 
 use super::yaml;
+use crate::diagnostic::ParseError;
 use crate::resource::{Region, Resource, SpanIndex};
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
@@ -102,18 +103,6 @@ impl Lockfile {
     }
 }
 
-/// Why a lockfile could not be read, and where.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("line {line}, column {column}: {message}")]
-pub struct LockfileError {
-    /// What is wrong.
-    pub message: String,
-    /// 1-based line.
-    pub line: u32,
-    /// 1-based column.
-    pub column: u32,
-}
-
 /// One locked package, before it becomes a resource.
 #[derive(Debug)]
 struct Package {
@@ -174,7 +163,7 @@ pub fn resources(
     source: &str,
     lockfile: Lockfile,
     text: &str,
-) -> Result<Vec<Resource>, LockfileError> {
+) -> Result<Vec<Resource>, ParseError> {
     let packages = match lockfile {
         Lockfile::Cargo => rust::cargo(text)?,
         Lockfile::Npm => javascript::npm(text)?,
@@ -436,12 +425,8 @@ fn purl(purl_type: &str, name: &str, version: Option<&str>) -> String {
 }
 
 /// A JSON or YAML lockfile with the region of every node.
-fn structured(text: &str) -> Result<yaml::YamlDocument, LockfileError> {
-    let mut documents = yaml::parse_documents(text).map_err(|e| LockfileError {
-        message: e.message,
-        line: e.line,
-        column: e.column,
-    })?;
+fn structured(text: &str) -> Result<yaml::YamlDocument, ParseError> {
+    let mut documents = yaml::parse_documents(text)?;
     if documents.is_empty() {
         return Ok(yaml::YamlDocument {
             value: Value::Null,
@@ -468,17 +453,13 @@ fn expect_sections(
     document: &yaml::YamlDocument,
     what: &str,
     sections: &[(&str, Shape)],
-) -> Result<(), LockfileError> {
+) -> Result<(), ParseError> {
     let at = |pointer: &str, message: String| {
         let region = document
             .spans
             .resolve(pointer)
             .map_or(Region::line(1, 1, 1), |(_, r)| r);
-        LockfileError {
-            message,
-            line: region.start_line,
-            column: region.start_column,
-        }
+        ParseError::at(region.start_line, region.start_column, message)
     };
     let names = sections
         .iter()
@@ -519,15 +500,11 @@ fn expect_sections(
 }
 
 /// A TOML lockfile, with errors placed.
-fn toml_document(text: &str) -> Result<toml_edit::ImDocument<&str>, LockfileError> {
+fn toml_document(text: &str) -> Result<toml_edit::ImDocument<&str>, ParseError> {
     toml_edit::ImDocument::parse(text).map_err(|e| {
         let lines = super::lines::LineIndex::new(text);
         let (line, column) = e.span().map(|s| lines.position(s.start)).unwrap_or((1, 1));
-        LockfileError {
-            message: e.message().trim().replace('\n', "; "),
-            line,
-            column,
-        }
+        ParseError::at(line, column, e.message().trim().replace('\n', "; "))
     })
 }
 
@@ -557,7 +534,7 @@ mod tests {
             [("dependency:crates.io/serde@1.0.200".to_owned(), 11)]
         );
         let err = resources("Cargo.lock", Lockfile::Cargo, "[[package]\nname = 1\n").unwrap_err();
-        assert_eq!(err.line, 1);
+        assert_eq!(err.line(), 1);
     }
 
     #[test]

@@ -1,10 +1,10 @@
 //! PHP: `composer.lock`.
 
-use super::{LockfileError, Package, Shape, expect_sections, structured};
+use super::{Package, ParseError, Shape, expect_sections, structured};
 use serde_json::Value;
 
 /// `packages` and `packages-dev` (development only).
-pub(super) fn composer_lock(text: &str) -> Result<Vec<Package>, LockfileError> {
+pub(super) fn composer_lock(text: &str) -> Result<Vec<Package>, ParseError> {
     let document = structured(text)?;
     expect_sections(
         &document,
@@ -65,7 +65,7 @@ mod tests {
     fn the_wrong_shape_is_an_error() {
         let err = composer_lock("{\n  \"packages\": {\"a\": 1}\n}\n").unwrap_err();
         assert_eq!(err.message, "`packages` must be a list in a composer.lock");
-        assert_eq!(err.line, 2);
+        assert_eq!(err.line(), 2);
         let err = composer_lock("[1, 2]\n").unwrap_err();
         assert_eq!(
             err.message,

@@ -1,7 +1,7 @@
 //! Python: `requirements*.txt`, `poetry.lock`, `uv.lock`, `pdm.lock` and
 //! `Pipfile.lock`.
 
-use super::{Lockfile, LockfileError, Package, structured, toml_document};
+use super::{Lockfile, Package, ParseError, structured, toml_document};
 use crate::inventory::lines::LineIndex;
 use crate::resource::{Region, escape_pointer_token};
 use serde_json::Value;
@@ -99,7 +99,7 @@ pub(super) fn includes(text: &str) -> Vec<(String, u32)> {
 /// `[[package]]` tables of `poetry.lock`, `uv.lock` and `pdm.lock`. Local
 /// packages (Poetry `directory`/`file` sources, uv `editable`/`virtual`/
 /// `directory` sources: the project itself) are left out.
-pub(super) fn toml_lock(text: &str, lockfile: Lockfile) -> Result<Vec<Package>, LockfileError> {
+pub(super) fn toml_lock(text: &str, lockfile: Lockfile) -> Result<Vec<Package>, ParseError> {
     let document = toml_document(text)?;
     let lines = LineIndex::new(text);
     let Some(packages) = document.get("package").and_then(|p| p.as_array_of_tables()) else {
@@ -146,7 +146,7 @@ pub(super) fn toml_lock(text: &str, lockfile: Lockfile) -> Result<Vec<Package>, 
 /// `Pipfile.lock`: `default` and `develop` sections, `"version": "==1.2.3"`.
 /// Entries without a version are local paths, editables or VCS checkouts:
 /// left out.
-pub(super) fn pipfile_lock(text: &str) -> Result<Vec<Package>, LockfileError> {
+pub(super) fn pipfile_lock(text: &str) -> Result<Vec<Package>, ParseError> {
     let document = structured(text)?;
     super::expect_sections(
         &document,
@@ -232,6 +232,6 @@ mod tests {
         );
         let err = pipfile_lock("{\"_meta\": {},\n \"default\": [\"requests\"]}\n").unwrap_err();
         assert_eq!(err.message, "`default` must be a mapping in a Pipfile.lock");
-        assert_eq!(err.line, 2);
+        assert_eq!(err.line(), 2);
     }
 }

@@ -1,11 +1,11 @@
 //! `Cargo.lock` (versions 1 to 4).
 
-use super::{LockfileError, Package, toml_document};
+use super::{Package, ParseError, toml_document};
 use crate::inventory::lines::LineIndex;
 
 /// Every `[[package]]` with a `source` (registry or git); the workspace's
 /// own crates have none.
-pub(super) fn cargo(text: &str) -> Result<Vec<Package>, LockfileError> {
+pub(super) fn cargo(text: &str) -> Result<Vec<Package>, ParseError> {
     let document = toml_document(text)?;
     let lines = LineIndex::new(text);
     let Some(packages) = document.get("package").and_then(|p| p.as_array_of_tables()) else {

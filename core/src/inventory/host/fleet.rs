@@ -9,20 +9,13 @@
 
 use super::ssh::SshTarget;
 use super::unquote;
+use crate::diagnostic::{FileError, ParseError};
 use serde_json::Value;
 use std::collections::BTreeMap;
 
-/// Why an inventory could not be read.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{path}:{line}: {message}")]
-pub struct InventoryError {
-    /// The inventory file.
-    pub path: String,
-    /// 1-based line (0 when unknown).
-    pub line: u32,
-    /// What is wrong.
-    pub message: String,
-}
+/// Why an inventory could not be read: `file:line:column: message`, or
+/// `file: message` for a mistake that is not on one line.
+pub type InventoryError = FileError;
 
 #[derive(Debug, Default)]
 struct Fleet {
@@ -103,10 +96,10 @@ impl Fleet {
                     .var(name, &["ansible_port", "ansible_ssh_port"])
                     .map(|p| {
                         p.parse::<u16>().map_err(|_| InventoryError {
-                            path: path.to_owned(),
-                            line: 0,
-                            message: format!(
-                                "host `{name}`: ansible_port `{p}` is not a port number"
+                            file: path.to_owned(),
+                            error: ParseError::on_line(
+                                0,
+                                format!("host `{name}`: ansible_port `{p}` is not a port number"),
                             ),
                         })
                     })
@@ -114,9 +107,11 @@ impl Fleet {
                 let user = self.var(name, &["ansible_user", "ansible_ssh_user"]);
                 if host.starts_with('-') || user.as_deref().is_some_and(|u| u.starts_with('-')) {
                     return Err(InventoryError {
-                        path: path.to_owned(),
-                        line: 0,
-                        message: format!("host `{name}`: a host or user may not start with `-`"),
+                        file: path.to_owned(),
+                        error: ParseError::on_line(
+                            0,
+                            format!("host `{name}`: a host or user may not start with `-`"),
+                        ),
                     });
                 }
                 Ok(SshTarget {
@@ -165,9 +160,8 @@ fn ini(path: &str, text: &str) -> Result<Fleet, InventoryError> {
     for (index, raw) in text.lines().enumerate() {
         let line_no = u32::try_from(index + 1).unwrap_or(u32::MAX);
         let error = |message: String| InventoryError {
-            path: path.to_owned(),
-            line: line_no,
-            message,
+            file: path.to_owned(),
+            error: ParseError::on_line(line_no, message),
         };
         let line = raw.trim();
         if line.is_empty() || line.starts_with('#') || line.starts_with(';') {
@@ -270,16 +264,17 @@ fn expand(pattern: &str) -> Result<Vec<String>, String> {
 
 fn yaml(path: &str, text: &str) -> Result<Fleet, InventoryError> {
     let documents = crate::inventory::yaml::parse_documents(text).map_err(|e| InventoryError {
-        path: path.to_owned(),
-        line: e.line,
-        message: e.message,
+        file: path.to_owned(),
+        error: ParseError::on_line(e.line(), e.message),
     })?;
     let mut fleet = Fleet::default();
     let Some(root) = documents.first().and_then(|d| d.value.as_object()) else {
         return Err(InventoryError {
-            path: path.to_owned(),
-            line: 1,
-            message: "a YAML inventory is a mapping of groups (`all:`)".to_owned(),
+            file: path.to_owned(),
+            error: ParseError::on_line(
+                1,
+                "a YAML inventory is a mapping of groups (`all:`)".to_owned(),
+            ),
         });
     };
     for (group, body) in root {
@@ -315,9 +310,8 @@ fn yaml_group(
                 })
                 .unwrap_or_default();
             let expanded = expand(pattern).map_err(|message| InventoryError {
-                path: path.to_owned(),
-                line: 0,
-                message,
+                file: path.to_owned(),
+                error: ParseError::on_line(0, message),
             })?;
             for host in expanded {
                 fleet.add_host(group, &host, vars.clone());
@@ -382,11 +376,11 @@ mod tests {
     #[test]
     fn errors_name_the_line() {
         let e = parse("hosts", "[web\nweb1\n").unwrap_err();
-        assert_eq!(e.line, 1);
+        assert_eq!(e.error.line(), 1);
         let e = parse("hosts", "[web]\nweb1 ansible_port=http\n").unwrap_err();
-        assert!(e.message.contains("not a port"), "{e}");
+        assert!(e.error.message.contains("not a port"), "{e}");
         let e = parse("hosts", "[web]\nweb[3:1]\n").unwrap_err();
-        assert_eq!(e.line, 2);
+        assert_eq!(e.error.line(), 2);
         assert!(parse("hosts", "[web]\n-oProxyCommand=x\n").is_err());
     }
 }
