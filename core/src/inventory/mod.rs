@@ -1,7 +1,8 @@
 //! Inventory: from paths to resources (DESIGN §3).
 //!
 //! [`walk`] finds files; each file's format is detected from its name
-//! ([`FileFormat::detect`]); a YAML or JSON file is then claimed by content
+//! ([`FileFormat::detect`], through the table of collectors in
+//! `collectors.rs`: one row per format); a YAML or JSON file is then claimed by content
 //! (GitHub Actions, GitLab CI, Compose, CloudFormation, Ansible, Terraform
 //! JSON and plans, else Kubernetes), and a Terraform directory's variables
 //! and locals are gathered before its files are read. Each parser turns a
@@ -12,6 +13,7 @@
 
 pub mod ansible;
 pub mod cloudformation;
+mod collectors;
 pub mod compose;
 pub mod dependencies;
 pub mod dockerfile;
@@ -61,19 +63,15 @@ impl FileFormat {
         let parent = path.parent().and_then(Path::file_name);
         let parent = parent.map(|p| p.to_string_lossy());
         let parent = parent.as_deref();
-        if let Some(lockfile) = dependencies::Lockfile::detect(name, parent) {
-            return Some(FileFormat::Lockfile(lockfile));
-        }
-        if dockerfile::is_dockerfile_name(name) {
-            return Some(FileFormat::Dockerfile);
-        }
-        let extension = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase())?;
-        match extension.as_str() {
-            "tf" => Some(FileFormat::Terraform),
-            "yaml" | "yml" => Some(FileFormat::Yaml),
-            "json" => Some(FileFormat::Json),
-            _ => None,
-        }
+        let extension = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
+        let name = collectors::Name {
+            name,
+            parent,
+            extension: extension.as_deref(),
+        };
+        collectors::COLLECTORS
+            .iter()
+            .find_map(|collector| (collector.detect)(&name))
     }
 }
 
@@ -377,7 +375,7 @@ fn inventory_file(
     }
     result
 }
-/// Parses a file's text into its resources, by format.
+/// Parses a file's text into its resources, by its format's collector.
 fn parse_text(
     file: &WalkedFile,
     format: FileFormat,
@@ -385,138 +383,38 @@ fn parse_text(
     options: &WalkOptions,
     modules: &TerraformModules,
 ) -> (Option<FileInventory>, Vec<Diagnostic>) {
-    let diagnostic = |level, kind, message: String| {
-        vec![Diagnostic::file(level, kind, file.display.clone(), message)]
+    let Some(collector) = collectors::collector(format) else {
+        return (None, Vec::new());
     };
-    if let FileFormat::Lockfile(lockfile) = format {
-        return match dependencies::resources(&file.display, lockfile, text) {
-            Ok(mut resources) => {
-                let mut diagnostics = Vec::new();
-                let mut sources = crate::resource::Sources::default();
-                if lockfile == dependencies::Lockfile::Pip {
-                    let included = dependencies::follow_includes(
-                        &file.path,
-                        &file.display,
-                        text,
-                        &dependencies::IncludeLimits {
-                            boundary: &file.boundary,
-                            base_dir: &options.base_dir,
-                            max_file_size: options.max_file_size,
-                        },
-                    );
-                    resources.extend(included.resources);
-                    diagnostics = included.diagnostics;
-                    sources = included.sources;
-                }
-                let (mut inventory, mut more) = parsed(file, format, resources);
-                if let Some(inventory) = &mut inventory
-                    && options.keep_sources
-                {
-                    inventory.sources = sources;
-                }
-                more.extend(diagnostics);
-                (inventory, more)
+    let input = collectors::Input {
+        file,
+        format,
+        text,
+        options,
+        modules,
+    };
+    match (collector.collect)(&input) {
+        Ok(collected) => {
+            let (mut inventory, mut diagnostics) = parsed(file, format, collected.resources);
+            if let Some(inventory) = &mut inventory
+                && options.keep_sources
+            {
+                inventory.sources = collected.sources;
             }
-            Err(e) => parse_error(file, "lockfile", e),
-        };
-    }
-    if format == FileFormat::Terraform {
-        return match terraform::parse(text) {
-            Ok(body) => {
-                let empty = terraform::ModuleContext::default();
-                let context = file
-                    .path
-                    .parent()
-                    .and_then(|dir| modules.contexts.get(dir))
-                    .unwrap_or(&empty);
-                parsed(
-                    file,
-                    format,
-                    terraform::resources(&file.display, text, &body, context),
-                )
-            }
-            Err(e) => parse_error(file, "HCL", e),
-        };
-    }
-    if format == FileFormat::Dockerfile {
-        return match dockerfile::parse(&file.display, text) {
-            Ok(resource) => parsed(file, format, vec![resource]),
-            Err(e) => parse_error(file, "Dockerfile", e),
-        };
-    }
-    match yaml::parse_documents_with(text, &options.parse) {
-        Ok(documents) => parsed(file, format, yaml_resources(file, documents)),
-        // Helm chart templates are Go templates, not YAML, until rendered.
-        // Only inside a chart: elsewhere a `{{` must not turn a manifest
-        // that fails to parse into a quiet skip.
-        Err(_) if is_go_template(text) && in_helm_chart(&file.path) => (
+            diagnostics.extend(collected.diagnostics);
+            (inventory, diagnostics)
+        }
+        Err(collectors::Refused::Invalid(error)) => parse_error(file, collector.name, error),
+        Err(collectors::Refused::Skipped(reason)) => (
             None,
-            diagnostic(
+            vec![Diagnostic::file(
                 Level::Note,
                 DiagnosticKind::Skipped,
-                "skipped: a template (`{{ … }}`), not plain YAML; scan rendered manifests instead"
-                    .to_owned(),
-            ),
+                file.display.clone(),
+                reason,
+            )],
         ),
-        Err(e) => {
-            let kind = if format == FileFormat::Json {
-                "JSON"
-            } else {
-                "YAML"
-            };
-            parse_error(file, kind, e)
-        }
     }
-}
-
-/// The resources of a YAML (or JSON) file. Each format claims a file by
-/// its place, name or content, most specific first; what none claims is
-/// looked at for Kubernetes objects, and an unrelated file yields nothing.
-fn yaml_resources(file: &WalkedFile, documents: Vec<yaml::YamlDocument>) -> Vec<Resource> {
-    let name = file
-        .path
-        .file_name()
-        .and_then(|n| n.to_str())
-        .unwrap_or_default();
-    if let [document] = documents.as_slice() {
-        if terraform::is_plan(&document.value) {
-            return terraform::plan_resources(&file.display, &document.value, &document.spans);
-        }
-        if name.ends_with(".tf.json") && terraform::is_json_configuration(&document.value) {
-            return terraform::json_resources(&file.display, &document.value, &document.spans);
-        }
-    }
-    if let Some(actions_file) = github_actions::detect(&file.path, &documents) {
-        github_actions::resources(&file.display, actions_file, documents)
-    } else if gitlab_ci::is_gitlab_ci_name(name) {
-        gitlab_ci::resources(&file.display, documents)
-    } else if compose::detect(name, &documents) {
-        compose::resources(&file.display, documents)
-    } else if cloudformation::detect(&documents) {
-        cloudformation::resources(&file.display, documents)
-    } else if let Some(ansible_file) = ansible::detect(&file.path, &documents) {
-        ansible::resources(&file.display, ansible_file, documents)
-    } else {
-        kubernetes::resources(&file.display, documents)
-    }
-}
-
-/// Whether `path` is under a Helm chart's `templates/` directory (a
-/// `templates` directory beside a `Chart.yaml`).
-fn in_helm_chart(path: &Path) -> bool {
-    path.ancestors().skip(1).any(|dir| {
-        dir.file_name().is_some_and(|n| n == "templates")
-            && dir.parent().is_some_and(|chart| {
-                std::fs::symlink_metadata(chart.join("Chart.yaml")).is_ok_and(|m| m.is_file())
-            })
-    })
-}
-
-/// Whether a file that failed to parse is a Go template (Helm): `{{`
-/// that is not GitHub's `${{`.
-fn is_go_template(text: &str) -> bool {
-    text.match_indices("{{")
-        .any(|(at, _)| at == 0 || text.as_bytes()[at - 1] != b'$')
 }
 
 /// A file that parsed into `resources`.
