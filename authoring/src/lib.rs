@@ -31,12 +31,12 @@
 //!
 //! ```no_run
 //! use rampart_authoring::{self as authoring, Language};
-//! use rampart_core::policy::{EngineOptions, PolicyEngine};
+//! use rampart_core::policy::{EngineOptions, PackSource, PolicyEngine};
 //!
 //! let dir = std::path::Path::new("acme-policies");
 //! authoring::scaffold(dir, "acme", Language::Python)?;
 //! let built = authoring::build(dir, &authoring::BuildOptions::default())?;
-//! let pack = PolicyEngine::new(EngineOptions::default())?.load_file(&built.component)?;
+//! let pack = PolicyEngine::new(EngineOptions::default())?.load(PackSource::file(&built.component), None)?;
 //! assert_eq!(pack.metadata().name, "acme");
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```

@@ -6,7 +6,7 @@ use crate::flags::{Cli, Format, PolicyCommand};
 use rampart_authoring::{self as authoring, Language};
 use rampart_core::ExitStatus;
 use rampart_core::ScanOptions;
-use rampart_core::policy::{Evaluation, LoadError, PolicyEngine, PolicyPack};
+use rampart_core::policy::{Evaluation, PackSet, PackSource, PackSpec, PolicyPack};
 use rampart_core::report;
 use std::io::Write;
 use std::path::PathBuf;
@@ -26,14 +26,17 @@ pub(crate) fn run(cli: &Cli, command: &PolicyCommand) -> anyhow::Result<ExitStat
             format,
         } => {
             let engine = engine(cli)?;
-            let loaded = if packs.is_empty() {
-                engine.load_builtins()?
-            } else {
-                packs
-                    .iter()
-                    .map(|spec| load_pack(&engine, spec))
-                    .collect::<Result<Vec<_>, _>>()?
-            };
+            let specs = packs
+                .iter()
+                .map(|spec| PackSpec::parse(spec))
+                .collect::<Result<Vec<_>, _>>()?;
+            let loaded = PackSet {
+                builtin: specs.is_empty(),
+                specs: &specs,
+                config: None,
+                remote: &remote_options(cli),
+            }
+            .load(&engine)?;
             let text = rampart_core::read::read_text(
                 resources,
                 rampart_core::read::MAX_SMALL_FILE,
@@ -120,7 +123,7 @@ pub(crate) fn run(cli: &Cli, command: &PolicyCommand) -> anyhow::Result<ExitStat
             let engine = engine(cli)?;
             // Loading checks the world, the imports and the metadata, and
             // compiles into the cache: the next load is a cache hit.
-            let pack = match engine.load_file(&built.component) {
+            let pack = match engine.load(PackSource::file(&built.component), None) {
                 Ok(pack) => pack,
                 Err(err) => {
                     let _ = std::fs::remove_file(&built.component);
@@ -129,14 +132,27 @@ pub(crate) fn run(cli: &Cli, command: &PolicyCommand) -> anyhow::Result<ExitStat
                     )));
                 }
             };
-            let warm = engine.load_file(&built.component)?;
+            let warm = engine.load(PackSource::file(&built.component), None)?;
             print_build(&built, &pack, &warm, engine.cache_dir().is_some())?;
             Ok(ExitStatus::Pass)
         }
         PolicyCommand::Inspect { pack, format } => {
             let engine = engine(cli)?;
-            let loaded = load_pack(&engine, pack)?;
-            print_inspect(&loaded, *format)?;
+            let specs = [PackSpec::parse(pack)?];
+            let loaded = PackSet {
+                builtin: false,
+                specs: &specs,
+                config: None,
+                remote: &remote_options(cli),
+            }
+            .load(&engine)?;
+            let [pack] = loaded.as_slice() else {
+                anyhow::bail!(
+                    "{pack} holds {} packs; `policy inspect` shows one: name its file",
+                    loaded.len()
+                );
+            };
+            print_inspect(pack, *format)?;
             Ok(ExitStatus::Pass)
         }
     }
@@ -188,19 +204,6 @@ fn test(
     } else {
         ExitStatus::Fail
     })
-}
-
-/// A path if one exists (or it looks like one), else a built-in pack name.
-fn load_pack(engine: &PolicyEngine, spec: &str) -> Result<PolicyPack, LoadError> {
-    let path = std::path::Path::new(spec);
-    let builtin = spec.strip_prefix("builtin:");
-    match builtin {
-        Some(name) => engine.load_builtin(name),
-        None if path.exists() || spec.ends_with(".wasm") || spec.contains('/') => {
-            engine.load_file(path)
-        }
-        None => engine.load_builtin(spec),
-    }
 }
 
 fn print_evaluation(outcome: &Evaluation, format: Format) -> anyhow::Result<()> {

@@ -8,12 +8,12 @@
 //! its own: load packs, list their rules, evaluate resources.
 //!
 //! ```
-//! use rampart_core::policy::{CacheMode, EngineOptions, PolicyEngine};
+//! use rampart_core::policy::{CacheMode, EngineOptions, PackSource, PolicyEngine};
 //! use rampart_core::{Resource, Severity};
 //! use serde_json::json;
 //!
 //! let engine = PolicyEngine::new(EngineOptions { cache: CacheMode::Disabled, ..Default::default() })?;
-//! let kubernetes = engine.load_builtin("kubernetes")?;
+//! let kubernetes = engine.load(PackSource::Builtin("kubernetes"), None)?;
 //! assert!(kubernetes.metadata().rules.iter().any(|r| r.id == "K8S-001"));
 //!
 //! let pod = Resource::new(

@@ -6,7 +6,8 @@ use crate::diagnostic::{Diagnostic, DiagnosticKind, Level};
 use crate::finding::Finding;
 use crate::inventory::{self, FileInventory, Inventory, WalkOptions};
 use crate::policy::{
-    EngineOptions, Evaluation, LoadError, PolicyEngine, PolicyPack, evaluate_batches_observed,
+    EngineOptions, Evaluation, LoadError, PackSet, PackSpec, PolicyEngine, PolicyPack,
+    evaluate_batches_observed,
 };
 use crate::progress::{NoProgress, ScanObserver};
 use crate::results::{Report, ReportRule, ScanStats};
@@ -172,70 +173,18 @@ impl Scanner {
     /// an error: a gate must not pass because a policy silently vanished.
     pub fn new(options: ScanOptions) -> Result<Self, ScanError> {
         let engine = PolicyEngine::new(options.engine.clone())?;
-        let config = &options.config;
-        let enabled = |name: &str| config.pack(name).is_none_or(|p| p.enabled);
-        let mut packs = Vec::new();
-        if options.builtin_packs {
-            // In parallel: loading a pack (cache read, instantiation,
-            // `metadata()`) is a few milliseconds each, and every scan pays
-            // for all of them before it starts. Collected in name order.
-            use rayon::prelude::*;
-            let names: Vec<&str> = PolicyEngine::builtin_names()
-                .into_iter()
-                .filter(|name| enabled(name))
-                .collect();
-            if PolicyEngine::builtin_names().is_empty() {
-                // Never an empty gate: a scan that asked for the built-in
-                // packs and has none fails.
-                return Err(LoadError::NoBuiltins.into());
-            }
-            let loaded = names
-                .par_iter()
-                .map(|name| match config.pack(name) {
-                    Some(pack) => engine.load_builtin_with_settings(name, &pack.settings),
-                    None => engine.load_builtin(name),
-                })
-                .collect::<Result<Vec<_>, _>>()?;
-            packs.extend(loaded);
+        let specs = options
+            .policies
+            .iter()
+            .map(|path| PackSpec::from_path(path))
+            .collect::<Result<Vec<_>, _>>()?;
+        let packs = PackSet {
+            builtin: options.builtin_packs,
+            specs: &specs,
+            config: Some(&options.config),
+            remote: &options.remote,
         }
-        for path in &options.policies {
-            if let Some(remote) = path
-                .to_str()
-                .and_then(crate::policy::remote::RemotePack::parse)
-            {
-                // Verified against its digest before it is even parsed.
-                let remote = remote.map_err(LoadError::from)?;
-                let bytes = remote.fetch(&options.remote).map_err(LoadError::from)?;
-                let pack = engine.load_bytes(&remote.url, &bytes)?;
-                if !enabled(pack.name()) {
-                    continue;
-                }
-                packs.push(match config.pack(pack.name()) {
-                    Some(configured) => engine.load_bytes_with_settings(
-                        &remote.url,
-                        &bytes,
-                        &configured.settings,
-                    )?,
-                    None => pack,
-                });
-                continue;
-            }
-            for pack in engine.load_path(path)? {
-                let pack = pack?;
-                if !enabled(pack.name()) {
-                    continue;
-                }
-                // Settings reach a pack when it is instantiated: reload a
-                // configured pack file with them.
-                let pack = match config.pack(pack.name()) {
-                    Some(configured) if path.is_file() => {
-                        engine.load_file_with_settings(path, &configured.settings)?
-                    }
-                    _ => pack,
-                };
-                packs.push(pack);
-            }
-        }
+        .load(&engine)?;
         Ok(Scanner { options, packs })
     }
 

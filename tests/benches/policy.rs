@@ -6,6 +6,7 @@
 //! compare ratios measured in the same run.
 
 use rampart_core::Resource;
+use rampart_core::policy::PackSource;
 use rampart_core::policy::{CacheMode, EngineOptions, PolicyEngine, PolicyPack, evaluate_batches};
 use serde_json::json;
 use std::time::{Duration, Instant};
@@ -75,7 +76,20 @@ fn main() {
     let cold_engine = engine(CacheMode::Disabled);
     let cold = median(
         (0..5)
-            .map(|_| time(|| cold_engine.load_bytes("bench", wasm).expect("load")).1)
+            .map(|_| {
+                time(|| {
+                    cold_engine
+                        .load(
+                            PackSource::Bytes {
+                                origin: "bench",
+                                wasm,
+                            },
+                            None,
+                        )
+                        .expect("load")
+                })
+                .1
+            })
             .collect(),
     );
     println!(
@@ -86,12 +100,28 @@ fn main() {
     // Cache hit: a fresh engine each time, as a new process would have.
     let dir = tempfile::tempdir().expect("tempdir");
     engine(CacheMode::Dir(dir.path().to_owned()))
-        .load_bytes("bench", wasm)
+        .load(
+            PackSource::Bytes {
+                origin: "bench",
+                wasm,
+            },
+            None,
+        )
         .expect("warm the cache");
     let hits: Vec<Duration> = (0..20)
         .map(|_| {
             let engine = engine(CacheMode::Dir(dir.path().to_owned()));
-            let (pack, elapsed) = time(|| engine.load_bytes("bench", wasm).expect("load"));
+            let (pack, elapsed) = time(|| {
+                engine
+                    .load(
+                        PackSource::Bytes {
+                            origin: "bench",
+                            wasm,
+                        },
+                        None,
+                    )
+                    .expect("load")
+            });
             assert_eq!(
                 pack.load_stats().cache,
                 rampart_core::policy::CacheOutcome::Hit
@@ -110,7 +140,13 @@ fn main() {
     );
 
     let pack = engine(CacheMode::Dir(dir.path().to_owned()))
-        .load_bytes("bench", wasm)
+        .load(
+            PackSource::Bytes {
+                origin: "bench",
+                wasm,
+            },
+            None,
+        )
         .expect("load");
     let resource = pod(0);
     let warm = warm_call(&pack, &resource, 20_000);
@@ -133,7 +169,7 @@ fn main() {
     // The same document through a pack that does not parse it: the cost of
     // crossing the boundary alone (copy in, call, copy a finding out).
     let boundary_pack = engine(CacheMode::Dir(dir.path().to_owned()))
-        .load_file(rampart_tests::policies::HOSTILE)
+        .load(PackSource::file(&rampart_tests::policies::HOSTILE), None)
         .expect("load test pack");
     let mut flagged = pod(0);
     flagged.kind = "test".into();

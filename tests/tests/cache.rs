@@ -3,6 +3,7 @@
 
 #![allow(clippy::unwrap_used)] // Test helpers: a panic is the failure report.
 
+use rampart_core::policy::PackSource;
 use rampart_core::policy::{
     CacheMode, CacheOutcome, CompiledCache, EngineOptions, PolicyEngine, SandboxLimits,
 };
@@ -28,13 +29,17 @@ fn entries(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
 fn second_load_is_a_cache_hit() {
     let dir = tempfile::tempdir().unwrap();
     let engine = engine(dir.path(), SandboxLimits::default());
-    let first = engine.load_file(policies::HOSTILE).unwrap();
+    let first = engine
+        .load(PackSource::file(&policies::HOSTILE), None)
+        .unwrap();
     assert_eq!(first.load_stats().cache, CacheOutcome::Miss);
-    let second = engine.load_file(policies::HOSTILE).unwrap();
+    let second = engine
+        .load(PackSource::file(&policies::HOSTILE), None)
+        .unwrap();
     assert_eq!(second.load_stats().cache, CacheOutcome::Hit);
     // A new engine (a new process, in effect) hits too.
     let third = self::engine(dir.path(), SandboxLimits::default())
-        .load_file(policies::HOSTILE)
+        .load(PackSource::file(&policies::HOSTILE), None)
         .unwrap();
     assert_eq!(third.load_stats().cache, CacheOutcome::Hit);
     // Exactly one entry, and no temporary files left behind.
@@ -47,13 +52,17 @@ fn second_load_is_a_cache_hit() {
 fn damaged_entries_are_detected_and_rebuilt() {
     let dir = tempfile::tempdir().unwrap();
     let engine = engine(dir.path(), SandboxLimits::default());
-    engine.load_file(policies::HOSTILE).unwrap();
+    engine
+        .load(PackSource::file(&policies::HOSTILE), None)
+        .unwrap();
     let entry = entries(dir.path()).remove(0);
     let intact = std::fs::read(&entry).unwrap();
 
     // Truncated (an interrupted copy, a full disk).
     std::fs::write(&entry, &intact[..intact.len() / 2]).unwrap();
-    let pack = engine.load_file(policies::HOSTILE).unwrap();
+    let pack = engine
+        .load(PackSource::file(&policies::HOSTILE), None)
+        .unwrap();
     assert!(
         matches!(&pack.load_stats().cache, CacheOutcome::Rebuilt(reason) if reason.contains("checksum mismatch")),
         "{:?}",
@@ -70,7 +79,9 @@ fn damaged_entries_are_detected_and_rebuilt() {
     let last = flipped.len() - 100;
     flipped[last] ^= 0x10;
     std::fs::write(&entry, &flipped).unwrap();
-    let pack = engine.load_file(policies::HOSTILE).unwrap();
+    let pack = engine
+        .load(PackSource::file(&policies::HOSTILE), None)
+        .unwrap();
     assert!(
         matches!(pack.load_stats().cache, CacheOutcome::Rebuilt(_)),
         "{:?}",
@@ -79,7 +90,9 @@ fn damaged_entries_are_detected_and_rebuilt() {
 
     // Not an entry at all.
     std::fs::write(&entry, b"garbage").unwrap();
-    let pack = engine.load_file(policies::HOSTILE).unwrap();
+    let pack = engine
+        .load(PackSource::file(&policies::HOSTILE), None)
+        .unwrap();
     assert!(
         matches!(&pack.load_stats().cache, CacheOutcome::Rebuilt(reason) if reason.contains("bad header")),
         "{:?}",
@@ -93,7 +106,7 @@ fn damaged_entries_are_detected_and_rebuilt() {
     assert_eq!(outcome.findings.len(), 1);
     assert_eq!(
         engine
-            .load_file(policies::HOSTILE)
+            .load(PackSource::file(&policies::HOSTILE), None)
             .unwrap()
             .load_stats()
             .cache,
@@ -105,7 +118,7 @@ fn damaged_entries_are_detected_and_rebuilt() {
 fn other_engine_settings_use_other_entries() {
     let dir = tempfile::tempdir().unwrap();
     engine(dir.path(), SandboxLimits::default())
-        .load_file(policies::HOSTILE)
+        .load(PackSource::file(&policies::HOSTILE), None)
         .unwrap();
     // Fuel changes the generated code: an entry compiled without it must
     // never be loaded by an engine that meters fuel.
@@ -116,7 +129,9 @@ fn other_engine_settings_use_other_entries() {
             ..SandboxLimits::default()
         },
     );
-    let pack = fueled.load_file(policies::HOSTILE).unwrap();
+    let pack = fueled
+        .load(PackSource::file(&policies::HOSTILE), None)
+        .unwrap();
     assert_eq!(pack.load_stats().cache, CacheOutcome::Miss);
     assert_eq!(entries(dir.path()).len(), 2);
 }
@@ -125,7 +140,9 @@ fn other_engine_settings_use_other_entries() {
 fn entries_written_for_another_engine_are_stale_and_rebuilt() {
     let dir = tempfile::tempdir().unwrap();
     let plain = engine(dir.path(), SandboxLimits::default());
-    plain.load_file(policies::HOSTILE).unwrap();
+    plain
+        .load(PackSource::file(&policies::HOSTILE), None)
+        .unwrap();
     let fueled = engine(
         dir.path(),
         SandboxLimits {
@@ -133,7 +150,9 @@ fn entries_written_for_another_engine_are_stale_and_rebuilt() {
             ..SandboxLimits::default()
         },
     );
-    fueled.load_file(policies::HOSTILE).unwrap();
+    fueled
+        .load(PackSource::file(&policies::HOSTILE), None)
+        .unwrap();
     // Put the plain engine's (valid, checksummed) entry where the fueled
     // engine looks: as if the key had collided. wasmtime's own header check
     // refuses it and the cache rebuilds.
@@ -144,7 +163,9 @@ fn entries_written_for_another_engine_are_stale_and_rebuilt() {
     let fueled_entry = cache.entry_path(fueled.wasmtime_engine(), &digest);
     assert_ne!(plain_entry, fueled_entry);
     std::fs::copy(&plain_entry, &fueled_entry).unwrap();
-    let pack = fueled.load_file(policies::HOSTILE).unwrap();
+    let pack = fueled
+        .load(PackSource::file(&policies::HOSTILE), None)
+        .unwrap();
     assert!(
         matches!(&pack.load_stats().cache, CacheOutcome::Rebuilt(reason) if reason.contains("wasmtime refused it")),
         "{:?}",
@@ -163,7 +184,9 @@ fn an_unwritable_cache_directory_falls_back_to_memory() {
     })
     .unwrap();
     assert!(engine.cache_dir().is_none());
-    let pack = engine.load_file(policies::HOSTILE).unwrap();
+    let pack = engine
+        .load(PackSource::file(&policies::HOSTILE), None)
+        .unwrap();
     assert_eq!(pack.load_stats().cache, CacheOutcome::Disabled);
 }
 
@@ -173,7 +196,13 @@ fn sha256(bytes: &[u8]) -> [u8; 32] {
         ..EngineOptions::default()
     })
     .unwrap()
-    .load_bytes("x", bytes)
+    .load(
+        PackSource::Bytes {
+            origin: "x",
+            wasm: bytes,
+        },
+        None,
+    )
     .unwrap();
     let hex = pack.digest();
     let mut out = [0u8; 32];

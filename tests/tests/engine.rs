@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used)] // Test helpers: a panic is the failure report.
 
 use rampart_core::Resource;
+use rampart_core::policy::PackSource;
 use rampart_core::policy::{
     LoadError, PolicyEngine, PolicyErrorKind, SandboxLimits, evaluate_batches,
 };
@@ -42,14 +43,18 @@ fn builtin_packs_load_and_describe_their_rules() {
         assert!(pack.origin().starts_with("builtin:"));
         assert_eq!(pack.digest().len(), 64);
     }
-    let err = engine.load_builtin("no-such-pack").unwrap_err();
+    let err = engine
+        .load(PackSource::Builtin("no-such-pack"), None)
+        .unwrap_err();
     assert!(matches!(err, LoadError::UnknownBuiltin(_)));
 }
 
 #[test]
 fn kubernetes_pack_reports_with_pointers_and_severities() {
     let engine = engine_with(SandboxLimits::default());
-    let pack = engine.load_builtin("kubernetes").unwrap();
+    let pack = engine
+        .load(PackSource::Builtin("kubernetes"), None)
+        .unwrap();
     let deployment = k8s(
         "k8s:Deployment/default/web",
         json!({"kind": "Deployment", "spec": {"template": {"spec": {
@@ -102,7 +107,9 @@ fn kubernetes_pack_reports_with_pointers_and_severities() {
 #[test]
 fn resources_of_other_kinds_never_reach_the_pack() {
     let engine = engine_with(SandboxLimits::default());
-    let pack = engine.load_builtin("kubernetes").unwrap();
+    let pack = engine
+        .load(PackSource::Builtin("kubernetes"), None)
+        .unwrap();
     assert!(pack.metadata().wants_kind("k8s"));
     assert!(!pack.metadata().wants_kind("dockerfile"));
     let outcome = pack.evaluate(&[Resource::new(
@@ -118,7 +125,10 @@ fn resources_of_other_kinds_never_reach_the_pack() {
 fn settings_reach_the_pack() {
     let engine = engine_with(SandboxLimits::default());
     let pack = engine
-        .load_file_with_settings(policies::HOSTILE, &json!({"mode": "error"}))
+        .load(
+            PackSource::file(&policies::HOSTILE),
+            Some(&json!({"mode": "error"})),
+        )
         .unwrap();
     let outcome = pack.evaluate(&[resource("r", json!({}))]);
     assert_eq!(outcome.errors[0].kind, PolicyErrorKind::PackError);
@@ -141,16 +151,22 @@ fn a_directory_loads_pack_by_pack() {
     ));
     assert!(matches!(results[2], Err(LoadError::NotAComponent { .. })));
     let missing = engine
-        .load_file(dir.path().join("missing.wasm"))
+        .load(PackSource::file(&dir.path().join("missing.wasm")), None)
         .unwrap_err();
     assert!(matches!(missing, LoadError::Io { .. }), "{missing}");
-    assert!(engine.load_dir(dir.path().join("missing")).is_err());
+    let missing = engine.load_path(dir.path().join("missing")).unwrap();
+    assert!(
+        matches!(missing.as_slice(), [Err(LoadError::Io { .. })]),
+        "{missing:?}"
+    );
 }
 
 #[test]
 fn instances_are_reused_across_calls() {
     let engine = engine_with(SandboxLimits::default());
-    let pack = engine.load_file(policies::HOSTILE).unwrap();
+    let pack = engine
+        .load(PackSource::file(&policies::HOSTILE), None)
+        .unwrap();
     for i in 0..50 {
         let outcome = pack.evaluate(&[resource(&format!("r{i}"), json!({"flag": true}))]);
         assert_eq!(outcome.findings.len(), 1);
@@ -166,8 +182,12 @@ fn instances_are_reused_across_calls() {
 fn parallel_evaluation_is_deterministic_across_thread_counts() {
     let engine = engine_with(SandboxLimits::default());
     let packs = vec![
-        engine.load_builtin("kubernetes").unwrap(),
-        engine.load_file(policies::HOSTILE).unwrap(),
+        engine
+            .load(PackSource::Builtin("kubernetes"), None)
+            .unwrap(),
+        engine
+            .load(PackSource::file(&policies::HOSTILE), None)
+            .unwrap(),
     ];
     let batches: Vec<Vec<Resource>> = (0..200)
         .map(|i| {
@@ -201,4 +221,57 @@ fn parallel_evaluation_is_deterministic_across_thread_counts() {
         (count("K8S-002"), count("K8S-003"), count("TEST-001")),
         (200, 67, 100)
     );
+}
+
+#[test]
+fn a_pack_set_enables_and_configures_packs_found_by_path() {
+    use rampart_core::config::Config;
+    use rampart_core::policy::remote::RemoteOptions;
+    use rampart_core::policy::{PackSet, PackSpec};
+    let engine = engine_with(SandboxLimits::default());
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(policies::HOSTILE, dir.path().join("hostile.wasm")).unwrap();
+    let remote = RemoteOptions::default();
+    let load = |config: &Config, spec: PackSpec| {
+        PackSet {
+            builtin: false,
+            specs: &[spec],
+            config: Some(config),
+            remote: &remote,
+        }
+        .load(&engine)
+        .unwrap()
+    };
+    let outcome = |packs: &[rampart_core::policy::PolicyPack]| {
+        assert_eq!(packs.len(), 1);
+        packs[0].evaluate(&[resource("r", json!({}))])
+    };
+    // Without settings the pack evaluates cleanly; its configuration's
+    // settings (looked up by the name its metadata gives) reach a pack
+    // named by file and every pack of a directory.
+    let none = Config::default();
+    assert!(
+        outcome(&load(&none, PackSpec::Path(policies::HOSTILE.into())))
+            .errors
+            .is_empty()
+    );
+    let config = Config::parse(
+        "packs:\n  hostile:\n    settings:\n      mode: error\n",
+        "rampart.yaml",
+    )
+    .unwrap();
+    for spec in [
+        PackSpec::Path(policies::HOSTILE.into()),
+        PackSpec::Path(dir.path().to_owned()),
+    ] {
+        let packs = load(&config, spec.clone());
+        assert_eq!(
+            outcome(&packs).errors[0].kind,
+            PolicyErrorKind::PackError,
+            "{spec:?}"
+        );
+    }
+    let disabled =
+        Config::parse("packs:\n  hostile:\n    enabled: false\n", "rampart.yaml").unwrap();
+    assert!(load(&disabled, PackSpec::Path(dir.path().to_owned())).is_empty());
 }

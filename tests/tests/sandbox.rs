@@ -3,6 +3,7 @@
 
 #![allow(clippy::unwrap_used)] // Test helpers: a panic is the failure report.
 
+use rampart_core::policy::PackSource;
 use rampart_core::policy::{LoadError, PolicyErrorKind, PolicyPack, SandboxLimits};
 use rampart_tests::{engine_with, policies, resource};
 use serde_json::json;
@@ -10,13 +11,15 @@ use std::time::{Duration, Instant};
 
 fn hostile(limits: SandboxLimits) -> PolicyPack {
     engine_with(limits)
-        .load_file(policies::HOSTILE)
+        .load(PackSource::file(&policies::HOSTILE), None)
         .expect("hostile pack loads")
 }
 
 fn hostile_with_mode(mode: &str) -> Result<PolicyPack, LoadError> {
-    engine_with(SandboxLimits::default())
-        .load_file_with_settings(policies::HOSTILE, &json!({"mode": mode}))
+    engine_with(SandboxLimits::default()).load(
+        PackSource::file(&policies::HOSTILE),
+        Some(&json!({"mode": mode})),
+    )
 }
 
 /// A batch that asks the hostile pack to behave: one finding at `/flag`.
@@ -110,7 +113,7 @@ fn allocating_a_gibibyte_hits_the_memory_limit() {
 #[test]
 fn reading_host_files_is_refused_at_load() {
     let err = engine_with(SandboxLimits::default())
-        .load_file(policies::READS_FILES)
+        .load(PackSource::file(&policies::READS_FILES), None)
         .expect_err("a component importing the filesystem must not load");
     let LoadError::ForbiddenImports { refused, .. } = &err else {
         panic!("expected ForbiddenImports, got {err}");
@@ -129,7 +132,7 @@ fn reading_host_files_is_refused_at_load() {
 #[test]
 fn opening_a_socket_is_refused_at_load() {
     let err = engine_with(SandboxLimits::default())
-        .load_file(policies::OPENS_SOCKET)
+        .load(PackSource::file(&policies::OPENS_SOCKET), None)
         .expect_err("a component importing sockets must not load");
     let message = err.to_string();
     assert!(message.contains("wasi:sockets/tcp@0.2.6"), "{message}");
@@ -371,7 +374,10 @@ fn looping_metadata_fails_the_load_with_a_timeout() {
     });
     let started = Instant::now();
     let err = engine
-        .load_file_with_settings(policies::HOSTILE, &json!({"mode": "metadata-loop"}))
+        .load(
+            PackSource::file(&policies::HOSTILE),
+            Some(&json!({"mode": "metadata-loop"})),
+        )
         .expect_err("must not load");
     assert!(started.elapsed() < Duration::from_secs(2));
     let message = err.to_string();
@@ -403,18 +409,38 @@ fn invalid_metadata_is_refused_with_every_problem() {
 fn bytes_that_are_not_a_component_are_refused() {
     let engine = engine_with(SandboxLimits::default());
     let err = engine
-        .load_bytes("junk.wasm", b"definitely not wasm")
+        .load(
+            PackSource::Bytes {
+                origin: "junk.wasm",
+                wasm: b"definitely not wasm",
+            },
+            None,
+        )
         .unwrap_err();
     assert!(matches!(err, LoadError::NotAComponent { .. }), "{err}");
     let err = engine
-        .load_bytes("core.wasm", b"\0asm\x01\0\0\0")
+        .load(
+            PackSource::Bytes {
+                origin: "core.wasm",
+                wasm: b"\0asm\x01\0\0\0",
+            },
+            None,
+        )
         .unwrap_err();
     assert!(
         err.to_string()
             .contains("core WebAssembly module, not a component"),
         "{err}"
     );
-    let empty = engine.load_bytes("empty.wasm", b"").unwrap_err();
+    let empty = engine
+        .load(
+            PackSource::Bytes {
+                origin: "empty.wasm",
+                wasm: b"",
+            },
+            None,
+        )
+        .unwrap_err();
     assert!(matches!(empty, LoadError::NotAComponent { .. }), "{empty}");
 }
 

@@ -147,15 +147,48 @@ impl PolicyEngine {
         &self.shared.engine
     }
 
-    /// Loads a pack from component bytes with empty settings. `origin`
-    /// names it in messages (a path, a URL, `builtin:kubernetes`).
-    pub fn load_bytes(&self, origin: &str, wasm: &[u8]) -> Result<PolicyPack, LoadError> {
-        self.load_bytes_with_settings(origin, wasm, &Value::Object(Default::default()))
+    /// Loads one pack. `settings` is what the pack's `settings()` import
+    /// returns (a JSON object; `None` is `{}`). A pack whose settings
+    /// depend on its name, known only once it is loaded (a file, a URL),
+    /// gets them afterwards with [`PolicyPack::with_settings`].
+    ///
+    /// ```no_run
+    /// use rampart_core::policy::{EngineOptions, PackSource, PolicyEngine};
+    /// let engine = PolicyEngine::new(EngineOptions::default())?;
+    /// let kubernetes = engine.load(PackSource::Builtin("kubernetes"), None)?;
+    /// let mine = engine.load(PackSource::file("my-pack.wasm"), None)?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn load(
+        &self,
+        source: PackSource<'_>,
+        settings: Option<&Value>,
+    ) -> Result<PolicyPack, LoadError> {
+        let empty = Value::Object(Default::default());
+        let settings = settings.unwrap_or(&empty);
+        match source {
+            PackSource::Bytes { origin, wasm } => self.load_component(origin, wasm, settings),
+            PackSource::File(path) => {
+                // A pack named in a scanned repository's rampart.yaml may
+                // be `/dev/zero` or a FIFO: read like every other file.
+                let wasm =
+                    crate::read::read_file(path, Self::MAX_PACK_FILE, crate::read::Links::Follow)
+                        .map_err(|e| LoadError::Io {
+                        path: path.to_owned(),
+                        source: e.into_io(),
+                    })?;
+                self.load_component(&path.display().to_string(), &wasm, settings)
+            }
+            PackSource::Builtin(name) => {
+                let (name, wasm) = Self::builtin(name)?;
+                self.load_component(&format!("builtin:{name}"), wasm, settings)
+            }
+        }
     }
 
-    /// Loads a pack from component bytes; `settings` is what the pack's
-    /// `settings()` import returns (a JSON object).
-    pub fn load_bytes_with_settings(
+    /// Checks, compiles (or reads from the cache), links and instantiates
+    /// a component; `origin` names it in messages.
+    fn load_component(
         &self,
         origin: &str,
         wasm: &[u8],
@@ -224,31 +257,9 @@ impl PolicyEngine {
     /// Largest pack file read (componentize-py components are ~18 MB).
     pub const MAX_PACK_FILE: u64 = 256 << 20;
 
-    /// Loads a `.wasm` component from disk, with empty settings.
-    pub fn load_file(&self, path: impl AsRef<Path>) -> Result<PolicyPack, LoadError> {
-        self.load_file_with_settings(path, &Value::Object(Default::default()))
-    }
-
-    /// Loads a `.wasm` component from disk with the given settings.
-    pub fn load_file_with_settings(
-        &self,
-        path: impl AsRef<Path>,
-        settings: &Value,
-    ) -> Result<PolicyPack, LoadError> {
-        let path = path.as_ref();
-        // A pack named in a scanned repository's rampart.yaml may be
-        // `/dev/zero` or a FIFO: read like every other file.
-        let wasm = crate::read::read_file(path, Self::MAX_PACK_FILE, crate::read::Links::Follow)
-            .map_err(|e| LoadError::Io {
-                path: path.to_owned(),
-                source: e.into_io(),
-            })?;
-        self.load_bytes_with_settings(&path.display().to_string(), &wasm, settings)
-    }
-
     /// Loads every `*.wasm` file directly in `dir`, in file-name order. One
     /// bad pack does not stop the others: each gets its own result.
-    pub fn load_dir(
+    fn load_dir(
         &self,
         dir: impl AsRef<Path>,
     ) -> Result<Vec<Result<PolicyPack, LoadError>>, LoadError> {
@@ -265,7 +276,10 @@ impl PolicyEngine {
             }
         }
         files.sort();
-        Ok(files.into_iter().map(|f| self.load_file(f)).collect())
+        Ok(files
+            .iter()
+            .map(|f| self.load(PackSource::File(f), None))
+            .collect())
     }
 
     /// Loads a file, or every pack in a directory.
@@ -277,7 +291,7 @@ impl PolicyEngine {
         if path.is_dir() {
             self.load_dir(path)
         } else {
-            Ok(vec![self.load_file(path)])
+            Ok(vec![self.load(PackSource::File(path), None)])
         }
     }
 
@@ -304,29 +318,36 @@ impl PolicyEngine {
         Err(LoadError::UnknownBuiltin(name.to_owned()))
     }
 
-    /// Loads the built-in pack `name`.
-    pub fn load_builtin(&self, name: &str) -> Result<PolicyPack, LoadError> {
-        let (name, wasm) = Self::builtin(name)?;
-        self.load_bytes(&format!("builtin:{name}"), wasm)
-    }
-
-    /// Loads the built-in pack `name` with `settings` for its `settings()`
-    /// import.
-    pub fn load_builtin_with_settings(
-        &self,
-        name: &str,
-        settings: &Value,
-    ) -> Result<PolicyPack, LoadError> {
-        let (name, wasm) = Self::builtin(name)?;
-        self.load_bytes_with_settings(&format!("builtin:{name}"), wasm, settings)
-    }
-
     /// Loads every built-in pack, in name order.
     pub fn load_builtins(&self) -> Result<Vec<PolicyPack>, LoadError> {
         Self::builtin_names()
             .into_iter()
-            .map(|name| self.load_builtin(name))
+            .map(|name| self.load(PackSource::Builtin(name), None))
             .collect()
+    }
+}
+
+/// Where one pack comes from.
+#[derive(Debug, Clone, Copy)]
+pub enum PackSource<'a> {
+    /// A component in memory; `origin` names it in messages (a URL, a
+    /// test's name).
+    Bytes {
+        /// What messages call it.
+        origin: &'a str,
+        /// The component.
+        wasm: &'a [u8],
+    },
+    /// A `.wasm` component file.
+    File(&'a Path),
+    /// A pack built into this library, by name (`kubernetes`).
+    Builtin(&'a str),
+}
+
+impl<'a> PackSource<'a> {
+    /// A component file, from anything that is a path.
+    pub fn file(path: &'a (impl AsRef<Path> + ?Sized)) -> Self {
+        PackSource::File(path.as_ref())
     }
 }
 

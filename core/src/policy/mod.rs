@@ -7,6 +7,9 @@
 //! * [`PolicyPack`] is one loaded pack: its [`PackMetadata`] and a pool of
 //!   warm instances. [`PolicyPack::evaluate`] runs one batch.
 //! * [`evaluate_batches`] runs many packs over many batches in parallel.
+//! * [`PackSet`] is the one place that chooses a run's packs: built-in,
+//!   named ([`PackSpec`]: file, directory, pinned URL, built-in name),
+//!   enabled and given settings by the configuration.
 //! * [`remote`] fetches packs pinned by digest (`https://…#sha256=…`).
 //!
 //! Every failure of a policy at evaluation time — trap, timeout, memory
@@ -24,11 +27,13 @@ mod output;
 mod pack;
 pub mod remote;
 mod sandbox;
+mod set;
 
 pub use cache::{CacheOutcome, CompiledCache};
-pub use engine::{CacheMode, EngineOptions, PolicyEngine};
+pub use engine::{CacheMode, EngineOptions, PackSource, PolicyEngine};
 pub use error::{LoadError, PolicyError, PolicyErrorKind};
 pub use limits::SandboxLimits;
+pub use set::{PackSet, PackSpec};
 // The runtime hands these out; they live in the model (`crate::rule`).
 pub use crate::finding::PolicyFinding;
 pub use crate::rule::{ComplianceControl, PackMetadata, RuleMetadata};

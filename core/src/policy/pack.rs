@@ -175,6 +175,32 @@ impl PolicyPack {
         })
     }
 
+    /// This pack with other settings for its `settings()` import: what a
+    /// pack found by path or URL gets once its name says which settings
+    /// of the configuration are its. Nothing is compiled or read again;
+    /// instances are made afresh, so none answers with the old settings.
+    /// The metadata stays the pack's own (it must not depend on settings).
+    pub fn with_settings(&self, settings: &serde_json::Value) -> PolicyPack {
+        let inner = &self.inner;
+        PolicyPack {
+            inner: Arc::new(PackInner {
+                shared: inner.shared.clone(),
+                pre: inner.pre.clone(),
+                metadata: inner.metadata.clone(),
+                rule_index: inner.rule_index.clone(),
+                kinds: inner.kinds.clone(),
+                origin: inner.origin.clone(),
+                digest: inner.digest.clone(),
+                size: inner.size,
+                interface: inner.interface.clone(),
+                settings: settings.to_string().into(),
+                name: inner.name.clone(),
+                pool: Mutex::new(Vec::new()),
+                stats: inner.stats.clone(),
+            }),
+        }
+    }
+
     /// The pack's name, version and rules.
     pub fn metadata(&self) -> &PackMetadata {
         &self.inner.metadata
