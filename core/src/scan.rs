@@ -7,7 +7,6 @@ use crate::finding::Finding;
 use crate::inventory::{self, FileInventory, Inventory, WalkOptions};
 use crate::policy::{
     EngineOptions, Evaluation, LoadError, PackSet, PackSpec, PolicyEngine, PolicyPack,
-    evaluate_batches_observed,
 };
 use crate::progress::{NoProgress, ScanObserver};
 use crate::results::{Report, ReportRule, ScanStats};
@@ -416,18 +415,8 @@ impl Scanner {
             observer,
             crate::progress::ScanPhase::Scanning,
             |mut file| {
-                let notes = match &enricher {
-                    Some(enricher) => enricher.enrich(&file.path, &mut file.resources),
-                    None => Vec::new(),
-                };
-                let evaluation: Evaluation = self
-                    .packs
-                    .iter()
-                    .map(|p| p.evaluate(&file.resources))
-                    .collect();
                 let resources = file.resources.len();
-                let (findings, mut diagnostics) = locate(&file, evaluation, self.options.snippets);
-                diagnostics.extend(notes);
+                let (findings, diagnostics) = self.finish_batch(&mut file, enricher.as_ref());
                 (findings, diagnostics, resources)
             },
         )
@@ -444,15 +433,7 @@ impl Scanner {
             .into_par_iter()
             .map(|batch| {
                 let (mut host, mut diagnostics) = (batch.inventory, batch.diagnostics);
-                if let Some(enricher) = &enricher {
-                    diagnostics.extend(enricher.enrich(&host.path, &mut host.resources));
-                }
-                let evaluation: Evaluation = self
-                    .packs
-                    .iter()
-                    .map(|p| p.evaluate(&host.resources))
-                    .collect();
-                let (findings, more) = locate(&host, evaluation, self.options.snippets);
+                let (findings, more) = self.finish_batch(&mut host, enricher.as_ref());
                 diagnostics.extend(more);
                 (findings, diagnostics, host.resources.len())
             })
@@ -484,28 +465,28 @@ impl Scanner {
         self.evaluate_observed(inventory, &NoProgress)
     }
 
-    fn evaluate_observed(&self, inventory: Inventory, observer: &dyn ScanObserver) -> Report {
+    fn evaluate_observed(&self, mut inventory: Inventory, observer: &dyn ScanObserver) -> Report {
         let started = std::time::Instant::now();
-        let batches: Vec<&[crate::Resource]> = inventory
-            .files
-            .iter()
-            .map(|f| f.resources.as_slice())
-            .collect();
-        let evaluations = evaluate_batches_observed(&self.packs, &batches, observer);
-        tracing::info!(
-            elapsed_ms = started.elapsed().as_millis() as u64,
-            "policies evaluated"
+        // Already enriched: an inventory from `inventory()` carries its
+        // advisories, and one built by hand has none to add.
+        observer.phase_started(
+            crate::progress::ScanPhase::Evaluating,
+            inventory.files.len() as u64,
         );
-        // Locating findings (pointer → region, fingerprint) and sorting them
-        // is independent per file: done in parallel, collected in file
-        // order. Files are sorted by path and findings sort by path first,
-        // so the concatenation is sorted too.
         let per_file: Vec<(Vec<Finding>, Vec<Diagnostic>)> = inventory
             .files
-            .par_iter()
-            .zip(evaluations)
-            .map(|(file, evaluation)| locate(file, evaluation, self.options.snippets))
+            .par_iter_mut()
+            .map(|file| {
+                let located = self.finish_batch(file, None);
+                observer.advanced(crate::progress::ScanPhase::Evaluating, 1);
+                located
+            })
             .collect();
+        observer.phase_finished(crate::progress::ScanPhase::Evaluating);
+        tracing::info!(
+            elapsed_ms = started.elapsed().as_millis() as u64,
+            "policies evaluated, findings located"
+        );
         let stats = ScanStats {
             files_walked: inventory.files_walked,
             files_ignored: inventory.files_ignored,
@@ -538,6 +519,31 @@ impl Scanner {
             "findings located and sorted"
         );
         report
+    }
+
+    /// The last stages of the pipeline for one batch (a file's resources,
+    /// or a host's): its dependency resources gain their advisories, every
+    /// pack evaluates it, and the findings are located (pointer → region,
+    /// snippet, fingerprint, inline suppressions). Files, hosts and
+    /// [`evaluate`](Self::evaluate) all end here, so a finding is made the
+    /// same way whatever was scanned.
+    fn finish_batch(
+        &self,
+        batch: &mut FileInventory,
+        enricher: Option<&Enricher>,
+    ) -> (Vec<Finding>, Vec<Diagnostic>) {
+        let notes = match enricher {
+            Some(enricher) => enricher.enrich(&batch.path, &mut batch.resources),
+            None => Vec::new(),
+        };
+        let evaluation: Evaluation = self
+            .packs
+            .iter()
+            .map(|p| p.evaluate(&batch.resources))
+            .collect();
+        let (findings, mut diagnostics) = locate(batch, evaluation, self.options.snippets);
+        diagnostics.extend(notes);
+        (findings, diagnostics)
     }
 
     /// The report from per-file findings (each sorted, in path order) and
