@@ -256,98 +256,22 @@ impl Scanner {
 
     /// Each host target's resources as one batch (a [`FileInventory`] of
     /// format [`FileFormat::Host`](inventory::FileFormat::Host)), with its
-    /// diagnostics and summary, in the order given. Hosts are collected
-    /// [`host_concurrency`](ScanOptions::host_concurrency) at a time; an
-    /// unreachable host is an error diagnostic and an empty batch, never
-    /// the end of the scan. Only a root directory that does not exist is
-    /// an error (a usage mistake).
+    /// diagnostics and summary, in the order given (collected by
+    /// [`inventory::host::reach`]).
     fn collect_hosts(
         &self,
         deadline: Option<std::time::Instant>,
     ) -> Result<Vec<HostBatch>, ScanError> {
-        use inventory::host::{HostTarget, fs::RootFs, ssh::SshFs};
-        if self.options.hosts.is_empty() {
-            return Ok(Vec::new());
-        }
-        let base = self.walk_options().base_dir;
-        let collect_one = |target: &HostTarget| -> Result<HostBatch, ScanError> {
-            if deadline.is_some_and(|d| std::time::Instant::now() >= d) {
-                let (name, prefix) = match target {
-                    HostTarget::Root(dir) => (dir.display().to_string(), String::new()),
-                    HostTarget::Ssh(target) => (target.name.clone(), target.url()),
-                };
-                return Ok(HostBatch::unreachable(
-                    &name,
-                    prefix,
-                    "the scan's time limit (--timeout) was reached before it".to_owned(),
-                ));
-            }
-            match target {
-                HostTarget::Root(dir) => {
-                    let fs = RootFs::new(dir).map_err(|e| {
-                        ScanError::Options(format!(
-                            "cannot scan the root filesystem {}: {e}",
-                            dir.display()
-                        ))
-                    })?;
-                    let (name, prefix) = if inventory::host::fs::HostFs::is_live(&fs) {
-                        ("/".to_owned(), String::new())
-                    } else {
-                        let absolute = if dir.is_absolute() {
-                            dir.clone()
-                        } else {
-                            base.join(dir)
-                        };
-                        let shown = inventory::walk::display_path(&absolute, &[], &base);
-                        (shown.clone(), shown)
-                    };
-                    Ok(HostBatch::from(
-                        inventory::host::collect(&fs, &name, &prefix),
-                        prefix,
-                    ))
-                }
-                HostTarget::Ssh(target) => {
-                    let prefix = target.url();
-                    Ok(match SshFs::fetch(target, &self.options.ssh) {
-                        Ok(fetched) => {
-                            tracing::info!(
-                                host = %target.name,
-                                elapsed_ms = fetched.elapsed.as_millis() as u64,
-                                "host fetched"
-                            );
-                            let mut batch = HostBatch::from(
-                                inventory::host::collect(&fetched.fs, &target.name, &prefix),
-                                prefix,
-                            );
-                            batch
-                                .diagnostics
-                                .extend(fetched.warnings.into_iter().map(|w| {
-                                    Diagnostic::file(
-                                        Level::Warning,
-                                        DiagnosticKind::Host,
-                                        target.name.clone(),
-                                        format!("the host reported: {w}"),
-                                    )
-                                }));
-                            batch
-                        }
-                        Err(e) => HostBatch::unreachable(&target.name, prefix, e.to_string()),
-                    })
-                }
-            }
+        let base_dir = self.walk_options().base_dir;
+        let options = inventory::host::reach::ReachOptions {
+            ssh: &self.options.ssh,
+            base_dir: &base_dir,
+            concurrency: self.options.host_concurrency,
+            deadline,
         };
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(self.options.host_concurrency.clamp(1, 256))
-            .thread_name(|i| format!("rampart-host-{i}"))
-            .build()
-            .map_err(|e| ScanError::Options(format!("cannot start the host pool: {e}")))?;
-        pool.install(|| {
-            self.options
-                .hosts
-                .par_iter()
-                .map(collect_one)
-                .collect::<Result<Vec<_>, _>>()
-        })
+        let reached = inventory::host::reach::reach(&self.options.hosts, &options)
+            .map_err(ScanError::Options)?;
+        Ok(reached.into_iter().map(HostBatch::from).collect())
     }
 
     /// The scan's roots, absolute, and the walk options; an error if a root
@@ -687,47 +611,32 @@ struct HostBatch {
     summary: crate::results::HostSummary,
 }
 
-impl HostBatch {
-    fn from(host: inventory::host::HostInventory, prefix: String) -> HostBatch {
+impl From<inventory::host::reach::ReachedHost> for HostBatch {
+    fn from(host: inventory::host::reach::ReachedHost) -> HostBatch {
+        let inventory::host::reach::ReachedHost {
+            inventory: host_inventory,
+            prefix,
+            reached,
+        } = host;
         HostBatch {
             summary: crate::results::HostSummary {
-                name: host.name.clone(),
+                name: host_inventory.name.clone(),
                 prefix,
-                status: crate::results::HostStatus::Scanned,
-                resources: host.resources.len(),
+                status: if reached {
+                    crate::results::HostStatus::Scanned
+                } else {
+                    crate::results::HostStatus::Unreachable
+                },
+                resources: host_inventory.resources.len(),
             },
             inventory: FileInventory {
-                path: host.name,
+                path: host_inventory.name,
                 format: inventory::FileFormat::Host,
-                resources: host.resources,
+                resources: host_inventory.resources,
                 suppressions: Vec::new(),
-                sources: host.sources,
+                sources: host_inventory.sources,
             },
-            diagnostics: host.diagnostics,
-        }
-    }
-
-    fn unreachable(name: &str, prefix: String, message: String) -> HostBatch {
-        HostBatch {
-            summary: crate::results::HostSummary {
-                name: name.to_owned(),
-                prefix,
-                status: crate::results::HostStatus::Unreachable,
-                resources: 0,
-            },
-            inventory: FileInventory {
-                path: name.to_owned(),
-                format: inventory::FileFormat::Host,
-                resources: Vec::new(),
-                suppressions: Vec::new(),
-                sources: Default::default(),
-            },
-            diagnostics: vec![Diagnostic::file(
-                Level::Error,
-                DiagnosticKind::Host,
-                name.to_owned(),
-                format!("host not scanned: {message}"),
-            )],
+            diagnostics: host_inventory.diagnostics,
         }
     }
 }

@@ -17,6 +17,7 @@ pub mod fs;
 pub mod mounts;
 pub mod os;
 pub mod packages;
+pub mod reach;
 pub mod services;
 pub mod ssh;
 pub mod sshd;
