@@ -5,6 +5,13 @@ use serde_json::Value;
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
+/// Resource kinds the pipeline itself relies on beyond their collector:
+/// advisories are added to `dependency` resources, and the SBOM lists them.
+pub mod kind {
+    /// A package a lockfile or a host's package database names.
+    pub const DEPENDENCY: &str = "dependency";
+}
+
 /// A region of a source file. Lines and columns start at 1; columns count
 /// Unicode scalar values, as SARIF's default `charUnit` does not, but as
 /// editors show them.

@@ -206,6 +206,7 @@ impl Scanner {
             parse: self.options.parse,
             deadline: None,
             keep_sources: self.options.snippets,
+            advisories: None,
         }
     }
 
@@ -228,17 +229,14 @@ impl Scanner {
     fn inventory_on_pool(&self, observer: &dyn ScanObserver) -> Result<Inventory, ScanError> {
         let (roots, mut walk) = self.roots()?;
         walk.deadline = self.deadline();
+        walk.advisories = self.enricher();
         let mut inventory =
             inventory::collect_observed(&roots, &walk, observer).map_err(ScanError::Options)?;
-        for batch in self.collect_hosts(walk.deadline)? {
+        for batch in self.collect_hosts(&walk)? {
             inventory.files.push(batch.inventory);
             inventory.diagnostics.extend(batch.diagnostics);
         }
-        if let Some(enricher) = self.enricher() {
-            for file in &mut inventory.files {
-                let notes = enricher.enrich(&file.path, &mut file.resources);
-                inventory.diagnostics.extend(notes);
-            }
+        if let Some(enricher) = &walk.advisories {
             inventory.diagnostics.extend(enricher.diagnostics());
         }
         self.options
@@ -250,24 +248,24 @@ impl Scanner {
 
     /// A fresh enricher per scan: a database updated between two scans of
     /// the same scanner is picked up.
-    fn enricher(&self) -> Option<Enricher> {
-        self.options.advisories.clone().map(Enricher::new)
+    fn enricher(&self) -> Option<std::sync::Arc<Enricher>> {
+        self.options
+            .advisories
+            .clone()
+            .map(|options| std::sync::Arc::new(Enricher::new(options)))
     }
 
     /// Each host target's resources as one batch (a [`FileInventory`] of
     /// format [`FileFormat::Host`](inventory::FileFormat::Host)), with its
     /// diagnostics and summary, in the order given (collected by
     /// [`inventory::host::reach`]).
-    fn collect_hosts(
-        &self,
-        deadline: Option<std::time::Instant>,
-    ) -> Result<Vec<HostBatch>, ScanError> {
-        let base_dir = self.walk_options().base_dir;
+    fn collect_hosts(&self, walk: &WalkOptions) -> Result<Vec<HostBatch>, ScanError> {
         let options = inventory::host::reach::ReachOptions {
             ssh: &self.options.ssh,
-            base_dir: &base_dir,
+            base_dir: &walk.base_dir,
             concurrency: self.options.host_concurrency,
-            deadline,
+            deadline: walk.deadline,
+            advisories: walk.advisories.as_deref(),
         };
         let reached = inventory::host::reach::reach(&self.options.hosts, &options)
             .map_err(ScanError::Options)?;
@@ -332,15 +330,15 @@ impl Scanner {
         let started = std::time::Instant::now();
         let (roots, mut walk) = self.roots()?;
         walk.deadline = self.deadline();
-        let enricher = self.enricher();
+        walk.advisories = self.enricher();
         let mapped = inventory::collect_mapped(
             &roots,
             &walk,
             observer,
             crate::progress::ScanPhase::Scanning,
-            |mut file| {
+            |file| {
                 let resources = file.resources.len();
-                let (findings, diagnostics) = self.finish_batch(&mut file, enricher.as_ref());
+                let (findings, diagnostics) = self.finish_batch(&file);
                 (findings, diagnostics, resources)
             },
         )
@@ -350,14 +348,14 @@ impl Scanner {
             elapsed_ms = started.elapsed().as_millis() as u64,
             "files scanned"
         );
-        let hosts = self.collect_hosts(walk.deadline)?;
+        let hosts = self.collect_hosts(&walk)?;
         let host_summaries: Vec<crate::results::HostSummary> =
             hosts.iter().map(|h| h.summary.clone()).collect();
         let host_results: Vec<(Vec<Finding>, Vec<Diagnostic>, usize)> = hosts
             .into_par_iter()
             .map(|batch| {
-                let (mut host, mut diagnostics) = (batch.inventory, batch.diagnostics);
-                let (findings, more) = self.finish_batch(&mut host, enricher.as_ref());
+                let (host, mut diagnostics) = (batch.inventory, batch.diagnostics);
+                let (findings, more) = self.finish_batch(&host);
                 diagnostics.extend(more);
                 (findings, diagnostics, host.resources.len())
             })
@@ -378,7 +376,7 @@ impl Scanner {
             .map(|(f, d, _)| (f, d))
             .collect();
         let mut diagnostics = mapped.diagnostics;
-        if let Some(enricher) = &enricher {
+        if let Some(enricher) = &walk.advisories {
             diagnostics.extend(enricher.diagnostics());
         }
         Ok(self.assemble(per_file, diagnostics, stats))
@@ -389,7 +387,7 @@ impl Scanner {
         self.evaluate_observed(inventory, &NoProgress)
     }
 
-    fn evaluate_observed(&self, mut inventory: Inventory, observer: &dyn ScanObserver) -> Report {
+    fn evaluate_observed(&self, inventory: Inventory, observer: &dyn ScanObserver) -> Report {
         let started = std::time::Instant::now();
         // Already enriched: an inventory from `inventory()` carries its
         // advisories, and one built by hand has none to add.
@@ -399,9 +397,9 @@ impl Scanner {
         );
         let per_file: Vec<(Vec<Finding>, Vec<Diagnostic>)> = inventory
             .files
-            .par_iter_mut()
+            .par_iter()
             .map(|file| {
-                let located = self.finish_batch(file, None);
+                let located = self.finish_batch(file);
                 observer.advanced(crate::progress::ScanPhase::Evaluating, 1);
                 located
             })
@@ -446,28 +444,18 @@ impl Scanner {
     }
 
     /// The last stages of the pipeline for one batch (a file's resources,
-    /// or a host's): its dependency resources gain their advisories, every
+    /// or a host's, advisories already added as it was collected): every
     /// pack evaluates it, and the findings are located (pointer → region,
     /// snippet, fingerprint, inline suppressions). Files, hosts and
     /// [`evaluate`](Self::evaluate) all end here, so a finding is made the
     /// same way whatever was scanned.
-    fn finish_batch(
-        &self,
-        batch: &mut FileInventory,
-        enricher: Option<&Enricher>,
-    ) -> (Vec<Finding>, Vec<Diagnostic>) {
-        let notes = match enricher {
-            Some(enricher) => enricher.enrich(&batch.path, &mut batch.resources),
-            None => Vec::new(),
-        };
+    fn finish_batch(&self, batch: &FileInventory) -> (Vec<Finding>, Vec<Diagnostic>) {
         let evaluation: Evaluation = self
             .packs
             .iter()
             .map(|p| p.evaluate(&batch.resources))
             .collect();
-        let (findings, mut diagnostics) = locate(batch, evaluation, self.options.snippets);
-        diagnostics.extend(notes);
-        (findings, diagnostics)
+        locate(batch, evaluation, self.options.snippets)
     }
 
     /// The report from per-file findings (each sorted, in path order) and

@@ -13,7 +13,6 @@ pub mod update;
 pub mod version;
 
 use crate::diagnostic::{Diagnostic, DiagnosticKind, Level};
-use crate::inventory::dependencies;
 use crate::resource::Resource;
 use db::{AdvisoryDb, DbError};
 use serde_json::{Value, json};
@@ -101,7 +100,7 @@ impl Enricher {
         let mut notes: BTreeSet<String> = BTreeSet::new();
         for resource in resources
             .iter_mut()
-            .filter(|r| r.kind == dependencies::KIND)
+            .filter(|r| r.kind == crate::resource::kind::DEPENDENCY)
         {
             // OS packages are matched by source package and version, which
             // is what distribution advisories name (`glibc`, not `libc6`).

@@ -188,7 +188,7 @@ pub fn collect_mapped<T: Send>(
     let results: Vec<(Option<T>, Vec<Diagnostic>)> = files
         .par_iter()
         .map(|file| {
-            let (inventory, file_diagnostics) = if options
+            let (mut inventory, file_diagnostics) = if options
                 .deadline
                 .is_some_and(|deadline| std::time::Instant::now() >= deadline)
             {
@@ -196,6 +196,10 @@ pub fn collect_mapped<T: Send>(
             } else {
                 inventory_file(file, options, &modules)
             };
+            let mut file_diagnostics = file_diagnostics;
+            if let (Some(inventory), Some(enricher)) = (&mut inventory, &options.advisories) {
+                file_diagnostics.extend(enricher.enrich(&inventory.path, &mut inventory.resources));
+            }
             let result = inventory.filter(|f| !f.resources.is_empty()).map(&per_file);
             observer.advanced(phase, 1);
             (result, file_diagnostics)

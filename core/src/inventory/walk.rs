@@ -57,6 +57,13 @@ pub struct WalkOptions {
     /// ([`FileInventory::sources`](super::FileInventory::sources)), for
     /// the source lines of a table report.
     pub keep_sources: bool,
+    /// Advisories to add to each file's `dependency` resources as it is
+    /// collected (a fact from outside data, DESIGN §3); `None` adds none.
+    /// Problems that concern the whole scan (no database, a missing
+    /// ecosystem) stay with the enricher: its owner reports
+    /// [`Enricher::diagnostics`](crate::advisories::Enricher::diagnostics)
+    /// once, when everything is collected.
+    pub advisories: Option<std::sync::Arc<crate::advisories::Enricher>>,
 }
 
 /// Limits on parsing one file: beyond them the file is a diagnostic, never
@@ -87,6 +94,7 @@ impl Default for WalkOptions {
             parse: ParseLimits::default(),
             deadline: None,
             keep_sources: false,
+            advisories: None,
         }
     }
 }

@@ -8,7 +8,7 @@
 //! serial number derived from the content — so the same tree yields the
 //! same bytes and an SBOM can be diffed or committed.
 
-use crate::inventory::{Inventory, dependencies};
+use crate::inventory::Inventory;
 use crate::resource::Resource;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
@@ -48,7 +48,7 @@ pub fn build(inventory: &Inventory, options: &SbomOptions) -> Value {
         for resource in file
             .resources
             .iter()
-            .filter(|r| r.kind == dependencies::KIND)
+            .filter(|r| r.kind == crate::resource::kind::DEPENDENCY)
         {
             let Some(purl) = resource.document["purl"].as_str() else {
                 continue;

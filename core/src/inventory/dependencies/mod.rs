@@ -25,7 +25,7 @@ use serde_json::{Value, json};
 use std::collections::BTreeMap;
 
 /// The resource kind.
-pub const KIND: &str = "dependency";
+pub const KIND: &str = crate::resource::kind::DEPENDENCY;
 
 /// The lockfile formats rampart reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]

@@ -21,6 +21,8 @@ pub struct ReachOptions<'a> {
     pub concurrency: usize,
     /// A host not started by then is not scanned (`--timeout`).
     pub deadline: Option<Instant>,
+    /// Advisories to add to a host's packages as it is collected.
+    pub advisories: Option<&'a crate::advisories::Enricher>,
 }
 
 /// One target, collected or not.
@@ -74,7 +76,15 @@ pub fn reach(
     pool.install(|| {
         targets
             .par_iter()
-            .map(|target| reach_one(target, options))
+            .map(|target| {
+                let mut host = reach_one(target, options)?;
+                if let Some(enricher) = options.advisories {
+                    let inventory = &mut host.inventory;
+                    let notes = enricher.enrich(&inventory.name, &mut inventory.resources);
+                    inventory.diagnostics.extend(notes);
+                }
+                Ok(host)
+            })
             .collect()
     })
 }
