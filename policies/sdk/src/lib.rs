@@ -88,6 +88,8 @@
 //! the `rampart:policy/host` interface and a few harmless WASI interfaces are
 //! rejected when loaded.
 
+#![warn(missing_docs)]
+
 mod arena;
 mod context;
 mod document;
@@ -114,6 +116,8 @@ pub use serde_json::Value;
 /// Packs normally never touch these: [`export_pack!`] wires a [`Pack`] to
 /// them. They are public for tools and for tests that must produce output a
 /// well-behaved pack never would.
+// Generated: documented by the WIT it comes from (`policies/wit`).
+#[allow(missing_docs)]
 pub mod bindings {
     wit_bindgen::generate!({
         path: "../wit",

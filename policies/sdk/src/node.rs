@@ -473,6 +473,8 @@ fn push_token(pointer: &mut String, step: &Step<'_>) {
     }
 }
 
+/// `token` as one reference token of a JSON Pointer (RFC 6901): `~` as
+/// `~0`, `/` as `~1`; borrowed when there is nothing to escape.
 pub fn escape_token(token: &str) -> std::borrow::Cow<'_, str> {
     if token.bytes().any(|b| b == b'~' || b == b'/') {
         token.replace('~', "~0").replace('/', "~1").into()
