@@ -91,6 +91,7 @@
 #![warn(missing_docs)]
 
 mod arena;
+pub mod aws;
 mod context;
 mod document;
 pub mod helpers;

@@ -1,5 +1,6 @@
 //! The checks of the `cloudformation` pack, in rule order.
 
+use rampart_policy::aws;
 use rampart_policy::helpers::secret_name;
 use rampart_policy::{Context, Node, Resource};
 
@@ -65,19 +66,12 @@ fn identity_documents(resource: &Resource) -> Vec<Node<'_>> {
     }
 }
 
-fn allows(statement: &Node<'_>) -> bool {
-    statement.get("Effect").as_str() == Some("Allow")
-}
-
-/// `Principal: "*"`, `{AWS: "*"}` or `{AWS: ["*"]}`.
-fn principal_is_anyone(statement: &Node<'_>) -> bool {
-    let principal = statement.get("Principal");
-    principal.as_str() == Some("*")
-        || principal
-            .get("AWS")
-            .strings()
-            .iter()
-            .any(|(p, _)| *p == "*")
+/// A statement node as AWS reads it (the judging is shared with the
+/// Terraform pack: `rampart_policy::aws`).
+fn statement_of(node: &Node<'_>) -> aws::Statement {
+    node.to_value()
+        .map(|value| aws::Statement::from_json(&value))
+        .unwrap_or_default()
 }
 
 pub(crate) fn s3_public_access_block(resource: &Resource, cx: &mut Context<'_>) {
@@ -177,10 +171,7 @@ pub(crate) fn s3_policy_public(resource: &Resource, cx: &mut Context<'_>) {
         return;
     }
     for statement in statements(&properties(resource).get("PolicyDocument")) {
-        if allows(&statement)
-            && principal_is_anyone(&statement)
-            && !statement.get("Condition").exists()
-        {
+        if statement_of(&statement).open_to_anyone() {
             cx.report(
                 &statement.get("Principal"),
                 "the bucket policy allows anyone (Principal \"*\")",
@@ -192,12 +183,7 @@ pub(crate) fn s3_policy_public(resource: &Resource, cx: &mut Context<'_>) {
 pub(crate) fn iam_admin(resource: &Resource, cx: &mut Context<'_>) {
     for document in identity_documents(resource) {
         for statement in statements(&document) {
-            let actions = statement.get("Action").strings();
-            let resources = statement.get("Resource").strings();
-            if allows(&statement)
-                && actions.iter().any(|(a, _)| *a == "*")
-                && resources.iter().any(|(r, _)| *r == "*")
-            {
+            if statement_of(&statement).grants_everything() {
                 cx.report(
                     &statement.get("Action"),
                     format!(
@@ -213,11 +199,11 @@ pub(crate) fn iam_admin(resource: &Resource, cx: &mut Context<'_>) {
 pub(crate) fn iam_service_wildcard(resource: &Resource, cx: &mut Context<'_>) {
     for document in identity_documents(resource) {
         for statement in statements(&document) {
-            if !allows(&statement) {
+            if !statement_of(&statement).allow {
                 continue;
             }
             for (action, node) in statement.get("Action").strings() {
-                if action.len() > 2 && action.ends_with(":*") {
+                if aws::is_service_wildcard(action) {
                     cx.report(
                         &node,
                         format!("`{}` allows `{action}`", logical_id(resource)),
@@ -233,10 +219,7 @@ pub(crate) fn iam_trust_anyone(resource: &Resource, cx: &mut Context<'_>) {
         return;
     }
     for statement in statements(&properties(resource).get("AssumeRolePolicyDocument")) {
-        if allows(&statement)
-            && principal_is_anyone(&statement)
-            && !statement.get("Condition").exists()
-        {
+        if statement_of(&statement).open_to_anyone() {
             cx.report(
                 &statement.get("Principal"),
                 format!(
@@ -277,30 +260,29 @@ fn ingress_rules(resource: &Resource) -> Vec<Node<'_>> {
 }
 
 fn open_to_world(rule: &Node<'_>) -> Option<String> {
-    for key in ["CidrIp", "CidrIpv6"] {
-        if let Some(cidr) = rule.get(key).as_str()
-            && (cidr == "0.0.0.0/0" || cidr == "::/0")
-        {
-            return Some(cidr.to_owned());
-        }
-    }
-    None
+    ["CidrIp", "CidrIpv6"]
+        .into_iter()
+        .filter_map(|key| rule.get(key).as_str())
+        .find(|cidr| aws::is_world(cidr))
+        .map(str::to_owned)
 }
 
-/// (from, to) port range of a rule; `None` when a bound is not a literal.
-fn port_range(rule: &Node<'_>) -> Option<(i64, i64)> {
+/// A rule as AWS reads it; ports that are not literals are not judged.
+fn ingress_of(rule: &Node<'_>) -> aws::Ingress {
+    let protocol = rule.get("IpProtocol");
     let port = |key: &str| {
         let node = rule.get(key);
         node.as_i64()
             .or_else(|| node.as_str().and_then(|s| s.parse().ok()))
     };
-    Some((port("FromPort")?, port("ToPort")?))
-}
-
-fn all_traffic(rule: &Node<'_>) -> bool {
-    let protocol = rule.get("IpProtocol");
-    let everything = protocol.as_str() == Some("-1") || protocol.as_i64() == Some(-1);
-    everything || matches!(port_range(rule), Some((from, to)) if from <= 0 && to >= 65535)
+    aws::Ingress {
+        protocol: protocol
+            .as_str()
+            .map(str::to_owned)
+            .or_else(|| protocol.as_i64().map(|n| n.to_string()))
+            .unwrap_or_default(),
+        ports: port("FromPort").zip(port("ToPort")),
+    }
 }
 
 pub(crate) fn sg_admin_ports(resource: &Resource, cx: &mut Context<'_>) {
@@ -308,22 +290,18 @@ pub(crate) fn sg_admin_ports(resource: &Resource, cx: &mut Context<'_>) {
         let Some(cidr) = open_to_world(&rule) else {
             continue;
         };
-        if all_traffic(&rule) {
+        let ingress = ingress_of(&rule);
+        if ingress.all_traffic() {
             continue; // CFN-012
         }
-        let Some((from, to)) = port_range(&rule) else {
-            continue;
-        };
-        for (port, name) in [(22, "SSH"), (3389, "RDP")] {
-            if from <= port && port <= to {
-                cx.report(
-                    &rule,
-                    format!(
-                        "`{}` allows {cidr} to port {port} ({name})",
-                        logical_id(resource)
-                    ),
-                );
-            }
+        for (port, name) in ingress.admin_ports() {
+            cx.report(
+                &rule,
+                format!(
+                    "`{}` allows {cidr} to port {port} ({name})",
+                    logical_id(resource)
+                ),
+            );
         }
     }
 }
@@ -331,7 +309,7 @@ pub(crate) fn sg_admin_ports(resource: &Resource, cx: &mut Context<'_>) {
 pub(crate) fn sg_all_ports(resource: &Resource, cx: &mut Context<'_>) {
     for rule in ingress_rules(resource) {
         if let Some(cidr) = open_to_world(&rule)
-            && all_traffic(&rule)
+            && ingress_of(&rule).all_traffic()
         {
             cx.report(
                 &rule,

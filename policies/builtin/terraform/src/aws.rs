@@ -1,6 +1,7 @@
 //! AWS rules (`hashicorp/aws` provider).
 
 use crate::common::*;
+use rampart_policy::aws::{Ingress, Statement};
 use rampart_policy::helpers::secret_name;
 use rampart_policy::{Context, Node, Resource, Severity};
 
@@ -134,10 +135,7 @@ pub(crate) fn s3_policy_public(resource: &Resource, cx: &mut Context<'_>) {
         return;
     }
     for (statements, node) in policies(resource) {
-        if statements
-            .iter()
-            .any(|s| s.allow && s.anyone && !s.has_condition)
-        {
+        if statements.iter().any(Statement::open_to_anyone) {
             cx.report(
                 &node,
                 format!("`{}` allows anyone (Principal \"*\")", address(resource)),
@@ -151,9 +149,7 @@ pub(crate) fn iam_admin(resource: &Resource, cx: &mut Context<'_>) {
         return;
     }
     for (statements, node) in policies(resource) {
-        if statements.iter().any(|s| {
-            s.allow && s.actions.iter().any(|a| a == "*") && s.resources.iter().any(|r| r == "*")
-        }) {
+        if statements.iter().any(Statement::grants_everything) {
             cx.report(
                 &node,
                 format!(
@@ -172,10 +168,7 @@ pub(crate) fn iam_service_wildcard(resource: &Resource, cx: &mut Context<'_>) {
     for (statements, node) in policies(resource) {
         let wildcards: Vec<&str> = statements
             .iter()
-            .filter(|s| s.allow)
-            .flat_map(|s| s.actions.iter())
-            .filter(|a| a.len() > 2 && a.ends_with(":*"))
-            .map(String::as_str)
+            .flat_map(Statement::service_wildcards)
             .collect();
         if let Some(first) = wildcards.first() {
             cx.report(&node, format!("`{}` allows `{first}`", address(resource)));
@@ -189,9 +182,7 @@ pub(crate) fn iam_trust_anyone(resource: &Resource, cx: &mut Context<'_>) {
     }
     let node = config(resource).get("assume_role_policy");
     if let Some(statements) = json_policy(&node)
-        && statements
-            .iter()
-            .any(|s| s.allow && s.anyone && !s.has_condition)
+        && statements.iter().any(Statement::open_to_anyone)
     {
         cx.report(
             &node,
@@ -243,8 +234,9 @@ pub(crate) fn iam_access_key(resource: &Resource, cx: &mut Context<'_>) {
     }
 }
 
-/// Ingress rules with a world-open source: (rule node, protocol, from, to).
-fn open_ingress(resource: &Resource) -> Vec<(Node<'_>, String, i64, i64)> {
+/// Ingress rules with a world-open source, each with its node. A port the
+/// configuration leaves out is the provider's default: every port.
+fn open_ingress(resource: &Resource) -> Vec<(Node<'_>, Ingress)> {
     let mut rules: Vec<Node<'_>> = Vec::new();
     match resource_type(resource) {
         "aws_security_group" => rules.extend(each(&config(resource).get("ingress"))),
@@ -271,37 +263,37 @@ fn open_ingress(resource: &Resource) -> Vec<(Node<'_>, String, i64, i64)> {
                 .unwrap_or_default();
             let from = number(&rule.get("from_port")).unwrap_or(0);
             let to = number(&rule.get("to_port")).unwrap_or(65535);
-            Some((rule, protocol, from, to))
+            Some((
+                rule,
+                Ingress {
+                    protocol,
+                    ports: Some((from, to)),
+                },
+            ))
         })
         .collect()
 }
 
-fn all_traffic(protocol: &str, from: i64, to: i64) -> bool {
-    matches!(protocol, "-1" | "all") || (from <= 0 && to >= 65535)
-}
-
 pub(crate) fn sg_admin_ports(resource: &Resource, cx: &mut Context<'_>) {
-    for (rule, protocol, from, to) in open_ingress(resource) {
-        if all_traffic(&protocol, from, to) {
+    for (rule, ingress) in open_ingress(resource) {
+        if ingress.all_traffic() {
             continue; // TF-012
         }
-        for (port, name) in [(22, "SSH"), (3389, "RDP")] {
-            if from <= port && port <= to {
-                cx.report(
-                    &rule,
-                    format!(
-                        "`{}` allows the internet to port {port} ({name})",
-                        address(resource)
-                    ),
-                );
-            }
+        for (port, name) in ingress.admin_ports() {
+            cx.report(
+                &rule,
+                format!(
+                    "`{}` allows the internet to port {port} ({name})",
+                    address(resource)
+                ),
+            );
         }
     }
 }
 
 pub(crate) fn sg_all_ports(resource: &Resource, cx: &mut Context<'_>) {
-    for (rule, protocol, from, to) in open_ingress(resource) {
-        if all_traffic(&protocol, from, to) {
+    for (rule, ingress) in open_ingress(resource) {
+        if ingress.all_traffic() {
             cx.report(
                 &rule,
                 format!("`{}` allows the internet on every port", address(resource)),

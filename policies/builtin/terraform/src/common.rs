@@ -1,6 +1,7 @@
 //! What every Terraform rule needs: the block's type and config, known vs
 //! unknown values, nested blocks, policy documents.
 
+use rampart_policy::aws::{self, Statement};
 use rampart_policy::serde_json::{self, Value};
 use rampart_policy::{Context, Node, Resource};
 use std::collections::BTreeSet;
@@ -100,34 +101,10 @@ pub fn anywhere<'a>(node: &Node<'a>) -> Option<Node<'a>> {
     node.strings()
         .into_iter()
         .find(|(cidr, _)| {
-            matches!(
-                *cidr,
-                "0.0.0.0/0" | "::/0" | "*" | "Internet" | "Any" | "any"
-            )
+            // Azure and Google write the internet their own ways.
+            aws::is_world(cidr) || matches!(*cidr, "*" | "Internet" | "Any" | "any")
         })
         .map(|(_, n)| n)
-}
-
-/// A policy statement, from literal JSON or a policy-document data source.
-#[derive(Debug, Default)]
-pub struct Statement {
-    pub allow: bool,
-    pub actions: Vec<String>,
-    pub resources: Vec<String>,
-    /// `*` principals (`"*"`, `{"AWS": "*"}`, `principals { type = "*" }`).
-    pub anyone: bool,
-    pub has_condition: bool,
-}
-
-fn json_strings(value: Option<&Value>) -> Vec<String> {
-    match value {
-        Some(Value::String(s)) => vec![s.clone()],
-        Some(Value::Array(items)) => items
-            .iter()
-            .filter_map(|v| v.as_str().map(str::to_owned))
-            .collect(),
-        _ => Vec::new(),
-    }
 }
 
 /// The statements of a literal JSON policy (`policy = <<EOF {…} EOF`).
@@ -138,29 +115,8 @@ pub fn json_policy(node: &Node<'_>) -> Option<Vec<Statement>> {
         return None;
     }
     let document: Value = serde_json::from_str(text).ok()?;
-    let statements = match document.get("Statement")? {
-        Value::Array(items) => items.clone(),
-        single => vec![single.clone()],
-    };
-    Some(
-        statements
-            .iter()
-            .map(|s| {
-                let principal = s.get("Principal");
-                let anyone = principal.and_then(Value::as_str) == Some("*")
-                    || json_strings(principal.and_then(|p| p.get("AWS")))
-                        .iter()
-                        .any(|p| p == "*");
-                Statement {
-                    allow: s.get("Effect").and_then(Value::as_str) == Some("Allow"),
-                    actions: json_strings(s.get("Action")),
-                    resources: json_strings(s.get("Resource")),
-                    anyone,
-                    has_condition: s.get("Condition").is_some(),
-                }
-            })
-            .collect(),
-    )
+    document.get("Statement")?;
+    Some(aws::statements(&document))
 }
 
 /// The statements of an `aws_iam_policy_document` data source, with the
