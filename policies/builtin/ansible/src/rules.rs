@@ -1,7 +1,8 @@
 //! The checks of the `ansible` pack, in rule order.
 
+use crate::{TASKS, TASKS_AND_PLAYS};
 use rampart_policy::helpers::{pipes_download_to_shell, secret_name};
-use rampart_policy::{Context, Node, Resource};
+use rampart_policy::{Context, Node, Resource, Rule, Severity};
 
 /// The module's short name: `ansible.builtin.get_url` → `get_url`.
 fn module(resource: &Resource) -> &str {
@@ -70,6 +71,20 @@ fn is_template(text: &str) -> bool {
     text.contains("{{") || text.starts_with("$ANSIBLE_VAULT")
 }
 
+pub(crate) const ANS_001: Rule = Rule {
+    id: "ANS-001",
+    title: "Certificate validation disabled",
+    description: "A task sets `validate_certs: false` (get_url, uri, pip, apt_key, cloud modules …).",
+    severity: Severity::High,
+    help: "Without certificate checks anyone on the path can serve the file, package or API response.",
+    help_uri: None,
+    remediation: "Keep `validate_certs: true`; trust an internal CA with the module's `ca_path` or the system store.",
+    tags: &["security", "ansible"],
+    compliance: &[],
+    kinds: TASKS,
+    check: certificates_unchecked,
+};
+
 pub(crate) fn certificates_unchecked(resource: &Resource, cx: &mut Context<'_>) {
     let Some((text, node)) = arg(resource, "validate_certs") else {
         return;
@@ -116,6 +131,20 @@ pub(crate) fn others_can_write(mode: &str) -> bool {
     })
 }
 
+pub(crate) const ANS_002: Rule = Rule {
+    id: "ANS-002",
+    title: "World-writable file mode",
+    description: "`mode` gives write permission to others (`0777`, `0666`, `o+w`, `a=rwx` …).",
+    severity: Severity::High,
+    help: "Any local user or compromised service can change the file: configuration, scripts, binaries.",
+    help_uri: None,
+    remediation: "Use the narrowest mode that works, e.g. `'0644'` for files and `'0755'` for executables.",
+    tags: &["security", "ansible"],
+    compliance: &[],
+    kinds: TASKS,
+    check: world_writable,
+};
+
 pub(crate) fn world_writable(resource: &Resource, cx: &mut Context<'_>) {
     if !FILE_MODULES.contains(&module(resource)) {
         return;
@@ -144,6 +173,21 @@ fn literal_secrets<'a>(mapping: &Node<'a>) -> Vec<(&'a str, Node<'a>)> {
         .collect()
 }
 
+pub(crate) const ANS_003: Rule = Rule {
+    id: "ANS-003",
+    title: "Plaintext secret",
+    description: "A module argument or play variable whose name says it holds a secret (password, token, \
+             api_key …) has a literal value.",
+    severity: Severity::High,
+    help: "Playbooks are committed and shared; the secret is in every clone.",
+    help_uri: None,
+    remediation: "Encrypt it with Ansible Vault (`!vault`) or look it up at run time (`lookup('env', …)`, a secrets manager).",
+    tags: &["security", "secrets", "ansible"],
+    compliance: &[],
+    kinds: TASKS_AND_PLAYS,
+    check: plaintext_secret,
+};
+
 pub(crate) fn plaintext_secret(resource: &Resource, cx: &mut Context<'_>) {
     let root = resource.root();
     let mut places = vec![root.get("vars")];
@@ -158,6 +202,20 @@ pub(crate) fn plaintext_secret(resource: &Resource, cx: &mut Context<'_>) {
         }
     }
 }
+
+pub(crate) const ANS_004: Rule = Rule {
+    id: "ANS-004",
+    title: "Secret handled without no_log",
+    description: "A task passes a password or token argument and does not set `no_log: true`.",
+    severity: Severity::Medium,
+    help: "Ansible prints module arguments on failure and with -v: the secret ends up in CI logs.",
+    help_uri: Some("https://ansible.readthedocs.io/projects/lint/rules/no-log-password/"),
+    remediation: "Add `no_log: true` to the task.",
+    tags: &["security", "secrets", "ansible"],
+    compliance: &[],
+    kinds: TASKS,
+    check: secret_logged,
+};
 
 pub(crate) fn secret_logged(resource: &Resource, cx: &mut Context<'_>) {
     let args = resource.root().get("args");
@@ -178,6 +236,20 @@ pub(crate) fn secret_logged(resource: &Resource, cx: &mut Context<'_>) {
         .fix("add `no_log: true`");
     }
 }
+
+pub(crate) const ANS_005: Rule = Rule {
+    id: "ANS-005",
+    title: "become_user without become",
+    description: "`become_user` is set but `become` is not, at the same level.",
+    severity: Severity::Low,
+    help: "Without `become: true` the user switch does not happen and the task runs as the connecting user.",
+    help_uri: Some("https://ansible.readthedocs.io/projects/lint/rules/partial-become/"),
+    remediation: "Set `become: true` next to `become_user`.",
+    tags: &["correctness", "ansible"],
+    compliance: &[],
+    kinds: TASKS_AND_PLAYS,
+    check: partial_become,
+};
 
 pub(crate) fn partial_become(resource: &Resource, cx: &mut Context<'_>) {
     let holder = if resource.kind == "ansible-task" {
@@ -209,6 +281,20 @@ fn expressions(text: &str) -> Vec<&str> {
     out
 }
 
+pub(crate) const ANS_006: Rule = Rule {
+    id: "ANS-006",
+    title: "Variable in a shell command without quote",
+    description: "A `shell` (or `raw`) command expands `{{ var }}` without the `quote` filter.",
+    severity: Severity::Medium,
+    help: "A value with spaces, `;` or `$(…)` becomes extra shell code: injection if any part of it is untrusted.",
+    help_uri: None,
+    remediation: "Use `{{ var | quote }}`, or the `command` module with `argv`.",
+    tags: &["security", "ansible"],
+    compliance: &[],
+    kinds: TASKS,
+    check: unquoted_shell_variable,
+};
+
 pub(crate) fn unquoted_shell_variable(resource: &Resource, cx: &mut Context<'_>) {
     if !matches!(module(resource), "shell" | "raw") {
         return;
@@ -235,6 +321,20 @@ pub(crate) fn unquoted_shell_variable(resource: &Resource, cx: &mut Context<'_>)
 /// Characters and words that need a shell.
 const SHELL_FEATURES: &[&str] = &["|", ">", "<", "&", ";", "$", "`", "*", "?", "~", "[", "{{"];
 
+pub(crate) const ANS_007: Rule = Rule {
+    id: "ANS-007",
+    title: "shell used where command suffices",
+    description: "A `shell` task uses no shell feature (pipes, redirection, globbing, `&&`, variables).",
+    severity: Severity::Low,
+    help: "`command` does not go through a shell, so it cannot be injected into and behaves the same everywhere.",
+    help_uri: Some("https://ansible.readthedocs.io/projects/lint/rules/command-instead-of-shell/"),
+    remediation: "Use `ansible.builtin.command`.",
+    tags: &["hygiene", "ansible"],
+    compliance: &[],
+    kinds: TASKS,
+    check: shell_without_need,
+};
+
 pub(crate) fn shell_without_need(resource: &Resource, cx: &mut Context<'_>) {
     if module(resource) != "shell" {
         return;
@@ -257,6 +357,20 @@ const PACKAGE_MODULES: &[&str] = &[
     "snap", "pkgng",
 ];
 
+pub(crate) const ANS_008: Rule = Rule {
+    id: "ANS-008",
+    title: "Package installed at its latest version",
+    description: "A package module (apt, yum, dnf, package, pip, npm, gem …) uses `state: latest`.",
+    severity: Severity::Medium,
+    help: "Each run can upgrade to a version nobody tested, or a compromised release.",
+    help_uri: Some("https://ansible.readthedocs.io/projects/lint/rules/package-latest/"),
+    remediation: "Pin versions (`name: nginx=1.24.*`) with `state: present`, and upgrade on purpose.",
+    tags: &["supply-chain", "ansible"],
+    compliance: &[],
+    kinds: TASKS,
+    check: package_latest,
+};
+
 pub(crate) fn package_latest(resource: &Resource, cx: &mut Context<'_>) {
     if !PACKAGE_MODULES.contains(&module(resource)) {
         return;
@@ -270,6 +384,20 @@ pub(crate) fn package_latest(resource: &Resource, cx: &mut Context<'_>) {
         );
     }
 }
+
+pub(crate) const ANS_009: Rule = Rule {
+    id: "ANS-009",
+    title: "Download over plain HTTP",
+    description: "get_url, uri, unarchive, apt_key or rpm_key fetch an `http://` URL.",
+    severity: Severity::Medium,
+    help: "Anyone on the path can replace what is downloaded and then run on the host.",
+    help_uri: None,
+    remediation: "Use HTTPS, and a checksum for files.",
+    tags: &["security", "ansible"],
+    compliance: &[],
+    kinds: TASKS,
+    check: plain_http,
+};
 
 pub(crate) fn plain_http(resource: &Resource, cx: &mut Context<'_>) {
     let key = match module(resource) {
@@ -293,6 +421,20 @@ pub(crate) fn plain_http(resource: &Resource, cx: &mut Context<'_>) {
     }
 }
 
+pub(crate) const ANS_010: Rule = Rule {
+    id: "ANS-010",
+    title: "Download without checksum",
+    description: "`get_url` without `checksum`.",
+    severity: Severity::Low,
+    help: "Nothing proves the file is the one you meant, even over HTTPS (a compromised mirror).",
+    help_uri: None,
+    remediation: "Add `checksum: sha256:<digest>` (or a URL of a checksum file).",
+    tags: &["supply-chain", "ansible"],
+    compliance: &[],
+    kinds: TASKS,
+    check: download_unverified,
+};
+
 pub(crate) fn download_unverified(resource: &Resource, cx: &mut Context<'_>) {
     if module(resource) == "get_url" && arg(resource, "checksum").is_none() {
         cx.report(
@@ -302,6 +444,20 @@ pub(crate) fn download_unverified(resource: &Resource, cx: &mut Context<'_>) {
         .fix("add `checksum: sha256:<digest>`");
     }
 }
+
+pub(crate) const ANS_011: Rule = Rule {
+    id: "ANS-011",
+    title: "Remote script piped to a shell",
+    description: "A shell/command/raw task downloads with curl or wget and pipes it into a shell.",
+    severity: Severity::High,
+    help: "Whatever the server returns runs as the task's user — often root — with nothing verified.",
+    help_uri: None,
+    remediation: "Download with get_url and a checksum, then run the file.",
+    tags: &["supply-chain", "ansible"],
+    compliance: &[],
+    kinds: TASKS,
+    check: curl_pipe_shell,
+};
 
 pub(crate) fn curl_pipe_shell(resource: &Resource, cx: &mut Context<'_>) {
     if !matches!(module(resource), "shell" | "command" | "raw") {
@@ -318,6 +474,21 @@ pub(crate) fn curl_pipe_shell(resource: &Resource, cx: &mut Context<'_>) {
         );
     }
 }
+
+pub(crate) const ANS_012: Rule = Rule {
+    id: "ANS-012",
+    title: "Package signature checks disabled",
+    description: "`allow_unauthenticated: true` (apt), `disable_gpg_check: true` (yum, dnf, zypper) or \
+             `gpgcheck: false` (yum_repository).",
+    severity: Severity::High,
+    help: "Unsigned packages can be swapped by any mirror or proxy and run as root on install.",
+    help_uri: None,
+    remediation: "Import the repository's key and keep signature checks on.",
+    tags: &["supply-chain", "ansible"],
+    compliance: &[],
+    kinds: TASKS,
+    check: unsigned_packages,
+};
 
 pub(crate) fn unsigned_packages(resource: &Resource, cx: &mut Context<'_>) {
     let (key, bad) = match module(resource) {
@@ -338,6 +509,20 @@ pub(crate) fn unsigned_packages(resource: &Resource, cx: &mut Context<'_>) {
         );
     }
 }
+
+pub(crate) const ANS_013: Rule = Rule {
+    id: "ANS-013",
+    title: "Git checkout not pinned",
+    description: "The `git` module without `version`, or with a branch such as HEAD, main or master.",
+    severity: Severity::Low,
+    help: "Every run deploys whatever the branch points to now.",
+    help_uri: Some("https://ansible.readthedocs.io/projects/lint/rules/latest/"),
+    remediation: "Pin `version` to a tag or commit.",
+    tags: &["supply-chain", "ansible"],
+    compliance: &[],
+    kinds: TASKS,
+    check: git_unpinned,
+};
 
 pub(crate) fn git_unpinned(resource: &Resource, cx: &mut Context<'_>) {
     if module(resource) != "git" {
@@ -363,6 +548,20 @@ pub(crate) fn git_unpinned(resource: &Resource, cx: &mut Context<'_>) {
     }
 }
 
+pub(crate) const ANS_014: Rule = Rule {
+    id: "ANS-014",
+    title: "Errors ignored",
+    description: "`ignore_errors: true` hides every failure of the task.",
+    severity: Severity::Low,
+    help: "A failed security step (a firewall rule, a permission change) goes unnoticed and the play carries on.",
+    help_uri: Some("https://ansible.readthedocs.io/projects/lint/rules/ignore-errors/"),
+    remediation: "Use `failed_when` for the failures you expect, or `ignore_errors` with a `register` you check.",
+    tags: &["correctness", "ansible"],
+    compliance: &[],
+    kinds: TASKS,
+    check: errors_ignored,
+};
+
 pub(crate) fn errors_ignored(resource: &Resource, cx: &mut Context<'_>) {
     let flag = task(resource).get("ignore_errors");
     if truthy(&flag) == Some(true) {
@@ -372,6 +571,21 @@ pub(crate) fn errors_ignored(resource: &Resource, cx: &mut Context<'_>) {
         );
     }
 }
+
+pub(crate) const ANS_015: Rule = Rule {
+    id: "ANS-015",
+    title: "SSH host key checking disabled",
+    description: "`ansible_ssh_common_args` / `ansible_ssh_extra_args` with `StrictHostKeyChecking=no`, or \
+             `ansible_host_key_checking: false`, in play or task variables.",
+    severity: Severity::High,
+    help: "Ansible will then send credentials and commands to whichever machine answers, man in the middle included.",
+    help_uri: None,
+    remediation: "Distribute known_hosts (or use SSH certificates) and keep host key checking on.",
+    tags: &["security", "ansible"],
+    compliance: &[],
+    kinds: TASKS_AND_PLAYS,
+    check: host_keys_unchecked,
+};
 
 pub(crate) fn host_keys_unchecked(resource: &Resource, cx: &mut Context<'_>) {
     let vars = if resource.kind == "ansible-task" {

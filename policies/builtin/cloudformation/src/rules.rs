@@ -1,8 +1,9 @@
 //! The checks of the `cloudformation` pack, in rule order.
 
+use crate::{CIS_AWS, KINDS};
 use rampart_policy::aws;
 use rampart_policy::helpers::secret_name;
-use rampart_policy::{Context, Node, Resource};
+use rampart_policy::{Context, Control, Node, Resource, Rule, Severity};
 
 /// The resource's `Type`.
 fn type_of(resource: &Resource) -> &str {
@@ -74,6 +75,21 @@ fn statement_of(node: &Node<'_>) -> aws::Statement {
         .unwrap_or_default()
 }
 
+pub(crate) const CFN_001: Rule = Rule {
+    id: "CFN-001",
+    title: "S3 bucket does not block public access",
+    description: "`PublicAccessBlockConfiguration` is missing or leaves one of BlockPublicAcls, BlockPublicPolicy, \
+             IgnorePublicAcls, RestrictPublicBuckets off.",
+    severity: Severity::High,
+    help: "One ACL or policy statement away from a public bucket: the block is the guard rail.",
+    help_uri: None,
+    remediation: "Set all four `PublicAccessBlockConfiguration` flags to `true`.",
+    tags: &["security", "aws"],
+    compliance: &[Control::new(CIS_AWS, "2.1.4")],
+    kinds: KINDS,
+    check: s3_public_access_block,
+};
+
 pub(crate) fn s3_public_access_block(resource: &Resource, cx: &mut Context<'_>) {
     if type_of(resource) != "AWS::S3::Bucket" {
         return;
@@ -106,6 +122,21 @@ pub(crate) fn s3_public_access_block(resource: &Resource, cx: &mut Context<'_>) 
     }
 }
 
+pub(crate) const CFN_002: Rule = Rule {
+    id: "CFN-002",
+    title: "S3 bucket has a public canned ACL",
+    description: "`AccessControl: PublicRead`, `PublicReadWrite` or `AuthenticatedRead`.",
+    severity: Severity::High,
+    help: "Everyone on the internet (or every AWS account) can list and read the objects; with \
+             PublicReadWrite, also write them.",
+    help_uri: None,
+    remediation: "Remove `AccessControl` (or set `Private`) and serve public content through CloudFront.",
+    tags: &["security", "aws"],
+    compliance: &[],
+    kinds: KINDS,
+    check: s3_public_acl,
+};
+
 pub(crate) fn s3_public_acl(resource: &Resource, cx: &mut Context<'_>) {
     if type_of(resource) != "AWS::S3::Bucket" {
         return;
@@ -125,6 +156,21 @@ pub(crate) fn s3_public_acl(resource: &Resource, cx: &mut Context<'_>) {
     }
 }
 
+pub(crate) const CFN_003: Rule = Rule {
+    id: "CFN-003",
+    title: "S3 bucket without default encryption configured",
+    description: "No `BucketEncryption` rule: the bucket relies on the account default (SSE-S3) and no KMS key \
+             controls access to the data.",
+    severity: Severity::Medium,
+    help: "With SSE-KMS, reading an object also needs the key, which is an independent access control and audit trail.",
+    help_uri: None,
+    remediation: "Add `BucketEncryption` with `SSEAlgorithm: aws:kms` and a customer-managed key.",
+    tags: &["encryption", "aws"],
+    compliance: &[Control::new(CIS_AWS, "2.1.1")],
+    kinds: KINDS,
+    check: s3_encryption,
+};
+
 pub(crate) fn s3_encryption(resource: &Resource, cx: &mut Context<'_>) {
     if type_of(resource) != "AWS::S3::Bucket" {
         return;
@@ -137,6 +183,20 @@ pub(crate) fn s3_encryption(resource: &Resource, cx: &mut Context<'_>) {
         );
     }
 }
+
+pub(crate) const CFN_004: Rule = Rule {
+    id: "CFN-004",
+    title: "S3 bucket versioning not enabled",
+    description: "`VersioningConfiguration.Status` is not `Enabled`.",
+    severity: Severity::Low,
+    help: "Without versions an overwrite or delete — by mistake or by ransomware — is final.",
+    help_uri: None,
+    remediation: "Set `VersioningConfiguration: {Status: Enabled}` (and a lifecycle rule for old versions).",
+    tags: &["resilience", "aws"],
+    compliance: &[],
+    kinds: KINDS,
+    check: s3_versioning,
+};
 
 pub(crate) fn s3_versioning(resource: &Resource, cx: &mut Context<'_>) {
     if type_of(resource) != "AWS::S3::Bucket" {
@@ -153,6 +213,20 @@ pub(crate) fn s3_versioning(resource: &Resource, cx: &mut Context<'_>) {
     }
 }
 
+pub(crate) const CFN_005: Rule = Rule {
+    id: "CFN-005",
+    title: "S3 bucket access logging not enabled",
+    description: "No `LoggingConfiguration`: requests to the bucket are not logged.",
+    severity: Severity::Low,
+    help: "Server access logs are how you learn who read what after an incident.",
+    help_uri: None,
+    remediation: "Add `LoggingConfiguration` with a `DestinationBucketName`.",
+    tags: &["logging", "aws"],
+    compliance: &[Control::new(CIS_AWS, "3.4")],
+    kinds: KINDS,
+    check: s3_logging,
+};
+
 pub(crate) fn s3_logging(resource: &Resource, cx: &mut Context<'_>) {
     if type_of(resource) != "AWS::S3::Bucket" {
         return;
@@ -165,6 +239,20 @@ pub(crate) fn s3_logging(resource: &Resource, cx: &mut Context<'_>) {
         );
     }
 }
+
+pub(crate) const CFN_006: Rule = Rule {
+    id: "CFN-006",
+    title: "S3 bucket policy allows anyone",
+    description: "A bucket policy statement with `Effect: Allow` and `Principal: \"*\"` (or `AWS: \"*\"`) and no `Condition`.",
+    severity: Severity::High,
+    help: "Anyone on the internet gets the statement's actions on the bucket.",
+    help_uri: None,
+    remediation: "Name the principals, or add a condition (`aws:SourceVpce`, `aws:PrincipalOrgID`).",
+    tags: &["security", "aws"],
+    compliance: &[],
+    kinds: KINDS,
+    check: s3_policy_public,
+};
 
 pub(crate) fn s3_policy_public(resource: &Resource, cx: &mut Context<'_>) {
     if type_of(resource) != "AWS::S3::BucketPolicy" {
@@ -179,6 +267,20 @@ pub(crate) fn s3_policy_public(resource: &Resource, cx: &mut Context<'_>) {
         }
     }
 }
+
+pub(crate) const CFN_007: Rule = Rule {
+    id: "CFN-007",
+    title: "IAM policy grants full administrative access",
+    description: "A statement allows `Action: \"*\"` on `Resource: \"*\"`.",
+    severity: Severity::High,
+    help: "Whoever holds it can do anything in the account, including creating new administrators.",
+    help_uri: None,
+    remediation: "Grant the actions and resources the principal needs; keep admin access to break-glass roles.",
+    tags: &["security", "iam", "aws"],
+    compliance: &[Control::new(CIS_AWS, "1.16")],
+    kinds: KINDS,
+    check: iam_admin,
+};
 
 pub(crate) fn iam_admin(resource: &Resource, cx: &mut Context<'_>) {
     for document in identity_documents(resource) {
@@ -195,6 +297,20 @@ pub(crate) fn iam_admin(resource: &Resource, cx: &mut Context<'_>) {
         }
     }
 }
+
+pub(crate) const CFN_008: Rule = Rule {
+    id: "CFN-008",
+    title: "IAM policy grants every action of a service",
+    description: "A statement allows a service wildcard such as `s3:*` or `iam:*`.",
+    severity: Severity::Medium,
+    help: "Service wildcards include destructive and privilege-escalating actions (`iam:*` is admin).",
+    help_uri: None,
+    remediation: "List the actions needed (`s3:GetObject`, `s3:PutObject` …).",
+    tags: &["security", "iam", "aws"],
+    compliance: &[],
+    kinds: KINDS,
+    check: iam_service_wildcard,
+};
 
 pub(crate) fn iam_service_wildcard(resource: &Resource, cx: &mut Context<'_>) {
     for document in identity_documents(resource) {
@@ -214,6 +330,20 @@ pub(crate) fn iam_service_wildcard(resource: &Resource, cx: &mut Context<'_>) {
     }
 }
 
+pub(crate) const CFN_009: Rule = Rule {
+    id: "CFN-009",
+    title: "IAM role can be assumed by anyone",
+    description: "The role's trust policy allows `Principal: \"*\"` (or `AWS: \"*\"`) to assume it without a condition.",
+    severity: Severity::Critical,
+    help: "Any AWS account in the world can take the role and its permissions.",
+    help_uri: None,
+    remediation: "Trust specific accounts, roles or services; add `sts:ExternalId` for third parties.",
+    tags: &["security", "iam", "aws"],
+    compliance: &[],
+    kinds: KINDS,
+    check: iam_trust_anyone,
+};
+
 pub(crate) fn iam_trust_anyone(resource: &Resource, cx: &mut Context<'_>) {
     if type_of(resource) != "AWS::IAM::Role" {
         return;
@@ -230,6 +360,20 @@ pub(crate) fn iam_trust_anyone(resource: &Resource, cx: &mut Context<'_>) {
         }
     }
 }
+
+pub(crate) const CFN_010: Rule = Rule {
+    id: "CFN-010",
+    title: "IAM policy attached directly to a user",
+    description: "An `AWS::IAM::User` has `Policies` or `ManagedPolicyArns`.",
+    severity: Severity::Low,
+    help: "Permissions on users are hard to review and to revoke; groups and roles keep them in one place.",
+    help_uri: None,
+    remediation: "Attach policies to a group or role and make the user a member.",
+    tags: &["iam", "aws"],
+    compliance: &[Control::new(CIS_AWS, "1.15")],
+    kinds: KINDS,
+    check: iam_user_policies,
+};
 
 pub(crate) fn iam_user_policies(resource: &Resource, cx: &mut Context<'_>) {
     if type_of(resource) != "AWS::IAM::User" {
@@ -285,6 +429,20 @@ fn ingress_of(rule: &Node<'_>) -> aws::Ingress {
     }
 }
 
+pub(crate) const CFN_011: Rule = Rule {
+    id: "CFN-011",
+    title: "Security group opens an admin port to the internet",
+    description: "An ingress rule allows 0.0.0.0/0 or ::/0 to port 22 (SSH) or 3389 (RDP).",
+    severity: Severity::High,
+    help: "Admin ports on the internet are scanned within minutes and brute-forced for ever.",
+    help_uri: None,
+    remediation: "Allow the admin port only from a bastion, VPN or corporate range; prefer SSM Session Manager.",
+    tags: &["security", "network", "aws"],
+    compliance: &[Control::new(CIS_AWS, "5.2"), Control::new(CIS_AWS, "5.3")],
+    kinds: KINDS,
+    check: sg_admin_ports,
+};
+
 pub(crate) fn sg_admin_ports(resource: &Resource, cx: &mut Context<'_>) {
     for rule in ingress_rules(resource) {
         let Some(cidr) = open_to_world(&rule) else {
@@ -306,6 +464,20 @@ pub(crate) fn sg_admin_ports(resource: &Resource, cx: &mut Context<'_>) {
     }
 }
 
+pub(crate) const CFN_012: Rule = Rule {
+    id: "CFN-012",
+    title: "Security group opens every port to the internet",
+    description: "An ingress rule allows 0.0.0.0/0 or ::/0 on all protocols (`-1`) or all ports (0–65535).",
+    severity: Severity::High,
+    help: "Every service on the instances, including ones never meant to be reachable, is exposed.",
+    help_uri: None,
+    remediation: "Allow only the ports the service listens on.",
+    tags: &["security", "network", "aws"],
+    compliance: &[Control::new(CIS_AWS, "5.2")],
+    kinds: KINDS,
+    check: sg_all_ports,
+};
+
 pub(crate) fn sg_all_ports(resource: &Resource, cx: &mut Context<'_>) {
     for rule in ingress_rules(resource) {
         if let Some(cidr) = open_to_world(&rule)
@@ -319,6 +491,20 @@ pub(crate) fn sg_all_ports(resource: &Resource, cx: &mut Context<'_>) {
     }
 }
 
+pub(crate) const CFN_013: Rule = Rule {
+    id: "CFN-013",
+    title: "RDS instance publicly accessible",
+    description: "`PubliclyAccessible: true` gives the database a public DNS name and address.",
+    severity: Severity::High,
+    help: "Databases belong in private subnets; a public one is a password away from a breach.",
+    help_uri: None,
+    remediation: "Set `PubliclyAccessible: false` and reach the database through the VPC.",
+    tags: &["security", "network", "aws"],
+    compliance: &[Control::new(CIS_AWS, "2.3.3")],
+    kinds: KINDS,
+    check: rds_public,
+};
+
 pub(crate) fn rds_public(resource: &Resource, cx: &mut Context<'_>) {
     if type_of(resource) != "AWS::RDS::DBInstance" {
         return;
@@ -331,6 +517,20 @@ pub(crate) fn rds_public(resource: &Resource, cx: &mut Context<'_>) {
         );
     }
 }
+
+pub(crate) const CFN_014: Rule = Rule {
+    id: "CFN-014",
+    title: "RDS storage not encrypted",
+    description: "`StorageEncrypted` is not `true` on a DB instance (outside an Aurora cluster) or a DB cluster.",
+    severity: Severity::High,
+    help: "Snapshots and disks hold the data in the clear; encryption cannot be turned on later without a copy.",
+    help_uri: None,
+    remediation: "Set `StorageEncrypted: true` (and `KmsKeyId` for a customer-managed key).",
+    tags: &["encryption", "aws"],
+    compliance: &[Control::new(CIS_AWS, "2.3.1")],
+    kinds: KINDS,
+    check: rds_encryption,
+};
 
 pub(crate) fn rds_encryption(resource: &Resource, cx: &mut Context<'_>) {
     let props = properties(resource);
@@ -353,6 +553,20 @@ pub(crate) fn rds_encryption(resource: &Resource, cx: &mut Context<'_>) {
     }
 }
 
+pub(crate) const CFN_015: Rule = Rule {
+    id: "CFN-015",
+    title: "RDS automated backups disabled",
+    description: "`BackupRetentionPeriod: 0` turns automated backups and point-in-time recovery off.",
+    severity: Severity::Medium,
+    help: "A dropped table or a corrupted volume cannot be undone.",
+    help_uri: None,
+    remediation: "Keep `BackupRetentionPeriod` at 7 days or more.",
+    tags: &["resilience", "aws"],
+    compliance: &[],
+    kinds: KINDS,
+    check: rds_backups,
+};
+
 pub(crate) fn rds_backups(resource: &Resource, cx: &mut Context<'_>) {
     if !matches!(
         type_of(resource),
@@ -372,6 +586,20 @@ pub(crate) fn rds_backups(resource: &Resource, cx: &mut Context<'_>) {
         );
     }
 }
+
+pub(crate) const CFN_016: Rule = Rule {
+    id: "CFN-016",
+    title: "KMS key rotation disabled",
+    description: "A symmetric `AWS::KMS::Key` without `EnableKeyRotation: true`.",
+    severity: Severity::Medium,
+    help: "Rotation limits how much data one key version protects and is required by most standards.",
+    help_uri: None,
+    remediation: "Set `EnableKeyRotation: true`.",
+    tags: &["encryption", "aws"],
+    compliance: &[Control::new(CIS_AWS, "3.6")],
+    kinds: KINDS,
+    check: kms_rotation,
+};
 
 pub(crate) fn kms_rotation(resource: &Resource, cx: &mut Context<'_>) {
     if type_of(resource) != "AWS::KMS::Key" {
@@ -407,6 +635,20 @@ fn trail_flag(resource: &Resource, cx: &mut Context<'_>, flag: &str, message: &s
     }
 }
 
+pub(crate) const CFN_017: Rule = Rule {
+    id: "CFN-017",
+    title: "CloudTrail trail not multi-region",
+    description: "`IsMultiRegionTrail` is not `true`.",
+    severity: Severity::Medium,
+    help: "Activity in other regions — where attackers like to start instances — goes unrecorded.",
+    help_uri: None,
+    remediation: "Set `IsMultiRegionTrail: true`.",
+    tags: &["logging", "aws"],
+    compliance: &[Control::new(CIS_AWS, "3.1")],
+    kinds: KINDS,
+    check: trail_multi_region,
+};
+
 pub(crate) fn trail_multi_region(resource: &Resource, cx: &mut Context<'_>) {
     trail_flag(
         resource,
@@ -416,6 +658,20 @@ pub(crate) fn trail_multi_region(resource: &Resource, cx: &mut Context<'_>) {
     );
 }
 
+pub(crate) const CFN_018: Rule = Rule {
+    id: "CFN-018",
+    title: "CloudTrail log file validation disabled",
+    description: "`EnableLogFileValidation` is not `true`.",
+    severity: Severity::Medium,
+    help: "Without digest files, deleted or edited log files cannot be detected.",
+    help_uri: None,
+    remediation: "Set `EnableLogFileValidation: true`.",
+    tags: &["logging", "aws"],
+    compliance: &[Control::new(CIS_AWS, "3.2")],
+    kinds: KINDS,
+    check: trail_validation,
+};
+
 pub(crate) fn trail_validation(resource: &Resource, cx: &mut Context<'_>) {
     trail_flag(
         resource,
@@ -424,6 +680,20 @@ pub(crate) fn trail_validation(resource: &Resource, cx: &mut Context<'_>) {
         "does not validate its log files",
     );
 }
+
+pub(crate) const CFN_019: Rule = Rule {
+    id: "CFN-019",
+    title: "CloudTrail logs not encrypted with KMS",
+    description: "No `KMSKeyId` on the trail.",
+    severity: Severity::Medium,
+    help: "With SSE-KMS, reading the audit log needs the key as well as the bucket.",
+    help_uri: None,
+    remediation: "Set `KMSKeyId` to a customer-managed key.",
+    tags: &["logging", "encryption", "aws"],
+    compliance: &[Control::new(CIS_AWS, "3.5")],
+    kinds: KINDS,
+    check: trail_kms,
+};
 
 pub(crate) fn trail_kms(resource: &Resource, cx: &mut Context<'_>) {
     if type_of(resource) != "AWS::CloudTrail::Trail" {
@@ -440,6 +710,20 @@ pub(crate) fn trail_kms(resource: &Resource, cx: &mut Context<'_>) {
         );
     }
 }
+
+pub(crate) const CFN_020: Rule = Rule {
+    id: "CFN-020",
+    title: "EKS API endpoint open to the internet",
+    description: "`ResourcesVpcConfig.EndpointPublicAccess` is on (the default) with no `PublicAccessCidrs` or with 0.0.0.0/0.",
+    severity: Severity::Medium,
+    help: "The Kubernetes API is then one credential leak away from anyone.",
+    help_uri: None,
+    remediation: "Set `EndpointPrivateAccess: true` and `EndpointPublicAccess: false`, or restrict `PublicAccessCidrs`.",
+    tags: &["security", "network", "kubernetes", "aws"],
+    compliance: &[],
+    kinds: KINDS,
+    check: eks_public_endpoint,
+};
 
 pub(crate) fn eks_public_endpoint(resource: &Resource, cx: &mut Context<'_>) {
     if type_of(resource) != "AWS::EKS::Cluster" {
@@ -462,6 +746,20 @@ pub(crate) fn eks_public_endpoint(resource: &Resource, cx: &mut Context<'_>) {
         );
     }
 }
+
+pub(crate) const CFN_021: Rule = Rule {
+    id: "CFN-021",
+    title: "EKS control-plane audit logging disabled",
+    description: "`Logging.ClusterLogging.EnabledTypes` does not include `api` and `audit`.",
+    severity: Severity::Low,
+    help: "Without audit logs there is no record of who changed what in the cluster.",
+    help_uri: None,
+    remediation: "Enable at least the `api`, `audit` and `authenticator` log types.",
+    tags: &["logging", "kubernetes", "aws"],
+    compliance: &[],
+    kinds: KINDS,
+    check: eks_logging,
+};
 
 pub(crate) fn eks_logging(resource: &Resource, cx: &mut Context<'_>) {
     if type_of(resource) != "AWS::EKS::Cluster" {
@@ -491,6 +789,20 @@ pub(crate) fn eks_logging(resource: &Resource, cx: &mut Context<'_>) {
     }
 }
 
+pub(crate) const CFN_022: Rule = Rule {
+    id: "CFN-022",
+    title: "Secret in Lambda environment variables",
+    description: "A function's environment variable whose name says it holds a secret has a literal value.",
+    severity: Severity::High,
+    help: "The value is in the template, the stack, the console and every `GetFunctionConfiguration` call.",
+    help_uri: None,
+    remediation: "Read it at runtime from Secrets Manager or SSM Parameter Store (SecureString).",
+    tags: &["security", "secrets", "aws"],
+    compliance: &[],
+    kinds: KINDS,
+    check: lambda_secret_env,
+};
+
 pub(crate) fn lambda_secret_env(resource: &Resource, cx: &mut Context<'_>) {
     if !matches!(
         type_of(resource),
@@ -516,6 +828,20 @@ pub(crate) fn lambda_secret_env(resource: &Resource, cx: &mut Context<'_>) {
     }
 }
 
+pub(crate) const CFN_023: Rule = Rule {
+    id: "CFN-023",
+    title: "Lambda function URL without authentication",
+    description: "A function URL with `AuthType: NONE`.",
+    severity: Severity::High,
+    help: "Anyone who finds the URL can invoke the function, and pay for it.",
+    help_uri: None,
+    remediation: "Use `AuthType: AWS_IAM`, or put API Gateway with an authorizer in front.",
+    tags: &["security", "aws"],
+    compliance: &[],
+    kinds: KINDS,
+    check: lambda_url_public,
+};
+
 pub(crate) fn lambda_url_public(resource: &Resource, cx: &mut Context<'_>) {
     let auth = match type_of(resource) {
         "AWS::Lambda::Url" => properties(resource).get("AuthType"),
@@ -534,6 +860,20 @@ pub(crate) fn lambda_url_public(resource: &Resource, cx: &mut Context<'_>) {
         );
     }
 }
+
+pub(crate) const CFN_024: Rule = Rule {
+    id: "CFN-024",
+    title: "EBS volume not encrypted",
+    description: "An `AWS::EC2::Volume`, or an instance's block device mapping, without `Encrypted: true`.",
+    severity: Severity::Medium,
+    help: "Snapshots of unencrypted volumes can be shared and copied in the clear.",
+    help_uri: None,
+    remediation: "Set `Encrypted: true` (or enable EBS encryption by default for the account).",
+    tags: &["encryption", "aws"],
+    compliance: &[Control::new(CIS_AWS, "2.2.1")],
+    kinds: KINDS,
+    check: ebs_encryption,
+};
 
 pub(crate) fn ebs_encryption(resource: &Resource, cx: &mut Context<'_>) {
     let props = properties(resource);
@@ -574,6 +914,20 @@ pub(crate) fn ebs_encryption(resource: &Resource, cx: &mut Context<'_>) {
     }
 }
 
+pub(crate) const CFN_025: Rule = Rule {
+    id: "CFN-025",
+    title: "Load balancer listener uses plain HTTP",
+    description: "An `AWS::ElasticLoadBalancingV2::Listener` on `Protocol: HTTP` that does not redirect to HTTPS.",
+    severity: Severity::Medium,
+    help: "Credentials and session cookies cross the network unencrypted.",
+    help_uri: None,
+    remediation: "Listen on HTTPS with a certificate; make the HTTP listener a redirect.",
+    tags: &["encryption", "network", "aws"],
+    compliance: &[],
+    kinds: KINDS,
+    check: alb_http,
+};
+
 pub(crate) fn alb_http(resource: &Resource, cx: &mut Context<'_>) {
     if type_of(resource) != "AWS::ElasticLoadBalancingV2::Listener" {
         return;
@@ -596,6 +950,20 @@ pub(crate) fn alb_http(resource: &Resource, cx: &mut Context<'_>) {
     }
 }
 
+pub(crate) const CFN_026: Rule = Rule {
+    id: "CFN-026",
+    title: "DynamoDB point-in-time recovery disabled",
+    description: "`PointInTimeRecoverySpecification.PointInTimeRecoveryEnabled` is not `true`.",
+    severity: Severity::Low,
+    help: "A bad write or delete cannot be rolled back to the second before it.",
+    help_uri: None,
+    remediation: "Enable point-in-time recovery.",
+    tags: &["resilience", "aws"],
+    compliance: &[],
+    kinds: KINDS,
+    check: dynamodb_pitr,
+};
+
 pub(crate) fn dynamodb_pitr(resource: &Resource, cx: &mut Context<'_>) {
     if type_of(resource) != "AWS::DynamoDB::Table" {
         return;
@@ -614,6 +982,20 @@ pub(crate) fn dynamodb_pitr(resource: &Resource, cx: &mut Context<'_>) {
     }
 }
 
+pub(crate) const CFN_027: Rule = Rule {
+    id: "CFN-027",
+    title: "SQS queue not encrypted",
+    description: "No `KmsMasterKeyId` and `SqsManagedSseEnabled: false`.",
+    severity: Severity::Low,
+    help: "Messages are stored unencrypted.",
+    help_uri: None,
+    remediation: "Set `KmsMasterKeyId` (or leave SQS-managed encryption on).",
+    tags: &["encryption", "aws"],
+    compliance: &[],
+    kinds: KINDS,
+    check: sqs_encryption,
+};
+
 pub(crate) fn sqs_encryption(resource: &Resource, cx: &mut Context<'_>) {
     if type_of(resource) != "AWS::SQS::Queue" {
         return;
@@ -630,6 +1012,20 @@ pub(crate) fn sqs_encryption(resource: &Resource, cx: &mut Context<'_>) {
         );
     }
 }
+
+pub(crate) const CFN_028: Rule = Rule {
+    id: "CFN-028",
+    title: "ECR repository does not scan images on push",
+    description: "`ImageScanningConfiguration.ScanOnPush` is not `true`.",
+    severity: Severity::Low,
+    help: "Known-vulnerable images are pushed and deployed without anyone being told.",
+    help_uri: None,
+    remediation: "Set `ImageScanningConfiguration: {ScanOnPush: true}` (or use registry-level enhanced scanning).",
+    tags: &["supply-chain", "aws"],
+    compliance: &[],
+    kinds: KINDS,
+    check: ecr_scan_on_push,
+};
 
 pub(crate) fn ecr_scan_on_push(resource: &Resource, cx: &mut Context<'_>) {
     if type_of(resource) != "AWS::ECR::Repository" {
@@ -649,6 +1045,20 @@ pub(crate) fn ecr_scan_on_push(resource: &Resource, cx: &mut Context<'_>) {
     }
 }
 
+pub(crate) const CFN_029: Rule = Rule {
+    id: "CFN-029",
+    title: "ECR image tags are mutable",
+    description: "`ImageTagMutability` is not `IMMUTABLE`.",
+    severity: Severity::Low,
+    help: "A pushed tag can be overwritten: `app:1.4.2` may not be the image that was tested.",
+    help_uri: None,
+    remediation: "Set `ImageTagMutability: IMMUTABLE`.",
+    tags: &["supply-chain", "aws"],
+    compliance: &[],
+    kinds: KINDS,
+    check: ecr_mutable_tags,
+};
+
 pub(crate) fn ecr_mutable_tags(resource: &Resource, cx: &mut Context<'_>) {
     if type_of(resource) != "AWS::ECR::Repository" {
         return;
@@ -666,6 +1076,20 @@ pub(crate) fn ecr_mutable_tags(resource: &Resource, cx: &mut Context<'_>) {
         .fix("set `ImageTagMutability: IMMUTABLE`");
     }
 }
+
+pub(crate) const CFN_030: Rule = Rule {
+    id: "CFN-030",
+    title: "Launch template allows IMDSv1",
+    description: "`LaunchTemplateData.MetadataOptions.HttpTokens` is not `required`.",
+    severity: Severity::Medium,
+    help: "IMDSv1 answers any request that reaches it: an SSRF bug hands out the instance role's credentials.",
+    help_uri: None,
+    remediation: "Set `MetadataOptions: {HttpTokens: required}`.",
+    tags: &["security", "aws"],
+    compliance: &[Control::new(CIS_AWS, "5.6")],
+    kinds: KINDS,
+    check: imds_v1,
+};
 
 pub(crate) fn imds_v1(resource: &Resource, cx: &mut Context<'_>) {
     if type_of(resource) != "AWS::EC2::LaunchTemplate" {

@@ -20,172 +20,18 @@ pub static PACK: Pack = Pack {
     description: "Docker Compose services: privileges, host namespaces, host mounts, \
                   capabilities, confinement, secrets and image pinning.",
     rules: &[
-        Rule {
-            id: "COMPOSE-001",
-            title: "Service runs privileged",
-            description: "`privileged: true` gives the container every capability and every host device.",
-            severity: Severity::Critical,
-            help: "A privileged container is root on the host for any practical purpose.",
-            help_uri: None,
-            remediation: "Remove `privileged: true`; add the one capability the service needs with `cap_add`.",
-            tags: &["security"],
-            compliance: &[Control::new(CIS_DOCKER, "5.4")],
-            kinds: KINDS,
-            check: privileged,
-        },
-        Rule {
-            id: "COMPOSE-002",
-            title: "Service shares the host network",
-            description: "`network_mode: host` puts the container in the host's network namespace.",
-            severity: Severity::High,
-            help: "The container can bind any host port and reach services listening on the host's loopback.",
-            help_uri: None,
-            remediation: "Use a Compose network and publish only the ports needed.",
-            tags: &["security"],
-            compliance: &[Control::new(CIS_DOCKER, "5.10")],
-            kinds: KINDS,
-            check: host_network,
-        },
-        Rule {
-            id: "COMPOSE-003",
-            title: "Service shares the host PID or IPC namespace",
-            description: "`pid: host` or `ipc: host` lets the container see host processes or shared memory.",
-            severity: Severity::High,
-            help: "With the host PID namespace a container can signal and inspect every host process.",
-            help_uri: None,
-            remediation: "Remove `pid: host` and `ipc: host`.",
-            tags: &["security"],
-            compliance: &[
-                Control::new(CIS_DOCKER, "5.16"),
-                Control::new(CIS_DOCKER, "5.17"),
-            ],
-            kinds: KINDS,
-            check: host_namespaces,
-        },
-        Rule {
-            id: "COMPOSE-004",
-            title: "Docker socket mounted into a service",
-            description: "A volume mounts `/var/run/docker.sock` (or `/run/docker.sock`).",
-            severity: Severity::Critical,
-            help: "Whoever talks to the Docker socket can start a privileged container: it is root on the host.",
-            help_uri: None,
-            remediation: "Do not mount the socket; if a tool needs the API, put a filtering proxy in front of it.",
-            tags: &["security"],
-            compliance: &[Control::new(CIS_DOCKER, "5.32")],
-            kinds: KINDS,
-            check: docker_socket,
-        },
-        Rule {
-            id: "COMPOSE-005",
-            title: "Sensitive host directory mounted",
-            description: "A bind mount exposes `/`, `/etc`, `/proc`, `/sys`, `/boot`, `/root`, `/dev`, \
-                          `/var/lib/docker` or another system directory of the host.",
-            severity: Severity::High,
-            help: "Writable system directories let the container change the host; readable ones leak its secrets.",
-            help_uri: None,
-            remediation: "Mount only the application's own directories, read-only where possible.",
-            tags: &["security"],
-            compliance: &[Control::new(CIS_DOCKER, "5.6")],
-            kinds: KINDS,
-            check: sensitive_mounts,
-        },
-        Rule {
-            id: "COMPOSE-006",
-            title: "Dangerous capability added",
-            description: "`cap_add` grants ALL, SYS_ADMIN, NET_ADMIN, SYS_PTRACE, SYS_MODULE, \
-                          DAC_READ_SEARCH, SYS_RAWIO or BPF.",
-            severity: Severity::High,
-            help: "Each of these is enough to break out of the container or take over the host's network.",
-            help_uri: None,
-            remediation: "Drop the capability; grant only narrow ones such as NET_BIND_SERVICE.",
-            tags: &["security"],
-            compliance: &[Control::new(CIS_DOCKER, "5.4")],
-            kinds: KINDS,
-            check: dangerous_capabilities,
-        },
-        Rule {
-            id: "COMPOSE-007",
-            title: "Secret in environment",
-            description: "A variable whose name says it holds a secret (PASSWORD, TOKEN, API_KEY …) \
-                          has a literal value in the Compose file.",
-            severity: Severity::High,
-            help: "The file is committed and shared; the value is in every clone and in `docker inspect`.",
-            help_uri: None,
-            remediation: "Interpolate it (`${DB_PASSWORD}`) from an untracked `.env`, or use Compose `secrets`.",
-            tags: &["security", "secrets"],
-            compliance: &[],
-            kinds: KINDS,
-            check: secret_environment,
-        },
-        Rule {
-            id: "COMPOSE-008",
-            title: "Image uses the latest tag or no tag",
-            description: "`image: name` or `image: name:latest` runs whatever was pushed last.",
-            severity: Severity::Medium,
-            help: "Deployments are not reproducible and a compromised push is picked up silently.",
-            help_uri: None,
-            remediation: "Pin a version tag or a digest: `image: postgres:16.4` or `image: postgres@sha256:…`.",
-            tags: &["supply-chain"],
-            compliance: &[],
-            kinds: KINDS,
-            check: latest_image,
-        },
-        Rule {
-            id: "COMPOSE-009",
-            title: "Confinement disabled",
-            description: "`security_opt` sets `seccomp:unconfined`, `apparmor:unconfined`, `label:disable` \
-                          or `systempaths=unconfined`.",
-            severity: Severity::High,
-            help: "The default seccomp and AppArmor/SELinux profiles block most container escapes.",
-            help_uri: None,
-            remediation: "Remove the option, or point it at a custom profile that allows only what is needed.",
-            tags: &["security"],
-            compliance: &[
-                Control::new(CIS_DOCKER, "5.1"),
-                Control::new(CIS_DOCKER, "5.21"),
-            ],
-            kinds: KINDS,
-            check: confinement_disabled,
-        },
-        Rule {
-            id: "COMPOSE-010",
-            title: "Host user namespace shared",
-            description: "`userns_mode: host` turns off user-namespace remapping for the service.",
-            severity: Severity::Medium,
-            help: "Root in the container is then root on the host, even where the daemon remaps users.",
-            help_uri: None,
-            remediation: "Remove `userns_mode: host`.",
-            tags: &["security"],
-            compliance: &[Control::new(CIS_DOCKER, "5.31")],
-            kinds: KINDS,
-            check: host_userns,
-        },
-        Rule {
-            id: "COMPOSE-011",
-            title: "Host device exposed",
-            description: "`devices` maps a host device into the container.",
-            severity: Severity::Medium,
-            help: "Raw device access bypasses the container's filesystem isolation.",
-            help_uri: None,
-            remediation: "Remove the device, or map it read-only (`:r`) if the service truly needs it.",
-            tags: &["security"],
-            compliance: &[Control::new(CIS_DOCKER, "5.18")],
-            kinds: KINDS,
-            check: devices,
-        },
-        Rule {
-            id: "COMPOSE-012",
-            title: "SSH port published",
-            description: "The service publishes container port 22.",
-            severity: Severity::Medium,
-            help: "An SSH daemon in a container is a second way in that bypasses `docker exec` auditing.",
-            help_uri: None,
-            remediation: "Remove sshd from the image and the port from `ports`; use `docker exec`.",
-            tags: &["security"],
-            compliance: &[Control::new(CIS_DOCKER, "5.7")],
-            kinds: KINDS,
-            check: ssh_port,
-        },
+        COMPOSE_001,
+        COMPOSE_002,
+        COMPOSE_003,
+        COMPOSE_004,
+        COMPOSE_005,
+        COMPOSE_006,
+        COMPOSE_007,
+        COMPOSE_008,
+        COMPOSE_009,
+        COMPOSE_010,
+        COMPOSE_011,
+        COMPOSE_012,
     ],
 };
 
@@ -199,6 +45,20 @@ fn service(resource: &Resource) -> &str {
         .unwrap_or(&resource.id)
 }
 
+pub(crate) const COMPOSE_001: Rule = Rule {
+    id: "COMPOSE-001",
+    title: "Service runs privileged",
+    description: "`privileged: true` gives the container every capability and every host device.",
+    severity: Severity::Critical,
+    help: "A privileged container is root on the host for any practical purpose.",
+    help_uri: None,
+    remediation: "Remove `privileged: true`; add the one capability the service needs with `cap_add`.",
+    tags: &["security"],
+    compliance: &[Control::new(CIS_DOCKER, "5.4")],
+    kinds: KINDS,
+    check: privileged,
+};
+
 fn privileged(resource: &Resource, cx: &mut Context<'_>) {
     let flag = resource.root().get("privileged");
     if flag.is_true() {
@@ -210,6 +70,20 @@ fn privileged(resource: &Resource, cx: &mut Context<'_>) {
     }
 }
 
+pub(crate) const COMPOSE_002: Rule = Rule {
+    id: "COMPOSE-002",
+    title: "Service shares the host network",
+    description: "`network_mode: host` puts the container in the host's network namespace.",
+    severity: Severity::High,
+    help: "The container can bind any host port and reach services listening on the host's loopback.",
+    help_uri: None,
+    remediation: "Use a Compose network and publish only the ports needed.",
+    tags: &["security"],
+    compliance: &[Control::new(CIS_DOCKER, "5.10")],
+    kinds: KINDS,
+    check: host_network,
+};
+
 fn host_network(resource: &Resource, cx: &mut Context<'_>) {
     let mode = resource.root().get("network_mode");
     if mode.as_str() == Some("host") {
@@ -219,6 +93,23 @@ fn host_network(resource: &Resource, cx: &mut Context<'_>) {
         );
     }
 }
+
+pub(crate) const COMPOSE_003: Rule = Rule {
+    id: "COMPOSE-003",
+    title: "Service shares the host PID or IPC namespace",
+    description: "`pid: host` or `ipc: host` lets the container see host processes or shared memory.",
+    severity: Severity::High,
+    help: "With the host PID namespace a container can signal and inspect every host process.",
+    help_uri: None,
+    remediation: "Remove `pid: host` and `ipc: host`.",
+    tags: &["security"],
+    compliance: &[
+        Control::new(CIS_DOCKER, "5.16"),
+        Control::new(CIS_DOCKER, "5.17"),
+    ],
+    kinds: KINDS,
+    check: host_namespaces,
+};
 
 fn host_namespaces(resource: &Resource, cx: &mut Context<'_>) {
     for key in ["pid", "ipc"] {
@@ -265,6 +156,20 @@ fn normalise(path: &str) -> String {
     format!("/{}", parts.join("/"))
 }
 
+pub(crate) const COMPOSE_004: Rule = Rule {
+    id: "COMPOSE-004",
+    title: "Docker socket mounted into a service",
+    description: "A volume mounts `/var/run/docker.sock` (or `/run/docker.sock`).",
+    severity: Severity::Critical,
+    help: "Whoever talks to the Docker socket can start a privileged container: it is root on the host.",
+    help_uri: None,
+    remediation: "Do not mount the socket; if a tool needs the API, put a filtering proxy in front of it.",
+    tags: &["security"],
+    compliance: &[Control::new(CIS_DOCKER, "5.32")],
+    kinds: KINDS,
+    check: docker_socket,
+};
+
 fn docker_socket(resource: &Resource, cx: &mut Context<'_>) {
     for (source, volume) in bind_sources(resource) {
         let path = normalise(&source);
@@ -299,6 +204,21 @@ const SENSITIVE_DIRS: &[&str] = &[
     "/etc/kubernetes",
 ];
 
+pub(crate) const COMPOSE_005: Rule = Rule {
+    id: "COMPOSE-005",
+    title: "Sensitive host directory mounted",
+    description: "A bind mount exposes `/`, `/etc`, `/proc`, `/sys`, `/boot`, `/root`, `/dev`, \
+                      `/var/lib/docker` or another system directory of the host.",
+    severity: Severity::High,
+    help: "Writable system directories let the container change the host; readable ones leak its secrets.",
+    help_uri: None,
+    remediation: "Mount only the application's own directories, read-only where possible.",
+    tags: &["security"],
+    compliance: &[Control::new(CIS_DOCKER, "5.6")],
+    kinds: KINDS,
+    check: sensitive_mounts,
+};
+
 fn sensitive_mounts(resource: &Resource, cx: &mut Context<'_>) {
     for (source, volume) in bind_sources(resource) {
         if !source.starts_with('/') {
@@ -326,6 +246,21 @@ const DANGEROUS_CAPABILITIES: &[&str] = &[
     "BPF",
 ];
 
+pub(crate) const COMPOSE_006: Rule = Rule {
+    id: "COMPOSE-006",
+    title: "Dangerous capability added",
+    description: "`cap_add` grants ALL, SYS_ADMIN, NET_ADMIN, SYS_PTRACE, SYS_MODULE, \
+                      DAC_READ_SEARCH, SYS_RAWIO or BPF.",
+    severity: Severity::High,
+    help: "Each of these is enough to break out of the container or take over the host's network.",
+    help_uri: None,
+    remediation: "Drop the capability; grant only narrow ones such as NET_BIND_SERVICE.",
+    tags: &["security"],
+    compliance: &[Control::new(CIS_DOCKER, "5.4")],
+    kinds: KINDS,
+    check: dangerous_capabilities,
+};
+
 fn dangerous_capabilities(resource: &Resource, cx: &mut Context<'_>) {
     for capability in resource.root().get("cap_add").items() {
         let Some(name) = capability.as_str() else {
@@ -347,6 +282,21 @@ fn dangerous_capabilities(resource: &Resource, cx: &mut Context<'_>) {
 fn is_literal(value: &str) -> bool {
     !value.is_empty() && !value.contains("${") && !value.starts_with('$')
 }
+
+pub(crate) const COMPOSE_007: Rule = Rule {
+    id: "COMPOSE-007",
+    title: "Secret in environment",
+    description: "A variable whose name says it holds a secret (PASSWORD, TOKEN, API_KEY …) \
+                      has a literal value in the Compose file.",
+    severity: Severity::High,
+    help: "The file is committed and shared; the value is in every clone and in `docker inspect`.",
+    help_uri: None,
+    remediation: "Interpolate it (`${DB_PASSWORD}`) from an untracked `.env`, or use Compose `secrets`.",
+    tags: &["security", "secrets"],
+    compliance: &[],
+    kinds: KINDS,
+    check: secret_environment,
+};
 
 fn secret_environment(resource: &Resource, cx: &mut Context<'_>) {
     let environment = resource.root().get("environment");
@@ -384,6 +334,20 @@ fn secret_environment(resource: &Resource, cx: &mut Context<'_>) {
     }
 }
 
+pub(crate) const COMPOSE_008: Rule = Rule {
+    id: "COMPOSE-008",
+    title: "Image uses the latest tag or no tag",
+    description: "`image: name` or `image: name:latest` runs whatever was pushed last.",
+    severity: Severity::Medium,
+    help: "Deployments are not reproducible and a compromised push is picked up silently.",
+    help_uri: None,
+    remediation: "Pin a version tag or a digest: `image: postgres:16.4` or `image: postgres@sha256:…`.",
+    tags: &["supply-chain"],
+    compliance: &[],
+    kinds: KINDS,
+    check: latest_image,
+};
+
 fn latest_image(resource: &Resource, cx: &mut Context<'_>) {
     let image = resource.root().get("image");
     if let Some(reference) = image.as_str()
@@ -399,6 +363,24 @@ fn latest_image(resource: &Resource, cx: &mut Context<'_>) {
         );
     }
 }
+
+pub(crate) const COMPOSE_009: Rule = Rule {
+    id: "COMPOSE-009",
+    title: "Confinement disabled",
+    description: "`security_opt` sets `seccomp:unconfined`, `apparmor:unconfined`, `label:disable` \
+                      or `systempaths=unconfined`.",
+    severity: Severity::High,
+    help: "The default seccomp and AppArmor/SELinux profiles block most container escapes.",
+    help_uri: None,
+    remediation: "Remove the option, or point it at a custom profile that allows only what is needed.",
+    tags: &["security"],
+    compliance: &[
+        Control::new(CIS_DOCKER, "5.1"),
+        Control::new(CIS_DOCKER, "5.21"),
+    ],
+    kinds: KINDS,
+    check: confinement_disabled,
+};
 
 fn confinement_disabled(resource: &Resource, cx: &mut Context<'_>) {
     for option in resource.root().get("security_opt").items() {
@@ -422,6 +404,20 @@ fn confinement_disabled(resource: &Resource, cx: &mut Context<'_>) {
     }
 }
 
+pub(crate) const COMPOSE_010: Rule = Rule {
+    id: "COMPOSE-010",
+    title: "Host user namespace shared",
+    description: "`userns_mode: host` turns off user-namespace remapping for the service.",
+    severity: Severity::Medium,
+    help: "Root in the container is then root on the host, even where the daemon remaps users.",
+    help_uri: None,
+    remediation: "Remove `userns_mode: host`.",
+    tags: &["security"],
+    compliance: &[Control::new(CIS_DOCKER, "5.31")],
+    kinds: KINDS,
+    check: host_userns,
+};
+
 fn host_userns(resource: &Resource, cx: &mut Context<'_>) {
     let mode = resource.root().get("userns_mode");
     if mode.as_str() == Some("host") {
@@ -434,6 +430,20 @@ fn host_userns(resource: &Resource, cx: &mut Context<'_>) {
         );
     }
 }
+
+pub(crate) const COMPOSE_011: Rule = Rule {
+    id: "COMPOSE-011",
+    title: "Host device exposed",
+    description: "`devices` maps a host device into the container.",
+    severity: Severity::Medium,
+    help: "Raw device access bypasses the container's filesystem isolation.",
+    help_uri: None,
+    remediation: "Remove the device, or map it read-only (`:r`) if the service truly needs it.",
+    tags: &["security"],
+    compliance: &[Control::new(CIS_DOCKER, "5.18")],
+    kinds: KINDS,
+    check: devices,
+};
 
 fn devices(resource: &Resource, cx: &mut Context<'_>) {
     for device in resource.root().get("devices").items() {
@@ -464,6 +474,20 @@ fn container_port(entry: &Node<'_>) -> Option<u64> {
         .as_i64()
         .and_then(|n| u64::try_from(n).ok())
 }
+
+pub(crate) const COMPOSE_012: Rule = Rule {
+    id: "COMPOSE-012",
+    title: "SSH port published",
+    description: "The service publishes container port 22.",
+    severity: Severity::Medium,
+    help: "An SSH daemon in a container is a second way in that bypasses `docker exec` auditing.",
+    help_uri: None,
+    remediation: "Remove sshd from the image and the port from `ports`; use `docker exec`.",
+    tags: &["security"],
+    compliance: &[Control::new(CIS_DOCKER, "5.7")],
+    kinds: KINDS,
+    check: ssh_port,
+};
 
 fn ssh_port(resource: &Resource, cx: &mut Context<'_>) {
     for entry in resource.root().get("ports").items() {

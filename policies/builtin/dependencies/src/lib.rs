@@ -18,47 +18,7 @@ pub static PACK: Pack = Pack {
     version: env!("CARGO_PKG_VERSION"),
     description: "Dependencies from lockfiles: known vulnerabilities (OSV), packages flagged \
                   unmaintained or unsound, and requirements without a pinned version.",
-    rules: &[
-        Rule {
-            id: "DEP-001",
-            title: "Dependency with a known vulnerability",
-            description: "The locked version of a package is affected by a published advisory (OSV: GitHub, RustSec, PyPA, Go …). One finding per vulnerability; records that are aliases of each other count once.",
-            severity: Severity::High,
-            help: "The finding's severity is the advisory's: its CVSS base score (v2, v3 or v4) rated per FIRST, else the database's own rating (GitHub's `severity`), else medium. The message names every id of the vulnerability and the versions that fix it.",
-            help_uri: Some("https://osv.dev/"),
-            remediation: "Upgrade the package to a fixed version (update the lockfile), or remove it. If no fix exists, assess whether the vulnerable code is reachable and suppress with a justification.",
-            tags: &["security", "vulnerability", "supply-chain"],
-            compliance: &[],
-            kinds: KINDS,
-            check: vulnerable,
-        },
-        Rule {
-            id: "DEP-002",
-            title: "Dependency flagged unmaintained or unsound",
-            description: "An informational advisory (RustSec `unmaintained`, `unsound`, `notice`) covers the locked version.",
-            severity: Severity::Low,
-            help: "Not a vulnerability by itself: an unmaintained package will not get fixes when one is found; an unsound one can cause undefined behaviour from safe code.",
-            help_uri: Some("https://rustsec.org/"),
-            remediation: "Move to the maintained alternative the advisory names, or to a version outside the advisory.",
-            tags: &["supply-chain", "maintenance"],
-            compliance: &[],
-            kinds: KINDS,
-            check: informational,
-        },
-        Rule {
-            id: "DEP-003",
-            title: "Requirement without a pinned version",
-            description: "A requirement such as `flask>=2.0` in a requirements file: the installed version is decided at install time.",
-            severity: Severity::Low,
-            help: "An unpinned requirement cannot be checked against advisories, and two installs of the same file can differ — a new release (or a compromised one) is picked up silently.",
-            help_uri: Some("https://pip.pypa.io/en/stable/topics/repeatable-installs/"),
-            remediation: "Pin exact versions (`flask==3.0.3`), ideally with hashes: generate the file with `pip-compile --generate-hashes` or `uv pip compile`.",
-            tags: &["supply-chain"],
-            compliance: &[],
-            kinds: KINDS,
-            check: unpinned,
-        },
-    ],
+    rules: &[DEP_001, DEP_002, DEP_003],
 };
 
 rampart_policy::export_pack!(PACK);
@@ -112,6 +72,20 @@ fn describe(resource: &Resource, advisory: &Node<'_>) -> (String, Option<String>
     (message, fix)
 }
 
+pub(crate) const DEP_001: Rule = Rule {
+    id: "DEP-001",
+    title: "Dependency with a known vulnerability",
+    description: "The locked version of a package is affected by a published advisory (OSV: GitHub, RustSec, PyPA, Go …). One finding per vulnerability; records that are aliases of each other count once.",
+    severity: Severity::High,
+    help: "The finding's severity is the advisory's: its CVSS base score (v2, v3 or v4) rated per FIRST, else the database's own rating (GitHub's `severity`), else medium. The message names every id of the vulnerability and the versions that fix it.",
+    help_uri: Some("https://osv.dev/"),
+    remediation: "Upgrade the package to a fixed version (update the lockfile), or remove it. If no fix exists, assess whether the vulnerable code is reachable and suppress with a justification.",
+    tags: &["security", "vulnerability", "supply-chain"],
+    compliance: &[],
+    kinds: KINDS,
+    check: vulnerable,
+};
+
 fn vulnerable(resource: &Resource, cx: &mut Context<'_>) {
     let advisories = resource.root().get("advisories");
     for advisory in advisories.items() {
@@ -127,6 +101,20 @@ fn vulnerable(resource: &Resource, cx: &mut Context<'_>) {
         }
     }
 }
+
+pub(crate) const DEP_002: Rule = Rule {
+    id: "DEP-002",
+    title: "Dependency flagged unmaintained or unsound",
+    description: "An informational advisory (RustSec `unmaintained`, `unsound`, `notice`) covers the locked version.",
+    severity: Severity::Low,
+    help: "Not a vulnerability by itself: an unmaintained package will not get fixes when one is found; an unsound one can cause undefined behaviour from safe code.",
+    help_uri: Some("https://rustsec.org/"),
+    remediation: "Move to the maintained alternative the advisory names, or to a version outside the advisory.",
+    tags: &["supply-chain", "maintenance"],
+    compliance: &[],
+    kinds: KINDS,
+    check: informational,
+};
 
 fn informational(resource: &Resource, cx: &mut Context<'_>) {
     let advisories = resource.root().get("advisories");
@@ -148,6 +136,20 @@ fn informational(resource: &Resource, cx: &mut Context<'_>) {
         }
     }
 }
+
+pub(crate) const DEP_003: Rule = Rule {
+    id: "DEP-003",
+    title: "Requirement without a pinned version",
+    description: "A requirement such as `flask>=2.0` in a requirements file: the installed version is decided at install time.",
+    severity: Severity::Low,
+    help: "An unpinned requirement cannot be checked against advisories, and two installs of the same file can differ — a new release (or a compromised one) is picked up silently.",
+    help_uri: Some("https://pip.pypa.io/en/stable/topics/repeatable-installs/"),
+    remediation: "Pin exact versions (`flask==3.0.3`), ideally with hashes: generate the file with `pip-compile --generate-hashes` or `uv pip compile`.",
+    tags: &["supply-chain"],
+    compliance: &[],
+    kinds: KINDS,
+    check: unpinned,
+};
 
 fn unpinned(resource: &Resource, cx: &mut Context<'_>) {
     let root = resource.root();

@@ -19,247 +19,8 @@ pub static PACK: Pack = Pack {
     description: "Dockerfile security and hygiene: users, base images, secrets, remote code, \
                   package managers and image metadata.",
     rules: &[
-        Rule {
-            id: "DF-001",
-            title: "Image runs as root",
-            description: "The final stage sets no USER (or sets root), so the container's main process \
-                          runs as root.",
-            severity: Severity::High,
-            help: "Root in a container is root on the host once the container is escaped.",
-            help_uri: None,
-            remediation: "Create a user and switch to it with `USER <name>` in the final stage.",
-            tags: &["security"],
-            compliance: &[Control::new(CIS_DOCKER, "4.1")],
-            kinds: &["dockerfile"],
-            check: runs_as_root,
-        },
-        Rule {
-            id: "DF-002",
-            title: "Base image uses the latest tag or no tag",
-            description: "`FROM image` or `FROM image:latest` builds on whatever was pushed last.",
-            severity: Severity::Medium,
-            help: "Builds are not reproducible and a compromised push is picked up silently.",
-            help_uri: Some("https://github.com/hadolint/hadolint/wiki/DL3007"),
-            remediation: "Pin a version tag or a digest: `FROM alpine:3.20` or `FROM alpine@sha256:…`.",
-            tags: &["supply-chain"],
-            compliance: &[],
-            kinds: &["dockerfile"],
-            check: latest_base,
-        },
-        Rule {
-            id: "DF-003",
-            title: "Base image not pinned by digest",
-            description: "A tag can be moved; only a digest names exactly the base the image is built on.",
-            severity: Severity::Low,
-            help: "Use `FROM name:tag@sha256:…` and let a bot update it.",
-            help_uri: None,
-            remediation: "Add the digest to the FROM reference.",
-            tags: &["supply-chain"],
-            compliance: &[],
-            kinds: &["dockerfile"],
-            check: base_not_digest,
-        },
-        Rule {
-            id: "DF-004",
-            title: "ADD used to copy local files",
-            description: "ADD also unpacks archives and fetches URLs; for plain files COPY says what it does.",
-            severity: Severity::Low,
-            help: "Surprising extraction of archives has shipped unintended files.",
-            help_uri: Some("https://github.com/hadolint/hadolint/wiki/DL3020"),
-            remediation: "Use COPY for local files.",
-            tags: &["hygiene"],
-            compliance: &[Control::new(CIS_DOCKER, "4.9")],
-            kinds: &["dockerfile"],
-            check: add_local,
-        },
-        Rule {
-            id: "DF-005",
-            title: "ADD downloads from a URL",
-            description: "ADD with a URL downloads without verifying what it got.",
-            severity: Severity::Medium,
-            help: "Use `ADD --checksum=sha256:…` or download with curl and verify the checksum.",
-            help_uri: None,
-            remediation: "Verify the download: `ADD --checksum=sha256:<hex> <url> <dest>`.",
-            tags: &["supply-chain"],
-            compliance: &[Control::new(CIS_DOCKER, "4.9")],
-            kinds: &["dockerfile"],
-            check: add_url,
-        },
-        Rule {
-            id: "DF-006",
-            title: "Remote script piped to a shell",
-            description: "`curl … | sh` runs whatever the server returns at build time, unverified.",
-            severity: Severity::High,
-            help: "A compromised or spoofed server owns the image.",
-            help_uri: Some("https://github.com/hadolint/hadolint/wiki/DL4006"),
-            remediation: "Download to a file, verify its checksum or signature, then run it.",
-            tags: &["security", "supply-chain"],
-            compliance: &[],
-            kinds: &["dockerfile"],
-            check: curl_pipe_shell,
-        },
-        Rule {
-            id: "DF-007",
-            title: "apt-get install without --no-install-recommends",
-            description: "Recommended packages bloat the image and add attack surface.",
-            severity: Severity::Low,
-            help: "",
-            help_uri: Some("https://github.com/hadolint/hadolint/wiki/DL3015"),
-            remediation: "Add `--no-install-recommends` to `apt-get install`.",
-            tags: &["hygiene"],
-            compliance: &[],
-            kinds: &["dockerfile"],
-            check: apt_recommends,
-        },
-        Rule {
-            id: "DF-008",
-            title: "apt lists not removed",
-            description: "`apt-get update` leaves package lists in the layer unless the same RUN removes \
-                          /var/lib/apt/lists.",
-            severity: Severity::Low,
-            help: "",
-            help_uri: Some("https://github.com/hadolint/hadolint/wiki/DL3009"),
-            remediation: "End the RUN with `&& rm -rf /var/lib/apt/lists/*`.",
-            tags: &["hygiene"],
-            compliance: &[],
-            kinds: &["dockerfile"],
-            check: apt_lists,
-        },
-        Rule {
-            id: "DF-009",
-            title: "Package upgrade in the image",
-            description: "`apt-get upgrade`/`dist-upgrade` makes builds unreproducible; update the base \
-                          image instead.",
-            severity: Severity::Low,
-            help: "",
-            help_uri: Some("https://github.com/hadolint/hadolint/wiki/DL3005"),
-            remediation: "Remove the upgrade; rebuild on a newer base image.",
-            tags: &["hygiene"],
-            compliance: &[],
-            kinds: &["dockerfile"],
-            check: apt_upgrade,
-        },
-        Rule {
-            id: "DF-010",
-            title: "pip install keeps its cache",
-            description: "`pip install` without `--no-cache-dir` stores the wheel cache in the layer.",
-            severity: Severity::Low,
-            help: "",
-            help_uri: Some("https://github.com/hadolint/hadolint/wiki/DL3042"),
-            remediation: "Add `--no-cache-dir`.",
-            tags: &["hygiene"],
-            compliance: &[],
-            kinds: &["dockerfile"],
-            check: pip_cache,
-        },
-        Rule {
-            id: "DF-011",
-            title: "apk add keeps its cache",
-            description: "`apk add` without `--no-cache` leaves the package index in the layer.",
-            severity: Severity::Low,
-            help: "",
-            help_uri: Some("https://github.com/hadolint/hadolint/wiki/DL3019"),
-            remediation: "Use `apk add --no-cache`.",
-            tags: &["hygiene"],
-            compliance: &[],
-            kinds: &["dockerfile"],
-            check: apk_cache,
-        },
-        Rule {
-            id: "DF-012",
-            title: "Secret in ENV or ARG",
-            description: "An ENV or ARG whose name says it holds a secret has a value in the Dockerfile: \
-                          it is stored in the image's history and visible to everyone who pulls it.",
-            severity: Severity::High,
-            help: "`docker history` and `docker inspect` show ENV and build ARG values.",
-            help_uri: None,
-            remediation: "Use build secrets (`RUN --mount=type=secret`) and runtime secrets instead.",
-            tags: &["security", "secrets"],
-            compliance: &[Control::new(CIS_DOCKER, "4.10")],
-            kinds: &["dockerfile"],
-            check: secrets,
-        },
-        Rule {
-            id: "DF-013",
-            title: "No HEALTHCHECK",
-            description: "The final stage defines no HEALTHCHECK, so the runtime cannot tell a hung \
-                          container from a healthy one.",
-            severity: Severity::Low,
-            help: "Orchestrators with their own probes (Kubernetes) may not need it.",
-            help_uri: None,
-            remediation: "Add `HEALTHCHECK CMD …`.",
-            tags: &["reliability"],
-            compliance: &[Control::new(CIS_DOCKER, "4.6")],
-            kinds: &["dockerfile"],
-            check: healthcheck,
-        },
-        Rule {
-            id: "DF-014",
-            title: "World-writable permissions",
-            description: "`chmod 777` (or `o+w`) lets any process in the container change the files.",
-            severity: Severity::Medium,
-            help: "",
-            help_uri: None,
-            remediation: "Give the files to the user that needs them (`--chown` / `chown`) with 755/644.",
-            tags: &["security"],
-            compliance: &[],
-            kinds: &["dockerfile"],
-            check: chmod_777,
-        },
-        Rule {
-            id: "DF-015",
-            title: "SSH port exposed",
-            description: "`EXPOSE 22` suggests an SSH server in the container: use `kubectl exec` or \
-                          `docker exec` instead.",
-            severity: Severity::Medium,
-            help: "",
-            help_uri: Some("https://github.com/hadolint/hadolint/wiki/DL3011"),
-            remediation: "Remove the SSH server and `EXPOSE 22`.",
-            tags: &["security"],
-            compliance: &[],
-            kinds: &["dockerfile"],
-            check: expose_ssh,
-        },
-        Rule {
-            id: "DF-016",
-            title: "sudo in RUN",
-            description: "Build steps already run as the current USER; sudo in an image is a privilege \
-                          escalation path left behind.",
-            severity: Severity::Medium,
-            help: "",
-            help_uri: Some("https://github.com/hadolint/hadolint/wiki/DL3004"),
-            remediation: "Switch USER for the step instead of using sudo.",
-            tags: &["security"],
-            compliance: &[],
-            kinds: &["dockerfile"],
-            check: sudo,
-        },
-        Rule {
-            id: "DF-017",
-            title: "MAINTAINER is deprecated",
-            description: "MAINTAINER was replaced by a label.",
-            severity: Severity::Info,
-            help: "",
-            help_uri: Some("https://github.com/hadolint/hadolint/wiki/DL4000"),
-            remediation: "Use `LABEL org.opencontainers.image.authors=\"…\"`.",
-            tags: &["hygiene"],
-            compliance: &[],
-            kinds: &["dockerfile"],
-            check: maintainer,
-        },
-        Rule {
-            id: "DF-018",
-            title: "Relative WORKDIR",
-            description: "A relative WORKDIR depends on the previous one, which is easy to get wrong.",
-            severity: Severity::Low,
-            help: "",
-            help_uri: Some("https://github.com/hadolint/hadolint/wiki/DL3000"),
-            remediation: "Use an absolute path.",
-            tags: &["hygiene"],
-            compliance: &[],
-            kinds: &["dockerfile"],
-            check: relative_workdir,
-        },
+        DF_001, DF_002, DF_003, DF_004, DF_005, DF_006, DF_007, DF_008, DF_009, DF_010, DF_011,
+        DF_012, DF_013, DF_014, DF_015, DF_016, DF_017, DF_018,
     ],
 };
 
@@ -364,6 +125,21 @@ fn base_images<'a>(resource: &'a Resource) -> Vec<(Node<'a>, String)> {
     out
 }
 
+pub(crate) const DF_001: Rule = Rule {
+    id: "DF-001",
+    title: "Image runs as root",
+    description: "The final stage sets no USER (or sets root), so the container's main process \
+                      runs as root.",
+    severity: Severity::High,
+    help: "Root in a container is root on the host once the container is escaped.",
+    help_uri: None,
+    remediation: "Create a user and switch to it with `USER <name>` in the final stage.",
+    tags: &["security"],
+    compliance: &[Control::new(CIS_DOCKER, "4.1")],
+    kinds: &["dockerfile"],
+    check: runs_as_root,
+};
+
 fn runs_as_root(resource: &Resource, cx: &mut Context<'_>) {
     let Some(last) = stages(resource).pop() else {
         return;
@@ -385,6 +161,20 @@ fn runs_as_root(resource: &Resource, cx: &mut Context<'_>) {
     }
 }
 
+pub(crate) const DF_002: Rule = Rule {
+    id: "DF-002",
+    title: "Base image uses the latest tag or no tag",
+    description: "`FROM image` or `FROM image:latest` builds on whatever was pushed last.",
+    severity: Severity::Medium,
+    help: "Builds are not reproducible and a compromised push is picked up silently.",
+    help_uri: Some("https://github.com/hadolint/hadolint/wiki/DL3007"),
+    remediation: "Pin a version tag or a digest: `FROM alpine:3.20` or `FROM alpine@sha256:…`.",
+    tags: &["supply-chain"],
+    compliance: &[],
+    kinds: &["dockerfile"],
+    check: latest_base,
+};
+
 fn latest_base(resource: &Resource, cx: &mut Context<'_>) {
     for (from, image) in base_images(resource) {
         if follows_latest(&image) {
@@ -392,6 +182,20 @@ fn latest_base(resource: &Resource, cx: &mut Context<'_>) {
         }
     }
 }
+
+pub(crate) const DF_003: Rule = Rule {
+    id: "DF-003",
+    title: "Base image not pinned by digest",
+    description: "A tag can be moved; only a digest names exactly the base the image is built on.",
+    severity: Severity::Low,
+    help: "Use `FROM name:tag@sha256:…` and let a bot update it.",
+    help_uri: None,
+    remediation: "Add the digest to the FROM reference.",
+    tags: &["supply-chain"],
+    compliance: &[],
+    kinds: &["dockerfile"],
+    check: base_not_digest,
+};
 
 fn base_not_digest(resource: &Resource, cx: &mut Context<'_>) {
     for (from, image) in base_images(resource) {
@@ -416,6 +220,20 @@ fn is_archive(source: &str) -> bool {
     .any(|ext| source.to_ascii_lowercase().ends_with(ext))
 }
 
+pub(crate) const DF_004: Rule = Rule {
+    id: "DF-004",
+    title: "ADD used to copy local files",
+    description: "ADD also unpacks archives and fetches URLs; for plain files COPY says what it does.",
+    severity: Severity::Low,
+    help: "Surprising extraction of archives has shipped unintended files.",
+    help_uri: Some("https://github.com/hadolint/hadolint/wiki/DL3020"),
+    remediation: "Use COPY for local files.",
+    tags: &["hygiene"],
+    compliance: &[Control::new(CIS_DOCKER, "4.9")],
+    kinds: &["dockerfile"],
+    check: add_local,
+};
+
 fn add_local(resource: &Resource, cx: &mut Context<'_>) {
     for stage in stages(resource) {
         for add in instructions(&stage, "ADD") {
@@ -434,6 +252,20 @@ fn add_local(resource: &Resource, cx: &mut Context<'_>) {
     }
 }
 
+pub(crate) const DF_005: Rule = Rule {
+    id: "DF-005",
+    title: "ADD downloads from a URL",
+    description: "ADD with a URL downloads without verifying what it got.",
+    severity: Severity::Medium,
+    help: "Use `ADD --checksum=sha256:…` or download with curl and verify the checksum.",
+    help_uri: None,
+    remediation: "Verify the download: `ADD --checksum=sha256:<hex> <url> <dest>`.",
+    tags: &["supply-chain"],
+    compliance: &[Control::new(CIS_DOCKER, "4.9")],
+    kinds: &["dockerfile"],
+    check: add_url,
+};
+
 fn add_url(resource: &Resource, cx: &mut Context<'_>) {
     for stage in stages(resource) {
         for add in instructions(&stage, "ADD") {
@@ -448,6 +280,20 @@ fn add_url(resource: &Resource, cx: &mut Context<'_>) {
     }
 }
 
+pub(crate) const DF_006: Rule = Rule {
+    id: "DF-006",
+    title: "Remote script piped to a shell",
+    description: "`curl … | sh` runs whatever the server returns at build time, unverified.",
+    severity: Severity::High,
+    help: "A compromised or spoofed server owns the image.",
+    help_uri: Some("https://github.com/hadolint/hadolint/wiki/DL4006"),
+    remediation: "Download to a file, verify its checksum or signature, then run it.",
+    tags: &["security", "supply-chain"],
+    compliance: &[],
+    kinds: &["dockerfile"],
+    check: curl_pipe_shell,
+};
+
 fn curl_pipe_shell(resource: &Resource, cx: &mut Context<'_>) {
     each_run(resource, |run, text| {
         if pipes_download_to_shell(text) {
@@ -455,6 +301,20 @@ fn curl_pipe_shell(resource: &Resource, cx: &mut Context<'_>) {
         }
     });
 }
+
+pub(crate) const DF_007: Rule = Rule {
+    id: "DF-007",
+    title: "apt-get install without --no-install-recommends",
+    description: "Recommended packages bloat the image and add attack surface.",
+    severity: Severity::Low,
+    help: "",
+    help_uri: Some("https://github.com/hadolint/hadolint/wiki/DL3015"),
+    remediation: "Add `--no-install-recommends` to `apt-get install`.",
+    tags: &["hygiene"],
+    compliance: &[],
+    kinds: &["dockerfile"],
+    check: apt_recommends,
+};
 
 fn apt_recommends(resource: &Resource, cx: &mut Context<'_>) {
     each_run(resource, |run, text| {
@@ -467,6 +327,21 @@ fn apt_recommends(resource: &Resource, cx: &mut Context<'_>) {
         }
     });
 }
+
+pub(crate) const DF_008: Rule = Rule {
+    id: "DF-008",
+    title: "apt lists not removed",
+    description: "`apt-get update` leaves package lists in the layer unless the same RUN removes \
+                      /var/lib/apt/lists.",
+    severity: Severity::Low,
+    help: "",
+    help_uri: Some("https://github.com/hadolint/hadolint/wiki/DL3009"),
+    remediation: "End the RUN with `&& rm -rf /var/lib/apt/lists/*`.",
+    tags: &["hygiene"],
+    compliance: &[],
+    kinds: &["dockerfile"],
+    check: apt_lists,
+};
 
 fn apt_lists(resource: &Resource, cx: &mut Context<'_>) {
     each_run(resource, |run, text| {
@@ -487,6 +362,21 @@ fn apt_lists(resource: &Resource, cx: &mut Context<'_>) {
     });
 }
 
+pub(crate) const DF_009: Rule = Rule {
+    id: "DF-009",
+    title: "Package upgrade in the image",
+    description: "`apt-get upgrade`/`dist-upgrade` makes builds unreproducible; update the base \
+                      image instead.",
+    severity: Severity::Low,
+    help: "",
+    help_uri: Some("https://github.com/hadolint/hadolint/wiki/DL3005"),
+    remediation: "Remove the upgrade; rebuild on a newer base image.",
+    tags: &["hygiene"],
+    compliance: &[],
+    kinds: &["dockerfile"],
+    check: apt_upgrade,
+};
+
 fn apt_upgrade(resource: &Resource, cx: &mut Context<'_>) {
     each_run(resource, |run, text| {
         let upgrades = commands(text).iter().any(|c| {
@@ -499,6 +389,20 @@ fn apt_upgrade(resource: &Resource, cx: &mut Context<'_>) {
         }
     });
 }
+
+pub(crate) const DF_010: Rule = Rule {
+    id: "DF-010",
+    title: "pip install keeps its cache",
+    description: "`pip install` without `--no-cache-dir` stores the wheel cache in the layer.",
+    severity: Severity::Low,
+    help: "",
+    help_uri: Some("https://github.com/hadolint/hadolint/wiki/DL3042"),
+    remediation: "Add `--no-cache-dir`.",
+    tags: &["hygiene"],
+    compliance: &[],
+    kinds: &["dockerfile"],
+    check: pip_cache,
+};
 
 fn pip_cache(resource: &Resource, cx: &mut Context<'_>) {
     each_run(resource, |run, text| {
@@ -516,6 +420,20 @@ fn pip_cache(resource: &Resource, cx: &mut Context<'_>) {
     });
 }
 
+pub(crate) const DF_011: Rule = Rule {
+    id: "DF-011",
+    title: "apk add keeps its cache",
+    description: "`apk add` without `--no-cache` leaves the package index in the layer.",
+    severity: Severity::Low,
+    help: "",
+    help_uri: Some("https://github.com/hadolint/hadolint/wiki/DL3019"),
+    remediation: "Use `apk add --no-cache`.",
+    tags: &["hygiene"],
+    compliance: &[],
+    kinds: &["dockerfile"],
+    check: apk_cache,
+};
+
 fn apk_cache(resource: &Resource, cx: &mut Context<'_>) {
     each_run(resource, |run, text| {
         let missing = commands(text)
@@ -526,6 +444,21 @@ fn apk_cache(resource: &Resource, cx: &mut Context<'_>) {
         }
     });
 }
+
+pub(crate) const DF_012: Rule = Rule {
+    id: "DF-012",
+    title: "Secret in ENV or ARG",
+    description: "An ENV or ARG whose name says it holds a secret has a value in the Dockerfile: \
+                      it is stored in the image's history and visible to everyone who pulls it.",
+    severity: Severity::High,
+    help: "`docker history` and `docker inspect` show ENV and build ARG values.",
+    help_uri: None,
+    remediation: "Use build secrets (`RUN --mount=type=secret`) and runtime secrets instead.",
+    tags: &["security", "secrets"],
+    compliance: &[Control::new(CIS_DOCKER, "4.10")],
+    kinds: &["dockerfile"],
+    check: secrets,
+};
 
 fn secrets(resource: &Resource, cx: &mut Context<'_>) {
     let check_arg = |arg: &Node<'_>, cx: &mut Context<'_>| {
@@ -553,6 +486,21 @@ fn secrets(resource: &Resource, cx: &mut Context<'_>) {
     }
 }
 
+pub(crate) const DF_013: Rule = Rule {
+    id: "DF-013",
+    title: "No HEALTHCHECK",
+    description: "The final stage defines no HEALTHCHECK, so the runtime cannot tell a hung \
+                      container from a healthy one.",
+    severity: Severity::Low,
+    help: "Orchestrators with their own probes (Kubernetes) may not need it.",
+    help_uri: None,
+    remediation: "Add `HEALTHCHECK CMD …`.",
+    tags: &["reliability"],
+    compliance: &[Control::new(CIS_DOCKER, "4.6")],
+    kinds: &["dockerfile"],
+    check: healthcheck,
+};
+
 fn healthcheck(resource: &Resource, cx: &mut Context<'_>) {
     let Some(last) = stages(resource).pop() else {
         return;
@@ -573,6 +521,20 @@ fn healthcheck(resource: &Resource, cx: &mut Context<'_>) {
         Some(_) => {}
     }
 }
+
+pub(crate) const DF_014: Rule = Rule {
+    id: "DF-014",
+    title: "World-writable permissions",
+    description: "`chmod 777` (or `o+w`) lets any process in the container change the files.",
+    severity: Severity::Medium,
+    help: "",
+    help_uri: None,
+    remediation: "Give the files to the user that needs them (`--chown` / `chown`) with 755/644.",
+    tags: &["security"],
+    compliance: &[],
+    kinds: &["dockerfile"],
+    check: chmod_777,
+};
 
 fn chmod_777(resource: &Resource, cx: &mut Context<'_>) {
     let world_writable = |mode: &str| {
@@ -615,6 +577,21 @@ fn chmod_777(resource: &Resource, cx: &mut Context<'_>) {
     }
 }
 
+pub(crate) const DF_015: Rule = Rule {
+    id: "DF-015",
+    title: "SSH port exposed",
+    description: "`EXPOSE 22` suggests an SSH server in the container: use `kubectl exec` or \
+                      `docker exec` instead.",
+    severity: Severity::Medium,
+    help: "",
+    help_uri: Some("https://github.com/hadolint/hadolint/wiki/DL3011"),
+    remediation: "Remove the SSH server and `EXPOSE 22`.",
+    tags: &["security"],
+    compliance: &[],
+    kinds: &["dockerfile"],
+    check: expose_ssh,
+};
+
 fn expose_ssh(resource: &Resource, cx: &mut Context<'_>) {
     for stage in stages(resource) {
         for expose in instructions(&stage, "EXPOSE") {
@@ -628,6 +605,21 @@ fn expose_ssh(resource: &Resource, cx: &mut Context<'_>) {
     }
 }
 
+pub(crate) const DF_016: Rule = Rule {
+    id: "DF-016",
+    title: "sudo in RUN",
+    description: "Build steps already run as the current USER; sudo in an image is a privilege \
+                      escalation path left behind.",
+    severity: Severity::Medium,
+    help: "",
+    help_uri: Some("https://github.com/hadolint/hadolint/wiki/DL3004"),
+    remediation: "Switch USER for the step instead of using sudo.",
+    tags: &["security"],
+    compliance: &[],
+    kinds: &["dockerfile"],
+    check: sudo,
+};
+
 fn sudo(resource: &Resource, cx: &mut Context<'_>) {
     each_run(resource, |run, text| {
         if commands(text)
@@ -639,6 +631,20 @@ fn sudo(resource: &Resource, cx: &mut Context<'_>) {
     });
 }
 
+pub(crate) const DF_017: Rule = Rule {
+    id: "DF-017",
+    title: "MAINTAINER is deprecated",
+    description: "MAINTAINER was replaced by a label.",
+    severity: Severity::Info,
+    help: "",
+    help_uri: Some("https://github.com/hadolint/hadolint/wiki/DL4000"),
+    remediation: "Use `LABEL org.opencontainers.image.authors=\"…\"`.",
+    tags: &["hygiene"],
+    compliance: &[],
+    kinds: &["dockerfile"],
+    check: maintainer,
+};
+
 fn maintainer(resource: &Resource, cx: &mut Context<'_>) {
     for stage in stages(resource) {
         for m in instructions(&stage, "MAINTAINER") {
@@ -646,6 +652,20 @@ fn maintainer(resource: &Resource, cx: &mut Context<'_>) {
         }
     }
 }
+
+pub(crate) const DF_018: Rule = Rule {
+    id: "DF-018",
+    title: "Relative WORKDIR",
+    description: "A relative WORKDIR depends on the previous one, which is easy to get wrong.",
+    severity: Severity::Low,
+    help: "",
+    help_uri: Some("https://github.com/hadolint/hadolint/wiki/DL3000"),
+    remediation: "Use an absolute path.",
+    tags: &["hygiene"],
+    compliance: &[],
+    kinds: &["dockerfile"],
+    check: relative_workdir,
+};
 
 fn relative_workdir(resource: &Resource, cx: &mut Context<'_>) {
     for stage in stages(resource) {

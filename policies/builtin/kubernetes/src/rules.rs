@@ -10,404 +10,31 @@ const NSA: &str = "NSA-Kubernetes-Hardening-1.2";
 
 /// Every rule of the pack.
 pub static RULES: &[Rule] = &[
-    Rule {
-        id: "K8S-001",
-        title: "Container runs privileged",
-        description: "A privileged container has all capabilities of the node and access to its \
-                      devices: escaping to the node is trivial.",
-        severity: Severity::High,
-        help: "`securityContext.privileged: true` disables almost every isolation mechanism \
-               between the container and the node.",
-        help_uri: Some(PSS),
-        remediation: "Remove `privileged: true`, and grant only the specific capabilities the \
-                      workload needs.",
-        tags: &["security", "pod-security-standards"],
-        compliance: &[
-            Control::new(CIS, "5.2.2"),
-            Control::new("PSS-Baseline", "Privileged Containers"),
-            Control::new(NSA, "Pod security"),
-        ],
-        kinds: &["k8s"],
-        check: privileged,
-    },
-    Rule {
-        id: "K8S-002",
-        title: "Privilege escalation allowed",
-        description: "Unless `allowPrivilegeEscalation` is false, a process in the container can \
-                      gain more privileges than its parent (setuid binaries, file capabilities).",
-        severity: Severity::Medium,
-        help: "Kubernetes allows privilege escalation by default.",
-        help_uri: Some(PSS),
-        remediation: "Set `securityContext.allowPrivilegeEscalation: false` on every container.",
-        tags: &["security", "pod-security-standards"],
-        compliance: &[
-            Control::new(CIS, "5.2.5"),
-            Control::new("PSS-Restricted", "Privilege Escalation"),
-        ],
-        kinds: &["k8s"],
-        check: privilege_escalation,
-    },
-    Rule {
-        id: "K8S-003",
-        title: "Pod shares a host namespace",
-        description: "`hostPID`, `hostIPC` or `hostNetwork` let the pod see and reach the node's \
-                      processes, shared memory or network interfaces.",
-        severity: Severity::High,
-        help: "Sharing the host's namespaces removes the isolation a pod relies on.",
-        help_uri: Some(PSS),
-        remediation: "Remove `hostPID`, `hostIPC` and `hostNetwork`, or set them to false.",
-        tags: &["security", "pod-security-standards"],
-        compliance: &[
-            Control::new(CIS, "5.2.3"),
-            Control::new(CIS, "5.2.4"),
-            Control::new(CIS, "5.2.6"),
-            Control::new("PSS-Baseline", "Host Namespaces"),
-        ],
-        kinds: &["k8s"],
-        check: host_namespaces,
-    },
-    Rule {
-        id: "K8S-004",
-        title: "Container may run as root",
-        description: "Neither the pod nor the container sets `runAsNonRoot: true` (or a non-zero \
-                      `runAsUser`), so the image decides, and most images run as root.",
-        severity: Severity::Medium,
-        help: "A process running as root in a container is root on the node as soon as it escapes.",
-        help_uri: Some(PSS),
-        remediation: "Set `securityContext.runAsNonRoot: true` (pod or container) and run the image \
-                      as a non-zero UID.",
-        tags: &["security", "pod-security-standards"],
-        compliance: &[
-            Control::new(CIS, "5.2.7"),
-            Control::new("PSS-Restricted", "Running as Non-root"),
-            Control::new(NSA, "Non-root containers"),
-        ],
-        kinds: &["k8s"],
-        check: runs_as_root,
-    },
-    Rule {
-        id: "K8S-005",
-        title: "Dangerous capability added",
-        description: "The container adds a Linux capability outside the Pod Security Standards' \
-                      baseline set (e.g. SYS_ADMIN, NET_ADMIN, SYS_PTRACE, ALL).",
-        severity: Severity::High,
-        help: "Capabilities such as SYS_ADMIN are close to full root on the node.",
-        help_uri: Some(PSS),
-        remediation: "Remove the capability from `securityContext.capabilities.add`.",
-        tags: &["security", "pod-security-standards"],
-        compliance: &[
-            Control::new(CIS, "5.2.9"),
-            Control::new("PSS-Baseline", "Capabilities"),
-        ],
-        kinds: &["k8s"],
-        check: added_capabilities,
-    },
-    Rule {
-        id: "K8S-006",
-        title: "Capabilities not dropped",
-        description: "The container does not drop ALL capabilities, so it keeps the runtime's \
-                      default set (including NET_RAW).",
-        severity: Severity::Low,
-        help: "The Restricted profile requires `drop: [\"ALL\"]`, adding back only NET_BIND_SERVICE.",
-        help_uri: Some(PSS),
-        remediation: "Set `securityContext.capabilities.drop: [\"ALL\"]` and add back only what is needed.",
-        tags: &["security", "pod-security-standards"],
-        compliance: &[
-            Control::new(CIS, "5.2.8"),
-            Control::new("PSS-Restricted", "Capabilities"),
-        ],
-        kinds: &["k8s"],
-        check: capabilities_not_dropped,
-    },
-    Rule {
-        id: "K8S-007",
-        title: "hostPath volume",
-        description: "A hostPath volume mounts a directory of the node into the pod: it can read \
-                      the node's secrets or change its files.",
-        severity: Severity::Medium,
-        help: "Use persistent volumes, configMaps or emptyDir instead.",
-        help_uri: Some(PSS),
-        remediation: "Replace the hostPath volume.",
-        tags: &["security", "pod-security-standards"],
-        compliance: &[Control::new("PSS-Baseline", "HostPath Volumes")],
-        kinds: &["k8s"],
-        check: host_path,
-    },
-    Rule {
-        id: "K8S-008",
-        title: "Container runtime socket mounted",
-        description: "The pod mounts the container runtime's socket (docker.sock, containerd.sock, \
-                      crio.sock): whoever controls the pod controls every container on the node.",
-        severity: Severity::Critical,
-        help: "A runtime socket gives full control of the node's containers and, through them, \
-               of the node.",
-        help_uri: None,
-        remediation: "Remove the volume; build images with a daemonless builder.",
-        tags: &["security"],
-        compliance: &[Control::new(CIS, "5.2.12")],
-        kinds: &["k8s"],
-        check: runtime_socket,
-    },
-    Rule {
-        id: "K8S-009",
-        title: "hostPort used",
-        description: "A container port bound to a port of the node bypasses network policies and \
-                      limits scheduling.",
-        severity: Severity::Low,
-        help: "Expose pods through a Service instead.",
-        help_uri: Some(PSS),
-        remediation: "Remove `hostPort` and use a Service.",
-        tags: &["security", "pod-security-standards"],
-        compliance: &[Control::new("PSS-Baseline", "Host Ports")],
-        kinds: &["k8s"],
-        check: host_port,
-    },
-    Rule {
-        id: "K8S-010",
-        title: "No memory limit",
-        description: "Without a memory limit one container can exhaust the node's memory and get \
-                      its neighbours killed.",
-        severity: Severity::Medium,
-        help: "Set `resources.limits.memory` on every container.",
-        help_uri: Some(
-            "https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/",
-        ),
-        remediation: "Set `resources.limits.memory`.",
-        tags: &["reliability", "security"],
-        compliance: &[Control::new(NSA, "Resource policies")],
-        kinds: &["k8s"],
-        check: |resource, cx| missing_limit(resource, cx, "memory"),
-    },
-    Rule {
-        id: "K8S-011",
-        title: "No CPU limit",
-        description: "Without a CPU limit one container can starve the others on its node.",
-        severity: Severity::Low,
-        help: "Set `resources.limits.cpu` on every container.",
-        help_uri: Some(
-            "https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/",
-        ),
-        remediation: "Set `resources.limits.cpu`.",
-        tags: &["reliability"],
-        compliance: &[Control::new(NSA, "Resource policies")],
-        kinds: &["k8s"],
-        check: |resource, cx| missing_limit(resource, cx, "cpu"),
-    },
-    Rule {
-        id: "K8S-012",
-        title: "Image uses the latest tag or no tag",
-        description: "`latest` (or no tag, which means latest) changes under you: deployments are \
-                      not reproducible and a compromised push is picked up silently.",
-        severity: Severity::Medium,
-        help: "Pin a version tag, or better a digest.",
-        help_uri: None,
-        remediation: "Use an explicit version tag or an `@sha256:` digest.",
-        tags: &["supply-chain"],
-        compliance: &[],
-        kinds: &["k8s"],
-        check: latest_tag,
-    },
-    Rule {
-        id: "K8S-013",
-        title: "Image not pinned by digest",
-        description: "A tag can be moved to other content; only a digest names exactly what runs.",
-        severity: Severity::Low,
-        help: "`image: name@sha256:…` runs the same bytes every time.",
-        help_uri: None,
-        remediation: "Reference the image by digest.",
-        tags: &["supply-chain"],
-        compliance: &[],
-        kinds: &["k8s"],
-        check: not_digest_pinned,
-    },
-    Rule {
-        id: "K8S-014",
-        title: "Image pull policy is not Always",
-        description: "With a mutable tag and `imagePullPolicy` other than Always, nodes run whatever \
-                      they cached, which can differ from node to node and bypass registry checks.",
-        severity: Severity::Low,
-        help: "Digest-pinned images are exempt: their content cannot change.",
-        help_uri: None,
-        remediation: "Set `imagePullPolicy: Always` or pin the image by digest.",
-        tags: &["supply-chain"],
-        compliance: &[],
-        kinds: &["k8s"],
-        check: pull_policy,
-    },
-    Rule {
-        id: "K8S-015",
-        title: "Seccomp profile not set",
-        description: "Without a RuntimeDefault (or Localhost) seccomp profile the container can make \
-                      every system call, including ones used in kernel exploits.",
-        severity: Severity::Medium,
-        help: "Set `securityContext.seccompProfile.type: RuntimeDefault` on the pod.",
-        help_uri: Some(PSS),
-        remediation: "Set `seccompProfile.type: RuntimeDefault` on the pod or each container.",
-        tags: &["security", "pod-security-standards"],
-        compliance: &[
-            Control::new(CIS, "5.7.2"),
-            Control::new("PSS-Restricted", "Seccomp"),
-        ],
-        kinds: &["k8s"],
-        check: seccomp,
-    },
-    Rule {
-        id: "K8S-016",
-        title: "Service account token mounted",
-        description: "The pod does not set `automountServiceAccountToken: false`, so an API token is \
-                      mounted into every container whether it talks to the API or not.",
-        severity: Severity::Low,
-        help: "A stolen token is a foothold in the cluster's API.",
-        help_uri: None,
-        remediation: "Set `automountServiceAccountToken: false` unless the pod calls the API.",
-        tags: &["security"],
-        compliance: &[Control::new(CIS, "5.1.6")],
-        kinds: &["k8s"],
-        check: service_account_token,
-    },
-    Rule {
-        id: "K8S-017",
-        title: "Secret in environment variable",
-        description: "An environment variable whose name says it holds a secret has a literal value \
-                      in the manifest, where everyone who can read the manifest sees it.",
-        severity: Severity::High,
-        help: "Manifests live in git, in CI logs and in `kubectl get -o yaml`.",
-        help_uri: None,
-        remediation: "Move the value to a Secret and use `valueFrom.secretKeyRef`.",
-        tags: &["security", "secrets"],
-        compliance: &[Control::new(CIS, "5.4.1")],
-        kinds: &["k8s"],
-        check: secret_env,
-    },
-    Rule {
-        id: "K8S-018",
-        title: "Root filesystem is writable",
-        description: "Without `readOnlyRootFilesystem: true` an attacker can drop tools and change \
-                      binaries inside the container.",
-        severity: Severity::Low,
-        help: "Mount an emptyDir where the application needs to write.",
-        help_uri: None,
-        remediation: "Set `securityContext.readOnlyRootFilesystem: true`.",
-        tags: &["security"],
-        compliance: &[Control::new(NSA, "Immutable container file systems")],
-        kinds: &["k8s"],
-        check: writable_root,
-    },
-    Rule {
-        id: "K8S-019",
-        title: "Unmasked /proc",
-        description: "`procMount: Unmasked` exposes the node's /proc paths that the runtime normally hides.",
-        severity: Severity::High,
-        help: "Only the Default proc mount is allowed by the Baseline profile.",
-        help_uri: Some(PSS),
-        remediation: "Remove `procMount` or set it to `Default`.",
-        tags: &["security", "pod-security-standards"],
-        compliance: &[Control::new("PSS-Baseline", "/proc Mount Type")],
-        kinds: &["k8s"],
-        check: proc_mount,
-    },
-    Rule {
-        id: "K8S-020",
-        title: "AppArmor disabled",
-        description: "The container's AppArmor profile is set to unconfined.",
-        severity: Severity::Medium,
-        help: "The runtime's default AppArmor profile blocks many escape techniques.",
-        help_uri: Some(PSS),
-        remediation: "Use `RuntimeDefault` or a `Localhost` profile.",
-        tags: &["security", "pod-security-standards"],
-        compliance: &[Control::new("PSS-Baseline", "AppArmor")],
-        kinds: &["k8s"],
-        check: apparmor,
-    },
-    Rule {
-        id: "K8S-021",
-        title: "Custom SELinux options",
-        description: "Setting the SELinux user, role or a type other than the container types \
-                      weakens the isolation SELinux provides.",
-        severity: Severity::Medium,
-        help: "Allowed types: container_t, container_init_t, container_kvm_t, container_engine_t.",
-        help_uri: Some(PSS),
-        remediation: "Remove `seLinuxOptions.user`/`role` and use a container type.",
-        tags: &["security", "pod-security-standards"],
-        compliance: &[Control::new("PSS-Baseline", "SELinux")],
-        kinds: &["k8s"],
-        check: selinux,
-    },
-    Rule {
-        id: "K8S-022",
-        title: "Unsafe sysctl",
-        description: "The pod sets a sysctl outside the safe, namespaced set; it can affect the \
-                      whole node.",
-        severity: Severity::High,
-        help: "Safe sysctls: kernel.shm_rmid_forced, net.ipv4.ip_local_port_range, \
-               net.ipv4.ip_unprivileged_port_start, net.ipv4.tcp_syncookies, net.ipv4.ping_group_range, \
-               net.ipv4.ip_local_reserved_ports, net.ipv4.tcp_keepalive_time, net.ipv4.tcp_fin_timeout, \
-               net.ipv4.tcp_keepalive_intvl, net.ipv4.tcp_keepalive_probes.",
-        help_uri: Some(PSS),
-        remediation: "Remove the sysctl or configure it on the node.",
-        tags: &["security", "pod-security-standards"],
-        compliance: &[Control::new("PSS-Baseline", "Sysctls")],
-        kinds: &["k8s"],
-        check: unsafe_sysctls,
-    },
-    Rule {
-        id: "K8S-023",
-        title: "Object in the default namespace",
-        description: "Workloads in the `default` namespace share it with everything else that forgot \
-                      to choose one, which defeats namespace-scoped RBAC and network policies.",
-        severity: Severity::Low,
-        help: "An object without `metadata.namespace` lands in whatever namespace kubectl uses, \
-               usually `default`.",
-        help_uri: None,
-        remediation: "Set `metadata.namespace` to a dedicated namespace.",
-        tags: &["security"],
-        compliance: &[Control::new(CIS, "5.7.4")],
-        kinds: &["k8s"],
-        check: default_namespace,
-    },
-    Rule {
-        id: "K8S-024",
-        title: "RBAC rule grants wildcard access",
-        description: "A Role or ClusterRole grants `*` verbs, resources or API groups: it grants \
-                      everything that exists today and everything added later.",
-        severity: Severity::High,
-        help: "Wildcards make least privilege impossible to review.",
-        help_uri: Some("https://kubernetes.io/docs/concepts/security/rbac-good-practices/"),
-        remediation: "List the verbs and resources explicitly.",
-        tags: &["security", "rbac"],
-        compliance: &[Control::new(CIS, "5.1.3")],
-        kinds: &["k8s"],
-        check: rbac_wildcards,
-    },
-    Rule {
-        id: "K8S-025",
-        title: "Binding to cluster-admin",
-        description: "A RoleBinding or ClusterRoleBinding grants the cluster-admin role.",
-        severity: Severity::High,
-        help: "cluster-admin is full control of the cluster; it should be bound only to break-glass \
-               accounts.",
-        help_uri: Some("https://kubernetes.io/docs/concepts/security/rbac-good-practices/"),
-        remediation: "Bind a role with only the permissions needed.",
-        tags: &["security", "rbac"],
-        compliance: &[Control::new(CIS, "5.1.1")],
-        kinds: &["k8s"],
-        check: cluster_admin_binding,
-    },
-    Rule {
-        id: "K8S-026",
-        title: "RBAC rule grants access to secrets",
-        description: "A Role or ClusterRole can get, list or watch Secrets: every credential in its \
-                      scope.",
-        severity: Severity::Medium,
-        help: "`list` and `watch` on secrets return their contents, not just names.",
-        help_uri: Some("https://kubernetes.io/docs/concepts/security/rbac-good-practices/"),
-        remediation: "Remove secrets from the rule, or restrict it with `resourceNames`.",
-        tags: &["security", "rbac"],
-        compliance: &[Control::new(CIS, "5.1.2")],
-        kinds: &["k8s"],
-        check: rbac_secrets,
-    },
+    K8S_001, K8S_002, K8S_003, K8S_004, K8S_005, K8S_006, K8S_007, K8S_008, K8S_009, K8S_010,
+    K8S_011, K8S_012, K8S_013, K8S_014, K8S_015, K8S_016, K8S_017, K8S_018, K8S_019, K8S_020,
+    K8S_021, K8S_022, K8S_023, K8S_024, K8S_025, K8S_026,
 ];
+
+pub(crate) const K8S_001: Rule = Rule {
+    id: "K8S-001",
+    title: "Container runs privileged",
+    description: "A privileged container has all capabilities of the node and access to its \
+                      devices: escaping to the node is trivial.",
+    severity: Severity::High,
+    help: "`securityContext.privileged: true` disables almost every isolation mechanism \
+               between the container and the node.",
+    help_uri: Some(PSS),
+    remediation: "Remove `privileged: true`, and grant only the specific capabilities the \
+                      workload needs.",
+    tags: &["security", "pod-security-standards"],
+    compliance: &[
+        Control::new(CIS, "5.2.2"),
+        Control::new("PSS-Baseline", "Privileged Containers"),
+        Control::new(NSA, "Pod security"),
+    ],
+    kinds: &["k8s"],
+    check: privileged,
+};
 
 fn privileged(_: &Resource, cx: &mut Context<'_>) {
     let Some(pod) = cx.memo(pod_spec) else {
@@ -424,6 +51,24 @@ fn privileged(_: &Resource, cx: &mut Context<'_>) {
         }
     }
 }
+
+pub(crate) const K8S_002: Rule = Rule {
+    id: "K8S-002",
+    title: "Privilege escalation allowed",
+    description: "Unless `allowPrivilegeEscalation` is false, a process in the container can \
+                      gain more privileges than its parent (setuid binaries, file capabilities).",
+    severity: Severity::Medium,
+    help: "Kubernetes allows privilege escalation by default.",
+    help_uri: Some(PSS),
+    remediation: "Set `securityContext.allowPrivilegeEscalation: false` on every container.",
+    tags: &["security", "pod-security-standards"],
+    compliance: &[
+        Control::new(CIS, "5.2.5"),
+        Control::new("PSS-Restricted", "Privilege Escalation"),
+    ],
+    kinds: &["k8s"],
+    check: privilege_escalation,
+};
 
 fn privilege_escalation(_: &Resource, cx: &mut Context<'_>) {
     let Some(pod) = cx.memo(pod_spec) else {
@@ -447,6 +92,26 @@ fn privilege_escalation(_: &Resource, cx: &mut Context<'_>) {
     }
 }
 
+pub(crate) const K8S_003: Rule = Rule {
+    id: "K8S-003",
+    title: "Pod shares a host namespace",
+    description: "`hostPID`, `hostIPC` or `hostNetwork` let the pod see and reach the node's \
+                      processes, shared memory or network interfaces.",
+    severity: Severity::High,
+    help: "Sharing the host's namespaces removes the isolation a pod relies on.",
+    help_uri: Some(PSS),
+    remediation: "Remove `hostPID`, `hostIPC` and `hostNetwork`, or set them to false.",
+    tags: &["security", "pod-security-standards"],
+    compliance: &[
+        Control::new(CIS, "5.2.3"),
+        Control::new(CIS, "5.2.4"),
+        Control::new(CIS, "5.2.6"),
+        Control::new("PSS-Baseline", "Host Namespaces"),
+    ],
+    kinds: &["k8s"],
+    check: host_namespaces,
+};
+
 fn host_namespaces(_: &Resource, cx: &mut Context<'_>) {
     let Some(pod) = cx.memo(pod_spec) else {
         return;
@@ -468,6 +133,26 @@ fn effective<'a>(pod: &Node<'a>, container: &Node<'a>, field: &'a str) -> Node<'
         pod.get("securityContext").get(field)
     }
 }
+
+pub(crate) const K8S_004: Rule = Rule {
+    id: "K8S-004",
+    title: "Container may run as root",
+    description: "Neither the pod nor the container sets `runAsNonRoot: true` (or a non-zero \
+                      `runAsUser`), so the image decides, and most images run as root.",
+    severity: Severity::Medium,
+    help: "A process running as root in a container is root on the node as soon as it escapes.",
+    help_uri: Some(PSS),
+    remediation: "Set `securityContext.runAsNonRoot: true` (pod or container) and run the image \
+                      as a non-zero UID.",
+    tags: &["security", "pod-security-standards"],
+    compliance: &[
+        Control::new(CIS, "5.2.7"),
+        Control::new("PSS-Restricted", "Running as Non-root"),
+        Control::new(NSA, "Non-root containers"),
+    ],
+    kinds: &["k8s"],
+    check: runs_as_root,
+};
 
 fn runs_as_root(_: &Resource, cx: &mut Context<'_>) {
     let Some(pod) = cx.memo(pod_spec) else {
@@ -513,6 +198,24 @@ const BASELINE_CAPABILITIES: &[&str] = &[
     "SYS_CHROOT",
 ];
 
+pub(crate) const K8S_005: Rule = Rule {
+    id: "K8S-005",
+    title: "Dangerous capability added",
+    description: "The container adds a Linux capability outside the Pod Security Standards' \
+                      baseline set (e.g. SYS_ADMIN, NET_ADMIN, SYS_PTRACE, ALL).",
+    severity: Severity::High,
+    help: "Capabilities such as SYS_ADMIN are close to full root on the node.",
+    help_uri: Some(PSS),
+    remediation: "Remove the capability from `securityContext.capabilities.add`.",
+    tags: &["security", "pod-security-standards"],
+    compliance: &[
+        Control::new(CIS, "5.2.9"),
+        Control::new("PSS-Baseline", "Capabilities"),
+    ],
+    kinds: &["k8s"],
+    check: added_capabilities,
+};
+
 fn added_capabilities(_: &Resource, cx: &mut Context<'_>) {
     let Some(pod) = cx.memo(pod_spec) else {
         return;
@@ -535,6 +238,24 @@ fn added_capabilities(_: &Resource, cx: &mut Context<'_>) {
         }
     }
 }
+
+pub(crate) const K8S_006: Rule = Rule {
+    id: "K8S-006",
+    title: "Capabilities not dropped",
+    description: "The container does not drop ALL capabilities, so it keeps the runtime's \
+                      default set (including NET_RAW).",
+    severity: Severity::Low,
+    help: "The Restricted profile requires `drop: [\"ALL\"]`, adding back only NET_BIND_SERVICE.",
+    help_uri: Some(PSS),
+    remediation: "Set `securityContext.capabilities.drop: [\"ALL\"]` and add back only what is needed.",
+    tags: &["security", "pod-security-standards"],
+    compliance: &[
+        Control::new(CIS, "5.2.8"),
+        Control::new("PSS-Restricted", "Capabilities"),
+    ],
+    kinds: &["k8s"],
+    check: capabilities_not_dropped,
+};
 
 fn capabilities_not_dropped(_: &Resource, cx: &mut Context<'_>) {
     let Some(pod) = cx.memo(pod_spec) else {
@@ -576,6 +297,21 @@ fn is_runtime_socket(path: &str) -> bool {
     RUNTIME_SOCKETS.contains(&path)
 }
 
+pub(crate) const K8S_007: Rule = Rule {
+    id: "K8S-007",
+    title: "hostPath volume",
+    description: "A hostPath volume mounts a directory of the node into the pod: it can read \
+                      the node's secrets or change its files.",
+    severity: Severity::Medium,
+    help: "Use persistent volumes, configMaps or emptyDir instead.",
+    help_uri: Some(PSS),
+    remediation: "Replace the hostPath volume.",
+    tags: &["security", "pod-security-standards"],
+    compliance: &[Control::new("PSS-Baseline", "HostPath Volumes")],
+    kinds: &["k8s"],
+    check: host_path,
+};
+
 fn host_path(_: &Resource, cx: &mut Context<'_>) {
     let Some(pod) = cx.memo(pod_spec) else {
         return;
@@ -589,6 +325,22 @@ fn host_path(_: &Resource, cx: &mut Context<'_>) {
         }
     }
 }
+
+pub(crate) const K8S_008: Rule = Rule {
+    id: "K8S-008",
+    title: "Container runtime socket mounted",
+    description: "The pod mounts the container runtime's socket (docker.sock, containerd.sock, \
+                      crio.sock): whoever controls the pod controls every container on the node.",
+    severity: Severity::Critical,
+    help: "A runtime socket gives full control of the node's containers and, through them, \
+               of the node.",
+    help_uri: None,
+    remediation: "Remove the volume; build images with a daemonless builder.",
+    tags: &["security"],
+    compliance: &[Control::new(CIS, "5.2.12")],
+    kinds: &["k8s"],
+    check: runtime_socket,
+};
 
 fn runtime_socket(_: &Resource, cx: &mut Context<'_>) {
     let Some(pod) = cx.memo(pod_spec) else {
@@ -607,6 +359,21 @@ fn runtime_socket(_: &Resource, cx: &mut Context<'_>) {
         }
     }
 }
+
+pub(crate) const K8S_009: Rule = Rule {
+    id: "K8S-009",
+    title: "hostPort used",
+    description: "A container port bound to a port of the node bypasses network policies and \
+                      limits scheduling.",
+    severity: Severity::Low,
+    help: "Expose pods through a Service instead.",
+    help_uri: Some(PSS),
+    remediation: "Remove `hostPort` and use a Service.",
+    tags: &["security", "pod-security-standards"],
+    compliance: &[Control::new("PSS-Baseline", "Host Ports")],
+    kinds: &["k8s"],
+    check: host_port,
+};
 
 fn host_port(_: &Resource, cx: &mut Context<'_>) {
     let Some(pod) = cx.memo(pod_spec) else {
@@ -628,6 +395,39 @@ fn host_port(_: &Resource, cx: &mut Context<'_>) {
         }
     }
 }
+
+pub(crate) const K8S_010: Rule = Rule {
+    id: "K8S-010",
+    title: "No memory limit",
+    description: "Without a memory limit one container can exhaust the node's memory and get \
+                      its neighbours killed.",
+    severity: Severity::Medium,
+    help: "Set `resources.limits.memory` on every container.",
+    help_uri: Some(
+        "https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/",
+    ),
+    remediation: "Set `resources.limits.memory`.",
+    tags: &["reliability", "security"],
+    compliance: &[Control::new(NSA, "Resource policies")],
+    kinds: &["k8s"],
+    check: |resource, cx| missing_limit(resource, cx, "memory"),
+};
+
+pub(crate) const K8S_011: Rule = Rule {
+    id: "K8S-011",
+    title: "No CPU limit",
+    description: "Without a CPU limit one container can starve the others on its node.",
+    severity: Severity::Low,
+    help: "Set `resources.limits.cpu` on every container.",
+    help_uri: Some(
+        "https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/",
+    ),
+    remediation: "Set `resources.limits.cpu`.",
+    tags: &["reliability"],
+    compliance: &[Control::new(NSA, "Resource policies")],
+    kinds: &["k8s"],
+    check: |resource, cx| missing_limit(resource, cx, "cpu"),
+};
 
 fn missing_limit(_: &Resource, cx: &mut Context<'_>, which: &str) {
     let Some(pod) = cx.memo(pod_spec) else {
@@ -653,6 +453,21 @@ fn images<'a>(pod: &Node<'a>) -> Vec<(Node<'a>, Node<'a>)> {
         .collect()
 }
 
+pub(crate) const K8S_012: Rule = Rule {
+    id: "K8S-012",
+    title: "Image uses the latest tag or no tag",
+    description: "`latest` (or no tag, which means latest) changes under you: deployments are \
+                      not reproducible and a compromised push is picked up silently.",
+    severity: Severity::Medium,
+    help: "Pin a version tag, or better a digest.",
+    help_uri: None,
+    remediation: "Use an explicit version tag or an `@sha256:` digest.",
+    tags: &["supply-chain"],
+    compliance: &[],
+    kinds: &["k8s"],
+    check: latest_tag,
+};
+
 fn latest_tag(_: &Resource, cx: &mut Context<'_>) {
     let Some(pod) = cx.memo(pod_spec) else {
         return;
@@ -671,6 +486,20 @@ fn latest_tag(_: &Resource, cx: &mut Context<'_>) {
     }
 }
 
+pub(crate) const K8S_013: Rule = Rule {
+    id: "K8S-013",
+    title: "Image not pinned by digest",
+    description: "A tag can be moved to other content; only a digest names exactly what runs.",
+    severity: Severity::Low,
+    help: "`image: name@sha256:…` runs the same bytes every time.",
+    help_uri: None,
+    remediation: "Reference the image by digest.",
+    tags: &["supply-chain"],
+    compliance: &[],
+    kinds: &["k8s"],
+    check: not_digest_pinned,
+};
+
 fn not_digest_pinned(_: &Resource, cx: &mut Context<'_>) {
     let Some(pod) = cx.memo(pod_spec) else {
         return;
@@ -688,6 +517,21 @@ fn not_digest_pinned(_: &Resource, cx: &mut Context<'_>) {
         }
     }
 }
+
+pub(crate) const K8S_014: Rule = Rule {
+    id: "K8S-014",
+    title: "Image pull policy is not Always",
+    description: "With a mutable tag and `imagePullPolicy` other than Always, nodes run whatever \
+                      they cached, which can differ from node to node and bypass registry checks.",
+    severity: Severity::Low,
+    help: "Digest-pinned images are exempt: their content cannot change.",
+    help_uri: None,
+    remediation: "Set `imagePullPolicy: Always` or pin the image by digest.",
+    tags: &["supply-chain"],
+    compliance: &[],
+    kinds: &["k8s"],
+    check: pull_policy,
+};
 
 fn pull_policy(_: &Resource, cx: &mut Context<'_>) {
     let Some(pod) = cx.memo(pod_spec) else {
@@ -722,6 +566,24 @@ fn pull_policy(_: &Resource, cx: &mut Context<'_>) {
     }
 }
 
+pub(crate) const K8S_015: Rule = Rule {
+    id: "K8S-015",
+    title: "Seccomp profile not set",
+    description: "Without a RuntimeDefault (or Localhost) seccomp profile the container can make \
+                      every system call, including ones used in kernel exploits.",
+    severity: Severity::Medium,
+    help: "Set `securityContext.seccompProfile.type: RuntimeDefault` on the pod.",
+    help_uri: Some(PSS),
+    remediation: "Set `seccompProfile.type: RuntimeDefault` on the pod or each container.",
+    tags: &["security", "pod-security-standards"],
+    compliance: &[
+        Control::new(CIS, "5.7.2"),
+        Control::new("PSS-Restricted", "Seccomp"),
+    ],
+    kinds: &["k8s"],
+    check: seccomp,
+};
+
 fn seccomp(_: &Resource, cx: &mut Context<'_>) {
     let Some(pod) = cx.memo(pod_spec) else {
         return;
@@ -754,6 +616,21 @@ fn seccomp(_: &Resource, cx: &mut Context<'_>) {
     }
 }
 
+pub(crate) const K8S_016: Rule = Rule {
+    id: "K8S-016",
+    title: "Service account token mounted",
+    description: "The pod does not set `automountServiceAccountToken: false`, so an API token is \
+                      mounted into every container whether it talks to the API or not.",
+    severity: Severity::Low,
+    help: "A stolen token is a foothold in the cluster's API.",
+    help_uri: None,
+    remediation: "Set `automountServiceAccountToken: false` unless the pod calls the API.",
+    tags: &["security"],
+    compliance: &[Control::new(CIS, "5.1.6")],
+    kinds: &["k8s"],
+    check: service_account_token,
+};
+
 fn service_account_token(_: &Resource, cx: &mut Context<'_>) {
     let Some(pod) = cx.memo(pod_spec) else {
         return;
@@ -765,6 +642,21 @@ fn service_account_token(_: &Resource, cx: &mut Context<'_>) {
             .fix("set `automountServiceAccountToken: false`");
     }
 }
+
+pub(crate) const K8S_017: Rule = Rule {
+    id: "K8S-017",
+    title: "Secret in environment variable",
+    description: "An environment variable whose name says it holds a secret has a literal value \
+                      in the manifest, where everyone who can read the manifest sees it.",
+    severity: Severity::High,
+    help: "Manifests live in git, in CI logs and in `kubectl get -o yaml`.",
+    help_uri: None,
+    remediation: "Move the value to a Secret and use `valueFrom.secretKeyRef`.",
+    tags: &["security", "secrets"],
+    compliance: &[Control::new(CIS, "5.4.1")],
+    kinds: &["k8s"],
+    check: secret_env,
+};
 
 fn secret_env(_: &Resource, cx: &mut Context<'_>) {
     let Some(pod) = cx.memo(pod_spec) else {
@@ -788,6 +680,21 @@ fn secret_env(_: &Resource, cx: &mut Context<'_>) {
     }
 }
 
+pub(crate) const K8S_018: Rule = Rule {
+    id: "K8S-018",
+    title: "Root filesystem is writable",
+    description: "Without `readOnlyRootFilesystem: true` an attacker can drop tools and change \
+                      binaries inside the container.",
+    severity: Severity::Low,
+    help: "Mount an emptyDir where the application needs to write.",
+    help_uri: None,
+    remediation: "Set `securityContext.readOnlyRootFilesystem: true`.",
+    tags: &["security"],
+    compliance: &[Control::new(NSA, "Immutable container file systems")],
+    kinds: &["k8s"],
+    check: writable_root,
+};
+
 fn writable_root(_: &Resource, cx: &mut Context<'_>) {
     let Some(pod) = cx.memo(pod_spec) else {
         return;
@@ -810,6 +717,20 @@ fn writable_root(_: &Resource, cx: &mut Context<'_>) {
     }
 }
 
+pub(crate) const K8S_019: Rule = Rule {
+    id: "K8S-019",
+    title: "Unmasked /proc",
+    description: "`procMount: Unmasked` exposes the node's /proc paths that the runtime normally hides.",
+    severity: Severity::High,
+    help: "Only the Default proc mount is allowed by the Baseline profile.",
+    help_uri: Some(PSS),
+    remediation: "Remove `procMount` or set it to `Default`.",
+    tags: &["security", "pod-security-standards"],
+    compliance: &[Control::new("PSS-Baseline", "/proc Mount Type")],
+    kinds: &["k8s"],
+    check: proc_mount,
+};
+
 fn proc_mount(_: &Resource, cx: &mut Context<'_>) {
     let Some(pod) = cx.memo(pod_spec) else {
         return;
@@ -824,6 +745,20 @@ fn proc_mount(_: &Resource, cx: &mut Context<'_>) {
         }
     }
 }
+
+pub(crate) const K8S_020: Rule = Rule {
+    id: "K8S-020",
+    title: "AppArmor disabled",
+    description: "The container's AppArmor profile is set to unconfined.",
+    severity: Severity::Medium,
+    help: "The runtime's default AppArmor profile blocks many escape techniques.",
+    help_uri: Some(PSS),
+    remediation: "Use `RuntimeDefault` or a `Localhost` profile.",
+    tags: &["security", "pod-security-standards"],
+    compliance: &[Control::new("PSS-Baseline", "AppArmor")],
+    kinds: &["k8s"],
+    check: apparmor,
+};
 
 fn apparmor(resource: &Resource, cx: &mut Context<'_>) {
     let Some(pod) = cx.memo(pod_spec) else {
@@ -870,6 +805,21 @@ const SELINUX_TYPES: &[&str] = &[
     "container_kvm_t",
     "container_engine_t",
 ];
+
+pub(crate) const K8S_021: Rule = Rule {
+    id: "K8S-021",
+    title: "Custom SELinux options",
+    description: "Setting the SELinux user, role or a type other than the container types \
+                      weakens the isolation SELinux provides.",
+    severity: Severity::Medium,
+    help: "Allowed types: container_t, container_init_t, container_kvm_t, container_engine_t.",
+    help_uri: Some(PSS),
+    remediation: "Remove `seLinuxOptions.user`/`role` and use a container type.",
+    tags: &["security", "pod-security-standards"],
+    compliance: &[Control::new("PSS-Baseline", "SELinux")],
+    kinds: &["k8s"],
+    check: selinux,
+};
 
 fn selinux(_: &Resource, cx: &mut Context<'_>) {
     let Some(pod) = cx.memo(pod_spec) else {
@@ -921,6 +871,24 @@ const SAFE_SYSCTLS: &[&str] = &[
     "net.ipv4.tcp_keepalive_probes",
 ];
 
+pub(crate) const K8S_022: Rule = Rule {
+    id: "K8S-022",
+    title: "Unsafe sysctl",
+    description: "The pod sets a sysctl outside the safe, namespaced set; it can affect the \
+                      whole node.",
+    severity: Severity::High,
+    help: "Safe sysctls: kernel.shm_rmid_forced, net.ipv4.ip_local_port_range, \
+               net.ipv4.ip_unprivileged_port_start, net.ipv4.tcp_syncookies, net.ipv4.ping_group_range, \
+               net.ipv4.ip_local_reserved_ports, net.ipv4.tcp_keepalive_time, net.ipv4.tcp_fin_timeout, \
+               net.ipv4.tcp_keepalive_intvl, net.ipv4.tcp_keepalive_probes.",
+    help_uri: Some(PSS),
+    remediation: "Remove the sysctl or configure it on the node.",
+    tags: &["security", "pod-security-standards"],
+    compliance: &[Control::new("PSS-Baseline", "Sysctls")],
+    kinds: &["k8s"],
+    check: unsafe_sysctls,
+};
+
 fn unsafe_sysctls(_: &Resource, cx: &mut Context<'_>) {
     let Some(pod) = cx.memo(pod_spec) else {
         return;
@@ -950,6 +918,22 @@ const NAMESPACED_WORKLOADS: &[&str] = &[
     "Ingress",
     "ServiceAccount",
 ];
+
+pub(crate) const K8S_023: Rule = Rule {
+    id: "K8S-023",
+    title: "Object in the default namespace",
+    description: "Workloads in the `default` namespace share it with everything else that forgot \
+                      to choose one, which defeats namespace-scoped RBAC and network policies.",
+    severity: Severity::Low,
+    help: "An object without `metadata.namespace` lands in whatever namespace kubectl uses, \
+               usually `default`.",
+    help_uri: None,
+    remediation: "Set `metadata.namespace` to a dedicated namespace.",
+    tags: &["security"],
+    compliance: &[Control::new(CIS, "5.7.4")],
+    kinds: &["k8s"],
+    check: default_namespace,
+};
 
 fn default_namespace(resource: &Resource, cx: &mut Context<'_>) {
     let root = resource.root();
@@ -982,6 +966,21 @@ fn is_role(resource: &Resource) -> bool {
     )
 }
 
+pub(crate) const K8S_024: Rule = Rule {
+    id: "K8S-024",
+    title: "RBAC rule grants wildcard access",
+    description: "A Role or ClusterRole grants `*` verbs, resources or API groups: it grants \
+                      everything that exists today and everything added later.",
+    severity: Severity::High,
+    help: "Wildcards make least privilege impossible to review.",
+    help_uri: Some("https://kubernetes.io/docs/concepts/security/rbac-good-practices/"),
+    remediation: "List the verbs and resources explicitly.",
+    tags: &["security", "rbac"],
+    compliance: &[Control::new(CIS, "5.1.3")],
+    kinds: &["k8s"],
+    check: rbac_wildcards,
+};
+
 fn rbac_wildcards(resource: &Resource, cx: &mut Context<'_>) {
     if !is_role(resource) {
         return;
@@ -997,6 +996,21 @@ fn rbac_wildcards(resource: &Resource, cx: &mut Context<'_>) {
     }
 }
 
+pub(crate) const K8S_025: Rule = Rule {
+    id: "K8S-025",
+    title: "Binding to cluster-admin",
+    description: "A RoleBinding or ClusterRoleBinding grants the cluster-admin role.",
+    severity: Severity::High,
+    help: "cluster-admin is full control of the cluster; it should be bound only to break-glass \
+               accounts.",
+    help_uri: Some("https://kubernetes.io/docs/concepts/security/rbac-good-practices/"),
+    remediation: "Bind a role with only the permissions needed.",
+    tags: &["security", "rbac"],
+    compliance: &[Control::new(CIS, "5.1.1")],
+    kinds: &["k8s"],
+    check: cluster_admin_binding,
+};
+
 fn cluster_admin_binding(resource: &Resource, cx: &mut Context<'_>) {
     let root = resource.root();
     if !matches!(
@@ -1010,6 +1024,21 @@ fn cluster_admin_binding(resource: &Resource, cx: &mut Context<'_>) {
         cx.report(&role, "binding grants cluster-admin");
     }
 }
+
+pub(crate) const K8S_026: Rule = Rule {
+    id: "K8S-026",
+    title: "RBAC rule grants access to secrets",
+    description: "A Role or ClusterRole can get, list or watch Secrets: every credential in its \
+                      scope.",
+    severity: Severity::Medium,
+    help: "`list` and `watch` on secrets return their contents, not just names.",
+    help_uri: Some("https://kubernetes.io/docs/concepts/security/rbac-good-practices/"),
+    remediation: "Remove secrets from the rule, or restrict it with `resourceNames`.",
+    tags: &["security", "rbac"],
+    compliance: &[Control::new(CIS, "5.1.2")],
+    kinds: &["k8s"],
+    check: rbac_secrets,
+};
 
 fn rbac_secrets(resource: &Resource, cx: &mut Context<'_>) {
     if !is_role(resource) {

@@ -1,9 +1,24 @@
 //! AWS rules (`hashicorp/aws` provider).
 
 use crate::common::*;
+use crate::{CIS_AWS, KINDS};
 use rampart_policy::aws::{Ingress, Statement};
 use rampart_policy::helpers::secret_name;
-use rampart_policy::{Context, Node, Resource, Severity};
+use rampart_policy::{Context, Control, Node, Resource, Rule, Severity};
+
+pub(crate) const TF_001: Rule = Rule {
+    id: "TF-001",
+    title: "S3 bucket has a public canned ACL",
+    description: "`acl = \"public-read\"`, `\"public-read-write\"` or `\"authenticated-read\"` on a bucket or `aws_s3_bucket_acl`.",
+    severity: Severity::High,
+    help: "Everyone (or every AWS account) can list and read the objects; with public-read-write, also write them.",
+    help_uri: None,
+    remediation: "Remove the ACL (`private`) and serve public content through CloudFront with origin access control.",
+    tags: &["aws", "s3"],
+    compliance: &[],
+    kinds: KINDS,
+    check: s3_public_acl,
+};
 
 pub(crate) fn s3_public_acl(resource: &Resource, cx: &mut Context<'_>) {
     if !matches!(
@@ -24,6 +39,20 @@ pub(crate) fn s3_public_acl(resource: &Resource, cx: &mut Context<'_>) {
         }
     }
 }
+
+pub(crate) const TF_002: Rule = Rule {
+    id: "TF-002",
+    title: "S3 public access block not fully enabled",
+    description: "An `aws_s3_bucket_public_access_block` (or the account-level one) leaves one of its four flags off.",
+    severity: Severity::High,
+    help: "The block is the guard rail that keeps one bad ACL or policy from making data public.",
+    help_uri: None,
+    remediation: "Set `block_public_acls`, `block_public_policy`, `ignore_public_acls` and `restrict_public_buckets` to `true`.",
+    tags: &["aws", "s3"],
+    compliance: &[Control::new(CIS_AWS, "2.1.4")],
+    kinds: KINDS,
+    check: s3_public_access_block,
+};
 
 pub(crate) fn s3_public_access_block(resource: &Resource, cx: &mut Context<'_>) {
     if !matches!(
@@ -49,6 +78,20 @@ pub(crate) fn s3_public_access_block(resource: &Resource, cx: &mut Context<'_>) 
     }
 }
 
+pub(crate) const TF_003: Rule = Rule {
+    id: "TF-003",
+    title: "S3 bucket without encryption configuration",
+    description: "No inline `server_side_encryption_configuration` and no `aws_s3_bucket_server_side_encryption_configuration` for the bucket in the same file.",
+    severity: Severity::Medium,
+    help: "With SSE-KMS, reading an object also needs the key: an independent access control and audit trail.",
+    help_uri: None,
+    remediation: "Add an `aws_s3_bucket_server_side_encryption_configuration` with `sse_algorithm = \"aws:kms\"`.",
+    tags: &["aws", "s3", "encryption"],
+    compliance: &[Control::new(CIS_AWS, "2.1.1")],
+    kinds: KINDS,
+    check: s3_encryption,
+};
+
 pub(crate) fn s3_encryption(resource: &Resource, cx: &mut Context<'_>) {
     if resource_type(resource) != "aws_s3_bucket" {
         return;
@@ -72,6 +115,20 @@ pub(crate) fn s3_encryption(resource: &Resource, cx: &mut Context<'_>) {
     )
     .fix("add an aws_s3_bucket_server_side_encryption_configuration with aws:kms");
 }
+
+pub(crate) const TF_004: Rule = Rule {
+    id: "TF-004",
+    title: "S3 bucket versioning not enabled",
+    description: "Versioning is off, suspended, or not configured for the bucket in the same file.",
+    severity: Severity::Low,
+    help: "Without versions an overwrite or delete — by mistake or by ransomware — is final.",
+    help_uri: None,
+    remediation: "Add an `aws_s3_bucket_versioning` with `status = \"Enabled\"`.",
+    tags: &["aws", "s3", "resilience"],
+    compliance: &[],
+    kinds: KINDS,
+    check: s3_versioning,
+};
 
 pub(crate) fn s3_versioning(resource: &Resource, cx: &mut Context<'_>) {
     match resource_type(resource) {
@@ -130,6 +187,20 @@ fn policies(resource: &Resource) -> Vec<(Vec<Statement>, Node<'_>)> {
         .unwrap_or_default()
 }
 
+pub(crate) const TF_005: Rule = Rule {
+    id: "TF-005",
+    title: "S3 bucket policy allows anyone",
+    description: "A literal bucket policy has an `Allow` statement for `Principal: \"*\"` without a `Condition`.",
+    severity: Severity::High,
+    help: "Anyone on the internet gets the statement's actions on the bucket.",
+    help_uri: None,
+    remediation: "Name the principals, or add a condition (`aws:SourceVpce`, `aws:PrincipalOrgID`).",
+    tags: &["aws", "s3"],
+    compliance: &[],
+    kinds: KINDS,
+    check: s3_policy_public,
+};
+
 pub(crate) fn s3_policy_public(resource: &Resource, cx: &mut Context<'_>) {
     if resource_type(resource) != "aws_s3_bucket_policy" {
         return;
@@ -143,6 +214,20 @@ pub(crate) fn s3_policy_public(resource: &Resource, cx: &mut Context<'_>) {
         }
     }
 }
+
+pub(crate) const TF_006: Rule = Rule {
+    id: "TF-006",
+    title: "IAM policy grants full administrative access",
+    description: "A policy (literal JSON or `aws_iam_policy_document`) allows `*` actions on `*` resources.",
+    severity: Severity::High,
+    help: "Whoever holds it can do anything in the account, including creating new administrators.",
+    help_uri: None,
+    remediation: "Grant the actions and resources the principal needs; keep admin access to break-glass roles.",
+    tags: &["aws", "iam"],
+    compliance: &[Control::new(CIS_AWS, "1.16")],
+    kinds: KINDS,
+    check: iam_admin,
+};
 
 pub(crate) fn iam_admin(resource: &Resource, cx: &mut Context<'_>) {
     if resource_type(resource) == "aws_s3_bucket_policy" {
@@ -161,6 +246,20 @@ pub(crate) fn iam_admin(resource: &Resource, cx: &mut Context<'_>) {
     }
 }
 
+pub(crate) const TF_007: Rule = Rule {
+    id: "TF-007",
+    title: "IAM policy grants every action of a service",
+    description: "A policy allows a service wildcard such as `s3:*` or `iam:*`.",
+    severity: Severity::Medium,
+    help: "Service wildcards include destructive and privilege-escalating actions (`iam:*` is admin).",
+    help_uri: None,
+    remediation: "List the actions needed.",
+    tags: &["aws", "iam"],
+    compliance: &[],
+    kinds: KINDS,
+    check: iam_service_wildcard,
+};
+
 pub(crate) fn iam_service_wildcard(resource: &Resource, cx: &mut Context<'_>) {
     if resource_type(resource) == "aws_s3_bucket_policy" {
         return;
@@ -175,6 +274,20 @@ pub(crate) fn iam_service_wildcard(resource: &Resource, cx: &mut Context<'_>) {
         }
     }
 }
+
+pub(crate) const TF_008: Rule = Rule {
+    id: "TF-008",
+    title: "IAM role can be assumed by anyone",
+    description: "The role's literal `assume_role_policy` allows `Principal: \"*\"` without a condition.",
+    severity: Severity::Critical,
+    help: "Any AWS account in the world can take the role and its permissions.",
+    help_uri: None,
+    remediation: "Trust specific accounts, roles or services; require `sts:ExternalId` for third parties.",
+    tags: &["aws", "iam"],
+    compliance: &[],
+    kinds: KINDS,
+    check: iam_trust_anyone,
+};
 
 pub(crate) fn iam_trust_anyone(resource: &Resource, cx: &mut Context<'_>) {
     if resource_type(resource) != "aws_iam_role" {
@@ -193,6 +306,20 @@ pub(crate) fn iam_trust_anyone(resource: &Resource, cx: &mut Context<'_>) {
         );
     }
 }
+
+pub(crate) const TF_009: Rule = Rule {
+    id: "TF-009",
+    title: "IAM policy attached directly to a user",
+    description: "`aws_iam_user_policy`, `aws_iam_user_policy_attachment`, or a policy attachment with `users`.",
+    severity: Severity::Low,
+    help: "Permissions on users are hard to review and revoke; groups and roles keep them in one place.",
+    help_uri: None,
+    remediation: "Attach policies to groups or roles.",
+    tags: &["aws", "iam"],
+    compliance: &[Control::new(CIS_AWS, "1.15")],
+    kinds: KINDS,
+    check: iam_user_policies,
+};
 
 pub(crate) fn iam_user_policies(resource: &Resource, cx: &mut Context<'_>) {
     match resource_type(resource) {
@@ -220,6 +347,20 @@ pub(crate) fn iam_user_policies(resource: &Resource, cx: &mut Context<'_>) {
         _ => {}
     }
 }
+
+pub(crate) const TF_010: Rule = Rule {
+    id: "TF-010",
+    title: "IAM access key managed by Terraform",
+    description: "An `aws_iam_access_key` resource.",
+    severity: Severity::Medium,
+    help: "The secret key is stored in the Terraform state in plain text, and long-lived keys leak.",
+    help_uri: None,
+    remediation: "Use roles, IAM Identity Center or OIDC federation instead of user keys.",
+    tags: &["aws", "iam", "secrets"],
+    compliance: &[],
+    kinds: KINDS,
+    check: iam_access_key,
+};
 
 pub(crate) fn iam_access_key(resource: &Resource, cx: &mut Context<'_>) {
     if resource_type(resource) == "aws_iam_access_key" {
@@ -274,6 +415,20 @@ fn open_ingress(resource: &Resource) -> Vec<(Node<'_>, Ingress)> {
         .collect()
 }
 
+pub(crate) const TF_011: Rule = Rule {
+    id: "TF-011",
+    title: "Security group opens an admin port to the internet",
+    description: "An ingress rule allows 0.0.0.0/0 or ::/0 to port 22 (SSH) or 3389 (RDP).",
+    severity: Severity::High,
+    help: "Admin ports on the internet are scanned within minutes and brute-forced for ever.",
+    help_uri: None,
+    remediation: "Allow admin ports only from a bastion or VPN range, or use SSM Session Manager.",
+    tags: &["aws", "network"],
+    compliance: &[Control::new(CIS_AWS, "5.2"), Control::new(CIS_AWS, "5.3")],
+    kinds: KINDS,
+    check: sg_admin_ports,
+};
+
 pub(crate) fn sg_admin_ports(resource: &Resource, cx: &mut Context<'_>) {
     for (rule, ingress) in open_ingress(resource) {
         if ingress.all_traffic() {
@@ -291,6 +446,20 @@ pub(crate) fn sg_admin_ports(resource: &Resource, cx: &mut Context<'_>) {
     }
 }
 
+pub(crate) const TF_012: Rule = Rule {
+    id: "TF-012",
+    title: "Security group opens every port to the internet",
+    description: "An ingress rule allows 0.0.0.0/0 or ::/0 on all protocols or all ports.",
+    severity: Severity::High,
+    help: "Every service on the instances, including ones never meant to be reachable, is exposed.",
+    help_uri: None,
+    remediation: "Allow only the ports the service listens on.",
+    tags: &["aws", "network"],
+    compliance: &[Control::new(CIS_AWS, "5.2")],
+    kinds: KINDS,
+    check: sg_all_ports,
+};
+
 pub(crate) fn sg_all_ports(resource: &Resource, cx: &mut Context<'_>) {
     for (rule, ingress) in open_ingress(resource) {
         if ingress.all_traffic() {
@@ -301,6 +470,20 @@ pub(crate) fn sg_all_ports(resource: &Resource, cx: &mut Context<'_>) {
         }
     }
 }
+
+pub(crate) const TF_013: Rule = Rule {
+    id: "TF-013",
+    title: "Default security group allows traffic",
+    description: "`aws_default_security_group` declares ingress or egress rules.",
+    severity: Severity::Low,
+    help: "Resources land in the default group when nobody chose one; it should allow nothing.",
+    help_uri: None,
+    remediation: "Declare the default security group with no rules.",
+    tags: &["aws", "network"],
+    compliance: &[Control::new(CIS_AWS, "5.4")],
+    kinds: KINDS,
+    check: default_sg_rules,
+};
 
 pub(crate) fn default_sg_rules(resource: &Resource, cx: &mut Context<'_>) {
     if resource_type(resource) != "aws_default_security_group" {
@@ -316,6 +499,20 @@ pub(crate) fn default_sg_rules(resource: &Resource, cx: &mut Context<'_>) {
     }
 }
 
+pub(crate) const TF_014: Rule = Rule {
+    id: "TF-014",
+    title: "RDS instance publicly accessible",
+    description: "`publicly_accessible = true`.",
+    severity: Severity::High,
+    help: "Databases belong in private subnets; a public one is a password away from a breach.",
+    help_uri: None,
+    remediation: "Set `publicly_accessible = false`.",
+    tags: &["aws", "rds", "network"],
+    compliance: &[Control::new(CIS_AWS, "2.3.3")],
+    kinds: KINDS,
+    check: rds_public,
+};
+
 pub(crate) fn rds_public(resource: &Resource, cx: &mut Context<'_>) {
     if resource_type(resource) != "aws_db_instance" {
         return;
@@ -328,6 +525,20 @@ pub(crate) fn rds_public(resource: &Resource, cx: &mut Context<'_>) {
         );
     }
 }
+
+pub(crate) const TF_015: Rule = Rule {
+    id: "TF-015",
+    title: "RDS storage not encrypted",
+    description: "`storage_encrypted` is not `true` on an instance or cluster.",
+    severity: Severity::High,
+    help: "Disks and snapshots hold the data in the clear, and encryption cannot be turned on in place later.",
+    help_uri: None,
+    remediation: "Set `storage_encrypted = true` (and `kms_key_id`).",
+    tags: &["aws", "rds", "encryption"],
+    compliance: &[Control::new(CIS_AWS, "2.3.1")],
+    kinds: KINDS,
+    check: rds_encryption,
+};
 
 pub(crate) fn rds_encryption(resource: &Resource, cx: &mut Context<'_>) {
     let applies = match resource_type(resource) {
@@ -344,6 +555,20 @@ pub(crate) fn rds_encryption(resource: &Resource, cx: &mut Context<'_>) {
         .fix("set `storage_encrypted = true`");
     }
 }
+
+pub(crate) const TF_016: Rule = Rule {
+    id: "TF-016",
+    title: "RDS automated backups disabled",
+    description: "`backup_retention_period = 0`.",
+    severity: Severity::Medium,
+    help: "Point-in-time recovery is off: a dropped table cannot be undone.",
+    help_uri: None,
+    remediation: "Keep `backup_retention_period` at 7 days or more.",
+    tags: &["aws", "rds", "resilience"],
+    compliance: &[],
+    kinds: KINDS,
+    check: rds_backups,
+};
 
 pub(crate) fn rds_backups(resource: &Resource, cx: &mut Context<'_>) {
     if !matches!(
@@ -364,6 +589,20 @@ pub(crate) fn rds_backups(resource: &Resource, cx: &mut Context<'_>) {
     }
 }
 
+pub(crate) const TF_017: Rule = Rule {
+    id: "TF-017",
+    title: "RDS deletion protection off",
+    description: "`deletion_protection` is not `true`.",
+    severity: Severity::Low,
+    help: "One mistaken `terraform destroy` or rename deletes the database.",
+    help_uri: None,
+    remediation: "Set `deletion_protection = true`.",
+    tags: &["aws", "rds", "resilience"],
+    compliance: &[],
+    kinds: KINDS,
+    check: rds_deletion_protection,
+};
+
 pub(crate) fn rds_deletion_protection(resource: &Resource, cx: &mut Context<'_>) {
     if !matches!(
         resource_type(resource),
@@ -383,6 +622,20 @@ pub(crate) fn rds_deletion_protection(resource: &Resource, cx: &mut Context<'_>)
         .fix("set `deletion_protection = true`");
     }
 }
+
+pub(crate) const TF_018: Rule = Rule {
+    id: "TF-018",
+    title: "KMS key rotation disabled",
+    description: "A symmetric `aws_kms_key` without `enable_key_rotation = true`.",
+    severity: Severity::Medium,
+    help: "Rotation limits how much data one key version protects and is required by most standards.",
+    help_uri: None,
+    remediation: "Set `enable_key_rotation = true`.",
+    tags: &["aws", "kms", "encryption"],
+    compliance: &[Control::new(CIS_AWS, "3.6")],
+    kinds: KINDS,
+    check: kms_rotation,
+};
 
 pub(crate) fn kms_rotation(resource: &Resource, cx: &mut Context<'_>) {
     if resource_type(resource) != "aws_kms_key" {
@@ -414,6 +667,20 @@ fn trail_flag(resource: &Resource, cx: &mut Context<'_>, flag: &str, message: &s
     }
 }
 
+pub(crate) const TF_019: Rule = Rule {
+    id: "TF-019",
+    title: "CloudTrail trail not multi-region",
+    description: "`is_multi_region_trail` is not `true`.",
+    severity: Severity::Medium,
+    help: "Activity in other regions goes unrecorded.",
+    help_uri: None,
+    remediation: "Set `is_multi_region_trail = true`.",
+    tags: &["aws", "logging"],
+    compliance: &[Control::new(CIS_AWS, "3.1")],
+    kinds: KINDS,
+    check: trail_multi_region,
+};
+
 pub(crate) fn trail_multi_region(resource: &Resource, cx: &mut Context<'_>) {
     trail_flag(
         resource,
@@ -423,6 +690,20 @@ pub(crate) fn trail_multi_region(resource: &Resource, cx: &mut Context<'_>) {
     );
 }
 
+pub(crate) const TF_020: Rule = Rule {
+    id: "TF-020",
+    title: "CloudTrail log file validation disabled",
+    description: "`enable_log_file_validation` is not `true`.",
+    severity: Severity::Medium,
+    help: "Without digests, deleted or edited log files cannot be detected.",
+    help_uri: None,
+    remediation: "Set `enable_log_file_validation = true`.",
+    tags: &["aws", "logging"],
+    compliance: &[Control::new(CIS_AWS, "3.2")],
+    kinds: KINDS,
+    check: trail_validation,
+};
+
 pub(crate) fn trail_validation(resource: &Resource, cx: &mut Context<'_>) {
     trail_flag(
         resource,
@@ -431,6 +712,20 @@ pub(crate) fn trail_validation(resource: &Resource, cx: &mut Context<'_>) {
         "does not validate its log files",
     );
 }
+
+pub(crate) const TF_021: Rule = Rule {
+    id: "TF-021",
+    title: "CloudTrail logs not encrypted with KMS",
+    description: "No `kms_key_id` on the trail.",
+    severity: Severity::Medium,
+    help: "With SSE-KMS, reading the audit log needs the key as well as the bucket.",
+    help_uri: None,
+    remediation: "Set `kms_key_id`.",
+    tags: &["aws", "logging", "encryption"],
+    compliance: &[Control::new(CIS_AWS, "3.5")],
+    kinds: KINDS,
+    check: trail_kms,
+};
 
 pub(crate) fn trail_kms(resource: &Resource, cx: &mut Context<'_>) {
     if resource_type(resource) != "aws_cloudtrail" {
@@ -448,6 +743,20 @@ pub(crate) fn trail_kms(resource: &Resource, cx: &mut Context<'_>) {
     }
 }
 
+pub(crate) const TF_022: Rule = Rule {
+    id: "TF-022",
+    title: "EBS volume not encrypted",
+    description: "`aws_ebs_volume` without `encrypted = true`.",
+    severity: Severity::Medium,
+    help: "Snapshots of unencrypted volumes can be shared and copied in the clear.",
+    help_uri: None,
+    remediation: "Set `encrypted = true`, or turn on EBS encryption by default.",
+    tags: &["aws", "ec2", "encryption"],
+    compliance: &[Control::new(CIS_AWS, "2.2.1")],
+    kinds: KINDS,
+    check: ebs_encryption,
+};
+
 pub(crate) fn ebs_encryption(resource: &Resource, cx: &mut Context<'_>) {
     if resource_type(resource) != "aws_ebs_volume" {
         return;
@@ -460,6 +769,20 @@ pub(crate) fn ebs_encryption(resource: &Resource, cx: &mut Context<'_>) {
         );
     }
 }
+
+pub(crate) const TF_023: Rule = Rule {
+    id: "TF-023",
+    title: "EC2 instance disk not encrypted",
+    description: "A root or EBS block device of an instance or launch template without `encrypted = true`.",
+    severity: Severity::Medium,
+    help: "Snapshots and detached volumes hold the data in the clear.",
+    help_uri: None,
+    remediation: "Set `encrypted = true` on every block device.",
+    tags: &["aws", "ec2", "encryption"],
+    compliance: &[],
+    kinds: KINDS,
+    check: instance_disk_encryption,
+};
 
 pub(crate) fn instance_disk_encryption(resource: &Resource, cx: &mut Context<'_>) {
     if !matches!(
@@ -489,6 +812,20 @@ pub(crate) fn instance_disk_encryption(resource: &Resource, cx: &mut Context<'_>
     }
 }
 
+pub(crate) const TF_024: Rule = Rule {
+    id: "TF-024",
+    title: "EC2 instance allows IMDSv1",
+    description: "`metadata_options.http_tokens` is not `\"required\"`.",
+    severity: Severity::Medium,
+    help: "IMDSv1 answers any request that reaches it: an SSRF bug hands out the instance role's credentials.",
+    help_uri: None,
+    remediation: "Set `metadata_options { http_tokens = \"required\" }`.",
+    tags: &["aws", "ec2"],
+    compliance: &[Control::new(CIS_AWS, "5.6")],
+    kinds: KINDS,
+    check: imds_v1,
+};
+
 pub(crate) fn imds_v1(resource: &Resource, cx: &mut Context<'_>) {
     if !matches!(
         resource_type(resource),
@@ -511,6 +848,20 @@ pub(crate) fn imds_v1(resource: &Resource, cx: &mut Context<'_>) {
     .fix("set `metadata_options { http_tokens = \"required\" }`");
 }
 
+pub(crate) const TF_025: Rule = Rule {
+    id: "TF-025",
+    title: "EC2 instance with a public IP",
+    description: "`associate_public_ip_address = true`.",
+    severity: Severity::Low,
+    help: "The instance is directly reachable; reach it through a load balancer or bastion instead.",
+    help_uri: None,
+    remediation: "Remove the public address.",
+    tags: &["aws", "ec2", "network"],
+    compliance: &[],
+    kinds: KINDS,
+    check: instance_public_ip,
+};
+
 pub(crate) fn instance_public_ip(resource: &Resource, cx: &mut Context<'_>) {
     if resource_type(resource) != "aws_instance" {
         return;
@@ -523,6 +874,20 @@ pub(crate) fn instance_public_ip(resource: &Resource, cx: &mut Context<'_>) {
         );
     }
 }
+
+pub(crate) const TF_026: Rule = Rule {
+    id: "TF-026",
+    title: "EKS API endpoint open to the internet",
+    description: "`vpc_config.endpoint_public_access` is on (the default) with no `public_access_cidrs` or with 0.0.0.0/0.",
+    severity: Severity::Medium,
+    help: "The Kubernetes API is then one leaked credential away from anyone.",
+    help_uri: None,
+    remediation: "Use the private endpoint, or restrict `public_access_cidrs`.",
+    tags: &["aws", "eks", "network"],
+    compliance: &[],
+    kinds: KINDS,
+    check: eks_public_endpoint,
+};
 
 pub(crate) fn eks_public_endpoint(resource: &Resource, cx: &mut Context<'_>) {
     if resource_type(resource) != "aws_eks_cluster" {
@@ -544,6 +909,20 @@ pub(crate) fn eks_public_endpoint(resource: &Resource, cx: &mut Context<'_>) {
         );
     }
 }
+
+pub(crate) const TF_027: Rule = Rule {
+    id: "TF-027",
+    title: "EKS control-plane audit logging disabled",
+    description: "`enabled_cluster_log_types` lacks `api` or `audit`.",
+    severity: Severity::Low,
+    help: "Without audit logs there is no record of who changed what in the cluster.",
+    help_uri: None,
+    remediation: "Enable `api`, `audit` and `authenticator`.",
+    tags: &["aws", "eks", "logging"],
+    compliance: &[],
+    kinds: KINDS,
+    check: eks_logging,
+};
 
 pub(crate) fn eks_logging(resource: &Resource, cx: &mut Context<'_>) {
     if resource_type(resource) != "aws_eks_cluster" {
@@ -570,6 +949,20 @@ pub(crate) fn eks_logging(resource: &Resource, cx: &mut Context<'_>) {
     }
 }
 
+pub(crate) const TF_028: Rule = Rule {
+    id: "TF-028",
+    title: "EKS secrets not encrypted with KMS",
+    description: "No `encryption_config` for `secrets`.",
+    severity: Severity::Medium,
+    help: "Kubernetes secrets are then protected by etcd's disk encryption only.",
+    help_uri: None,
+    remediation: "Add `encryption_config` with a KMS key.",
+    tags: &["aws", "eks", "encryption"],
+    compliance: &[],
+    kinds: KINDS,
+    check: eks_secrets_encryption,
+};
+
 pub(crate) fn eks_secrets_encryption(resource: &Resource, cx: &mut Context<'_>) {
     if resource_type(resource) != "aws_eks_cluster" {
         return;
@@ -585,6 +978,20 @@ pub(crate) fn eks_secrets_encryption(resource: &Resource, cx: &mut Context<'_>) 
         .fix("add `encryption_config { resources = [\"secrets\"] provider { key_arn = … } }`");
     }
 }
+
+pub(crate) const TF_029: Rule = Rule {
+    id: "TF-029",
+    title: "Secret in Lambda environment variables",
+    description: "A function's environment variable named like a secret has a literal value.",
+    severity: Severity::High,
+    help: "The value is in the code, the state and every `GetFunctionConfiguration` call.",
+    help_uri: None,
+    remediation: "Read it at runtime from Secrets Manager or SSM Parameter Store.",
+    tags: &["aws", "lambda", "secrets"],
+    compliance: &[],
+    kinds: KINDS,
+    check: lambda_secret_env,
+};
 
 pub(crate) fn lambda_secret_env(resource: &Resource, cx: &mut Context<'_>) {
     if resource_type(resource) != "aws_lambda_function" {
@@ -609,6 +1016,20 @@ pub(crate) fn lambda_secret_env(resource: &Resource, cx: &mut Context<'_>) {
     }
 }
 
+pub(crate) const TF_030: Rule = Rule {
+    id: "TF-030",
+    title: "Lambda function URL without authentication",
+    description: "`aws_lambda_function_url` with `authorization_type = \"NONE\"`.",
+    severity: Severity::High,
+    help: "Anyone who finds the URL can invoke the function, and run up the bill.",
+    help_uri: None,
+    remediation: "Use `AWS_IAM`, or put API Gateway with an authorizer in front.",
+    tags: &["aws", "lambda"],
+    compliance: &[],
+    kinds: KINDS,
+    check: lambda_url_public,
+};
+
 pub(crate) fn lambda_url_public(resource: &Resource, cx: &mut Context<'_>) {
     if resource_type(resource) != "aws_lambda_function_url" {
         return;
@@ -624,6 +1045,20 @@ pub(crate) fn lambda_url_public(resource: &Resource, cx: &mut Context<'_>) {
         );
     }
 }
+
+pub(crate) const TF_031: Rule = Rule {
+    id: "TF-031",
+    title: "Load balancer listener uses plain HTTP",
+    description: "A listener on `HTTP` that does not redirect to HTTPS.",
+    severity: Severity::Medium,
+    help: "Credentials and session cookies cross the network unencrypted.",
+    help_uri: None,
+    remediation: "Listen on HTTPS; make the HTTP listener a redirect.",
+    tags: &["aws", "network", "encryption"],
+    compliance: &[],
+    kinds: KINDS,
+    check: lb_http,
+};
 
 pub(crate) fn lb_http(resource: &Resource, cx: &mut Context<'_>) {
     if !matches!(
@@ -650,6 +1085,20 @@ pub(crate) fn lb_http(resource: &Resource, cx: &mut Context<'_>) {
     }
 }
 
+pub(crate) const TF_032: Rule = Rule {
+    id: "TF-032",
+    title: "Load balancer accepts TLS 1.0/1.1",
+    description: "`ssl_policy` allows TLS versions before 1.2.",
+    severity: Severity::Medium,
+    help: "Old TLS versions have known weaknesses and fail most compliance standards.",
+    help_uri: None,
+    remediation: "Use `ELBSecurityPolicy-TLS13-1-2-2021-06`.",
+    tags: &["aws", "network", "encryption"],
+    compliance: &[],
+    kinds: KINDS,
+    check: lb_tls_policy,
+};
+
 pub(crate) fn lb_tls_policy(resource: &Resource, cx: &mut Context<'_>) {
     if !matches!(
         resource_type(resource),
@@ -675,6 +1124,20 @@ pub(crate) fn lb_tls_policy(resource: &Resource, cx: &mut Context<'_>) {
     }
 }
 
+pub(crate) const TF_033: Rule = Rule {
+    id: "TF-033",
+    title: "DynamoDB point-in-time recovery disabled",
+    description: "`point_in_time_recovery.enabled` is not `true`.",
+    severity: Severity::Low,
+    help: "A bad write or delete cannot be rolled back.",
+    help_uri: None,
+    remediation: "Enable point-in-time recovery.",
+    tags: &["aws", "resilience"],
+    compliance: &[],
+    kinds: KINDS,
+    check: dynamodb_pitr,
+};
+
 pub(crate) fn dynamodb_pitr(resource: &Resource, cx: &mut Context<'_>) {
     if resource_type(resource) != "aws_dynamodb_table" {
         return;
@@ -692,6 +1155,20 @@ pub(crate) fn dynamodb_pitr(resource: &Resource, cx: &mut Context<'_>) {
     }
 }
 
+pub(crate) const TF_034: Rule = Rule {
+    id: "TF-034",
+    title: "SQS queue not encrypted",
+    description: "`sqs_managed_sse_enabled = false` and no `kms_master_key_id`.",
+    severity: Severity::Low,
+    help: "Messages are stored unencrypted.",
+    help_uri: None,
+    remediation: "Set `kms_master_key_id`, or leave SQS-managed encryption on.",
+    tags: &["aws", "encryption"],
+    compliance: &[],
+    kinds: KINDS,
+    check: sqs_encryption,
+};
+
 pub(crate) fn sqs_encryption(resource: &Resource, cx: &mut Context<'_>) {
     if resource_type(resource) != "aws_sqs_queue" {
         return;
@@ -704,6 +1181,20 @@ pub(crate) fn sqs_encryption(resource: &Resource, cx: &mut Context<'_>) {
         );
     }
 }
+
+pub(crate) const TF_035: Rule = Rule {
+    id: "TF-035",
+    title: "ECR repository does not scan images on push",
+    description: "`image_scanning_configuration.scan_on_push` is not `true`.",
+    severity: Severity::Low,
+    help: "Known-vulnerable images are pushed and deployed without anyone being told.",
+    help_uri: None,
+    remediation: "Set `scan_on_push = true`, or use registry-level enhanced scanning.",
+    tags: &["aws", "supply-chain"],
+    compliance: &[],
+    kinds: KINDS,
+    check: ecr_scan_on_push,
+};
 
 pub(crate) fn ecr_scan_on_push(resource: &Resource, cx: &mut Context<'_>) {
     if resource_type(resource) != "aws_ecr_repository" {
@@ -722,6 +1213,20 @@ pub(crate) fn ecr_scan_on_push(resource: &Resource, cx: &mut Context<'_>) {
     }
 }
 
+pub(crate) const TF_036: Rule = Rule {
+    id: "TF-036",
+    title: "ECR image tags are mutable",
+    description: "`image_tag_mutability` is not `IMMUTABLE`.",
+    severity: Severity::Low,
+    help: "A pushed tag can be overwritten: `app:1.4.2` may not be what was tested.",
+    help_uri: None,
+    remediation: "Set `image_tag_mutability = \"IMMUTABLE\"`.",
+    tags: &["aws", "supply-chain"],
+    compliance: &[],
+    kinds: KINDS,
+    check: ecr_mutable_tags,
+};
+
 pub(crate) fn ecr_mutable_tags(resource: &Resource, cx: &mut Context<'_>) {
     if resource_type(resource) != "aws_ecr_repository" {
         return;
@@ -739,6 +1244,20 @@ pub(crate) fn ecr_mutable_tags(resource: &Resource, cx: &mut Context<'_>) {
     }
 }
 
+pub(crate) const TF_063: Rule = Rule {
+    id: "TF-063",
+    title: "S3 bucket access logging not enabled",
+    description: "No inline `logging` block and no `aws_s3_bucket_logging` for the bucket in the same file.",
+    severity: Severity::Low,
+    help: "Server access logs are how you learn who read what after an incident.",
+    help_uri: None,
+    remediation: "Add an `aws_s3_bucket_logging` with a target bucket.",
+    tags: &["aws", "s3", "logging"],
+    compliance: &[],
+    kinds: KINDS,
+    check: s3_logging,
+};
+
 pub(crate) fn s3_logging(resource: &Resource, cx: &mut Context<'_>) {
     if resource_type(resource) != "aws_s3_bucket" {
         return;
@@ -754,6 +1273,20 @@ pub(crate) fn s3_logging(resource: &Resource, cx: &mut Context<'_>) {
     )
     .fix("add an aws_s3_bucket_logging");
 }
+
+pub(crate) const TF_064: Rule = Rule {
+    id: "TF-064",
+    title: "S3 bucket without a public access block",
+    description: "No `aws_s3_bucket_public_access_block` for the bucket in the same file.",
+    severity: Severity::Medium,
+    help: "Without the block, one ACL or policy change makes the bucket public.",
+    help_uri: None,
+    remediation: "Add an `aws_s3_bucket_public_access_block` with all four flags `true`.",
+    tags: &["aws", "s3"],
+    compliance: &[Control::new(CIS_AWS, "2.1.4")],
+    kinds: KINDS,
+    check: s3_missing_public_access_block,
+};
 
 pub(crate) fn s3_missing_public_access_block(resource: &Resource, cx: &mut Context<'_>) {
     if resource_type(resource) != "aws_s3_bucket"

@@ -1,7 +1,22 @@
 //! Azure rules (`hashicorp/azurerm` provider).
 
 use crate::common::*;
-use rampart_policy::{Context, Node, Resource};
+use crate::{CIS_AZURE, KINDS};
+use rampart_policy::{Context, Control, Node, Resource, Rule, Severity};
+
+pub(crate) const TF_051: Rule = Rule {
+    id: "TF-051",
+    title: "Storage account accepts HTTP",
+    description: "`https_traffic_only_enabled = false`.",
+    severity: Severity::High,
+    help: "Keys, SAS tokens and data cross the network unencrypted.",
+    help_uri: None,
+    remediation: "Leave HTTPS-only on.",
+    tags: &["azure", "storage", "encryption"],
+    compliance: &[Control::new(CIS_AZURE, "3.1")],
+    kinds: KINDS,
+    check: storage_http,
+};
 
 pub(crate) fn storage_http(resource: &Resource, cx: &mut Context<'_>) {
     if resource_type(resource) != "azurerm_storage_account" {
@@ -18,6 +33,20 @@ pub(crate) fn storage_http(resource: &Resource, cx: &mut Context<'_>) {
     }
 }
 
+pub(crate) const TF_052: Rule = Rule {
+    id: "TF-052",
+    title: "Storage account accepts old TLS",
+    description: "`min_tls_version` is `TLS1_0` or `TLS1_1`.",
+    severity: Severity::Medium,
+    help: "Old TLS versions have known weaknesses.",
+    help_uri: None,
+    remediation: "Set `min_tls_version = \"TLS1_2\"`.",
+    tags: &["azure", "storage", "encryption"],
+    compliance: &[Control::new(CIS_AZURE, "3.15")],
+    kinds: KINDS,
+    check: storage_tls,
+};
+
 pub(crate) fn storage_tls(resource: &Resource, cx: &mut Context<'_>) {
     if resource_type(resource) != "azurerm_storage_account" {
         return;
@@ -33,6 +62,20 @@ pub(crate) fn storage_tls(resource: &Resource, cx: &mut Context<'_>) {
         );
     }
 }
+
+pub(crate) const TF_053: Rule = Rule {
+    id: "TF-053",
+    title: "Storage account allows public blob access",
+    description: "`allow_nested_items_to_be_public = true`.",
+    severity: Severity::High,
+    help: "Any container can then be made anonymously readable.",
+    help_uri: None,
+    remediation: "Set `allow_nested_items_to_be_public = false`.",
+    tags: &["azure", "storage"],
+    compliance: &[Control::new(CIS_AZURE, "3.7")],
+    kinds: KINDS,
+    check: storage_public_blobs,
+};
 
 pub(crate) fn storage_public_blobs(resource: &Resource, cx: &mut Context<'_>) {
     if resource_type(resource) != "azurerm_storage_account" {
@@ -54,6 +97,20 @@ pub(crate) fn storage_public_blobs(resource: &Resource, cx: &mut Context<'_>) {
         }
     }
 }
+
+pub(crate) const TF_054: Rule = Rule {
+    id: "TF-054",
+    title: "Storage container is public",
+    description: "`container_access_type` is `blob` or `container`.",
+    severity: Severity::High,
+    help: "Anyone can read the blobs, and with `container` list them.",
+    help_uri: None,
+    remediation: "Set `container_access_type = \"private\"`.",
+    tags: &["azure", "storage"],
+    compliance: &[],
+    kinds: KINDS,
+    check: container_public,
+};
 
 pub(crate) fn container_public(resource: &Resource, cx: &mut Context<'_>) {
     if resource_type(resource) != "azurerm_storage_container" {
@@ -87,6 +144,23 @@ fn internet_rules(resource: &Resource) -> Vec<Node<'_>> {
         .collect()
 }
 
+pub(crate) const TF_055: Rule = Rule {
+    id: "TF-055",
+    title: "Network security group opens an admin port to the internet",
+    description: "An inbound Allow rule from `*`, `Internet` or 0.0.0.0/0 covers port 22 or 3389.",
+    severity: Severity::High,
+    help: "Admin ports on the internet are scanned within minutes and brute-forced for ever.",
+    help_uri: None,
+    remediation: "Use Azure Bastion or just-in-time access; allow admin ports from known ranges only.",
+    tags: &["azure", "network"],
+    compliance: &[
+        Control::new(CIS_AZURE, "6.1"),
+        Control::new(CIS_AZURE, "6.2"),
+    ],
+    kinds: KINDS,
+    check: nsg_admin_ports,
+};
+
 pub(crate) fn nsg_admin_ports(resource: &Resource, cx: &mut Context<'_>) {
     for rule in internet_rules(resource) {
         let mut ranges: Vec<&str> = rule
@@ -115,6 +189,20 @@ pub(crate) fn nsg_admin_ports(resource: &Resource, cx: &mut Context<'_>) {
     }
 }
 
+pub(crate) const TF_056: Rule = Rule {
+    id: "TF-056",
+    title: "AKS Kubernetes RBAC disabled",
+    description: "`role_based_access_control_enabled = false`.",
+    severity: Severity::High,
+    help: "Every authenticated user can do anything in the cluster.",
+    help_uri: None,
+    remediation: "Leave RBAC on.",
+    tags: &["azure", "aks"],
+    compliance: &[],
+    kinds: KINDS,
+    check: aks_rbac,
+};
+
 pub(crate) fn aks_rbac(resource: &Resource, cx: &mut Context<'_>) {
     if resource_type(resource) != "azurerm_kubernetes_cluster" {
         return;
@@ -130,6 +218,20 @@ pub(crate) fn aks_rbac(resource: &Resource, cx: &mut Context<'_>) {
         );
     }
 }
+
+pub(crate) const TF_057: Rule = Rule {
+    id: "TF-057",
+    title: "AKS API open to every address",
+    description: "Not a private cluster and no authorized IP ranges.",
+    severity: Severity::Medium,
+    help: "The cluster API is reachable from the whole internet.",
+    help_uri: None,
+    remediation: "Set `api_server_access_profile { authorized_ip_ranges = [...] }` or `private_cluster_enabled = true`.",
+    tags: &["azure", "aks", "network"],
+    compliance: &[],
+    kinds: KINDS,
+    check: aks_api_open,
+};
 
 pub(crate) fn aks_api_open(resource: &Resource, cx: &mut Context<'_>) {
     if resource_type(resource) != "azurerm_kubernetes_cluster" {
@@ -153,6 +255,20 @@ pub(crate) fn aks_api_open(resource: &Resource, cx: &mut Context<'_>) {
     }
 }
 
+pub(crate) const TF_058: Rule = Rule {
+    id: "TF-058",
+    title: "AKS without network policy",
+    description: "`network_profile.network_policy` is not set.",
+    severity: Severity::Low,
+    help: "Without a policy engine, NetworkPolicy objects are silently ignored: every pod reaches every pod.",
+    help_uri: None,
+    remediation: "Set `network_policy` to `azure`, `calico` or `cilium`.",
+    tags: &["azure", "aks", "network"],
+    compliance: &[],
+    kinds: KINDS,
+    check: aks_network_policy,
+};
+
 pub(crate) fn aks_network_policy(resource: &Resource, cx: &mut Context<'_>) {
     if resource_type(resource) != "azurerm_kubernetes_cluster" {
         return;
@@ -167,6 +283,20 @@ pub(crate) fn aks_network_policy(resource: &Resource, cx: &mut Context<'_>) {
         .fix("set `network_profile { network_policy = \"azure\" }` (or calico, cilium)");
     }
 }
+
+pub(crate) const TF_059: Rule = Rule {
+    id: "TF-059",
+    title: "Key Vault purge protection disabled",
+    description: "`purge_protection_enabled` is not `true`.",
+    severity: Severity::Medium,
+    help: "A deleted vault or key can be purged at once, destroying everything it encrypts.",
+    help_uri: None,
+    remediation: "Set `purge_protection_enabled = true`.",
+    tags: &["azure", "keyvault", "resilience"],
+    compliance: &[Control::new(CIS_AZURE, "8.5")],
+    kinds: KINDS,
+    check: key_vault_purge_protection,
+};
 
 pub(crate) fn key_vault_purge_protection(resource: &Resource, cx: &mut Context<'_>) {
     if resource_type(resource) != "azurerm_key_vault" {
@@ -184,6 +314,20 @@ pub(crate) fn key_vault_purge_protection(resource: &Resource, cx: &mut Context<'
         .fix("set `purge_protection_enabled = true`");
     }
 }
+
+pub(crate) const TF_060: Rule = Rule {
+    id: "TF-060",
+    title: "Key Vault reachable from any network",
+    description: "Public network access is on and `network_acls.default_action` is not `Deny`.",
+    severity: Severity::Medium,
+    help: "The vault's endpoint accepts requests from the whole internet.",
+    help_uri: None,
+    remediation: "Add `network_acls { default_action = \"Deny\" }`, or use a private endpoint.",
+    tags: &["azure", "keyvault", "network"],
+    compliance: &[Control::new(CIS_AZURE, "8.7")],
+    kinds: KINDS,
+    check: key_vault_public,
+};
 
 pub(crate) fn key_vault_public(resource: &Resource, cx: &mut Context<'_>) {
     if resource_type(resource) != "azurerm_key_vault" {
@@ -207,6 +351,23 @@ pub(crate) fn key_vault_public(resource: &Resource, cx: &mut Context<'_>) {
     }
 }
 
+pub(crate) const TF_061: Rule = Rule {
+    id: "TF-061",
+    title: "Key Vault secret or key without expiry",
+    description: "`azurerm_key_vault_secret` or `azurerm_key_vault_key` without `expiration_date`.",
+    severity: Severity::Low,
+    help: "Credentials that never expire are never rotated.",
+    help_uri: None,
+    remediation: "Set `expiration_date`.",
+    tags: &["azure", "keyvault", "secrets"],
+    compliance: &[
+        Control::new(CIS_AZURE, "8.3"),
+        Control::new(CIS_AZURE, "8.4"),
+    ],
+    kinds: KINDS,
+    check: key_vault_secret_expiry,
+};
+
 pub(crate) fn key_vault_secret_expiry(resource: &Resource, cx: &mut Context<'_>) {
     if !matches!(
         resource_type(resource),
@@ -222,6 +383,20 @@ pub(crate) fn key_vault_secret_expiry(resource: &Resource, cx: &mut Context<'_>)
         .fix("set `expiration_date`");
     }
 }
+
+pub(crate) const TF_066: Rule = Rule {
+    id: "TF-066",
+    title: "AKS local accounts enabled",
+    description: "`local_account_disabled` is not `true`.",
+    severity: Severity::Medium,
+    help: "The local admin kubeconfig bypasses Entra ID: no per-user audit, no conditional access, hard to revoke.",
+    help_uri: None,
+    remediation: "Set `local_account_disabled = true` and use Entra ID with Azure RBAC.",
+    tags: &["azure", "aks"],
+    compliance: &[],
+    kinds: KINDS,
+    check: aks_local_accounts,
+};
 
 pub(crate) fn aks_local_accounts(resource: &Resource, cx: &mut Context<'_>) {
     if resource_type(resource) != "azurerm_kubernetes_cluster" {
@@ -239,6 +414,20 @@ pub(crate) fn aks_local_accounts(resource: &Resource, cx: &mut Context<'_>) {
         .fix("set `local_account_disabled = true`");
     }
 }
+
+pub(crate) const TF_069: Rule = Rule {
+    id: "TF-069",
+    title: "Storage account reachable from any network",
+    description: "`network_rules.default_action` is not `Deny` (or no `network_rules`) and public network access is not disabled.",
+    severity: Severity::Medium,
+    help: "Keys and SAS tokens work from anywhere on the internet; a leaked one is enough.",
+    help_uri: None,
+    remediation: "Add `network_rules { default_action = \"Deny\" }` with the allowed networks, or a private endpoint.",
+    tags: &["azure", "storage", "network"],
+    compliance: &[Control::new(CIS_AZURE, "3.8")],
+    kinds: KINDS,
+    check: storage_network_default_allow,
+};
 
 pub(crate) fn storage_network_default_allow(resource: &Resource, cx: &mut Context<'_>) {
     if resource_type(resource) != "azurerm_storage_account" {

@@ -1,7 +1,22 @@
 //! Google Cloud rules (`hashicorp/google` provider).
 
 use crate::common::*;
-use rampart_policy::{Context, Resource};
+use crate::{CIS_GCP, KINDS};
+use rampart_policy::{Context, Control, Resource, Rule, Severity};
+
+pub(crate) const TF_037: Rule = Rule {
+    id: "TF-037",
+    title: "Cloud Storage bucket is public",
+    description: "A bucket IAM member or binding grants `allUsers` or `allAuthenticatedUsers`.",
+    severity: Severity::High,
+    help: "Anyone on the internet (or with any Google account) can read the bucket.",
+    help_uri: None,
+    remediation: "Grant specific principals; serve public content through a CDN.",
+    tags: &["gcp", "storage"],
+    compliance: &[Control::new(CIS_GCP, "5.1")],
+    kinds: KINDS,
+    check: gcs_public,
+};
 
 pub(crate) fn gcs_public(resource: &Resource, cx: &mut Context<'_>) {
     let members = match resource_type(resource) {
@@ -19,6 +34,20 @@ pub(crate) fn gcs_public(resource: &Resource, cx: &mut Context<'_>) {
     }
 }
 
+pub(crate) const TF_038: Rule = Rule {
+    id: "TF-038",
+    title: "Cloud Storage bucket without uniform access",
+    description: "`uniform_bucket_level_access` is not `true`.",
+    severity: Severity::Medium,
+    help: "Per-object ACLs make access impossible to review from IAM alone.",
+    help_uri: None,
+    remediation: "Set `uniform_bucket_level_access = true`.",
+    tags: &["gcp", "storage"],
+    compliance: &[Control::new(CIS_GCP, "5.2")],
+    kinds: KINDS,
+    check: gcs_uniform_access,
+};
+
 pub(crate) fn gcs_uniform_access(resource: &Resource, cx: &mut Context<'_>) {
     if resource_type(resource) != "google_storage_bucket" {
         return;
@@ -32,6 +61,20 @@ pub(crate) fn gcs_uniform_access(resource: &Resource, cx: &mut Context<'_>) {
         .fix("set `uniform_bucket_level_access = true`");
     }
 }
+
+pub(crate) const TF_039: Rule = Rule {
+    id: "TF-039",
+    title: "Firewall opens an admin port to the internet",
+    description: "An ingress rule from 0.0.0.0/0 allows TCP 22 (SSH) or 3389 (RDP).",
+    severity: Severity::High,
+    help: "Admin ports on the internet are scanned within minutes and brute-forced for ever.",
+    help_uri: None,
+    remediation: "Allow admin ports from IAP (35.235.240.0/20) or a VPN range only.",
+    tags: &["gcp", "network"],
+    compliance: &[Control::new(CIS_GCP, "3.6"), Control::new(CIS_GCP, "3.7")],
+    kinds: KINDS,
+    check: firewall_admin_ports,
+};
 
 pub(crate) fn firewall_admin_ports(resource: &Resource, cx: &mut Context<'_>) {
     if resource_type(resource) != "google_compute_firewall" {
@@ -71,6 +114,20 @@ pub(crate) fn firewall_admin_ports(resource: &Resource, cx: &mut Context<'_>) {
     }
 }
 
+pub(crate) const TF_040: Rule = Rule {
+    id: "TF-040",
+    title: "Compute instance with an external IP",
+    description: "A `network_interface` has an `access_config`.",
+    severity: Severity::Medium,
+    help: "The instance is directly reachable from the internet.",
+    help_uri: None,
+    remediation: "Remove `access_config`; use Cloud NAT and IAP.",
+    tags: &["gcp", "compute", "network"],
+    compliance: &[Control::new(CIS_GCP, "4.9")],
+    kinds: KINDS,
+    check: instance_public_ip,
+};
+
 pub(crate) fn instance_public_ip(resource: &Resource, cx: &mut Context<'_>) {
     if !matches!(
         resource_type(resource),
@@ -99,6 +156,20 @@ fn metadata_flag<'a>(
     value.exists().then(|| (is_true(&value), value))
 }
 
+pub(crate) const TF_041: Rule = Rule {
+    id: "TF-041",
+    title: "Interactive serial console enabled",
+    description: "`metadata.serial-port-enable = true`.",
+    severity: Severity::Medium,
+    help: "The serial console accepts connections from any IP address and bypasses firewall rules.",
+    help_uri: None,
+    remediation: "Remove `serial-port-enable`.",
+    tags: &["gcp", "compute"],
+    compliance: &[Control::new(CIS_GCP, "4.5")],
+    kinds: KINDS,
+    check: serial_port,
+};
+
 pub(crate) fn serial_port(resource: &Resource, cx: &mut Context<'_>) {
     if !matches!(
         resource_type(resource),
@@ -116,6 +187,20 @@ pub(crate) fn serial_port(resource: &Resource, cx: &mut Context<'_>) {
         );
     }
 }
+
+pub(crate) const TF_042: Rule = Rule {
+    id: "TF-042",
+    title: "Default service account with full API access",
+    description: "An instance runs as the Compute Engine default service account with the `cloud-platform` scope.",
+    severity: Severity::High,
+    help: "The default account is Editor on the project: any process on the VM can change almost anything.",
+    help_uri: None,
+    remediation: "Use a dedicated service account with only the roles it needs.",
+    tags: &["gcp", "compute", "iam"],
+    compliance: &[Control::new(CIS_GCP, "4.2")],
+    kinds: KINDS,
+    check: default_service_account,
+};
 
 pub(crate) fn default_service_account(resource: &Resource, cx: &mut Context<'_>) {
     if !matches!(
@@ -146,6 +231,20 @@ pub(crate) fn default_service_account(resource: &Resource, cx: &mut Context<'_>)
         }
     }
 }
+
+pub(crate) const TF_043: Rule = Rule {
+    id: "TF-043",
+    title: "Project-wide SSH keys accepted",
+    description: "`metadata.block-project-ssh-keys` is not `true`.",
+    severity: Severity::Low,
+    help: "One project-wide key opens every instance.",
+    help_uri: None,
+    remediation: "Set `block-project-ssh-keys = true`, or use OS Login.",
+    tags: &["gcp", "compute"],
+    compliance: &[Control::new(CIS_GCP, "4.3")],
+    kinds: KINDS,
+    check: project_ssh_keys,
+};
 
 pub(crate) fn project_ssh_keys(resource: &Resource, cx: &mut Context<'_>) {
     if !matches!(
@@ -179,6 +278,20 @@ pub(crate) fn project_ssh_keys(resource: &Resource, cx: &mut Context<'_>) {
     }
 }
 
+pub(crate) const TF_044: Rule = Rule {
+    id: "TF-044",
+    title: "Shielded VM Secure Boot off",
+    description: "`shielded_instance_config.enable_secure_boot` is not `true`.",
+    severity: Severity::Low,
+    help: "Secure Boot keeps unsigned boot-level malware (rootkits) from loading.",
+    help_uri: None,
+    remediation: "Set `enable_secure_boot = true`.",
+    tags: &["gcp", "compute"],
+    compliance: &[Control::new(CIS_GCP, "4.8")],
+    kinds: KINDS,
+    check: shielded_vm,
+};
+
 pub(crate) fn shielded_vm(resource: &Resource, cx: &mut Context<'_>) {
     if resource_type(resource) != "google_compute_instance" {
         return;
@@ -193,6 +306,20 @@ pub(crate) fn shielded_vm(resource: &Resource, cx: &mut Context<'_>) {
     }
 }
 
+pub(crate) const TF_045: Rule = Rule {
+    id: "TF-045",
+    title: "GKE legacy ABAC enabled",
+    description: "`enable_legacy_abac = true`.",
+    severity: Severity::High,
+    help: "ABAC grants broad, static permissions that RBAC cannot take back.",
+    help_uri: None,
+    remediation: "Remove `enable_legacy_abac`; use RBAC.",
+    tags: &["gcp", "gke"],
+    compliance: &[],
+    kinds: KINDS,
+    check: gke_legacy_abac,
+};
+
 pub(crate) fn gke_legacy_abac(resource: &Resource, cx: &mut Context<'_>) {
     if resource_type(resource) != "google_container_cluster" {
         return;
@@ -205,6 +332,20 @@ pub(crate) fn gke_legacy_abac(resource: &Resource, cx: &mut Context<'_>) {
         );
     }
 }
+
+pub(crate) const TF_046: Rule = Rule {
+    id: "TF-046",
+    title: "GKE API open to every address",
+    description: "No `master_authorized_networks_config`.",
+    severity: Severity::Medium,
+    help: "The cluster API is reachable from the whole internet.",
+    help_uri: None,
+    remediation: "Add `master_authorized_networks_config`, or use a private endpoint.",
+    tags: &["gcp", "gke", "network"],
+    compliance: &[],
+    kinds: KINDS,
+    check: gke_authorized_networks,
+};
 
 pub(crate) fn gke_authorized_networks(resource: &Resource, cx: &mut Context<'_>) {
     if resource_type(resource) != "google_container_cluster" {
@@ -224,6 +365,20 @@ pub(crate) fn gke_authorized_networks(resource: &Resource, cx: &mut Context<'_>)
         .fix("add `master_authorized_networks_config` with your ranges, or a private endpoint");
     }
 }
+
+pub(crate) const TF_047: Rule = Rule {
+    id: "TF-047",
+    title: "GKE issues a client certificate",
+    description: "`master_auth.client_certificate_config.issue_client_certificate = true`.",
+    severity: Severity::Medium,
+    help: "The certificate is a static admin credential that cannot be revoked.",
+    help_uri: None,
+    remediation: "Do not issue client certificates; use Google identities.",
+    tags: &["gcp", "gke"],
+    compliance: &[],
+    kinds: KINDS,
+    check: gke_client_certificate,
+};
 
 pub(crate) fn gke_client_certificate(resource: &Resource, cx: &mut Context<'_>) {
     if resource_type(resource) != "google_container_cluster" {
@@ -245,6 +400,20 @@ pub(crate) fn gke_client_certificate(resource: &Resource, cx: &mut Context<'_>) 
     }
 }
 
+pub(crate) const TF_048: Rule = Rule {
+    id: "TF-048",
+    title: "Basic role granted",
+    description: "`roles/owner` or `roles/editor` granted at project, folder or organisation level.",
+    severity: Severity::Medium,
+    help: "Basic roles grant thousands of permissions across every service.",
+    help_uri: None,
+    remediation: "Grant predefined or custom roles.",
+    tags: &["gcp", "iam"],
+    compliance: &[],
+    kinds: KINDS,
+    check: primitive_roles,
+};
+
 pub(crate) fn primitive_roles(resource: &Resource, cx: &mut Context<'_>) {
     if !matches!(
         resource_type(resource),
@@ -263,6 +432,20 @@ pub(crate) fn primitive_roles(resource: &Resource, cx: &mut Context<'_>) {
         );
     }
 }
+
+pub(crate) const TF_049: Rule = Rule {
+    id: "TF-049",
+    title: "Cloud SQL open to the internet",
+    description: "An authorized network of `0.0.0.0/0`.",
+    severity: Severity::High,
+    help: "The database accepts connections from the whole internet.",
+    help_uri: None,
+    remediation: "Use private IP or the Cloud SQL Auth Proxy.",
+    tags: &["gcp", "sql", "network"],
+    compliance: &[Control::new(CIS_GCP, "6.5")],
+    kinds: KINDS,
+    check: sql_open_network,
+};
 
 pub(crate) fn sql_open_network(resource: &Resource, cx: &mut Context<'_>) {
     if resource_type(resource) != "google_sql_database_instance" {
@@ -285,6 +468,20 @@ pub(crate) fn sql_open_network(resource: &Resource, cx: &mut Context<'_>) {
         }
     }
 }
+
+pub(crate) const TF_050: Rule = Rule {
+    id: "TF-050",
+    title: "Cloud SQL accepts unencrypted connections",
+    description: "`ip_configuration` neither requires SSL nor sets an encrypted-only `ssl_mode`.",
+    severity: Severity::Medium,
+    help: "Credentials and data cross the network in the clear.",
+    help_uri: None,
+    remediation: "Set `ssl_mode = \"ENCRYPTED_ONLY\"`.",
+    tags: &["gcp", "sql", "encryption"],
+    compliance: &[Control::new(CIS_GCP, "6.4")],
+    kinds: KINDS,
+    check: sql_ssl,
+};
 
 pub(crate) fn sql_ssl(resource: &Resource, cx: &mut Context<'_>) {
     if resource_type(resource) != "google_sql_database_instance" {
@@ -312,6 +509,20 @@ pub(crate) fn sql_ssl(resource: &Resource, cx: &mut Context<'_>) {
     }
 }
 
+pub(crate) const TF_065: Rule = Rule {
+    id: "TF-065",
+    title: "Cloud SQL automated backups disabled",
+    description: "`settings.backup_configuration.enabled` is not `true`.",
+    severity: Severity::Medium,
+    help: "Without backups a dropped table or a bad migration cannot be undone.",
+    help_uri: None,
+    remediation: "Set `backup_configuration { enabled = true }` (and point-in-time recovery).",
+    tags: &["gcp", "sql", "resilience"],
+    compliance: &[],
+    kinds: KINDS,
+    check: sql_backups,
+};
+
 pub(crate) fn sql_backups(resource: &Resource, cx: &mut Context<'_>) {
     if resource_type(resource) != "google_sql_database_instance" {
         return;
@@ -328,6 +539,20 @@ pub(crate) fn sql_backups(resource: &Resource, cx: &mut Context<'_>) {
         }
     }
 }
+
+pub(crate) const TF_067: Rule = Rule {
+    id: "TF-067",
+    title: "GKE nodes have public IP addresses",
+    description: "`private_cluster_config.enable_private_nodes` is not `true`.",
+    severity: Severity::Medium,
+    help: "Every node is reachable from the internet; any exposed node port is exposed to the world.",
+    help_uri: None,
+    remediation: "Set `private_cluster_config { enable_private_nodes = true }` and use Cloud NAT.",
+    tags: &["gcp", "gke", "network"],
+    compliance: &[],
+    kinds: KINDS,
+    check: gke_private_nodes,
+};
 
 pub(crate) fn gke_private_nodes(resource: &Resource, cx: &mut Context<'_>) {
     if resource_type(resource) != "google_container_cluster" {
@@ -346,6 +571,20 @@ pub(crate) fn gke_private_nodes(resource: &Resource, cx: &mut Context<'_>) {
     }
 }
 
+pub(crate) const TF_068: Rule = Rule {
+    id: "TF-068",
+    title: "Cloud Storage public access prevention not enforced",
+    description: "`public_access_prevention` is not `enforced`.",
+    severity: Severity::Low,
+    help: "Without it, one IAM binding to allUsers makes the bucket public.",
+    help_uri: None,
+    remediation: "Set `public_access_prevention = \"enforced\"`.",
+    tags: &["gcp", "storage"],
+    compliance: &[Control::new(CIS_GCP, "5.1")],
+    kinds: KINDS,
+    check: gcs_public_access_prevention,
+};
+
 pub(crate) fn gcs_public_access_prevention(resource: &Resource, cx: &mut Context<'_>) {
     if resource_type(resource) != "google_storage_bucket" {
         return;
@@ -361,6 +600,20 @@ pub(crate) fn gcs_public_access_prevention(resource: &Resource, cx: &mut Context
         );
     }
 }
+
+pub(crate) const TF_070: Rule = Rule {
+    id: "TF-070",
+    title: "GKE network policy not enforced",
+    description: "Neither `network_policy { enabled = true }` nor Dataplane V2 (`datapath_provider = \"ADVANCED_DATAPATH\"`).",
+    severity: Severity::Medium,
+    help: "NetworkPolicy objects are silently ignored: every pod can reach every pod.",
+    help_uri: None,
+    remediation: "Enable Dataplane V2 or `network_policy { enabled = true }`.",
+    tags: &["gcp", "gke", "network"],
+    compliance: &[],
+    kinds: KINDS,
+    check: gke_network_policy,
+};
 
 pub(crate) fn gke_network_policy(resource: &Resource, cx: &mut Context<'_>) {
     if resource_type(resource) != "google_container_cluster" {
@@ -382,6 +635,20 @@ pub(crate) fn gke_network_policy(resource: &Resource, cx: &mut Context<'_>) {
         );
     }
 }
+
+pub(crate) const TF_071: Rule = Rule {
+    id: "TF-071",
+    title: "GKE nodes run as the default service account",
+    description: "A cluster or node pool without `node_config.service_account`, or with the Compute Engine default account.",
+    severity: Severity::Medium,
+    help: "The default account is Editor on the project: a compromised node can change almost anything.",
+    help_uri: None,
+    remediation: "Give nodes a dedicated least-privilege service account.",
+    tags: &["gcp", "gke", "iam"],
+    compliance: &[],
+    kinds: KINDS,
+    check: gke_default_node_service_account,
+};
 
 pub(crate) fn gke_default_node_service_account(resource: &Resource, cx: &mut Context<'_>) {
     if !matches!(
@@ -411,6 +678,20 @@ pub(crate) fn gke_default_node_service_account(resource: &Resource, cx: &mut Con
         .fix("set `node_config { service_account = google_service_account.nodes.email }`");
     }
 }
+
+pub(crate) const TF_072: Rule = Rule {
+    id: "TF-072",
+    title: "OS Login turned off for an instance",
+    description: "`metadata.enable-oslogin` is `false` (or `FALSE`).",
+    severity: Severity::Medium,
+    help: "Without OS Login, SSH access is managed by keys in metadata instead of IAM: no central revocation or audit.",
+    help_uri: None,
+    remediation: "Remove the override, or set `enable-oslogin = \"TRUE\"`.",
+    tags: &["gcp", "compute"],
+    compliance: &[Control::new(CIS_GCP, "4.4")],
+    kinds: KINDS,
+    check: os_login_disabled,
+};
 
 pub(crate) fn os_login_disabled(resource: &Resource, cx: &mut Context<'_>) {
     if !matches!(
