@@ -137,3 +137,13 @@ pub(crate) fn inventory_options(
         ..rampart_core::ScanOptions::default()
     }
 }
+
+/// `--tf-vars` and `--tf-var` as the library takes them.
+pub(crate) fn terraform_vars(
+    args: &crate::flags::TerraformArgs,
+) -> rampart_core::inventory::tfvars::TerraformVars {
+    rampart_core::inventory::tfvars::TerraformVars {
+        files: args.files.clone(),
+        values: args.values.clone(),
+    }
+}

@@ -363,6 +363,8 @@ pub(crate) struct ScanArgs {
     /// create`): report and gate on new findings only.
     #[arg(long, value_name = "FILE", env = "RAMPART_BASELINE")]
     pub(crate) baseline: Option<PathBuf>,
+    #[command(flatten)]
+    pub(crate) terraform: TerraformArgs,
 }
 
 /// `rampart inventory`.
@@ -382,6 +384,25 @@ pub(crate) struct InventoryArgs {
     /// Do not add matching advisories to dependencies.
     #[arg(long)]
     pub(crate) no_advisories: bool,
+    #[command(flatten)]
+    pub(crate) terraform: TerraformArgs,
+}
+
+/// How Terraform variables are set (`scan`, `inventory`).
+#[derive(Debug, Clone, clap::Args)]
+pub(crate) struct TerraformArgs {
+    /// Values of Terraform variables from FILE (HCL `.tfvars`, or JSON
+    /// `.tfvars.json`) for every root module, over `terraform.tfvars` and
+    /// `*.auto.tfvars` (repeatable; later files win).
+    #[arg(long = "tf-vars", value_name = "FILE")]
+    pub(crate) files: Vec<PathBuf>,
+    /// The value of one Terraform variable, over every file (repeatable).
+    #[arg(long = "tf-var", value_name = "NAME=VALUE", value_parser = parse_tf_var)]
+    pub(crate) values: Vec<(String, String)>,
+}
+
+fn parse_tf_var(text: &str) -> Result<(String, String), String> {
+    rampart_core::inventory::tfvars::TerraformVars::parse_assignment(text)
 }
 
 /// `rampart sbom`.

@@ -32,6 +32,7 @@ pub(crate) fn scan(cli: &Cli, args: &ScanArgs) -> anyhow::Result<ExitStatus> {
         no_progress,
         no_advisories,
         baseline,
+        terraform,
     } = args;
     // An empty RAMPART_BASELINE (the GitHub Action's default) is none.
     let baseline = baseline
@@ -62,6 +63,7 @@ pub(crate) fn scan(cli: &Cli, args: &ScanArgs) -> anyhow::Result<ExitStatus> {
             advisories: advisory_options(cli, *no_advisories),
             config: Default::default(),
             baseline,
+            terraform_vars: crate::args::terraform_vars(terraform),
         }
         .with_config(config),
     )?;
@@ -111,12 +113,14 @@ pub(crate) fn inventory(cli: &Cli, args: &InventoryArgs) -> anyhow::Result<ExitS
         exclude,
         spans,
         no_advisories,
+        terraform,
     } = args;
     let (paths, host_targets) = targets(paths, hosts)?;
     let scanner = Scanner::new(ScanOptions {
         hosts: host_targets,
         ssh: ssh_options(hosts),
         host_concurrency: hosts.host_concurrency,
+        terraform_vars: crate::args::terraform_vars(terraform),
         ..inventory_options(cli, paths, exclude, *no_advisories)
     })?;
     let inventory = scanner.inventory()?;

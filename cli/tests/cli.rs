@@ -680,3 +680,44 @@ fn shipped_integrations_use_real_flags() {
         "the action passes the baseline by env"
     );
 }
+
+#[test]
+fn tf_var_and_tf_vars_set_terraform_variables() {
+    let cache = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("main.tf"),
+        "variable \"acl\" {\n  default = \"private\"\n}\n\n\
+         resource \"aws_s3_bucket\" \"b\" {\n  acl = var.acl\n}\n",
+    )
+    .unwrap();
+    let values = dir.path().join("public.tfvars");
+    std::fs::write(&values, "acl = \"public-read\"\n").unwrap();
+    let root = dir.path().display().to_string();
+    let scan = |extra: &[&str]| {
+        let mut args = vec!["scan", root.as_str(), "--format", "json", "--no-advisories"];
+        args.extend_from_slice(extra);
+        let out = rampart(&args, cache.path());
+        let report: serde_json::Value = serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("{e}: {}", text(&out.stderr)));
+        report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["rule_id"] == "TF-001")
+            .map(|f| f["region"]["startLine"].as_u64().unwrap())
+            .collect::<Vec<_>>()
+    };
+    assert!(scan(&[]).is_empty());
+    let file = values.display().to_string();
+    assert_eq!(scan(&["--tf-vars", &file]), [6]);
+    // --tf-var wins over every file.
+    assert!(scan(&["--tf-vars", &file, "--tf-var", "acl=private"]).is_empty());
+    let out = rampart(&["scan", &root, "--tf-var", "acl"], cache.path());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("`acl` is not NAME=VALUE"),
+        "{}",
+        text(&out.stderr)
+    );
+}

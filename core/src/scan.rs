@@ -56,6 +56,9 @@ pub struct ScanOptions {
     pub ssh: crate::inventory::host::ssh::SshOptions,
     /// Hosts scanned at once (SSH hosts mostly wait on the network).
     pub host_concurrency: usize,
+    /// Values for Terraform variables (`--tf-vars`, `--tf-var`), over the
+    /// tfvars files of each root module.
+    pub terraform_vars: crate::inventory::tfvars::TerraformVars,
     /// Directory that reported paths are relative to (default: the current
     /// directory).
     pub base_dir: Option<PathBuf>,
@@ -121,6 +124,7 @@ impl Default for ScanOptions {
             hosts: Vec::new(),
             ssh: Default::default(),
             host_concurrency: 16,
+            terraform_vars: Default::default(),
             base_dir: None,
             excludes: Vec::new(),
             max_file_size: WalkOptions::default().max_file_size,
@@ -207,6 +211,7 @@ impl Scanner {
             deadline: None,
             keep_sources: self.options.snippets,
             advisories: None,
+            terraform: self.options.terraform_vars.clone(),
         }
     }
 

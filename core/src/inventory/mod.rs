@@ -23,6 +23,7 @@ pub mod host;
 pub mod kubernetes;
 mod lines;
 pub mod terraform;
+pub mod tfvars;
 pub mod walk;
 pub mod yaml;
 
@@ -252,14 +253,23 @@ struct TerraformModules {
 /// the main pass reports them.
 fn terraform_modules(files: &[WalkedFile], options: &WalkOptions) -> TerraformModules {
     let mut by_dir: std::collections::BTreeMap<PathBuf, Vec<&WalkedFile>> = Default::default();
+    // The tfvars files Terraform loads by itself, by directory.
+    let mut automatic: std::collections::BTreeMap<PathBuf, Vec<&WalkedFile>> = Default::default();
     for file in files {
-        if FileFormat::detect(&file.path) == Some(FileFormat::Terraform) {
-            let dir = file
-                .path
+        let dir = || {
+            file.path
                 .parent()
                 .map(Path::to_path_buf)
-                .unwrap_or_default();
-            by_dir.entry(dir).or_default().push(file);
+                .unwrap_or_default()
+        };
+        if FileFormat::detect(&file.path) == Some(FileFormat::Terraform) {
+            by_dir.entry(dir()).or_default().push(file);
+        } else if file
+            .path
+            .file_name()
+            .is_some_and(|name| tfvars::automatic_rank(&name.to_string_lossy()).is_some())
+        {
+            automatic.entry(dir()).or_default().push(file);
         }
     }
     let gathered: Vec<_> = by_dir
@@ -278,8 +288,14 @@ fn terraform_modules(files: &[WalkedFile], options: &WalkOptions) -> TerraformMo
                     Some((file.display.as_str(), text, body))
                 })
                 .collect();
-            let context =
-                terraform::ModuleContext::gather(parsed.iter().map(|(d, t, b)| (*d, *t, b)));
+            let beside = automatic.get(&dir).map(Vec::as_slice).unwrap_or_default();
+            let (values, value_diagnostics) =
+                tfvars::values_for(beside, &options.terraform, options);
+            let mut context = terraform::ModuleContext::gather_with(
+                parsed.iter().map(|(d, t, b)| (*d, *t, b)),
+                &values,
+            );
+            context.diagnostics.extend(value_diagnostics);
             let reads: Vec<(PathBuf, Result<Vec<u8>, crate::read::ReadError>)> = reads
                 .into_iter()
                 .map(|(f, read)| (f.path.clone(), read))

@@ -187,6 +187,65 @@ pub struct ModuleContext {
     pub diagnostics: Vec<Diagnostic>,
 }
 
+/// A variable's value from outside its module.
+#[derive(Debug, Clone, PartialEq)]
+pub enum VariableValue {
+    /// A value a tfvars file gives (an HCL or JSON expression, evaluated).
+    Value(Value),
+    /// The text of `--tf-var name=value`: a string, or by the variable's
+    /// declared type a number, a bool, or (written `[…]`/`{…}`) a list or
+    /// map in HCL syntax — as Terraform reads `-var`.
+    Text(String),
+}
+
+/// The attributes of a `.tfvars` file, each evaluated on its own (a
+/// tfvars file holds values, not references: anything else stays as its
+/// text, unknown).
+pub(crate) fn attribute_values(text: &str) -> Result<Vec<(String, Value)>, ParseError> {
+    let body = parse(text)?;
+    let empty = ModuleContext::default();
+    let budget = std::cell::Cell::new(MAX_EVALUATED_NODES);
+    let evaluator = Evaluator::new(text, &empty, &budget);
+    Ok(body
+        .attributes()
+        .map(|attribute| {
+            (
+                attribute.key.as_str().to_owned(),
+                evaluator.value(&attribute.value),
+            )
+        })
+        .collect())
+}
+
+/// `--tf-var` text as Terraform converts it for a variable of `kind`.
+fn typed(text: &str, kind: Option<&str>) -> Value {
+    let kind = kind.unwrap_or("any").trim();
+    let trimmed = text.trim();
+    if kind == "bool" {
+        match trimmed {
+            "true" => return Value::Bool(true),
+            "false" => return Value::Bool(false),
+            _ => {}
+        }
+    }
+    if kind == "number"
+        && let Ok(number) = trimmed.parse::<serde_json::Number>()
+    {
+        return Value::Number(number);
+    }
+    if kind != "string" && (trimmed.starts_with('[') || trimmed.starts_with('{')) {
+        let source = format!("value = {trimmed}\n");
+        if let Ok(body) = parse(&source)
+            && let Some(attribute) = body.get_attribute("value")
+        {
+            let empty = ModuleContext::default();
+            let budget = std::cell::Cell::new(MAX_EVALUATED_NODES);
+            return Evaluator::new(&source, &empty, &budget).value(&attribute.value);
+        }
+    }
+    Value::String(text.to_owned())
+}
+
 /// One `locals` entry, before evaluation.
 struct LocalDefinition<'a> {
     name: String,
@@ -206,8 +265,22 @@ impl ModuleContext {
     /// Locals are evaluated once each, every local after those it refers
     /// to; a local in a cycle stays unresolved, with a warning at its line.
     pub fn gather<'a>(files: impl IntoIterator<Item = (&'a str, &'a str, &'a Body)>) -> Self {
+        Self::gather_with(files, &BTreeMap::new())
+    }
+
+    /// [`gather`](Self::gather), the module's variables set by `values`
+    /// over their defaults (a root module's tfvars files and `--tf-var`,
+    /// merged by the caller in Terraform's precedence). Locals see the set
+    /// values.
+    pub fn gather_with<'a>(
+        files: impl IntoIterator<Item = (&'a str, &'a str, &'a Body)>,
+        values: &BTreeMap<String, VariableValue>,
+    ) -> Self {
         let mut context = ModuleContext::default();
         let mut definitions: Vec<LocalDefinition<'a>> = Vec::new();
+        // Every declared variable, and the type each one states.
+        let mut declared: std::collections::BTreeSet<String> = Default::default();
+        let mut types: BTreeMap<String, String> = BTreeMap::new();
         for (file, text, body) in files {
             let lines = LineIndex::new(text);
             for block in body.blocks() {
@@ -216,6 +289,11 @@ impl ModuleContext {
                         let Some(name) = block.labels.first().map(label_text) else {
                             continue;
                         };
+                        declared.insert(name.clone());
+                        if let Some(kind) = block.body.get_attribute("type") {
+                            let written = kind.value.span().and_then(|range| text.get(range));
+                            types.insert(name.clone(), written.unwrap_or("any").to_owned());
+                        }
                         if let Some(default) = block.body.get_attribute("default") {
                             let empty = ModuleContext::default();
                             let budget = std::cell::Cell::new(MAX_EVALUATED_NODES);
@@ -239,6 +317,19 @@ impl ModuleContext {
                     _ => {}
                 }
             }
+        }
+        // Values set from outside win over defaults; a value for a
+        // variable the module does not declare is ignored, as Terraform
+        // ignores it (with a warning) in a tfvars file.
+        for (name, value) in values {
+            if !declared.contains(name) {
+                continue;
+            }
+            let value = match value {
+                VariableValue::Value(value) => value.clone(),
+                VariableValue::Text(text) => typed(text, types.get(name).map(String::as_str)),
+            };
+            context.variables.insert(name.clone(), value);
         }
         // A name defined twice: the last definition counts (Terraform
         // itself refuses the module).

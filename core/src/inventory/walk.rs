@@ -64,6 +64,9 @@ pub struct WalkOptions {
     /// [`Enricher::diagnostics`](crate::advisories::Enricher::diagnostics)
     /// once, when everything is collected.
     pub advisories: Option<std::sync::Arc<crate::advisories::Enricher>>,
+    /// Variable values for every Terraform root module (`--tf-vars`,
+    /// `--tf-var`), over the tfvars files beside it.
+    pub terraform: super::tfvars::TerraformVars,
 }
 
 /// Limits on parsing one file: beyond them the file is a diagnostic, never
@@ -95,6 +98,7 @@ impl Default for WalkOptions {
             deadline: None,
             keep_sources: false,
             advisories: None,
+            terraform: Default::default(),
         }
     }
 }

@@ -1,0 +1,178 @@
+//! Terraform variable values from outside the module: `terraform.tfvars`,
+//! `*.auto.tfvars(.json)`, `--tf-vars` files and `--tf-var`, in
+//! Terraform's precedence, seen by locals and by the rules.
+
+#![allow(clippy::unwrap_used)] // Test helpers: a panic is the failure report.
+
+use rampart_core::diagnostic::{DiagnosticKind, Level};
+use rampart_core::inventory::tfvars::TerraformVars;
+use rampart_core::policy::{CacheMode, EngineOptions};
+use rampart_core::{Report, ScanOptions, Scanner};
+use serde_json::{Value, json};
+use std::path::{Path, PathBuf};
+
+/// A module whose values come from every kind of source.
+fn project() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, text: &str| std::fs::write(dir.path().join(name), text).unwrap();
+    write(
+        "variables.tf",
+        "variable \"acl\" {}\n\
+         variable \"size\" {\n  type    = number\n  default = 1\n}\n\
+         variable \"public\" {\n  type    = bool\n  default = false\n}\n\
+         variable \"zones\" {\n  type    = list(string)\n  default = []\n}\n",
+    );
+    write(
+        "main.tf",
+        "resource \"aws_s3_bucket\" \"logs\" {\n  acl = var.acl\n}\n\n\
+         resource \"example_thing\" \"t\" {\n  size   = var.size\n  public = var.public\n  \
+         zones  = var.zones\n  name   = local.name\n}\n\n\
+         locals {\n  name = \"logs-${var.acl}\"\n}\n",
+    );
+    write("terraform.tfvars", "acl  = \"private\"\nsize = 2\n");
+    // Lexical order: a.auto.tfvars.json, then b.auto.tfvars.
+    write(
+        "a.auto.tfvars.json",
+        "{\"size\": 3, \"undeclared\": true}\n",
+    );
+    write("b.auto.tfvars", "acl = \"public-read\"\n");
+    dir
+}
+
+fn options(base: &Path, vars: TerraformVars, builtin: bool) -> ScanOptions {
+    ScanOptions {
+        paths: vec![PathBuf::from(".")],
+        base_dir: Some(base.to_owned()),
+        builtin_packs: builtin,
+        advisories: None,
+        engine: EngineOptions {
+            cache: CacheMode::Disabled,
+            ..EngineOptions::default()
+        },
+        terraform_vars: vars,
+        ..ScanOptions::default()
+    }
+}
+
+/// The evaluated `config` of each resource, by its address.
+fn configs(base: &Path, vars: TerraformVars) -> (Vec<(String, Value)>, Vec<String>) {
+    let inventory = Scanner::new(options(base, vars, false))
+        .unwrap()
+        .inventory()
+        .unwrap();
+    let configs = inventory
+        .resources()
+        .map(|r| {
+            let address = format!("{}.{}", r.document["type"], r.document["name"]);
+            (address.replace('"', ""), r.document["config"].clone())
+        })
+        .collect();
+    let diagnostics = inventory
+        .diagnostics
+        .iter()
+        .map(|d| d.to_string())
+        .collect();
+    (configs, diagnostics)
+}
+
+fn config<'a>(configs: &'a [(String, Value)], address: &str) -> &'a Value {
+    &configs
+        .iter()
+        .find(|(a, _)| a == address)
+        .unwrap_or_else(|| panic!("no {address} in {configs:?}"))
+        .1
+}
+
+#[test]
+fn automatic_files_override_defaults_in_terraforms_order() {
+    let dir = project();
+    let (configs, diagnostics) = configs(dir.path(), TerraformVars::default());
+    assert!(diagnostics.is_empty(), "{diagnostics:?}");
+    // b.auto.tfvars beats terraform.tfvars; a.auto.tfvars.json beats it
+    // for `size`; locals see the set value; an undeclared name is ignored.
+    assert_eq!(config(&configs, "aws_s3_bucket.logs")["acl"], "public-read");
+    let thing = config(&configs, "example_thing.t");
+    assert_eq!(thing["size"], 3);
+    assert_eq!(thing["public"], false);
+    assert_eq!(thing["name"], "logs-public-read");
+}
+
+#[test]
+fn user_files_then_values_win_and_are_typed() {
+    let dir = project();
+    let extra = dir.path().join("prod.tfvars");
+    std::fs::write(&extra, "acl = \"authenticated-read\"\nsize = 9\n").unwrap();
+    let vars = TerraformVars {
+        files: vec![extra],
+        values: vec![
+            ("size".into(), "7".into()),
+            ("public".into(), "true".into()),
+            ("zones".into(), "[\"a\", \"b\"]".into()),
+        ],
+    };
+    let (configs, diagnostics) = configs(dir.path(), vars);
+    assert!(diagnostics.is_empty(), "{diagnostics:?}");
+    assert_eq!(
+        config(&configs, "aws_s3_bucket.logs")["acl"],
+        "authenticated-read"
+    );
+    let thing = config(&configs, "example_thing.t");
+    assert_eq!(thing["size"], 7);
+    assert_eq!(thing["public"], true);
+    assert_eq!(thing["zones"], json!(["a", "b"]));
+}
+
+#[test]
+fn a_broken_values_file_is_a_diagnostic_and_the_others_still_count() {
+    let dir = project();
+    std::fs::write(dir.path().join("c.auto.tfvars"), "size = 5\nacl = \n").unwrap();
+    let inventory = Scanner::new(options(dir.path(), TerraformVars::default(), false))
+        .unwrap()
+        .inventory()
+        .unwrap();
+    let broken: Vec<_> = inventory
+        .diagnostics
+        .iter()
+        .filter(|d| d.path.as_deref() == Some("c.auto.tfvars"))
+        .collect();
+    assert_eq!(broken.len(), 1, "{:?}", inventory.diagnostics);
+    assert_eq!(broken[0].level, Level::Error);
+    assert_eq!(broken[0].kind, DiagnosticKind::ParseError);
+    assert_eq!(broken[0].region.map(|r| r.start_line), Some(2));
+    assert!(broken[0].message.starts_with("invalid variable values: "));
+    let bucket = inventory
+        .resources()
+        .find(|r| r.document["type"] == "aws_s3_bucket")
+        .unwrap();
+    assert_eq!(bucket.document["config"]["acl"], "public-read");
+}
+
+fn rule_lines(report: &Report, rule: &str) -> Vec<(String, u32)> {
+    report
+        .findings
+        .iter()
+        .filter(|f| f.rule_id == rule)
+        .map(|f| (f.path.clone(), f.region.map_or(0, |r| r.start_line)))
+        .collect()
+}
+
+#[test]
+fn rules_judge_the_value_the_variables_give() {
+    let dir = project();
+    let report = Scanner::new(options(dir.path(), TerraformVars::default(), true))
+        .unwrap()
+        .scan()
+        .unwrap();
+    // The public ACL comes from b.auto.tfvars; the finding is on the line
+    // that uses it.
+    assert_eq!(rule_lines(&report, "TF-001"), [("main.tf".to_owned(), 2)]);
+    let private = TerraformVars {
+        values: vec![("acl".into(), "private".into())],
+        ..TerraformVars::default()
+    };
+    let report = Scanner::new(options(dir.path(), private, true))
+        .unwrap()
+        .scan()
+        .unwrap();
+    assert!(rule_lines(&report, "TF-001").is_empty());
+}
