@@ -23,6 +23,7 @@ pub mod host;
 pub mod kubernetes;
 mod lines;
 pub mod terraform;
+mod terraform_functions;
 pub mod tfvars;
 pub mod walk;
 pub mod yaml;

@@ -14,7 +14,7 @@ use super::lines::LineIndex;
 use crate::diagnostic::{Diagnostic, DiagnosticKind, Level, ParseError};
 use crate::resource::{Region, Resource, SpanIndex, escape_pointer_token};
 use hcl_edit::Span as _;
-use hcl_edit::expr::{Expression, ObjectKey, TraversalOperator};
+use hcl_edit::expr::{BinaryOperator, Expression, ObjectKey, TraversalOperator, UnaryOperator};
 use hcl_edit::structure::{Block, BlockLabel, Body, Structure};
 use hcl_edit::template::{Element, Template};
 use serde_json::{Map, Number, Value};
@@ -27,10 +27,13 @@ pub const KIND: &str = "terraform";
 /// Top-level blocks that become resources.
 const RESOURCE_BLOCKS: &[&str] = &["resource", "data", "module", "provider"];
 
-/// Values (nodes: each scalar, array and object counts one) a file's or a
-/// module's evaluation may copy out of variables and locals in all. A
-/// reference past it stays an expression: two locals that each list the
-/// other twice would otherwise double in size at every step.
+/// Values (nodes: each scalar, array and object counts one, and a string
+/// one more per 64 bytes) a file's or a module's evaluation may copy out of
+/// variables and locals, or build with functions, in all. A reference or
+/// call past it stays an expression: two locals that each list the other
+/// twice would otherwise double in size at every step, and ten thousand
+/// locals that each `join` the one before into a megabyte would take
+/// gigabytes.
 pub const MAX_EVALUATED_NODES: usize = 1_000_000;
 
 /// Nesting the HCL parser is given: it descends by recursion, so deeper
@@ -511,7 +514,11 @@ fn value_nodes_within(value: &Value, limit: usize) -> Option<usize> {
         match value {
             Value::Array(items) => pending.extend(items),
             Value::Object(map) => pending.extend(map.values()),
+            Value::String(s) => count += s.len() / 64,
             _ => {}
+        }
+        if count > limit {
+            return None;
         }
     }
     Some(count)
@@ -578,8 +585,72 @@ impl<'a> Evaluator<'a> {
             Expression::Traversal(traversal) => self
                 .traversal(&traversal.expr, &traversal.operators)
                 .unwrap_or_else(|| self.unresolved(expr.span())),
+            Expression::FuncCall(call) => self
+                .call(call)
+                .unwrap_or_else(|| self.unresolved(expr.span())),
+            Expression::Conditional(conditional) => match self.value(&conditional.cond_expr) {
+                Value::Bool(true) => self.value(&conditional.true_expr),
+                Value::Bool(false) => self.value(&conditional.false_expr),
+                _ => self.unresolved(expr.span()),
+            },
+            Expression::UnaryOp(op) => {
+                let operand = self.value(&op.expr);
+                match (op.operator.value(), &operand) {
+                    (UnaryOperator::Not, Value::Bool(b)) => Value::Bool(!b),
+                    (UnaryOperator::Neg, Value::Number(n)) => n
+                        .as_f64()
+                        .and_then(|n| Number::from_f64(-n))
+                        .map(|n| integral(Value::Number(n)))
+                        .unwrap_or_else(|| self.unresolved(expr.span())),
+                    _ => self.unresolved(expr.span()),
+                }
+            }
+            Expression::BinaryOp(op) => {
+                let (lhs, rhs) = (self.value(&op.lhs_expr), self.value(&op.rhs_expr));
+                if !is_known(&lhs) || !is_known(&rhs) {
+                    return self.unresolved(expr.span());
+                }
+                binary(*op.operator.value(), &lhs, &rhs)
+                    .unwrap_or_else(|| self.unresolved(expr.span()))
+            }
             _ => self.unresolved(expr.span()),
         }
+    }
+
+    /// A call of a built-in function whose arguments are all known
+    /// (`…` spreads the last one); the result is charged to the budget.
+    fn call(&self, call: &hcl_edit::expr::FuncCall) -> Option<Value> {
+        if !call.name.namespace.is_empty() {
+            return None; // a provider's function
+        }
+        let mut args: Vec<Value> = call.args.iter().map(|arg| self.value(arg)).collect();
+        if call.args.expand_final() {
+            match args.pop()? {
+                Value::Array(items) => args.extend(items),
+                _ => return None,
+            }
+        }
+        let name = call.name.name.as_str();
+        let value = match name {
+            // The first argument that is known; `can` is true for a known
+            // value. Neither guesses about an unknown one.
+            "try" => args.into_iter().find(is_known)?,
+            "can" if is_known(args.first()?) => Value::Bool(true),
+            "can" => return None,
+            _ => {
+                if !args.iter().all(is_known) {
+                    return None;
+                }
+                super::terraform_functions::call(name, &args)?
+            }
+        };
+        let left = self.budget.get();
+        let Some(nodes) = value_nodes_within(&value, left) else {
+            self.budget.set(0);
+            return None;
+        };
+        self.budget.set(left - nodes);
+        Some(value)
     }
 
     /// A template whose every interpolation is static becomes its string;
@@ -655,6 +726,50 @@ impl<'a> Evaluator<'a> {
         }
         Some(value)
     }
+}
+
+/// Whether a value holds nothing unknown (no `${…}` text left in it).
+fn is_known(value: &Value) -> bool {
+    match value {
+        Value::String(s) => !s.contains("${"),
+        Value::Array(items) => items.iter().all(is_known),
+        Value::Object(map) => map.values().all(is_known),
+        _ => true,
+    }
+}
+
+/// A number that is an integer, written as one (`2`, not `2.0`).
+fn integral(value: Value) -> Value {
+    match value.as_f64() {
+        Some(n) if n.fract() == 0.0 && n.abs() < 9.0e15 => Value::from(n as i64),
+        _ => value,
+    }
+}
+
+/// A binary operation on known operands, as Terraform computes it.
+fn binary(operator: BinaryOperator, lhs: &Value, rhs: &Value) -> Option<Value> {
+    use BinaryOperator::*;
+    let numbers = || Some((lhs.as_f64()?, rhs.as_f64()?));
+    let arithmetic = |f: fn(f64, f64) -> f64| -> Option<Value> {
+        let (a, b) = numbers()?;
+        Number::from_f64(f(a, b)).map(|n| integral(Value::Number(n)))
+    };
+    Some(match operator {
+        Eq => Value::Bool(lhs == rhs),
+        NotEq => Value::Bool(lhs != rhs),
+        And => Value::Bool(lhs.as_bool()? && rhs.as_bool()?),
+        Or => Value::Bool(lhs.as_bool()? || rhs.as_bool()?),
+        Less => Value::Bool(numbers().map(|(a, b)| a < b)?),
+        LessEq => Value::Bool(numbers().map(|(a, b)| a <= b)?),
+        Greater => Value::Bool(numbers().map(|(a, b)| a > b)?),
+        GreaterEq => Value::Bool(numbers().map(|(a, b)| a >= b)?),
+        Plus => arithmetic(|a, b| a + b)?,
+        Minus => arithmetic(|a, b| a - b)?,
+        Mul => arithmetic(|a, b| a * b)?,
+        Div if numbers()?.1 != 0.0 => arithmetic(|a, b| a / b)?,
+        Mod if numbers()?.1 != 0.0 => arithmetic(|a, b| a % b)?,
+        Div | Mod => return None,
+    })
 }
 
 fn label_text(label: &BlockLabel) -> String {
@@ -1164,6 +1279,14 @@ resource "aws_s3_bucket" "logs" {
   other  = var.unset
   mixed  = "arn:${aws_s3_bucket.x.id}/${var.env}"
   choose = var.env == "prod" ? true : false
+  guess  = aws_s3_bucket.x.versioned ? "a" : "b"
+  tags   = merge({ team = "core" }, { env = upper(var.env) })
+  twice  = length(var.ports) * 2 + 1
+  call   = upper(aws_s3_bucket.x.id)
+  named  = format("%s-%d", var.env, var.ports[1])
+  spread = max(var.ports...)
+  safe   = try(var.ports[5], 443)
+  maybe  = can(aws_s3_bucket.x.id)
 }
 "#;
         let found = one(text);
@@ -1173,7 +1296,47 @@ resource "aws_s3_bucket" "logs" {
         assert_eq!(config["kms"], "${aws_kms_key.logs.arn}");
         assert_eq!(config["other"], "${var.unset}");
         assert_eq!(config["mixed"], "arn:${aws_s3_bucket.x.id}/${var.env}");
-        assert_eq!(config["choose"], "${var.env == \"prod\" ? true : false}");
+        // Conditionals, operators and built-in functions over known values
+        // are evaluated; over an unknown one they stay expressions.
+        assert_eq!(config["choose"], true);
+        assert_eq!(
+            config["guess"],
+            "${aws_s3_bucket.x.versioned ? \"a\" : \"b\"}"
+        );
+        assert_eq!(
+            config["tags"],
+            serde_json::json!({"team": "core", "env": "PROD"})
+        );
+        assert_eq!(config["twice"], 5);
+        assert_eq!(config["call"], "${upper(aws_s3_bucket.x.id)}");
+        assert_eq!(config["named"], "prod-80");
+        assert_eq!(config["spread"], 80);
+        assert_eq!(config["safe"], 443);
+        assert_eq!(config["maybe"], "${can(aws_s3_bucket.x.id)}");
+    }
+
+    #[test]
+    fn strings_built_by_functions_are_charged_to_the_budget() {
+        // Each local joins the previous one twice: sizes double until the
+        // 1 MiB cap of a function's string, then the budget runs out and
+        // the rest stay expressions instead of taking gigabytes.
+        let mut text = String::from(
+            "locals {\n  l0 = \"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\"\n",
+        );
+        for k in 1..400 {
+            text.push_str(&format!(
+                "  l{k} = join(\"\", [local.l{}, local.l{}])\n",
+                k - 1,
+                k - 1
+            ));
+        }
+        text.push_str("}\nresource \"x\" \"y\" {\n  v = local.l399\n}\n");
+        let found = one(&text);
+        let value = found[0].document["config"]["v"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        assert!(value.starts_with("${"), "{}", value.len());
     }
 
     #[test]

@@ -1,0 +1,458 @@
+//! Terraform's built-in functions, over known values.
+//!
+//! The evaluator calls a function only when every argument is known; a
+//! function that is not here, or arguments of the wrong shape, leave the
+//! call unknown (its text), as an apply-time value is: rules never guess.
+//! Results are bounded — `range` and string results have caps, and the
+//! evaluator charges every result to its node budget — so a call cannot
+//! build an unbounded value.
+
+use serde_json::{Map, Number, Value};
+
+/// Most elements `range` makes.
+pub(crate) const MAX_RANGE: usize = 10_000;
+/// Longest string a function builds (bytes).
+pub(crate) const MAX_STRING: usize = 1 << 20;
+
+/// `name(args…)`, or `None` when rampart does not evaluate it.
+pub(crate) fn call(name: &str, args: &[Value]) -> Option<Value> {
+    let value = match (name, args) {
+        // Collections.
+        ("concat", lists) => Value::Array(
+            lists
+                .iter()
+                .map(|l| l.as_array().cloned())
+                .collect::<Option<Vec<_>>>()?
+                .concat(),
+        ),
+        ("merge", maps) => {
+            let mut merged = Map::new();
+            for map in maps {
+                match map {
+                    Value::Object(map) => merged.extend(map.clone()),
+                    Value::Null => {}
+                    _ => return None,
+                }
+            }
+            Value::Object(merged)
+        }
+        ("lookup", [Value::Object(map), Value::String(key)]) => map.get(key)?.clone(),
+        ("lookup", [Value::Object(map), Value::String(key), default]) => {
+            map.get(key).unwrap_or(default).clone()
+        }
+        ("element", [Value::Array(list), index]) if !list.is_empty() => {
+            let index = usize::try_from(index.as_u64()?).ok()?;
+            list[index % list.len()].clone()
+        }
+        ("length", [value]) => Value::from(match value {
+            Value::Array(list) => list.len(),
+            Value::Object(map) => map.len(),
+            Value::String(s) => s.chars().count(),
+            _ => return None,
+        }),
+        ("keys", [Value::Object(map)]) => {
+            Value::Array(map.keys().cloned().map(Value::from).collect())
+        }
+        ("values", [Value::Object(map)]) => Value::Array(map.values().cloned().collect()),
+        ("flatten", [Value::Array(list)]) => Value::Array(flatten(list)),
+        ("distinct", [Value::Array(list)]) => Value::Array(distinct(list)),
+        ("contains", [Value::Array(list), value]) => Value::Bool(list.contains(value)),
+        ("coalesce", values) => values
+            .iter()
+            .find(|v| !v.is_null() && v.as_str() != Some(""))?
+            .clone(),
+        ("coalescelist", lists) => lists
+            .iter()
+            .find(|l| l.as_array().is_some_and(|l| !l.is_empty()))?
+            .clone(),
+        ("compact", [Value::Array(list)]) => Value::Array(
+            list.iter()
+                .filter(|v| !v.is_null() && v.as_str() != Some(""))
+                .cloned()
+                .collect(),
+        ),
+        ("slice", [Value::Array(list), start, end]) => {
+            let (start, end) = (index(start)?, index(end)?);
+            Value::Array(list.get(start..end)?.to_vec())
+        }
+        ("zipmap", [Value::Array(keys), Value::Array(values)]) if keys.len() == values.len() => {
+            let mut map = Map::new();
+            for (key, value) in keys.iter().zip(values) {
+                map.insert(key.as_str()?.to_owned(), value.clone());
+            }
+            Value::Object(map)
+        }
+        ("range", bounds) => range(bounds)?,
+        ("reverse", [Value::Array(list)]) => Value::Array(list.iter().rev().cloned().collect()),
+        ("sort", [Value::Array(list)]) => {
+            let mut strings: Vec<String> = list
+                .iter()
+                .map(|v| v.as_str().map(str::to_owned))
+                .collect::<Option<_>>()?;
+            strings.sort();
+            Value::Array(strings.into_iter().map(Value::from).collect())
+        }
+        ("one", [Value::Array(list)]) => match list.as_slice() {
+            [] => Value::Null,
+            [only] => only.clone(),
+            _ => return None,
+        },
+        ("sum", [Value::Array(list)]) => {
+            number(list.iter().map(Value::as_f64).sum::<Option<f64>>()?)?
+        }
+        ("tolist", [Value::Array(list)]) => Value::Array(list.clone()),
+        // A set: each element once (Terraform orders a set of strings
+        // lexically).
+        ("toset", [Value::Array(list)]) => {
+            let mut set = distinct(list);
+            if set.iter().all(Value::is_string) {
+                set.sort_by(|a, b| a.as_str().cmp(&b.as_str()));
+            }
+            Value::Array(set)
+        }
+        ("tomap", [Value::Object(map)]) => Value::Object(map.clone()),
+        // Strings.
+        ("format", [Value::String(spec), rest @ ..]) => Value::String(format(spec, rest)?),
+        ("join", [Value::String(separator), lists @ ..]) if !lists.is_empty() => {
+            let mut parts = Vec::new();
+            for list in lists {
+                for item in list.as_array()? {
+                    parts.push(scalar_text(item)?);
+                }
+            }
+            Value::String(bounded(parts.join(separator))?)
+        }
+        ("split", [Value::String(separator), Value::String(text)]) => {
+            if separator.is_empty() {
+                return None;
+            }
+            Value::Array(text.split(separator.as_str()).map(Value::from).collect())
+        }
+        ("lower", [Value::String(s)]) => Value::String(s.to_lowercase()),
+        ("upper", [Value::String(s)]) => Value::String(s.to_uppercase()),
+        // A pattern in slashes is a regular expression: not evaluated.
+        ("replace", [Value::String(s), Value::String(from), Value::String(to)])
+            if !from.is_empty() && !is_pattern(from) =>
+        {
+            Value::String(bounded(s.replace(from.as_str(), to))?)
+        }
+        ("trimspace", [Value::String(s)]) => Value::String(s.trim().to_owned()),
+        ("trim", [Value::String(s), Value::String(chars)]) => {
+            Value::String(s.trim_matches(|c| chars.contains(c)).to_owned())
+        }
+        ("trimprefix", [Value::String(s), Value::String(p)]) => {
+            Value::String(s.strip_prefix(p.as_str()).unwrap_or(s).to_owned())
+        }
+        ("trimsuffix", [Value::String(s), Value::String(p)]) => {
+            Value::String(s.strip_suffix(p.as_str()).unwrap_or(s).to_owned())
+        }
+        ("chomp", [Value::String(s)]) => Value::String(s.trim_end_matches(['\n', '\r']).to_owned()),
+        ("startswith", [Value::String(s), Value::String(p)]) => {
+            Value::Bool(s.starts_with(p.as_str()))
+        }
+        ("endswith", [Value::String(s), Value::String(p)]) => Value::Bool(s.ends_with(p.as_str())),
+        ("strrev", [Value::String(s)]) => Value::String(s.chars().rev().collect()),
+        ("substr", [Value::String(s), offset, length]) => {
+            let chars: Vec<char> = s.chars().collect();
+            let offset = usize::try_from(offset.as_i64()?).ok()?.min(chars.len());
+            let end = match length.as_i64()? {
+                -1 => chars.len(),
+                n => offset
+                    .checked_add(usize::try_from(n).ok()?)?
+                    .min(chars.len()),
+            };
+            Value::String(chars[offset..end].iter().collect())
+        }
+        // Numbers.
+        ("min", numbers) if !numbers.is_empty() => number(
+            numbers
+                .iter()
+                .map(Value::as_f64)
+                .collect::<Option<Vec<_>>>()?
+                .into_iter()
+                .fold(f64::INFINITY, f64::min),
+        )?,
+        ("max", numbers) if !numbers.is_empty() => number(
+            numbers
+                .iter()
+                .map(Value::as_f64)
+                .collect::<Option<Vec<_>>>()?
+                .into_iter()
+                .fold(f64::NEG_INFINITY, f64::max),
+        )?,
+        ("abs", [n]) => number(n.as_f64()?.abs())?,
+        ("ceil", [n]) => number(n.as_f64()?.ceil())?,
+        ("floor", [n]) => number(n.as_f64()?.floor())?,
+        // Conversions.
+        ("tostring", [value]) => Value::String(scalar_text(value)?),
+        ("tonumber", [Value::Number(n)]) => Value::Number(n.clone()),
+        ("tonumber", [Value::String(s)]) => number(s.trim().parse().ok()?)?,
+        ("tobool", [Value::Bool(b)]) => Value::Bool(*b),
+        ("tobool", [Value::String(s)]) => match s.as_str() {
+            "true" => Value::Bool(true),
+            "false" => Value::Bool(false),
+            _ => return None,
+        },
+        // Encodings.
+        ("jsonencode", [value]) => Value::String(bounded(serde_json::to_string(value).ok()?)?),
+        ("jsondecode", [Value::String(text)]) => serde_json::from_str(text).ok()?,
+        // Networks.
+        ("cidrsubnet", [Value::String(prefix), newbits, netnum]) => {
+            Value::String(cidrsubnet(prefix, newbits.as_u64()?, netnum.as_u64()?)?)
+        }
+        ("cidrhost", [Value::String(prefix), hostnum]) => {
+            Value::String(cidrhost(prefix, hostnum.as_i64()?)?)
+        }
+        _ => return None,
+    };
+    Some(value)
+}
+
+/// `/…/`: a regular expression to `replace`.
+fn is_pattern(text: &str) -> bool {
+    text.len() > 1 && text.starts_with('/') && text.ends_with('/')
+}
+
+fn index(value: &Value) -> Option<usize> {
+    usize::try_from(value.as_u64()?).ok()
+}
+
+/// A number as Terraform prints it: an integer when it is one.
+fn number(n: f64) -> Option<Value> {
+    if n.fract() == 0.0 && n.abs() < 9.0e15 {
+        Some(Value::from(n as i64))
+    } else {
+        Number::from_f64(n).map(Value::Number)
+    }
+}
+
+fn bounded(text: String) -> Option<String> {
+    (text.len() <= MAX_STRING).then_some(text)
+}
+
+/// A string, number or bool as text (what `tostring` and `join` take).
+fn scalar_text(value: &Value) -> Option<String> {
+    match value {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+fn flatten(list: &[Value]) -> Vec<Value> {
+    let mut out = Vec::new();
+    for item in list {
+        match item {
+            Value::Array(inner) => out.extend(flatten(inner)),
+            other => out.push(other.clone()),
+        }
+    }
+    out
+}
+
+fn distinct(list: &[Value]) -> Vec<Value> {
+    let mut out: Vec<Value> = Vec::new();
+    for item in list {
+        if !out.contains(item) {
+            out.push(item.clone());
+        }
+    }
+    out
+}
+
+/// `range(limit)`, `range(start, limit)`, `range(start, limit, step)`.
+fn range(bounds: &[Value]) -> Option<Value> {
+    let numbers: Vec<f64> = bounds.iter().map(Value::as_f64).collect::<Option<_>>()?;
+    let (start, limit, step) = match numbers.as_slice() {
+        [limit] => (0.0, *limit, 1.0),
+        [start, limit] => (*start, *limit, if start <= limit { 1.0 } else { -1.0 }),
+        [start, limit, step] => (*start, *limit, *step),
+        _ => return None,
+    };
+    if step == 0.0 || (step > 0.0 && start > limit) || (step < 0.0 && start < limit) {
+        return (step != 0.0).then(|| Value::Array(Vec::new()));
+    }
+    let count = ((limit - start) / step).ceil();
+    if !(0.0..=MAX_RANGE as f64).contains(&count) {
+        return None;
+    }
+    (0..count as usize)
+        .map(|k| number(start + step * k as f64))
+        .collect::<Option<Vec<_>>>()
+        .map(Value::Array)
+}
+
+/// `format`'s verbs `%s`, `%d`, `%v`, `%q`, `%%` (flags and widths are
+/// not evaluated).
+fn format(spec: &str, args: &[Value]) -> Option<String> {
+    let mut out = String::new();
+    let mut args = args.iter();
+    let mut chars = spec.chars();
+    while let Some(c) = chars.next() {
+        if c != '%' {
+            out.push(c);
+            continue;
+        }
+        match chars.next()? {
+            '%' => out.push('%'),
+            's' | 'v' => out.push_str(&scalar_text(args.next()?)?),
+            'd' => {
+                let n = args.next()?.as_f64()?;
+                if n.fract() != 0.0 {
+                    return None;
+                }
+                out.push_str(&(n as i64).to_string());
+            }
+            'q' => out.push_str(&serde_json::to_string(args.next()?.as_str()?).ok()?),
+            _ => return None,
+        }
+        if out.len() > MAX_STRING {
+            return None;
+        }
+    }
+    Some(out)
+}
+
+/// An IPv4 prefix `a.b.c.d/n` as (address, length).
+fn ipv4_prefix(prefix: &str) -> Option<(u32, u32)> {
+    let (address, length) = prefix.split_once('/')?;
+    let address: std::net::Ipv4Addr = address.parse().ok()?;
+    let length: u32 = length.parse().ok()?;
+    (length <= 32).then_some((u32::from(address), length))
+}
+
+fn cidrsubnet(prefix: &str, newbits: u64, netnum: u64) -> Option<String> {
+    let (address, length) = ipv4_prefix(prefix)?;
+    let newbits = u32::try_from(newbits).ok()?;
+    let new_length = length.checked_add(newbits).filter(|l| *l <= 32)?;
+    if newbits < 32 && netnum >= (1u64 << newbits) {
+        return None;
+    }
+    let mask = if length == 0 {
+        0
+    } else {
+        u32::MAX << (32 - length)
+    };
+    let shift = 32 - new_length;
+    let subnet = (address & mask) | (u32::try_from(netnum).ok()?.checked_shl(shift).unwrap_or(0));
+    Some(format!("{}/{new_length}", std::net::Ipv4Addr::from(subnet)))
+}
+
+fn cidrhost(prefix: &str, hostnum: i64) -> Option<String> {
+    let (address, length) = ipv4_prefix(prefix)?;
+    let size: u64 = 1u64 << (32 - length);
+    let hostnum = if hostnum < 0 {
+        size.checked_sub(hostnum.unsigned_abs())?
+    } else {
+        u64::try_from(hostnum).ok()?
+    };
+    if hostnum >= size {
+        return None;
+    }
+    let mask = if length == 0 {
+        0
+    } else {
+        u32::MAX << (32 - length)
+    };
+    let host = (address & mask) | u32::try_from(hostnum).ok()?;
+    Some(std::net::Ipv4Addr::from(host).to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::call;
+    use serde_json::{Value, json};
+
+    fn eval(name: &str, args: Value) -> Option<Value> {
+        call(name, args.as_array().expect("a list of arguments"))
+    }
+
+    #[test]
+    fn collections() {
+        assert_eq!(
+            eval("concat", json!([["a"], ["b", "c"]])),
+            Some(json!(["a", "b", "c"]))
+        );
+        assert_eq!(
+            eval("merge", json!([{"a": 1, "b": 1}, {"b": 2}])),
+            Some(json!({"a": 1, "b": 2}))
+        );
+        assert_eq!(eval("lookup", json!([{"a": 1}, "b", 0])), Some(json!(0)));
+        assert_eq!(eval("lookup", json!([{"a": 1}, "b"])), None);
+        assert_eq!(eval("element", json!([["a", "b"], 3])), Some(json!("b")));
+        assert_eq!(eval("length", json!(["héllo"])), Some(json!(5)));
+        assert_eq!(
+            eval("flatten", json!([[["a"], ["b", ["c"]]]])),
+            Some(json!(["a", "b", "c"]))
+        );
+        assert_eq!(
+            eval("distinct", json!([["a", "b", "a"]])),
+            Some(json!(["a", "b"]))
+        );
+        assert_eq!(
+            eval("toset", json!([["b", "a", "b"]])),
+            Some(json!(["a", "b"]))
+        );
+        assert_eq!(eval("coalesce", json!(["", null, "x"])), Some(json!("x")));
+        assert_eq!(
+            eval("zipmap", json!([["a", "b"], [1, 2]])),
+            Some(json!({"a": 1, "b": 2}))
+        );
+        assert_eq!(
+            eval("slice", json!([["a", "b", "c"], 1, 3])),
+            Some(json!(["b", "c"]))
+        );
+        assert_eq!(eval("range", json!([3])), Some(json!([0, 1, 2])));
+        assert_eq!(eval("range", json!([1, 10, 4])), Some(json!([1, 5, 9])));
+        assert_eq!(eval("range", json!([1_000_000])), None, "over MAX_RANGE");
+    }
+
+    #[test]
+    fn strings_numbers_and_encodings() {
+        assert_eq!(
+            eval("format", json!(["%s-%d%%", "web", 3])),
+            Some(json!("web-3%"))
+        );
+        assert_eq!(
+            eval("join", json!([",", ["a", "b"], ["c"]])),
+            Some(json!("a,b,c"))
+        );
+        assert_eq!(eval("split", json!([",", "a,b"])), Some(json!(["a", "b"])));
+        assert_eq!(
+            eval("replace", json!(["a-b-c", "-", "_"])),
+            Some(json!("a_b_c"))
+        );
+        assert_eq!(
+            eval("replace", json!(["abc", "/b/", "x"])),
+            None,
+            "regular expressions"
+        );
+        assert_eq!(eval("substr", json!(["hello", 1, 3])), Some(json!("ell")));
+        assert_eq!(eval("max", json!([1, 5.5, 3])), Some(json!(5.5)));
+        assert_eq!(eval("min", json!([4, 2])), Some(json!(2)));
+        assert_eq!(eval("tonumber", json!(["42"])), Some(json!(42)));
+        assert_eq!(eval("tostring", json!([true])), Some(json!("true")));
+        assert_eq!(
+            eval("jsonencode", json!([{"a": [1]}])),
+            Some(json!("{\"a\":[1]}"))
+        );
+        assert_eq!(
+            eval("jsondecode", json!(["{\"a\":true}"])),
+            Some(json!({"a": true}))
+        );
+        assert_eq!(
+            eval("cidrsubnet", json!(["10.0.0.0/16", 8, 2])),
+            Some(json!("10.0.2.0/24"))
+        );
+        assert_eq!(
+            eval("cidrhost", json!(["10.0.2.0/24", 5])),
+            Some(json!("10.0.2.5"))
+        );
+        assert_eq!(
+            eval("cidrhost", json!(["10.0.2.0/24", -1])),
+            Some(json!("10.0.2.255"))
+        );
+        assert_eq!(eval("nosuchfunction", json!([])), None);
+    }
+}
