@@ -160,12 +160,13 @@ fn terraform_file(input: &Input<'_>) -> Result<Collected, Refused> {
         .parent()
         .and_then(|dir| input.modules.contexts.get(dir))
         .unwrap_or(&empty);
-    Ok(resources(terraform::resources(
-        &input.file.display,
-        input.text,
-        &body,
-        context,
-    )))
+    let (resources, diagnostics) =
+        terraform::resources(&input.file.display, input.text, &body, context);
+    Ok(Collected {
+        resources,
+        diagnostics,
+        ..Collected::default()
+    })
 }
 
 /// A YAML or JSON file: parsed once, then claimed by content.

@@ -531,7 +531,34 @@ struct Evaluator<'a> {
     /// Nodes that may still be copied out of variables and locals
     /// ([`MAX_EVALUATED_NODES`] per file or module).
     budget: &'a std::cell::Cell<usize>,
+    /// The instance of a `count` or `for_each` block being evaluated.
+    instance: Option<&'a Instance>,
 }
+
+/// One instance of a block with `count` or `for_each`.
+#[derive(Debug, Clone, PartialEq)]
+struct Instance {
+    /// `count.index`.
+    index: Option<usize>,
+    /// `each.key` and `each.value`.
+    each: Option<(Value, Value)>,
+}
+
+impl Instance {
+    /// The address suffix: `[0]`, `["key"]`.
+    fn key(&self) -> String {
+        match (&self.index, &self.each) {
+            (Some(index), _) => format!("[{index}]"),
+            (None, Some((Value::String(key), _))) => format!("[{}]", Value::String(key.clone())),
+            (None, Some((key, _))) => format!("[{key}]"),
+            (None, None) => String::new(),
+        }
+    }
+}
+
+/// Most instances one `count` or `for_each` block is expanded into; a
+/// block asking for more is one unexpanded resource and a warning.
+pub const MAX_INSTANCES: usize = 1_000;
 
 impl<'a> Evaluator<'a> {
     fn new(text: &'a str, context: &'a ModuleContext, budget: &'a std::cell::Cell<usize>) -> Self {
@@ -539,6 +566,33 @@ impl<'a> Evaluator<'a> {
             text,
             context,
             budget,
+            instance: None,
+        }
+    }
+
+    /// The same evaluator, for a block that is not repeated.
+    fn for_none<'b>(&'b self) -> Evaluator<'b>
+    where
+        'a: 'b,
+    {
+        Evaluator {
+            text: self.text,
+            context: self.context,
+            budget: self.budget,
+            instance: None,
+        }
+    }
+
+    /// The same evaluator for one instance of a repeated block.
+    fn for_instance<'b>(&'b self, instance: &'b Instance) -> Evaluator<'b>
+    where
+        'a: 'b,
+    {
+        Evaluator {
+            text: self.text,
+            context: self.context,
+            budget: self.budget,
+            instance: Some(instance),
         }
     }
 
@@ -695,9 +749,16 @@ impl<'a> Evaluator<'a> {
         let TraversalOperator::GetAttr(name) = first.value() else {
             return None;
         };
-        let found = match root.as_str() {
-            "var" => self.context.variables.get(name.as_str())?,
-            "local" => self.context.locals.get(name.as_str())?,
+        let instance_value;
+        let found = match (root.as_str(), name.as_str()) {
+            ("var", _) => self.context.variables.get(name.as_str())?,
+            ("local", _) => self.context.locals.get(name.as_str())?,
+            ("count", "index") => {
+                instance_value = Value::from(self.instance?.index?);
+                &instance_value
+            }
+            ("each", "key") => &self.instance?.each.as_ref()?.0,
+            ("each", "value") => &self.instance?.each.as_ref()?.1,
             _ => return None,
         };
         // Only what the operators select is copied; the budget is charged
@@ -786,17 +847,23 @@ fn label_text(label: &BlockLabel) -> String {
 /// let text = "variable \"acl\" {\n  default = \"public-read\"\n}\n\nresource \"aws_s3_bucket_acl\" \"site\" {\n  bucket = aws_s3_bucket.site.id\n  acl    = var.acl\n}\n";
 /// let body = terraform::parse(text).unwrap();
 /// let context = ModuleContext::gather([("main.tf", text, &body)]);
-/// let resources = terraform::resources("main.tf", text, &body, &context);
+/// let (resources, _diagnostics) = terraform::resources("main.tf", text, &body, &context);
 /// assert_eq!(resources[0].id, "terraform:aws_s3_bucket_acl.site");
 /// assert_eq!(resources[0].document["config"]["acl"], "public-read");
 /// assert_eq!(resources[0].document["config"]["bucket"], "${aws_s3_bucket.site.id}");
 /// assert_eq!(resources[0].spans.get("/config/acl").unwrap().start_line, 7);
 /// ```
-pub fn resources(source: &str, text: &str, body: &Body, context: &ModuleContext) -> Vec<Resource> {
+pub fn resources(
+    source: &str,
+    text: &str,
+    body: &Body,
+    context: &ModuleContext,
+) -> (Vec<Resource>, Vec<Diagnostic>) {
     let lines = LineIndex::new(text);
     let budget = std::cell::Cell::new(MAX_EVALUATED_NODES);
     let evaluator = Evaluator::new(text, context, &budget);
     let mut out = Vec::new();
+    let mut diagnostics = Vec::new();
     let mut seen: BTreeMap<String, usize> = BTreeMap::new();
     for block in body.blocks() {
         let kind = block.ident.as_str();
@@ -824,6 +891,126 @@ pub fn resources(source: &str, text: &str, body: &Body, context: &ModuleContext)
             (_, Some(p)) => format!("provider.{p}.{name}"),
             _ => continue,
         };
+        let instances = instances(kind, block, &evaluator, source, &lines, &mut diagnostics);
+        for instance in &instances {
+            let evaluator = match instance {
+                Some(instance) => evaluator.for_instance(instance),
+                None => evaluator.for_none(),
+            };
+            let address = match instance {
+                Some(instance) => format!("{address}{}", instance.key()),
+                None => address.clone(),
+            };
+            out.push(block_resource(
+                source, kind, block, &type_name, &name, &address, &evaluator, &lines, &mut seen,
+            ));
+        }
+    }
+    (out, diagnostics)
+}
+
+/// The instances of a block: one per `count` index or `for_each` element
+/// when that is known (none for `count = 0` or an empty collection), else
+/// `[None]` — the block as written, its `count.index` and `each.*` left
+/// unknown, never dropped.
+fn instances(
+    kind: &str,
+    block: &Block,
+    evaluator: &Evaluator<'_>,
+    source: &str,
+    lines: &LineIndex<'_>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<Option<Instance>> {
+    if !matches!(kind, "resource" | "data" | "module") {
+        return vec![None];
+    }
+    let (attribute, elements) = if let Some(count) = block.body.get_attribute("count") {
+        let elements = match evaluator.value(&count.value).as_u64() {
+            Some(n) => usize::try_from(n).ok().map(|n| {
+                (0..n.min(MAX_INSTANCES + 1))
+                    .map(|index| Instance {
+                        index: Some(index),
+                        each: None,
+                    })
+                    .collect::<Vec<_>>()
+            }),
+            None => None,
+        };
+        (count, elements)
+    } else if let Some(for_each) = block.body.get_attribute("for_each") {
+        let value = evaluator.value(&for_each.value);
+        let elements = if !is_known(&value) {
+            None
+        } else {
+            match value {
+                Value::Object(map) => Some(
+                    map.into_iter()
+                        .take(MAX_INSTANCES + 1)
+                        .map(|(key, value)| Instance {
+                            index: None,
+                            each: Some((Value::String(key), value)),
+                        })
+                        .collect::<Vec<_>>(),
+                ),
+                // A set of strings: each.key and each.value are the element.
+                Value::Array(items) if items.iter().all(Value::is_string) => {
+                    let mut items = items;
+                    items.sort_by(|a, b| a.as_str().cmp(&b.as_str()));
+                    items.dedup();
+                    Some(
+                        items
+                            .into_iter()
+                            .take(MAX_INSTANCES + 1)
+                            .map(|item| Instance {
+                                index: None,
+                                each: Some((item.clone(), item)),
+                            })
+                            .collect(),
+                    )
+                }
+                _ => None,
+            }
+        };
+        (for_each, elements)
+    } else {
+        return vec![None];
+    };
+    match elements {
+        Some(elements) if elements.len() > MAX_INSTANCES => {
+            let mut diagnostic = Diagnostic::file(
+                Level::Warning,
+                DiagnosticKind::ParseError,
+                source,
+                format!(
+                    "`{}` asks for more than {MAX_INSTANCES} instances: the block is checked once, as written",
+                    attribute.key.as_str()
+                ),
+            );
+            if let Some(region) = lines.region(attribute.span()) {
+                diagnostic = diagnostic.at(region);
+            }
+            diagnostics.push(diagnostic);
+            vec![None]
+        }
+        Some(elements) => elements.into_iter().map(Some).collect(),
+        None => vec![None],
+    }
+}
+
+/// One resource of a block (or of one instance of it).
+#[allow(clippy::too_many_arguments)]
+fn block_resource(
+    source: &str,
+    kind: &str,
+    block: &Block,
+    type_name: &Option<String>,
+    name: &str,
+    address: &str,
+    evaluator: &Evaluator<'_>,
+    lines: &LineIndex<'_>,
+    seen: &mut BTreeMap<String, usize>,
+) -> Resource {
+    {
         let mut spans = SpanIndex::default();
         if let Some(region) = lines.region(block.span()) {
             spans.insert("", region);
@@ -837,25 +1024,27 @@ pub fn resources(source: &str, text: &str, body: &Body, context: &ModuleContext)
                 spans.insert(pointer, region);
             }
         }
-        let config = body_value(&block.body, "/config", &evaluator, &lines, &mut spans);
+        let config = body_value(&block.body, "/config", evaluator, lines, &mut spans);
         if let Some(region) = lines.region(block.body.span()) {
             spans.insert("/config", region);
         }
         let mut document = Map::new();
         document.insert("block".into(), Value::String(kind.to_owned()));
-        document.insert("type".into(), type_name.map_or(Value::Null, Value::String));
-        document.insert("name".into(), Value::String(name));
+        document.insert(
+            "type".into(),
+            type_name.clone().map_or(Value::Null, Value::String),
+        );
+        document.insert("name".into(), Value::String(name.to_owned()));
         document.insert("config".into(), config);
-        let count = seen.entry(address.clone()).or_insert(0);
+        let count = seen.entry(address.to_owned()).or_insert(0);
         *count += 1;
         let id = if *count > 1 {
             format!("terraform:{address}#{count}")
         } else {
             format!("terraform:{address}")
         };
-        out.push(Resource::new(KIND, id, source, Value::Object(document)).with_spans(spans));
+        Resource::new(KIND, id, source, Value::Object(document)).with_spans(spans)
     }
-    out
 }
 
 /// A block body as JSON: attributes by name; nested blocks as arrays of
@@ -1221,7 +1410,7 @@ mod tests {
     fn one(text: &str) -> Vec<Resource> {
         let body = parse(text).unwrap();
         let context = ModuleContext::gather([("main.tf", text, &body)]);
-        resources("main.tf", text, &body, &context)
+        resources("main.tf", text, &body, &context).0
     }
 
     #[test]
@@ -1340,6 +1529,80 @@ resource "aws_s3_bucket" "logs" {
     }
 
     #[test]
+    fn count_and_for_each_expand_into_instances() {
+        let text = r#"
+variable "names" { default = ["b", "a", "b"] }
+variable "dbs" {
+  default = {
+    reports = { public = true }
+    billing = { public = false }
+  }
+}
+resource "aws_s3_bucket" "logs" {
+  count  = 2
+  bucket = "logs-${count.index}"
+}
+resource "aws_s3_bucket" "none" {
+  count = 0
+}
+resource "aws_s3_bucket" "named" {
+  for_each = toset(var.names)
+  bucket   = each.key
+}
+resource "aws_db_instance" "db" {
+  for_each            = var.dbs
+  identifier          = each.key
+  publicly_accessible = each.value.public
+}
+resource "aws_s3_bucket" "later" {
+  count  = length(aws_s3_bucket.x.ids)
+  bucket = "b-${count.index}"
+}
+"#;
+        let found = one(text);
+        let ids: Vec<&str> = found.iter().map(|r| r.id.as_str()).collect();
+        assert_eq!(
+            ids,
+            [
+                "terraform:aws_s3_bucket.logs[0]",
+                "terraform:aws_s3_bucket.logs[1]",
+                "terraform:aws_s3_bucket.named[\"a\"]",
+                "terraform:aws_s3_bucket.named[\"b\"]",
+                "terraform:aws_db_instance.db[\"billing\"]",
+                "terraform:aws_db_instance.db[\"reports\"]",
+                // Unknown count: the block as written, never dropped.
+                "terraform:aws_s3_bucket.later",
+            ]
+        );
+        assert_eq!(found[1].document["config"]["bucket"], "logs-1");
+        assert_eq!(found[2].document["config"]["bucket"], "a");
+        assert_eq!(found[5].document["config"]["publicly_accessible"], true);
+        assert_eq!(found[6].document["config"]["bucket"], "b-${count.index}");
+        // Every instance points at the block's lines.
+        assert_eq!(
+            found[5]
+                .spans
+                .get("/config/publicly_accessible")
+                .unwrap()
+                .start_line,
+            23
+        );
+    }
+
+    #[test]
+    fn too_many_instances_are_one_resource_and_a_warning() {
+        let text = "resource \"aws_s3_bucket\" \"many\" {\n  count = 5000\n}\n";
+        let body = parse(text).unwrap();
+        let context = ModuleContext::gather([("main.tf", text, &body)]);
+        let (found, diagnostics) = resources("main.tf", text, &body, &context);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].id, "terraform:aws_s3_bucket.many");
+        assert_eq!(diagnostics.len(), 1);
+        assert_eq!(diagnostics[0].level, Level::Warning);
+        assert_eq!(diagnostics[0].region.map(|r| r.start_line), Some(2));
+    }
+
+    #[test]
     fn ids_for_every_block_kind() {
         let text = "provider \"aws\" {}\nprovider \"aws\" {\n  alias = \"west\"\n}\nmodule \"vpc\" {\n  source = \"./vpc\"\n}\ndata \"aws_iam_policy_document\" \"p\" {}\nresource \"null_resource\" \"x\" {}\noutput \"o\" { value = 1 }\n";
         let ids: Vec<String> = one(text).into_iter().map(|r| r.id).collect();
@@ -1416,7 +1679,7 @@ resource "aws_s3_bucket" "logs" {
                 ),
             ]
         );
-        let resources = resources("main.tf", text, &body, &context);
+        let (resources, _) = resources("main.tf", text, &body, &context);
         assert_eq!(resources[0].document["config"]["v"], "${local.d}");
         assert_eq!(resources[0].document["config"]["w"], "x");
     }
@@ -1440,7 +1703,7 @@ resource "aws_s3_bucket" "logs" {
         );
         let total: usize = context.locals.values().map(value_nodes).sum();
         assert!(total < 3 * MAX_EVALUATED_NODES, "{total}");
-        let resources = resources("main.tf", &text, &body, &context);
+        let (resources, _) = resources("main.tf", &text, &body, &context);
         assert_eq!(resources[0].document["config"]["v"], "${local.a39}");
         assert_eq!(value_nodes(&resources[0].document["config"]["w"]), 31);
     }

@@ -44,12 +44,12 @@ pub struct EngineOptions {
 /// cache. Packs keep the engine alive.
 ///
 /// ```no_run
-/// use rampart_core::policy::{EngineOptions, PolicyEngine};
+/// use rampart_core::policy::{EngineOptions, PackSource, PolicyEngine};
 /// use rampart_core::Resource;
 /// use serde_json::json;
 ///
 /// let engine = PolicyEngine::new(EngineOptions::default())?;
-/// let pack = engine.load_file("my-pack.wasm")?;
+/// let pack = engine.load(PackSource::file("my-pack.wasm"), None)?;
 /// for rule in &pack.metadata().rules {
 ///     println!("{} {} {}", rule.id, rule.severity, rule.title);
 /// }

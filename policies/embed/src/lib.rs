@@ -3,7 +3,7 @@
 //! Each directory under `policies/builtin/` is a Rust pack crate; this
 //! crate's build script compiles them to `wasm32-wasip2` and embeds the
 //! result, so `rampart scan .` never needs a download. Load them with
-//! `rampart_core::policy::PolicyEngine::load_builtin`.
+//! `rampart_core::policy::PolicyEngine::load` with `PackSource::Builtin`.
 //!
 //! ```
 //! let names: Vec<&str> = rampart_builtin::PACKS.iter().map(|p| p.name).collect();

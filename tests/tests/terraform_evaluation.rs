@@ -1,6 +1,7 @@
-//! Terraform variable values from outside the module: `terraform.tfvars`,
-//! `*.auto.tfvars(.json)`, `--tf-vars` files and `--tf-var`, in
-//! Terraform's precedence, seen by locals and by the rules.
+//! Terraform as projects write it, end to end: variable values from
+//! outside the module (`terraform.tfvars`, `*.auto.tfvars(.json)`,
+//! `--tf-vars` files and `--tf-var`, in Terraform's precedence, seen by
+//! locals and by the rules), and blocks repeated by `count`/`for_each`.
 
 #![allow(clippy::unwrap_used)] // Test helpers: a panic is the failure report.
 
@@ -175,4 +176,27 @@ fn rules_judge_the_value_the_variables_give() {
         .scan()
         .unwrap();
     assert!(rule_lines(&report, "TF-001").is_empty());
+}
+
+#[test]
+fn each_instance_of_a_repeated_block_is_judged_on_its_own() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("main.tf"),
+        "variable \"acls\" {\n  default = {\n    site = \"public-read\"\n    logs = \"private\"\n  }\n}\n\n\
+         resource \"aws_s3_bucket_acl\" \"b\" {\n  for_each = var.acls\n  bucket   = each.key\n  acl      = each.value\n}\n",
+    )
+    .unwrap();
+    let report = Scanner::new(options(dir.path(), TerraformVars::default(), true))
+        .unwrap()
+        .scan()
+        .unwrap();
+    let public: Vec<(&str, u32)> = report
+        .findings
+        .iter()
+        .filter(|f| f.rule_id == "TF-001")
+        .map(|f| (f.resource_id.as_str(), f.region.map_or(0, |r| r.start_line)))
+        .collect();
+    // Only the instance whose value is public, at the line that sets it.
+    assert_eq!(public, [("terraform:aws_s3_bucket_acl.b[\"site\"]", 11)]);
 }
