@@ -200,3 +200,32 @@ fn each_instance_of_a_repeated_block_is_judged_on_its_own() {
     // Only the instance whose value is public, at the line that sets it.
     assert_eq!(public, [("terraform:aws_s3_bucket_acl.b[\"site\"]", 11)]);
 }
+
+#[test]
+fn blocks_a_dynamic_block_generates_are_judged_at_their_content_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("main.tf"),
+        "variable \"admin_ports\" {\n  default = [22, 3389]\n}\n\n\
+         resource \"aws_security_group\" \"bastion\" {\n  dynamic \"ingress\" {\n    \
+         for_each = var.admin_ports\n    content {\n      protocol    = \"tcp\"\n      \
+         from_port   = ingress.value\n      to_port     = ingress.value\n      \
+         cidr_blocks = [\"0.0.0.0/0\"]\n    }\n  }\n}\n",
+    )
+    .unwrap();
+    let report = Scanner::new(options(dir.path(), TerraformVars::default(), true))
+        .unwrap()
+        .scan()
+        .unwrap();
+    let found: Vec<(u32, String)> = report
+        .findings
+        .iter()
+        .filter(|f| f.rule_id == "TF-011")
+        .map(|f| (f.region.map_or(0, |r| r.start_line), f.message.clone()))
+        .collect();
+    // One finding per generated rule, at the `content` block (line 8).
+    assert_eq!(found.len(), 2, "{found:?}");
+    assert!(found.iter().all(|(line, _)| *line == 8), "{found:?}");
+    assert!(found[0].1.contains("port 22") || found[1].1.contains("port 22"));
+    assert!(found.iter().any(|(_, m)| m.contains("port 3389")));
+}

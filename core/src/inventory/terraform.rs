@@ -533,6 +533,9 @@ struct Evaluator<'a> {
     budget: &'a std::cell::Cell<usize>,
     /// The instance of a `count` or `for_each` block being evaluated.
     instance: Option<&'a Instance>,
+    /// The iterators of the `dynamic` blocks being expanded, innermost
+    /// last: (name, key, value).
+    iterators: Vec<(String, Value, Value)>,
 }
 
 /// One instance of a block with `count` or `for_each`.
@@ -567,6 +570,20 @@ impl<'a> Evaluator<'a> {
             context,
             budget,
             instance: None,
+            iterators: Vec::new(),
+        }
+    }
+
+    /// The same evaluator inside one element of a `dynamic` block.
+    fn with_iterator(&self, name: &str, key: Value, value: Value) -> Evaluator<'a> {
+        let mut iterators = self.iterators.clone();
+        iterators.push((name.to_owned(), key, value));
+        Evaluator {
+            text: self.text,
+            context: self.context,
+            budget: self.budget,
+            instance: self.instance,
+            iterators,
         }
     }
 
@@ -580,6 +597,7 @@ impl<'a> Evaluator<'a> {
             context: self.context,
             budget: self.budget,
             instance: None,
+            iterators: self.iterators.clone(),
         }
     }
 
@@ -593,6 +611,7 @@ impl<'a> Evaluator<'a> {
             context: self.context,
             budget: self.budget,
             instance: Some(instance),
+            iterators: self.iterators.clone(),
         }
     }
 
@@ -750,7 +769,14 @@ impl<'a> Evaluator<'a> {
             return None;
         };
         let instance_value;
+        let iterator = self
+            .iterators
+            .iter()
+            .rev()
+            .find(|(iterator, _, _)| iterator == root.as_str());
         let found = match (root.as_str(), name.as_str()) {
+            (_, "key") if iterator.is_some() => &iterator?.1,
+            (_, "value") if iterator.is_some() => &iterator?.2,
             ("var", _) => self.context.variables.get(name.as_str())?,
             ("local", _) => self.context.locals.get(name.as_str())?,
             ("count", "index") => {
@@ -1071,6 +1097,23 @@ fn body_value(
                 map.insert(key.to_owned(), evaluator.value(&attribute.value));
             }
             Structure::Block(block) => {
+                // A `dynamic` block over a known collection is the blocks
+                // it generates, each at its `content` block's lines.
+                if block.ident.as_str() == "dynamic"
+                    && let Some((label, generated)) = expand_dynamic(block, evaluator)
+                {
+                    for (element, content) in generated {
+                        let index = block_counts.entry(label.clone()).or_insert(0);
+                        let here = format!("{pointer}/{}/{index}", escape_pointer_token(&label));
+                        *index += 1;
+                        let value = body_value(&content.body, &here, &element, lines, spans);
+                        if let Some(region) = lines.region(content.span()) {
+                            spans.insert(here, region);
+                        }
+                        push_block(&mut map, label.clone(), value);
+                    }
+                    continue;
+                }
                 let key = block.ident.as_str().to_owned();
                 let index = block_counts.entry(key.clone()).or_insert(0);
                 let here = format!("{pointer}/{}/{index}", escape_pointer_token(&key));
@@ -1079,15 +1122,65 @@ fn body_value(
                 if let Some(region) = lines.region(block.span()) {
                     spans.insert(here, region);
                 }
-                match map.entry(key).or_insert_with(|| Value::Array(Vec::new())) {
-                    Value::Array(items) => items.push(value),
-                    // An attribute and a block of the same name: keep both.
-                    other => *other = Value::Array(vec![other.clone(), value]),
-                }
+                push_block(&mut map, key, value);
             }
         }
     }
     Value::Object(map)
+}
+
+/// Appends a nested block's value to the array of its type.
+fn push_block(map: &mut Map<String, Value>, key: String, value: Value) {
+    match map.entry(key).or_insert_with(|| Value::Array(Vec::new())) {
+        Value::Array(items) => items.push(value),
+        // An attribute and a block of the same name: keep both.
+        other => *other = Value::Array(vec![other.clone(), value]),
+    }
+}
+
+/// A `dynamic "NAME"` block whose `for_each` is known, as the blocks it
+/// generates: NAME, and for each element the evaluator that sees the
+/// iterator (`NAME.key`/`NAME.value`, or the `iterator` attribute's name)
+/// with the `content` block to evaluate. `None` when the collection is
+/// unknown (or over [`MAX_INSTANCES`]): the block stays as written.
+fn expand_dynamic<'a, 'b>(
+    block: &'b Block,
+    evaluator: &Evaluator<'a>,
+) -> Option<(String, Vec<(Evaluator<'a>, &'b Block)>)> {
+    let label = label_text(block.labels.first()?);
+    let content = block
+        .body
+        .blocks()
+        .find(|nested| nested.ident.as_str() == "content")?;
+    let iterator = match block.body.get_attribute("iterator").map(|a| &a.value) {
+        Some(Expression::Variable(name)) => name.as_str().to_owned(),
+        Some(_) => return None,
+        None => label.clone(),
+    };
+    let collection = evaluator.value(&block.body.get_attribute("for_each")?.value);
+    if !is_known(&collection) {
+        return None;
+    }
+    let elements: Vec<(Value, Value)> = match collection {
+        Value::Array(items) => items
+            .into_iter()
+            .enumerate()
+            .map(|(index, item)| (Value::from(index), item))
+            .collect(),
+        Value::Object(map) => map
+            .into_iter()
+            .map(|(k, v)| (Value::String(k), v))
+            .collect(),
+        _ => return None,
+    };
+    if elements.len() > MAX_INSTANCES {
+        return None;
+    }
+    let generated = elements
+        .into_iter()
+        .map(|(key, value)| (evaluator.with_iterator(&iterator, key, value), content))
+        .collect();
+    Some((label, generated))
 }
 
 fn nested_block(
@@ -1600,6 +1693,56 @@ resource "aws_s3_bucket" "later" {
         assert_eq!(diagnostics.len(), 1);
         assert_eq!(diagnostics[0].level, Level::Warning);
         assert_eq!(diagnostics[0].region.map(|r| r.start_line), Some(2));
+    }
+
+    #[test]
+    fn dynamic_blocks_expand_over_a_known_collection() {
+        let text = r#"
+variable "ports" { default = [22, 443] }
+resource "aws_security_group" "web" {
+  ingress {
+    from_port = 80
+  }
+  dynamic "ingress" {
+    for_each = var.ports
+    content {
+      from_port   = ingress.value
+      cidr_blocks = ["0.0.0.0/0"]
+    }
+  }
+  dynamic "egress" {
+    for_each = { all = "-1" }
+    iterator = rule
+    content {
+      protocol = rule.value
+      note     = rule.key
+    }
+  }
+  dynamic "tag" {
+    for_each = aws_x.y.tags
+    content {
+      key = tag.key
+    }
+  }
+}
+"#;
+        let found = one(text);
+        let config = &found[0].document["config"];
+        assert_eq!(config["ingress"][0]["from_port"], 80);
+        assert_eq!(config["ingress"][1]["from_port"], 22);
+        assert_eq!(config["ingress"][2]["from_port"], 443);
+        assert_eq!(config["egress"][0]["protocol"], "-1");
+        assert_eq!(config["egress"][0]["note"], "all");
+        // Over an unknown collection the block stays as written.
+        assert_eq!(config["dynamic"][0]["_labels"][0], "tag");
+        assert_eq!(
+            found[0]
+                .spans
+                .get("/config/ingress/2/from_port")
+                .unwrap()
+                .start_line,
+            10
+        );
     }
 
     #[test]
