@@ -229,3 +229,42 @@ fn blocks_a_dynamic_block_generates_are_judged_at_their_content_lines() {
     assert!(found[0].1.contains("port 22") || found[1].1.contains("port 22"));
     assert!(found.iter().any(|(_, m)| m.contains("port 3389")));
 }
+
+#[test]
+fn companions_count_from_any_file_of_the_module() {
+    let dir = tempfile::tempdir().unwrap();
+    let module = dir.path().join("storage");
+    std::fs::create_dir(&module).unwrap();
+    std::fs::write(
+        module.join("main.tf"),
+        "resource \"aws_s3_bucket\" \"logs\" {\n  bucket = \"acme-logs\"\n}\n\n\
+         resource \"aws_s3_bucket\" \"bare\" {\n  bucket = \"acme-bare\"\n}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        module.join("versioning.tf"),
+        "resource \"aws_s3_bucket_versioning\" \"logs\" {\n  bucket = aws_s3_bucket.logs.id\n  \
+         versioning_configuration {\n    status = \"Enabled\"\n  }\n}\n",
+    )
+    .unwrap();
+    // A bucket of another module with a same-named companion is no help.
+    let other = dir.path().join("other");
+    std::fs::create_dir(&other).unwrap();
+    std::fs::write(
+        other.join("versioning.tf"),
+        "resource \"aws_s3_bucket_versioning\" \"bare\" {\n  bucket = aws_s3_bucket.bare.id\n  \
+         versioning_configuration {\n    status = \"Enabled\"\n  }\n}\n",
+    )
+    .unwrap();
+    let report = Scanner::new(options(dir.path(), TerraformVars::default(), true))
+        .unwrap()
+        .scan()
+        .unwrap();
+    let unversioned: Vec<&str> = report
+        .findings
+        .iter()
+        .filter(|f| f.rule_id == "TF-004")
+        .map(|f| f.resource_id.as_str())
+        .collect();
+    assert_eq!(unversioned, ["terraform:aws_s3_bucket.bare"]);
+}

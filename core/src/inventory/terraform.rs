@@ -184,6 +184,11 @@ pub struct ModuleContext {
     pub variables: BTreeMap<String, Value>,
     /// `locals { y = … }`, by name.
     pub locals: BTreeMap<String, Value>,
+    /// For each block address of the module (`aws_s3_bucket.logs`), the
+    /// blocks of any of its files that refer to it, sorted: the
+    /// whole-module relations a rule needs (a bucket's versioning,
+    /// encryption or public access block may live in another file).
+    pub referenced_by: BTreeMap<String, Vec<String>>,
     /// What could not be evaluated: locals that refer to themselves
     /// (directly or through others), values over
     /// [`MAX_EVALUATED_NODES`]. Each at the local's line.
@@ -287,6 +292,19 @@ impl ModuleContext {
         for (file, text, body) in files {
             let lines = LineIndex::new(text);
             for block in body.blocks() {
+                if let Some(address) = block_address(block) {
+                    let mut found = References::default();
+                    hcl_edit::visit::Visit::visit_body(&mut found, &block.body);
+                    for target in found.0 {
+                        if target != address {
+                            context
+                                .referenced_by
+                                .entry(target)
+                                .or_default()
+                                .push(address.clone());
+                        }
+                    }
+                }
                 match block.ident.as_str() {
                     "variable" => {
                         let Some(name) = block.labels.first().map(label_text) else {
@@ -404,6 +422,10 @@ impl ModuleContext {
         }
         context.diagnostics.sort();
         context.diagnostics.dedup();
+        for referrers in context.referenced_by.values_mut() {
+            referrers.sort();
+            referrers.dedup();
+        }
         context
     }
 }
@@ -422,6 +444,49 @@ impl hcl_edit::visit::Visit for LocalNames {
             self.0.insert(name.as_str().to_owned());
         }
         hcl_edit::visit::visit_traversal(self, node);
+    }
+}
+
+/// The addresses of the blocks an expression refers to:
+/// `aws_s3_bucket.logs.id` → `aws_s3_bucket.logs`,
+/// `data.aws_iam_policy_document.p.json` → `data.aws_iam_policy_document.p`,
+/// `module.vpc.id` → `module.vpc`.
+#[derive(Default)]
+struct References(std::collections::BTreeSet<String>);
+
+impl hcl_edit::visit::Visit for References {
+    fn visit_traversal(&mut self, node: &hcl_edit::expr::Traversal) {
+        if let Expression::Variable(root) = &node.expr {
+            let names: Vec<&str> = node
+                .operators
+                .iter()
+                .map_while(|o| match o.value() {
+                    TraversalOperator::GetAttr(name) => Some(name.as_str()),
+                    _ => None,
+                })
+                .take(2)
+                .collect();
+            let address = match (root.as_str(), names.as_slice()) {
+                ("var" | "local" | "each" | "count" | "path" | "self" | "terraform", _) => None,
+                ("data", [kind, name, ..]) => Some(format!("data.{kind}.{name}")),
+                ("module", [name, ..]) => Some(format!("module.{name}")),
+                (kind, [name, ..]) => Some(format!("{kind}.{name}")),
+                _ => None,
+            };
+            self.0.extend(address);
+        }
+        hcl_edit::visit::visit_traversal(self, node);
+    }
+}
+
+/// The address of a `resource`, `data` or `module` block.
+fn block_address(block: &Block) -> Option<String> {
+    let labels: Vec<String> = block.labels.iter().map(label_text).collect();
+    match (block.ident.as_str(), labels.as_slice()) {
+        ("resource", [kind, name, ..]) => Some(format!("{kind}.{name}")),
+        ("data", [kind, name, ..]) => Some(format!("data.{kind}.{name}")),
+        ("module", [name, ..]) => Some(format!("module.{name}")),
+        _ => None,
     }
 }
 
@@ -918,6 +983,7 @@ pub fn resources(
             _ => continue,
         };
         let instances = instances(kind, block, &evaluator, source, &lines, &mut diagnostics);
+        let base = address.clone();
         for instance in &instances {
             let evaluator = match instance {
                 Some(instance) => evaluator.for_instance(instance),
@@ -927,9 +993,16 @@ pub fn resources(
                 Some(instance) => format!("{address}{}", instance.key()),
                 None => address.clone(),
             };
-            out.push(block_resource(
+            let referrers = evaluator.context.referenced_by.get(&base);
+            let mut resource = block_resource(
                 source, kind, block, &type_name, &name, &address, &evaluator, &lines, &mut seen,
-            ));
+            );
+            if let (Some(referrers), Value::Object(document)) = (referrers, &mut resource.document)
+            {
+                let list = referrers.iter().cloned().map(Value::String).collect();
+                document.insert("referenced_by".into(), Value::Array(list));
+            }
+            out.push(resource);
         }
     }
     (out, diagnostics)

@@ -81,7 +81,7 @@ pub(crate) fn s3_public_access_block(resource: &Resource, cx: &mut Context<'_>) 
 pub(crate) const TF_003: Rule = Rule {
     id: "TF-003",
     title: "S3 bucket without encryption configuration",
-    description: "No inline `server_side_encryption_configuration` and no `aws_s3_bucket_server_side_encryption_configuration` for the bucket in the same file.",
+    description: "No inline `server_side_encryption_configuration` and no `aws_s3_bucket_server_side_encryption_configuration` for the bucket in its module (any file of the directory, by reference; or by the literal bucket name in the same file).",
     severity: Severity::Medium,
     help: "With SSE-KMS, reading an object also needs the key: an independent access control and audit trail.",
     help_uri: None,
@@ -119,7 +119,7 @@ pub(crate) fn s3_encryption(resource: &Resource, cx: &mut Context<'_>) {
 pub(crate) const TF_004: Rule = Rule {
     id: "TF-004",
     title: "S3 bucket versioning not enabled",
-    description: "Versioning is off, suspended, or not configured for the bucket in the same file.",
+    description: "Versioning is off, suspended, or not configured for the bucket in its module (any file of the directory, by reference; or by the literal bucket name in the same file).",
     severity: Severity::Low,
     help: "Without versions an overwrite or delete — by mistake or by ransomware — is final.",
     help_uri: None,
@@ -1247,7 +1247,7 @@ pub(crate) fn ecr_mutable_tags(resource: &Resource, cx: &mut Context<'_>) {
 pub(crate) const TF_063: Rule = Rule {
     id: "TF-063",
     title: "S3 bucket access logging not enabled",
-    description: "No inline `logging` block and no `aws_s3_bucket_logging` for the bucket in the same file.",
+    description: "No inline `logging` block and no `aws_s3_bucket_logging` for the bucket in its module (any file of the directory, by reference; or by the literal bucket name in the same file).",
     severity: Severity::Low,
     help: "Server access logs are how you learn who read what after an incident.",
     help_uri: None,
@@ -1277,7 +1277,7 @@ pub(crate) fn s3_logging(resource: &Resource, cx: &mut Context<'_>) {
 pub(crate) const TF_064: Rule = Rule {
     id: "TF-064",
     title: "S3 bucket without a public access block",
-    description: "No `aws_s3_bucket_public_access_block` for the bucket in the same file.",
+    description: "No `aws_s3_bucket_public_access_block` for the bucket in its module (any file of the directory, by reference; or by the literal bucket name in the same file).",
     severity: Severity::Medium,
     help: "Without the block, one ACL or policy change makes the bucket public.",
     help_uri: None,

@@ -204,10 +204,23 @@ fn references(value: &str) -> impl Iterator<Item = &str> {
         .filter(|pair| !pair.starts_with('.') && !pair.contains(".."))
 }
 
-/// Whether another resource of the batch, of type `companion`, points at
-/// `resource` through `bucket` (`bucket = aws_s3_bucket.logs.id`, or the
-/// bucket's literal name).
+/// Whether another resource of type `companion` points at `resource`:
+/// anywhere in the module by reference (`bucket = aws_s3_bucket.logs.id`,
+/// from the document's `referenced_by`), or in the same file through
+/// `bucket` by the bucket's literal name.
 pub fn has_companion(cx: &Context<'_>, resource: &Resource, companion: &str) -> bool {
+    // Anywhere in the module: the inventory lists the blocks of every file
+    // of the module that refer to this one.
+    let prefix = format!("{companion}.");
+    if resource
+        .root()
+        .get("referenced_by")
+        .strings()
+        .iter()
+        .any(|(referrer, _)| referrer.starts_with(&prefix))
+    {
+        return true;
+    }
     let name = resource.root().get("name").as_str().unwrap_or("");
     let own_type = resource.root().get("type").as_str().unwrap_or("");
     let index = cx.batch_memo(companions);

@@ -7,7 +7,9 @@
 //! `"${…}"` is unknown until Terraform runs: rules never guess it, so an
 //! unknown value neither passes nor fails a check, except where leaving the
 //! setting out is itself the problem. Cross-resource checks (an S3 bucket
-//! and its encryption configuration) look at the resources of the same file.
+//! and its encryption configuration) find each other across the files of a
+//! module through the `referenced_by` list the inventory gives each block,
+//! and by literal names within a file.
 //! Fixtures live in `fixtures/<RULE-ID>/{positive,negative}.tf`.
 
 mod aws;
