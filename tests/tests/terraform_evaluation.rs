@@ -268,3 +268,75 @@ fn companions_count_from_any_file_of_the_module() {
         .collect();
     assert_eq!(unversioned, ["terraform:aws_s3_bucket.bare"]);
 }
+
+#[test]
+fn local_modules_are_followed_with_the_callers_arguments() {
+    let dir = tempfile::tempdir().unwrap();
+    let module = dir.path().join("modules/bucket");
+    std::fs::create_dir_all(&module).unwrap();
+    std::fs::write(
+        module.join("main.tf"),
+        "variable \"acl\" {\n  default = \"private\"\n}\n\n\
+         resource \"aws_s3_bucket_acl\" \"this\" {\n  bucket = \"b\"\n  acl    = var.acl\n}\n\n\
+         module \"loop\" {\n  source = \"../../\"\n}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("main.tf"),
+        "locals {\n  open = \"public-read\"\n}\n\n\
+         module \"site\" {\n  source = \"./modules/bucket\"\n  acl    = local.open\n}\n\n\
+         module \"logs\" {\n  source = \"./modules/bucket\"\n}\n\n\
+         module \"vpc\" {\n  source  = \"terraform-aws-modules/vpc/aws\"\n  version = \"5.0.0\"\n}\n",
+    )
+    .unwrap();
+    let report = Scanner::new(options(dir.path(), TerraformVars::default(), true))
+        .unwrap()
+        .scan()
+        .unwrap();
+    let public: Vec<(&str, &str, u32)> = report
+        .findings
+        .iter()
+        .filter(|f| f.rule_id == "TF-001")
+        .map(|f| {
+            (
+                f.resource_id.as_str(),
+                f.path.as_str(),
+                f.region.map_or(0, |r| r.start_line),
+            )
+        })
+        .collect();
+    // Only the call that passes a public ACL, at the module's line; the
+    // module directory is not also scanned as a root with its default.
+    assert_eq!(
+        public,
+        [(
+            "terraform:module.site.aws_s3_bucket_acl.this",
+            "modules/bucket/main.tf",
+            7
+        )]
+    );
+    let acls = report
+        .findings
+        .iter()
+        .filter(|f| f.resource_id.ends_with("aws_s3_bucket_acl.this"))
+        .map(|f| f.resource_id.as_str())
+        .collect::<std::collections::BTreeSet<_>>();
+    assert!(acls.iter().all(|id| id.contains("module.")), "{acls:?}");
+    let messages: Vec<String> = report.diagnostics.iter().map(|d| d.to_string()).collect();
+    // The module calling the root back is a cycle, reported at the call;
+    // a registry module is a note.
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.starts_with("warning: modules/bucket/main.tf:10:")
+                && m.contains("calls itself")),
+        "{messages:?}"
+    );
+    assert!(
+        messages.iter().any(|m| m.starts_with("note: main.tf:14:")
+            && m.contains(
+                "`vpc` (source `terraform-aws-modules/vpc/aws`) is not in the scanned tree"
+            )),
+        "{messages:?}"
+    );
+}

@@ -150,23 +150,26 @@ fn lockfile(input: &Input<'_>) -> Result<Collected, Refused> {
     Ok(collected)
 }
 
-/// A `.tf` file, evaluated in its module's variables and locals.
+/// A `.tf` file, evaluated once per instance of its module (a root, or
+/// each call of a called module) in that instance's variables and locals.
 fn terraform_file(input: &Input<'_>) -> Result<Collected, Refused> {
     let body = terraform::parse(input.text).map_err(Refused::Invalid)?;
-    let empty = terraform::ModuleContext::default();
-    let context = input
+    let root = [terraform::ModuleContext::default()];
+    let contexts = input
         .file
         .path
         .parent()
-        .and_then(|dir| input.modules.contexts.get(dir))
-        .unwrap_or(&empty);
-    let (resources, diagnostics) =
-        terraform::resources(&input.file.display, input.text, &body, context);
-    Ok(Collected {
-        resources,
-        diagnostics,
-        ..Collected::default()
-    })
+        .and_then(|dir| input.modules.instances.get(dir))
+        .map_or(&root[..], Vec::as_slice);
+    let mut collected = Collected::default();
+    for context in contexts {
+        let (resources, diagnostics) =
+            terraform::resources(&input.file.display, input.text, &body, context);
+        collected.resources.extend(resources);
+        collected.diagnostics.extend(diagnostics);
+    }
+    collected.diagnostics.dedup();
+    Ok(collected)
 }
 
 /// A YAML or JSON file: parsed once, then claimed by content.

@@ -242,8 +242,11 @@ struct TerraformModules {
     /// Each `.tf` file's read result, by path: read once, here, for both
     /// the module's context and the file's own resources.
     reads: std::collections::HashMap<PathBuf, Result<Vec<u8>, crate::read::ReadError>>,
-    /// Each directory's context.
-    contexts: std::collections::HashMap<PathBuf, terraform::ModuleContext>,
+    /// Each directory's module instances: one context for a root module
+    /// (a directory no module of the tree calls), one per call for a
+    /// module that is called (its variables the call's arguments, its
+    /// addresses prefixed `module.NAME.`).
+    instances: std::collections::HashMap<PathBuf, Vec<terraform::ModuleContext>>,
     /// What gathering the contexts found (cycles among locals …).
     diagnostics: Vec<Diagnostic>,
 }
@@ -280,37 +283,225 @@ fn terraform_modules(files: &[WalkedFile], options: &WalkOptions) -> TerraformMo
                 .into_iter()
                 .map(|f| (f, read_walked(f, options)))
                 .collect();
-            let parsed: Vec<(&str, &str, hcl_edit::structure::Body)> = reads
+            let parsed: Vec<(String, hcl_edit::structure::Body)> = reads
                 .iter()
                 .filter_map(|(file, read)| {
                     let text = std::str::from_utf8(read.as_ref().ok()?).ok()?;
                     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
                     let body = terraform::parse(text).ok()?;
-                    Some((file.display.as_str(), text, body))
+                    Some((file.display.clone(), body))
+                })
+                .collect();
+            let texts: Vec<String> = reads
+                .iter()
+                .filter_map(|(_, read)| {
+                    let text = std::str::from_utf8(read.as_ref().ok()?).ok()?;
+                    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+                    terraform::parse(text).ok().map(|_| text.to_owned())
                 })
                 .collect();
             let beside = automatic.get(&dir).map(Vec::as_slice).unwrap_or_default();
             let (values, value_diagnostics) =
                 tfvars::values_for(beside, &options.terraform, options);
-            let mut context = terraform::ModuleContext::gather_with(
-                parsed.iter().map(|(d, t, b)| (*d, *t, b)),
-                &values,
-            );
-            context.diagnostics.extend(value_diagnostics);
             let reads: Vec<(PathBuf, Result<Vec<u8>, crate::read::ReadError>)> = reads
                 .into_iter()
                 .map(|(f, read)| (f.path.clone(), read))
                 .collect();
-            (dir, reads, context)
+            (
+                dir,
+                reads,
+                Module {
+                    parsed,
+                    texts,
+                    values,
+                    value_diagnostics,
+                },
+            )
         })
         .collect();
     let mut modules = TerraformModules::default();
-    for (dir, reads, mut context) in gathered {
+    let mut sources: std::collections::BTreeMap<PathBuf, Module> = Default::default();
+    for (dir, reads, module) in gathered {
         modules.reads.extend(reads);
-        modules.diagnostics.append(&mut context.diagnostics);
-        modules.contexts.insert(dir, context);
+        sources.insert(dir, module);
     }
+    instantiate_modules(&sources, &mut modules);
     modules
+}
+
+/// One directory's parsed `.tf` files and the values its tfvars give.
+struct Module {
+    /// (display path, body) of each file that parsed.
+    parsed: Vec<(String, hcl_edit::structure::Body)>,
+    /// The text of each of them, in the same order.
+    texts: Vec<String>,
+    /// Variable values from tfvars and the user (for a root module).
+    values: std::collections::BTreeMap<String, terraform::VariableValue>,
+    value_diagnostics: Vec<Diagnostic>,
+}
+
+impl Module {
+    fn files(&self) -> impl Iterator<Item = (&str, &str, &hcl_edit::structure::Body)> {
+        self.parsed
+            .iter()
+            .zip(&self.texts)
+            .map(|((display, body), text)| (display.as_str(), text.as_str(), body))
+    }
+}
+
+/// How deep module calls are followed.
+pub const MAX_MODULE_DEPTH: usize = 16;
+
+/// Every module instance of the tree: each directory that no local module
+/// call targets is a root (its tfvars apply), and each local call
+/// instantiates its target with the call's arguments, recursively; a
+/// cycle or a chain deeper than [`MAX_MODULE_DEPTH`] is a warning at the
+/// call. A call whose source is not a directory of the scan (a registry or
+/// git module) is a note: its resources are not seen.
+fn instantiate_modules(
+    sources: &std::collections::BTreeMap<PathBuf, Module>,
+    modules: &mut TerraformModules,
+) {
+    let target = |dir: &Path, source: &str| -> Option<PathBuf> {
+        if !(source.starts_with("./") || source.starts_with("../")) {
+            return None;
+        }
+        let mut path = dir.to_path_buf();
+        for part in Path::new(source).components() {
+            match part {
+                std::path::Component::ParentDir => {
+                    path.pop();
+                }
+                std::path::Component::Normal(name) => path.push(name),
+                _ => {}
+            }
+        }
+        sources.contains_key(&path).then_some(path)
+    };
+    // Which directories are called (by their literal source): not roots.
+    let mut called: std::collections::BTreeSet<PathBuf> = Default::default();
+    for (dir, module) in sources {
+        for source in terraform::module_sources(module.parsed.iter().map(|(_, body)| body)) {
+            if let Some(path) = target(dir, &source)
+                && path != *dir
+            {
+                called.insert(path);
+            }
+        }
+    }
+    let roots: Vec<PathBuf> = sources
+        .keys()
+        .filter(|dir| !called.contains(*dir))
+        .cloned()
+        .collect();
+    for dir in &roots {
+        instantiate_root(sources, modules, dir, &target);
+    }
+    // Then what no root reaches (modules that only call each other) is a
+    // root too, in path order: nothing of the tree goes unchecked.
+    for dir in sources.keys() {
+        if !modules.instances.contains_key(dir) {
+            instantiate_root(sources, modules, dir, &target);
+        }
+    }
+}
+
+fn instantiate_root(
+    sources: &std::collections::BTreeMap<PathBuf, Module>,
+    modules: &mut TerraformModules,
+    dir: &Path,
+    target: &dyn Fn(&Path, &str) -> Option<PathBuf>,
+) {
+    let Some(module) = sources.get(dir) else {
+        return;
+    };
+    modules
+        .diagnostics
+        .extend(module.value_diagnostics.iter().cloned());
+    let mut stack = vec![dir.to_path_buf()];
+    instantiate(
+        sources,
+        modules,
+        dir,
+        String::new(),
+        &module.values,
+        &mut stack,
+        target,
+    );
+}
+
+#[allow(clippy::too_many_arguments)]
+fn instantiate(
+    sources: &std::collections::BTreeMap<PathBuf, Module>,
+    modules: &mut TerraformModules,
+    dir: &Path,
+    prefix: String,
+    values: &std::collections::BTreeMap<String, terraform::VariableValue>,
+    stack: &mut Vec<PathBuf>,
+    target: &dyn Fn(&Path, &str) -> Option<PathBuf>,
+) {
+    let Some(module) = sources.get(dir) else {
+        return;
+    };
+    let mut context = terraform::ModuleContext::gather_with(module.files(), values);
+    context.address_prefix = prefix.clone();
+    // A module called twice reports its locals' problems once.
+    if prefix.is_empty() || !modules.instances.contains_key(dir) {
+        modules.diagnostics.append(&mut context.diagnostics);
+    }
+    let calls = terraform::module_calls(module.files(), &context);
+    modules
+        .instances
+        .entry(dir.to_path_buf())
+        .or_default()
+        .push(context);
+    for call in calls {
+        let warn = |level: Level, message: String| {
+            Diagnostic::file(
+                level,
+                DiagnosticKind::ParseError,
+                call.file.clone(),
+                message,
+            )
+            .at(crate::resource::Region::line(call.line, 1, 1))
+        };
+        let Some(path) = target(dir, &call.source) else {
+            modules.diagnostics.push(warn(
+                Level::Note,
+                format!(
+                    "module `{}` (source `{}`) is not in the scanned tree: its resources are not checked",
+                    call.name, call.source
+                ),
+            ));
+            continue;
+        };
+        if stack.contains(&path) || stack.len() >= MAX_MODULE_DEPTH {
+            modules.diagnostics.push(warn(
+                Level::Warning,
+                format!(
+                    "module `{}` (source `{}`) calls itself, directly or through others, or nests deeper than {MAX_MODULE_DEPTH} calls: not followed",
+                    call.name, call.source
+                ),
+            ));
+            continue;
+        }
+        let arguments = call
+            .arguments
+            .iter()
+            .map(|(name, value)| (name.clone(), terraform::VariableValue::Value(value.clone())))
+            .collect();
+        stack.push(path.clone());
+        instantiate(
+            sources,
+            modules,
+            &path,
+            format!("{prefix}module.{}.", call.name),
+            &arguments,
+            stack,
+            target,
+        );
+        stack.pop();
+    }
 }
 
 /// Reads a walked file: still a regular file (not swapped for a link or a

@@ -189,10 +189,96 @@ pub struct ModuleContext {
     /// whole-module relations a rule needs (a bucket's versioning,
     /// encryption or public access block may live in another file).
     pub referenced_by: BTreeMap<String, Vec<String>>,
+    /// What the addresses of this module instance start with: `""` for a
+    /// root module, `module.logs.` for the module a root calls as `logs`.
+    pub address_prefix: String,
     /// What could not be evaluated: locals that refer to themselves
     /// (directly or through others), values over
     /// [`MAX_EVALUATED_NODES`]. Each at the local's line.
     pub diagnostics: Vec<Diagnostic>,
+}
+
+/// A `module` block whose `source` is a directory of the same tree
+/// (`./logs`, `../shared/bucket`), with its arguments evaluated in the
+/// calling module.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ModuleCall {
+    /// The call's name (`module "logs"` → `logs`).
+    pub name: String,
+    /// `source` as written.
+    pub source: String,
+    /// The file of the call, and the line of its block.
+    pub file: String,
+    /// 1-based line of the `module` block.
+    pub line: u32,
+    /// The module's input variables as the call sets them.
+    pub arguments: BTreeMap<String, Value>,
+}
+
+/// Meta-arguments of a `module` block: not input variables.
+const MODULE_META_ARGUMENTS: &[&str] = &[
+    "source",
+    "version",
+    "count",
+    "for_each",
+    "providers",
+    "depends_on",
+];
+
+/// The literal `source` of every `module` block of a module's files,
+/// without evaluating anything (what a directory calls).
+pub fn module_sources<'a>(files: impl IntoIterator<Item = &'a Body>) -> Vec<String> {
+    files
+        .into_iter()
+        .flat_map(|body| body.blocks())
+        .filter(|block| block.ident.as_str() == "module")
+        .filter_map(|block| {
+            block
+                .body
+                .get_attribute("source")
+                .and_then(|a| a.value.as_str().map(str::to_owned))
+        })
+        .collect()
+}
+
+/// The `module` blocks of a module's files, each with a literal `source`,
+/// its arguments evaluated in `context`.
+pub fn module_calls<'a>(
+    files: impl IntoIterator<Item = (&'a str, &'a str, &'a Body)>,
+    context: &ModuleContext,
+) -> Vec<ModuleCall> {
+    let mut calls = Vec::new();
+    for (file, text, body) in files {
+        let lines = LineIndex::new(text);
+        let budget = std::cell::Cell::new(MAX_EVALUATED_NODES);
+        let evaluator = Evaluator::new(text, context, &budget);
+        for block in body.blocks().filter(|b| b.ident.as_str() == "module") {
+            let Some(name) = block.labels.first().map(label_text) else {
+                continue;
+            };
+            let Some(Value::String(source)) = block
+                .body
+                .get_attribute("source")
+                .map(|a| evaluator.value(&a.value))
+            else {
+                continue;
+            };
+            let arguments = block
+                .body
+                .attributes()
+                .filter(|a| !MODULE_META_ARGUMENTS.contains(&a.key.as_str()))
+                .map(|a| (a.key.as_str().to_owned(), evaluator.value(&a.value)))
+                .collect();
+            calls.push(ModuleCall {
+                name,
+                source,
+                file: file.to_owned(),
+                line: lines.region(block.span()).map_or(1, |r| r.start_line),
+                arguments,
+            });
+        }
+    }
+    calls
 }
 
 /// A variable's value from outside its module.
@@ -1137,10 +1223,14 @@ fn block_resource(
         document.insert("config".into(), config);
         let count = seen.entry(address.to_owned()).or_insert(0);
         *count += 1;
+        let prefix = &evaluator.context.address_prefix;
+        if let Some(module) = prefix.strip_suffix('.') {
+            document.insert("module".into(), Value::String(module.to_owned()));
+        }
         let id = if *count > 1 {
-            format!("terraform:{address}#{count}")
+            format!("terraform:{prefix}{address}#{count}")
         } else {
-            format!("terraform:{address}")
+            format!("terraform:{prefix}{address}")
         };
         Resource::new(KIND, id, source, Value::Object(document)).with_spans(spans)
     }
