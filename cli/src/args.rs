@@ -3,7 +3,7 @@
 //! hosts. Low-level arguments in `flags`, high-level ones here.
 
 use crate::flags::{Cli, HostArgs};
-use rampart_core::policy::{CacheMode, EngineOptions, PolicyEngine, SandboxLimits};
+use rampart_core::{CacheMode, EngineOptions, PolicyEngine, SandboxLimits};
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -16,8 +16,8 @@ pub(crate) fn engine(cli: &Cli) -> anyhow::Result<PolicyEngine> {
 pub(crate) fn targets(
     paths: &[PathBuf],
     hosts: &HostArgs,
-) -> anyhow::Result<(Vec<PathBuf>, Vec<rampart_core::inventory::host::HostTarget>)> {
-    Ok(rampart_core::inventory::host::targets(
+) -> anyhow::Result<(Vec<PathBuf>, Vec<rampart_core::HostTarget>)> {
+    Ok(rampart_core::scan_targets(
         paths,
         &hosts.roots,
         &hosts.inventories,
@@ -25,7 +25,7 @@ pub(crate) fn targets(
 }
 
 /// The SSH client settings from the options.
-pub(crate) fn ssh_options(hosts: &HostArgs) -> rampart_core::inventory::host::ssh::SshOptions {
+pub(crate) fn ssh_options(hosts: &HostArgs) -> rampart_core::SshOptions {
     let mut args = Vec::new();
     if let Some(config) = &hosts.ssh_config {
         args.push("-F".to_owned());
@@ -35,7 +35,7 @@ pub(crate) fn ssh_options(hosts: &HostArgs) -> rampart_core::inventory::host::ss
         args.push("-o".to_owned());
         args.push(option.clone());
     }
-    rampart_core::inventory::host::ssh::SshOptions {
+    rampart_core::SshOptions {
         args,
         connect_timeout: Duration::from_secs(hosts.ssh_connect_timeout.max(1)),
         host_timeout: Duration::from_secs(hosts.host_timeout.max(1)),
@@ -60,8 +60,8 @@ pub(crate) fn engine_options(cli: &Cli) -> EngineOptions {
 
 /// Where pinned remote packs are cached (beside compiled components), and
 /// whether they may be downloaded.
-pub(crate) fn remote_options(cli: &Cli) -> rampart_core::policy::remote::RemoteOptions {
-    use rampart_core::policy::remote::RemoteOptions;
+pub(crate) fn remote_options(cli: &Cli) -> rampart_core::RemoteOptions {
+    use rampart_core::RemoteOptions;
     let cache_dir = match (&cli.cache_dir, cli.no_cache) {
         (_, true) => None,
         (Some(dir), false) => Some(dir.join("remote")),
@@ -79,21 +79,18 @@ pub(crate) fn remote_options(cli: &Cli) -> rampart_core::policy::remote::RemoteO
     }
 }
 
-pub(crate) fn redirects(cli: &Cli) -> rampart_core::download::Redirects {
+pub(crate) fn redirects(cli: &Cli) -> rampart_core::Redirects {
     if cli.allow_redirects {
-        rampart_core::download::Redirects::Any
+        rampart_core::Redirects::Any
     } else {
-        rampart_core::download::Redirects::SameHostHttps
+        rampart_core::Redirects::SameHostHttps
     }
 }
 
 /// The configuration: `--config FILE`, else a rampart.yaml at the first
 /// scanned path, else none.
-pub(crate) fn load_config(
-    cli: &Cli,
-    paths: &[PathBuf],
-) -> anyhow::Result<rampart_core::config::Config> {
-    use rampart_core::config::Config;
+pub(crate) fn load_config(cli: &Cli, paths: &[PathBuf]) -> anyhow::Result<rampart_core::Config> {
+    use rampart_core::Config;
     let path = match &cli.config {
         Some(path) => Some(path.clone()),
         None => paths.first().and_then(|p| Config::find(p)),
@@ -107,14 +104,11 @@ pub(crate) fn load_config(
 pub(crate) fn db_dir(cli: &Cli) -> PathBuf {
     cli.db
         .clone()
-        .unwrap_or_else(|| rampart_core::advisories::AdvisoryOptions::default().db_dir)
+        .unwrap_or_else(|| rampart_core::AdvisoryOptions::default().db_dir)
 }
 
-pub(crate) fn advisory_options(
-    cli: &Cli,
-    off: bool,
-) -> Option<rampart_core::advisories::AdvisoryOptions> {
-    (!off).then(|| rampart_core::advisories::AdvisoryOptions {
+pub(crate) fn advisory_options(cli: &Cli, off: bool) -> Option<rampart_core::AdvisoryOptions> {
+    (!off).then(|| rampart_core::AdvisoryOptions {
         db_dir: db_dir(cli),
         ..Default::default()
     })
@@ -139,10 +133,8 @@ pub(crate) fn inventory_options(
 }
 
 /// `--tf-vars` and `--tf-var` as the library takes them.
-pub(crate) fn terraform_vars(
-    args: &crate::flags::TerraformArgs,
-) -> rampart_core::inventory::tfvars::TerraformVars {
-    rampart_core::inventory::tfvars::TerraformVars {
+pub(crate) fn terraform_vars(args: &crate::flags::TerraformArgs) -> rampart_core::TerraformVars {
+    rampart_core::TerraformVars {
         files: args.files.clone(),
         values: args.values.clone(),
     }

@@ -9,13 +9,13 @@ pub(crate) fn run(command: &ConfigCommand) -> anyhow::Result<ExitStatus> {
             if output.exists() && !force {
                 anyhow::bail!("{} exists; pass --force to replace it", output.display());
             }
-            std::fs::write(output, rampart_core::config::STARTER)
+            std::fs::write(output, rampart_core::STARTER_CONFIG)
                 .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", output.display()))?;
             eprintln!("wrote {}", output.display());
             Ok(ExitStatus::Pass)
         }
         ConfigCommand::Check { file } => {
-            let config = rampart_core::config::Config::load(file)?;
+            let config = rampart_core::Config::load(file)?;
             println!(
                 "{}: ok — fail-on {}, {} excludes, {} extra policies, {} pack settings, {} rule settings, {} suppressions",
                 file.display(),

@@ -402,7 +402,7 @@ pub(crate) struct TerraformArgs {
 }
 
 fn parse_tf_var(text: &str) -> Result<(String, String), String> {
-    rampart_core::inventory::tfvars::TerraformVars::parse_assignment(text)
+    rampart_core::TerraformVars::parse_assignment(text)
 }
 
 /// `rampart sbom`.
@@ -478,5 +478,5 @@ pub(crate) fn parse_language(s: &str) -> Result<Language, String> {
 
 pub(crate) fn parse_severity(s: &str) -> Result<Severity, String> {
     s.parse()
-        .map_err(|e: rampart_core::finding::ParseSeverityError| e.to_string())
+        .map_err(|e: rampart_core::ParseSeverityError| e.to_string())
 }

@@ -6,8 +6,8 @@ use crate::flags::{Cli, Format, PolicyCommand};
 use rampart_authoring::{self as authoring, Language};
 use rampart_core::ExitStatus;
 use rampart_core::ScanOptions;
-use rampart_core::policy::{Evaluation, PackSet, PackSource, PackSpec, PolicyPack};
 use rampart_core::report;
+use rampart_core::{Evaluation, PackSet, PackSource, PackSpec, PolicyPack};
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -37,16 +37,16 @@ pub(crate) fn run(cli: &Cli, command: &PolicyCommand) -> anyhow::Result<ExitStat
                 remote: &remote_options(cli),
             }
             .load(&engine)?;
-            let text = rampart_core::read::read_text(
+            let text = rampart_core::read_text(
                 resources,
-                rampart_core::read::MAX_SMALL_FILE,
-                rampart_core::read::Links::Follow,
+                rampart_core::MAX_SMALL_FILE,
+                rampart_core::Links::Follow,
             )
             .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", resources.display()))?;
-            let resources = rampart_core::resource::from_json(&text).map_err(|e| {
+            let resources = rampart_core::resources_from_json(&text).map_err(|e| {
                 anyhow::anyhow!("{} is not a list of resources: {e}", resources.display())
             })?;
-            let outcome = rampart_core::policy::evaluate_by_source(&loaded, &resources);
+            let outcome = rampart_core::evaluate_by_source(&loaded, &resources);
             print_evaluation(&outcome, *format)?;
             if !outcome.errors.is_empty() {
                 Ok(ExitStatus::Error)
@@ -263,7 +263,7 @@ fn print_build(
 ) -> anyhow::Result<()> {
     let cold = pack.load_stats();
     let hot = warm.load_stats();
-    let load = if cached && cold.cache == rampart_core::policy::CacheOutcome::Hit {
+    let load = if cached && cold.cache == rampart_core::CacheOutcome::Hit {
         format!(
             "{:.0} ms from the cache (this component was compiled before)",
             hot.total_time.as_secs_f64() * 1e3

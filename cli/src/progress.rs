@@ -1,7 +1,7 @@
 //! The progress bar of `rampart scan`, on stderr.
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use rampart_core::progress::{ScanObserver, ScanPhase};
+use rampart_core::{ScanObserver, ScanPhase};
 use std::io::IsTerminal as _;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};

@@ -38,7 +38,7 @@ pub(crate) fn scan(cli: &Cli, args: &ScanArgs) -> anyhow::Result<ExitStatus> {
     let baseline = baseline
         .as_deref()
         .filter(|p| !p.as_os_str().is_empty())
-        .map(rampart_core::baseline::Baseline::load)
+        .map(rampart_core::Baseline::load)
         .transpose()?;
     let (paths, host_targets) = targets(paths, hosts)?;
     let config = load_config(cli, &paths)?;
@@ -200,7 +200,7 @@ pub(crate) fn baseline(cli: &Cli, command: &BaselineCommand) -> anyhow::Result<E
                 .with_config(config),
             )?;
             let report = scanner.scan()?;
-            let baseline = rampart_core::baseline::Baseline::from_report(&report);
+            let baseline = rampart_core::Baseline::from_report(&report);
             std::fs::write(output, baseline.to_json())
                 .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", output.display()))?;
             eprintln!(
@@ -228,7 +228,7 @@ fn print_diagnostics(diagnostics: &[rampart_core::Diagnostic]) -> ExitStatus {
     }
     if diagnostics
         .iter()
-        .any(|d| d.level == rampart_core::diagnostic::Level::Error)
+        .any(|d| d.level == rampart_core::Level::Error)
     {
         ExitStatus::Error
     } else {

@@ -53,8 +53,27 @@ pub mod rule;
 mod scan;
 pub mod suppress;
 
-pub use diagnostic::Diagnostic;
-pub use finding::{Finding, Severity, Suppression, SuppressionKind};
+// The facade: what a program driving rampart (the `rampart` binary among
+// them) names, flat at the top. The modules stay public for the output
+// formats (`report::…`), the advisory database (`advisories::db`,
+// `advisories::update`) and the readers the tests and fuzz targets call.
+pub use advisories::AdvisoryOptions;
+pub use baseline::Baseline;
+pub use config::{Config, STARTER as STARTER_CONFIG};
+pub use diagnostic::{Diagnostic, FileError, Level, ParseError};
+pub use download::Redirects;
+pub use finding::{Finding, ParseSeverityError, Severity, Suppression, SuppressionKind};
+pub use inventory::host::ssh::SshOptions;
+pub use inventory::host::{HostTarget, TargetError, targets as scan_targets};
+pub use inventory::tfvars::TerraformVars;
+pub use policy::remote::RemoteOptions;
+pub use policy::{
+    CacheMode, CacheOutcome, EngineOptions, Evaluation, PackSet, PackSource, PackSpec,
+    PolicyEngine, PolicyPack, SandboxLimits, evaluate_by_source,
+};
+pub use progress::{ScanObserver, ScanPhase};
+pub use read::{Links, MAX_SMALL_FILE, read_text};
+pub use resource::from_json as resources_from_json;
 pub use resource::{Region, Resource, SpanIndex};
 pub use results::{ExitStatus, HostStatus, HostSummary, Report, ReportRule, ScanStats};
 pub use rule::{ComplianceControl, PackMetadata, RuleMetadata};
