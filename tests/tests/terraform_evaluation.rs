@@ -340,3 +340,68 @@ fn local_modules_are_followed_with_the_callers_arguments() {
         "{messages:?}"
     );
 }
+
+#[test]
+fn the_example_project_is_evaluated_as_terraform_would() {
+    let root = rampart_tests::workspace_root().join("examples/terraform-project");
+    let report = Scanner::new(options(&root, TerraformVars::default(), true))
+        .unwrap()
+        .scan()
+        .unwrap();
+    let found: std::collections::BTreeSet<(String, String, u32)> = report
+        .findings
+        .iter()
+        .map(|f| {
+            (
+                f.rule_id.clone(),
+                f.resource_id.clone(),
+                f.region.map_or(0, |r| r.start_line),
+            )
+        })
+        .collect();
+    let has = |rule: &str, resource: &str, line: u32| {
+        found.contains(&(rule.to_owned(), resource.to_owned(), line))
+    };
+    // The public ACL comes from terraform.tfvars through a module call.
+    assert!(
+        has("TF-001", "terraform:module.site.aws_s3_bucket_acl.this", 13),
+        "{found:?}"
+    );
+    assert!(
+        !found
+            .iter()
+            .any(|(rule, id, _)| rule == "TF-001" && id.contains("module.logs"))
+    );
+    // Both admin ports of the dynamic block, at its content block.
+    let ssh_rdp = report
+        .findings
+        .iter()
+        .filter(|f| f.rule_id == "TF-011" && f.region.map(|r| r.start_line) == Some(20))
+        .count();
+    assert_eq!(ssh_rdp, 2, "{found:?}");
+    // for_each over a tfvars map: only the public, unencrypted instance.
+    assert!(has(
+        "TF-014",
+        "terraform:aws_db_instance.db[\"reports\"]",
+        33
+    ));
+    assert!(has(
+        "TF-015",
+        "terraform:aws_db_instance.db[\"reports\"]",
+        34
+    ));
+    assert!(
+        !found
+            .iter()
+            .any(|(rule, id, _)| (rule == "TF-014" || rule == "TF-015") && id.contains("billing"))
+    );
+    // jsonencode(concat(…, var.extra_actions)) with "*" from ops.auto.tfvars.
+    assert!(has("TF-006", "terraform:aws_iam_policy.ops", 39));
+    // The audit bucket's versioning lives in another file.
+    assert!(
+        !found
+            .iter()
+            .any(|(rule, id, _)| rule == "TF-004" && id == "terraform:aws_s3_bucket.audit")
+    );
+    assert!(report.diagnostics.is_empty(), "{:?}", report.diagnostics);
+}

@@ -1,0 +1,14 @@
+variable "name" {}
+
+variable "acl" {
+  default = "private"
+}
+
+resource "aws_s3_bucket" "this" {
+  bucket = var.name
+}
+
+resource "aws_s3_bucket_acl" "this" {
+  bucket = aws_s3_bucket.this.id
+  acl    = var.acl
+}
