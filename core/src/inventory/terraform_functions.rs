@@ -16,8 +16,14 @@ pub(crate) const MAX_STRING: usize = 1 << 20;
 
 /// `name(args…)`, or `None` when rampart does not evaluate it.
 pub(crate) fn call(name: &str, args: &[Value]) -> Option<Value> {
+    collection(name, args)
+        .or_else(|| string(name, args))
+        .or_else(|| other(name, args))
+}
+
+/// Functions over lists, sets and maps.
+fn collection(name: &str, args: &[Value]) -> Option<Value> {
     let value = match (name, args) {
-        // Collections.
         ("concat", lists) => Value::Array(
             lists
                 .iter()
@@ -111,7 +117,14 @@ pub(crate) fn call(name: &str, args: &[Value]) -> Option<Value> {
             Value::Array(set)
         }
         ("tomap", [Value::Object(map)]) => Value::Object(map.clone()),
-        // Strings.
+        _ => return None,
+    };
+    Some(value)
+}
+
+/// Functions over strings.
+fn string(name: &str, args: &[Value]) -> Option<Value> {
+    let value = match (name, args) {
         ("format", [Value::String(spec), rest @ ..]) => Value::String(format(spec, rest)?),
         ("join", [Value::String(separator), lists @ ..]) if !lists.is_empty() => {
             let mut parts = Vec::new();
@@ -163,6 +176,14 @@ pub(crate) fn call(name: &str, args: &[Value]) -> Option<Value> {
             };
             Value::String(chars[offset..end].iter().collect())
         }
+        _ => return None,
+    };
+    Some(value)
+}
+
+/// Numbers, conversions, encodings and networks.
+fn other(name: &str, args: &[Value]) -> Option<Value> {
+    let value = match (name, args) {
         // Numbers.
         ("min", numbers) if !numbers.is_empty() => number(
             numbers
