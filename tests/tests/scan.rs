@@ -79,11 +79,21 @@ fn examples_scan_finds_what_the_readme_promises() {
             ("examples/k8s/cleanup.yaml", 13, "K8S-003"),
             ("examples/k8s/monitoring.json", 14, "K8S-003"),
             ("examples/k8s/monitoring.json", 15, "K8S-003"),
+            ("examples/terraform-project/main.tf", 20, "TF-011"),
+            ("examples/terraform-project/main.tf", 20, "TF-011"),
+            ("examples/terraform-project/main.tf", 33, "TF-014"),
+            ("examples/terraform-project/main.tf", 34, "TF-015"),
+            ("examples/terraform-project/main.tf", 39, "TF-006"),
+            (
+                "examples/terraform-project/modules/bucket/main.tf",
+                13,
+                "TF-001",
+            ),
             ("examples/terraform/main.tf", 52, "TF-011"),
         ])
     );
     assert!(report.diagnostics.is_empty(), "{:?}", report.diagnostics);
-    assert_eq!(report.findings.len(), 57);
+    assert_eq!(report.findings.len(), 76);
     for clean in [
         "examples/k8s/hardened.yaml",
         "examples/docker/web.Dockerfile",
@@ -93,7 +103,7 @@ fn examples_scan_finds_what_the_readme_promises() {
             "{clean} passes every rule"
         );
     }
-    assert_eq!(report.stats.resources, 18);
+    assert_eq!(report.stats.resources, 30);
     assert_eq!(report.exit_code(Severity::Info), 1);
     // The Compose example mounts the Docker socket: critical.
     assert_eq!(report.exit_code(Severity::Critical), 1);
