@@ -676,17 +676,18 @@ fn value_nodes_within(value: &Value, limit: usize) -> Option<usize> {
 }
 
 /// Turns HCL expressions into JSON, resolving what is static.
+#[derive(Clone)]
 struct Evaluator<'a> {
     text: &'a str,
     context: &'a ModuleContext,
     /// Nodes that may still be copied out of variables and locals
     /// ([`MAX_EVALUATED_NODES`] per file or module).
     budget: &'a std::cell::Cell<usize>,
-    /// The instance of a `count` or `for_each` block being evaluated.
-    instance: Option<&'a Instance>,
-    /// The iterators of the `dynamic` blocks being expanded, innermost
-    /// last: (name, key, value).
-    iterators: Vec<(String, Value, Value)>,
+    /// The names bound where the expression stands, innermost last: a
+    /// repeated block's `count` (`{index}`) or `each` (`{key, value}`), a
+    /// `dynamic` block's iterator (`{key, value}`), a `for` expression's
+    /// key and value variables.
+    bindings: Vec<(String, Value)>,
 }
 
 /// One instance of a block with `count` or `for_each`.
@@ -714,55 +715,61 @@ impl Instance {
 /// block asking for more is one unexpanded resource and a warning.
 pub const MAX_INSTANCES: usize = 1_000;
 
+impl Instance {
+    /// The name this instance binds: `count` (`count.index`) or `each`
+    /// (`each.key`, `each.value`).
+    fn binding(&self) -> (String, Value) {
+        match (&self.index, &self.each) {
+            (Some(index), _) => ("count".into(), serde_json::json!({ "index": index })),
+            (None, Some((key, value))) => (
+                "each".into(),
+                serde_json::json!({ "key": key, "value": value }),
+            ),
+            (None, None) => ("each".into(), Value::Null),
+        }
+    }
+}
+
 impl<'a> Evaluator<'a> {
     fn new(text: &'a str, context: &'a ModuleContext, budget: &'a std::cell::Cell<usize>) -> Self {
         Evaluator {
             text,
             context,
             budget,
-            instance: None,
-            iterators: Vec::new(),
+            bindings: Vec::new(),
         }
     }
 
-    /// The same evaluator inside one element of a `dynamic` block.
-    fn with_iterator(&self, name: &str, key: Value, value: Value) -> Evaluator<'a> {
-        let mut iterators = self.iterators.clone();
-        iterators.push((name.to_owned(), key, value));
-        Evaluator {
-            text: self.text,
-            context: self.context,
-            budget: self.budget,
-            instance: self.instance,
-            iterators,
-        }
+    /// The same evaluator with `name` bound to `value` (an instance's
+    /// `each`, a `dynamic` iterator, a `for` variable).
+    fn with_binding(&self, name: &str, value: Value) -> Evaluator<'a> {
+        let mut inner = self.clone();
+        inner.bindings.push((name.to_owned(), value));
+        inner
     }
 
-    /// The same evaluator, for a block that is not repeated.
-    fn for_none<'b>(&'b self) -> Evaluator<'b>
-    where
-        'a: 'b,
-    {
-        Evaluator {
-            text: self.text,
-            context: self.context,
-            budget: self.budget,
-            instance: None,
-            iterators: self.iterators.clone(),
-        }
+    /// What `name` is bound to, the innermost binding first.
+    fn bound(&self, name: &str) -> Option<&Value> {
+        self.bindings
+            .iter()
+            .rev()
+            .find(|(bound, _)| bound == name)
+            .map(|(_, value)| value)
     }
 
-    /// The same evaluator for one instance of a repeated block.
-    fn for_instance<'b>(&'b self, instance: &'b Instance) -> Evaluator<'b>
-    where
-        'a: 'b,
-    {
-        Evaluator {
-            text: self.text,
-            context: self.context,
-            budget: self.budget,
-            instance: Some(instance),
-            iterators: self.iterators.clone(),
+    /// Takes `nodes` from the budget; false (and the budget spent) when
+    /// there are not that many left.
+    fn charge(&self, value: &Value) -> bool {
+        let left = self.budget.get();
+        match value_nodes_within(value, left) {
+            Some(nodes) => {
+                self.budget.set(left - nodes);
+                true
+            }
+            None => {
+                self.budget.set(0);
+                false
+            }
         }
     }
 
@@ -806,6 +813,13 @@ impl<'a> Evaluator<'a> {
             Expression::StringTemplate(template) => self.template(template, expr.span()),
             Expression::HeredocTemplate(heredoc) => self.template(&heredoc.template, expr.span()),
             Expression::Parenthesis(inner) => self.value(inner.inner()),
+            Expression::Variable(name) => match self.bound(name.as_str()) {
+                Some(value) if self.charge(value) => value.clone(),
+                _ => self.unresolved(expr.span()),
+            },
+            Expression::ForExpr(for_expr) => self
+                .for_expr(for_expr)
+                .unwrap_or_else(|| self.unresolved(expr.span())),
             Expression::Traversal(traversal) => self
                 .traversal(&traversal.expr, &traversal.operators)
                 .unwrap_or_else(|| self.unresolved(expr.span())),
@@ -837,7 +851,6 @@ impl<'a> Evaluator<'a> {
                 binary(*op.operator.value(), &lhs, &rhs)
                     .unwrap_or_else(|| self.unresolved(expr.span()))
             }
-            _ => self.unresolved(expr.span()),
         }
     }
 
@@ -868,13 +881,7 @@ impl<'a> Evaluator<'a> {
                 super::terraform_functions::call(name, &args)?
             }
         };
-        let left = self.budget.get();
-        let Some(nodes) = value_nodes_within(&value, left) else {
-            self.budget.set(0);
-            return None;
-        };
-        self.budget.set(left - nodes);
-        Some(value)
+        self.charge(&value).then_some(value)
     }
 
     /// A template whose every interpolation is static becomes its string;
@@ -906,42 +913,55 @@ impl<'a> Evaluator<'a> {
         Value::String(inner.to_owned())
     }
 
-    /// `var.x`, `local.y`, and indexing into their static values.
+    /// `var.x`, `local.y`, a bound name (`each.value.port`, `v.name`), or
+    /// any expression, then its attribute, index and splat operators.
     fn traversal(
         &self,
         base: &Expression,
         operators: &[hcl_edit::Decorated<TraversalOperator>],
     ) -> Option<Value> {
-        let Expression::Variable(root) = base else {
-            return None;
-        };
-        let (first, rest) = operators.split_first()?;
-        let TraversalOperator::GetAttr(name) = first.value() else {
-            return None;
-        };
-        let instance_value;
-        let iterator = self
-            .iterators
-            .iter()
-            .rev()
-            .find(|(iterator, _, _)| iterator == root.as_str());
-        let found = match (root.as_str(), name.as_str()) {
-            (_, "key") if iterator.is_some() => &iterator?.1,
-            (_, "value") if iterator.is_some() => &iterator?.2,
-            ("var", _) => self.context.variables.get(name.as_str())?,
-            ("local", _) => self.context.locals.get(name.as_str())?,
-            ("count", "index") => {
-                instance_value = Value::from(self.instance?.index?);
-                &instance_value
+        let computed;
+        let (start, rest): (&Value, _) = match base {
+            Expression::Variable(root) => match self.bound(root.as_str()) {
+                Some(value) => (value, operators),
+                None => {
+                    let (first, rest) = operators.split_first()?;
+                    let TraversalOperator::GetAttr(name) = first.value() else {
+                        return None;
+                    };
+                    let found = match root.as_str() {
+                        "var" => self.context.variables.get(name.as_str())?,
+                        "local" => self.context.locals.get(name.as_str())?,
+                        _ => return None,
+                    };
+                    (found, rest)
+                }
+            },
+            other => {
+                computed = self.value(other);
+                if !is_known(&computed) {
+                    return None;
+                }
+                (&computed, operators)
             }
-            ("each", "key") => &self.instance?.each.as_ref()?.0,
-            ("each", "value") => &self.instance?.each.as_ref()?.1,
-            _ => return None,
         };
-        // Only what the operators select is copied; the budget is charged
-        // before copying, so an oversized value is never built.
+        let value = self.select(start, rest)?;
+        if value.as_str().is_some_and(|s| s.contains("${")) {
+            return None;
+        }
+        Some(value)
+    }
+
+    /// What `operators` select from `found`. Only what they select is
+    /// copied, and the budget is charged before copying, so an oversized
+    /// value is never built.
+    fn select(
+        &self,
+        found: &Value,
+        operators: &[hcl_edit::Decorated<TraversalOperator>],
+    ) -> Option<Value> {
         let mut found = found;
-        for operator in rest {
+        for (at, operator) in operators.iter().enumerate() {
             found = match operator.value() {
                 TraversalOperator::GetAttr(key) => found.get(key.as_str())?,
                 TraversalOperator::Index(index) => match self.value(index) {
@@ -949,20 +969,118 @@ impl<'a> Evaluator<'a> {
                     Value::String(s) => found.get(&s)?,
                     _ => return None,
                 },
-                _ => return None,
+                TraversalOperator::LegacyIndex(index) => {
+                    found.get(usize::try_from(*index.value()).ok()?)?
+                }
+                TraversalOperator::AttrSplat(_) | TraversalOperator::FullSplat(_) => {
+                    return self.splat(found, &operators[at..]);
+                }
             };
         }
-        let left = self.budget.get();
-        let Some(nodes) = value_nodes_within(found, left) else {
-            self.budget.set(0);
-            return None;
-        };
-        self.budget.set(left - nodes);
-        let value = found.clone();
-        if value.as_str().is_some_and(|s| s.contains("${")) {
+        if !self.charge(found) {
             return None;
         }
-        Some(value)
+        Some(found.clone())
+    }
+
+    /// `list[*].name` (full splat: every following operator applies to
+    /// each element) and `list.*.name` (attribute splat: only the
+    /// attribute accesses that follow it). A value that is not a list is a
+    /// list of itself, and `null` an empty list, as in Terraform.
+    fn splat(
+        &self,
+        found: &Value,
+        operators: &[hcl_edit::Decorated<TraversalOperator>],
+    ) -> Option<Value> {
+        let (splat, rest) = operators.split_first()?;
+        let per_element = match splat.value() {
+            TraversalOperator::FullSplat(_) => rest.len(),
+            _ => rest
+                .iter()
+                .take_while(|o| matches!(o.value(), TraversalOperator::GetAttr(_)))
+                .count(),
+        };
+        let (each, after) = rest.split_at(per_element);
+        let elements: &[Value] = match found {
+            Value::Array(items) => items,
+            Value::Null => &[],
+            other => std::slice::from_ref(other),
+        };
+        let selected = elements
+            .iter()
+            .map(|element| self.select(element, each))
+            .collect::<Option<Vec<_>>>()?;
+        let selected = Value::Array(selected);
+        if after.is_empty() {
+            Some(selected)
+        } else {
+            self.select(&selected, after)
+        }
+    }
+
+    /// A `for` expression over a known collection: a list
+    /// (`[for v in …]`) or an object (`{for k, v in … : k => v}`, with
+    /// `...` grouping), filtered by its `if`. Each element costs one unit
+    /// of the budget before it is evaluated, so nested loops stay bounded.
+    fn for_expr(&self, expr: &hcl_edit::expr::ForExpr) -> Option<Value> {
+        let collection = self.value(&expr.intro.collection_expr);
+        if !is_known(&collection) {
+            return None;
+        }
+        let elements: Vec<(Value, Value)> = match collection {
+            Value::Array(items) => items
+                .into_iter()
+                .enumerate()
+                .map(|(index, item)| (Value::from(index), item))
+                .collect(),
+            Value::Object(map) => map
+                .into_iter()
+                .map(|(k, v)| (Value::String(k), v))
+                .collect(),
+            _ => return None,
+        };
+        let mut list = Vec::new();
+        let mut object = Map::new();
+        for (key, value) in elements {
+            let left = self.budget.get();
+            if left == 0 {
+                return None;
+            }
+            self.budget.set(left - 1);
+            let mut inner = self.with_binding(expr.intro.value_var.as_str(), value);
+            if let Some(key_var) = &expr.intro.key_var {
+                inner = inner.with_binding(key_var.as_str(), key);
+            }
+            if let Some(condition) = &expr.cond {
+                match inner.value(&condition.expr) {
+                    Value::Bool(true) => {}
+                    Value::Bool(false) => continue,
+                    _ => return None,
+                }
+            }
+            let element = inner.value(&expr.value_expr);
+            let Some(key_expr) = &expr.key_expr else {
+                list.push(element);
+                continue;
+            };
+            let key = match inner.value(key_expr) {
+                Value::String(s) if !s.contains("${") => s,
+                Value::Number(n) => n.to_string(),
+                Value::Bool(b) => b.to_string(),
+                _ => return None,
+            };
+            if expr.grouping {
+                push_block(&mut object, key, element);
+            } else if object.insert(key, element).is_some() {
+                // Terraform refuses duplicate keys without `...`.
+                return None;
+            }
+        }
+        Some(if expr.key_expr.is_some() {
+            Value::Object(object)
+        } else {
+            Value::Array(list)
+        })
     }
 }
 
@@ -1072,8 +1190,11 @@ pub fn resources(
         let base = address.clone();
         for instance in &instances {
             let evaluator = match instance {
-                Some(instance) => evaluator.for_instance(instance),
-                None => evaluator.for_none(),
+                Some(instance) => {
+                    let (name, value) = instance.binding();
+                    evaluator.with_binding(&name, value)
+                }
+                None => evaluator.clone(),
             };
             let address = match instance {
                 Some(instance) => format!("{address}{}", instance.key()),
@@ -1341,7 +1462,10 @@ fn expand_dynamic<'a, 'b>(
     }
     let generated = elements
         .into_iter()
-        .map(|(key, value)| (evaluator.with_iterator(&iterator, key, value), content))
+        .map(|(key, value)| {
+            let binding = serde_json::json!({ "key": key, "value": value });
+            (evaluator.with_binding(&iterator, binding), content)
+        })
         .collect();
     Some((label, generated))
 }
@@ -1843,6 +1967,70 @@ resource "aws_s3_bucket" "later" {
                 .start_line,
             23
         );
+    }
+
+    #[test]
+    fn for_expressions_and_splats_evaluate_over_known_collections() {
+        let text = r#"
+variable "rules" {
+  default = [
+    { port = 22, cidr = "0.0.0.0/0" },
+    { port = 443, cidr = "10.0.0.0/8" },
+  ]
+}
+locals {
+  ports   = [for r in var.rules : r.port]
+  open    = [for r in var.rules : r.port if r.cidr == "0.0.0.0/0"]
+  by_port = { for i, r in var.rules : tostring(r.port) => i }
+  grouped = { for r in var.rules : r.cidr => r.port... }
+  cidrs   = var.rules[*].cidr
+  legacy  = var.rules.*.port
+  first   = var.rules[*].port[0]
+  none    = [for r in aws_instance.x.list : r]
+  upper   = [for k, v in { b = "y", a = "x" } : "${k}=${upper(v)}"]
+}
+resource "x" "y" {
+  ports   = local.ports
+  open    = local.open
+  by_port = local.by_port
+  grouped = local.grouped
+  cidrs   = local.cidrs
+  legacy  = local.legacy
+  first   = local.first
+  none    = local.none
+  upper   = local.upper
+  single  = [for r in var.rules : r.port][1]
+}
+"#;
+        let config = &one(text)[0].document["config"];
+        assert_eq!(config["ports"], serde_json::json!([22, 443]));
+        assert_eq!(config["open"], serde_json::json!([22]));
+        assert_eq!(config["by_port"], serde_json::json!({"22": 0, "443": 1}));
+        assert_eq!(
+            config["grouped"],
+            serde_json::json!({"0.0.0.0/0": [22], "10.0.0.0/8": [443]})
+        );
+        assert_eq!(
+            config["cidrs"],
+            serde_json::json!(["0.0.0.0/0", "10.0.0.0/8"])
+        );
+        assert_eq!(config["legacy"], serde_json::json!([22, 443]));
+        // A full splat applies what follows to each element: `22[0]` is
+        // an error in Terraform, so the value stays unknown.
+        assert_eq!(config["first"], "${local.first}");
+        // Over an unknown collection the loop stays as written.
+        assert_eq!(config["none"], "${local.none}");
+        assert_eq!(config["upper"], serde_json::json!(["a=X", "b=Y"]));
+        assert_eq!(config["single"], 443);
+    }
+
+    #[test]
+    fn nested_for_expressions_stop_at_the_budget() {
+        // 10^4 × 10^4 iterations would be 10^8 evaluations; the budget
+        // stops them after 10^6 and the value stays unknown.
+        let text = "locals {\n  big = [for i in range(10000) : [for j in range(10000) : j]]\n}\nresource \"x\" \"y\" {\n  v = local.big\n}\n";
+        let config = &one(text)[0].document["config"];
+        assert_eq!(config["v"], "${local.big}");
     }
 
     #[test]
