@@ -342,6 +342,94 @@ fn local_modules_are_followed_with_the_callers_arguments() {
 }
 
 #[test]
+fn module_calls_with_for_each_and_count_are_one_instance_each() {
+    let dir = tempfile::tempdir().unwrap();
+    for module in ["modules/bucket", "modules/unused"] {
+        std::fs::create_dir_all(dir.path().join(module)).unwrap();
+    }
+    std::fs::write(
+        dir.path().join("modules/bucket/main.tf"),
+        "variable \"acl\" {}\n\n\
+         resource \"aws_s3_bucket_acl\" \"this\" {\n  bucket = \"b\"\n  acl    = var.acl\n}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("modules/unused/main.tf"),
+        "resource \"aws_s3_bucket_acl\" \"this\" {\n  bucket = \"b\"\n  acl    = \"public-read\"\n}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("main.tf"),
+        "module \"sites\" {\n  source   = \"./modules/bucket\"\n  for_each = { docs = \"public-read\", app = \"private\" }\n  acl      = each.value\n}\n\n\
+         module \"mirror\" {\n  source = \"./modules/bucket\"\n  count  = 2\n  acl    = count.index == 1 ? \"public-read-write\" : \"private\"\n}\n\n\
+         module \"off\" {\n  source = \"./modules/unused\"\n  count  = 0\n}\n",
+    )
+    .unwrap();
+    let report = Scanner::new(options(dir.path(), TerraformVars::default(), true))
+        .unwrap()
+        .scan()
+        .unwrap();
+    let public: Vec<(&str, &str, u32)> = report
+        .findings
+        .iter()
+        .filter(|f| f.rule_id == "TF-001")
+        .map(|f| {
+            (
+                f.resource_id.as_str(),
+                f.path.as_str(),
+                f.region.map_or(0, |r| r.start_line),
+            )
+        })
+        .collect();
+    // One instance per element and per index, each with its own
+    // arguments; the module behind `count = 0` has no resources and is
+    // not scanned as a root either.
+    assert_eq!(
+        public,
+        [
+            (
+                "terraform:module.sites[\"docs\"].aws_s3_bucket_acl.this",
+                "modules/bucket/main.tf",
+                5
+            ),
+            (
+                "terraform:module.mirror[1].aws_s3_bucket_acl.this",
+                "modules/bucket/main.tf",
+                5
+            ),
+        ]
+    );
+}
+
+#[test]
+fn module_instances_that_multiply_stop_at_the_limit_with_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    for module in ["a", "b"] {
+        std::fs::create_dir_all(dir.path().join(module)).unwrap();
+    }
+    // 1,000 instances of `a`, each making 1,000 of `b`: a million module
+    // instances if followed.
+    std::fs::write(
+        dir.path().join("main.tf"),
+        "module \"a\" {\n  source = \"./a\"\n  count  = 1000\n}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("a/main.tf"),
+        "module \"b\" {\n  source = \"../b\"\n  count  = 1000\n}\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("b/main.tf"), "variable \"v\" {}\n").unwrap();
+    let (_, diagnostics) = configs(dir.path(), TerraformVars::default());
+    let over: Vec<&String> = diagnostics
+        .iter()
+        .filter(|d| d.contains("more than 10000 module instances"))
+        .collect();
+    assert_eq!(over.len(), 1, "{diagnostics:?}");
+    assert!(over[0].starts_with("warning: a/main.tf:1:"), "{over:?}");
+}
+
+#[test]
 fn the_example_project_is_evaluated_as_terraform_would() {
     let root = rampart_tests::workspace_root().join("examples/terraform-project");
     let report = Scanner::new(options(&root, TerraformVars::default(), true))

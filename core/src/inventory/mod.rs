@@ -249,6 +249,10 @@ struct TerraformModules {
     instances: std::collections::HashMap<PathBuf, Vec<terraform::ModuleContext>>,
     /// What gathering the contexts found (cycles among locals …).
     diagnostics: Vec<Diagnostic>,
+    /// Module instances made so far, against [`MAX_MODULE_INSTANCES`].
+    instantiated: usize,
+    /// Whether a call went over [`MAX_MODULE_INSTANCES`] (warned once).
+    over_instance_limit: bool,
 }
 
 /// Variables and locals of every directory with `.tf` files: a Terraform
@@ -283,21 +287,18 @@ fn terraform_modules(files: &[WalkedFile], options: &WalkOptions) -> TerraformMo
                 .into_iter()
                 .map(|f| (f, read_walked(f, options)))
                 .collect();
-            let parsed: Vec<(String, hcl_edit::structure::Body)> = reads
+            // One parse per file, kept with its text.
+            let parsed: Vec<ParsedFile> = reads
                 .iter()
                 .filter_map(|(file, read)| {
                     let text = std::str::from_utf8(read.as_ref().ok()?).ok()?;
                     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
                     let body = terraform::parse(text).ok()?;
-                    Some((file.display.clone(), body))
-                })
-                .collect();
-            let texts: Vec<String> = reads
-                .iter()
-                .filter_map(|(_, read)| {
-                    let text = std::str::from_utf8(read.as_ref().ok()?).ok()?;
-                    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-                    terraform::parse(text).ok().map(|_| text.to_owned())
+                    Some(ParsedFile {
+                        display: file.display.clone(),
+                        text: text.to_owned(),
+                        body,
+                    })
                 })
                 .collect();
             let beside = automatic.get(&dir).map(Vec::as_slice).unwrap_or_default();
@@ -312,7 +313,6 @@ fn terraform_modules(files: &[WalkedFile], options: &WalkOptions) -> TerraformMo
                 reads,
                 Module {
                     parsed,
-                    texts,
                     values,
                     value_diagnostics,
                 },
@@ -331,26 +331,40 @@ fn terraform_modules(files: &[WalkedFile], options: &WalkOptions) -> TerraformMo
 
 /// One directory's parsed `.tf` files and the values its tfvars give.
 struct Module {
-    /// (display path, body) of each file that parsed.
-    parsed: Vec<(String, hcl_edit::structure::Body)>,
-    /// The text of each of them, in the same order.
-    texts: Vec<String>,
+    /// Each file that parsed.
+    parsed: Vec<ParsedFile>,
     /// Variable values from tfvars and the user (for a root module).
     values: std::collections::BTreeMap<String, terraform::VariableValue>,
     value_diagnostics: Vec<Diagnostic>,
+}
+
+/// A `.tf` file that parsed: its display path, text and body.
+struct ParsedFile {
+    display: String,
+    text: String,
+    body: hcl_edit::structure::Body,
 }
 
 impl Module {
     fn files(&self) -> impl Iterator<Item = (&str, &str, &hcl_edit::structure::Body)> {
         self.parsed
             .iter()
-            .zip(&self.texts)
-            .map(|((display, body), text)| (display.as_str(), text.as_str(), body))
+            .map(|file| (file.display.as_str(), file.text.as_str(), &file.body))
+    }
+
+    fn bodies(&self) -> impl Iterator<Item = &hcl_edit::structure::Body> {
+        self.parsed.iter().map(|file| &file.body)
     }
 }
 
 /// How deep module calls are followed.
 pub const MAX_MODULE_DEPTH: usize = 16;
+
+/// Most module instances of one scan (every call, every `count` and
+/// `for_each` instance, at every depth): a tree of calls that multiply
+/// (1,000 instances of a module that makes 1,000 of another) stops here,
+/// with a warning at the call that went over.
+pub const MAX_MODULE_INSTANCES: usize = 10_000;
 
 /// Every module instance of the tree: each directory that no local module
 /// call targets is a root (its tfvars apply), and each local call
@@ -381,7 +395,7 @@ fn instantiate_modules(
     // Which directories are called (by their literal source): not roots.
     let mut called: std::collections::BTreeSet<PathBuf> = Default::default();
     for (dir, module) in sources {
-        for source in terraform::module_sources(module.parsed.iter().map(|(_, body)| body)) {
+        for source in terraform::module_sources(module.bodies()) {
             if let Some(path) = target(dir, &source)
                 && path != *dir
             {
@@ -446,7 +460,7 @@ fn instantiate(
     let mut context = terraform::ModuleContext::gather_with(module.files(), values);
     context.address_prefix = prefix.clone();
     // A module called twice reports its locals' problems once.
-    if prefix.is_empty() || !modules.instances.contains_key(dir) {
+    if prefix.is_empty() || modules.instances.get(dir).is_none_or(Vec::is_empty) {
         modules.diagnostics.append(&mut context.diagnostics);
     }
     let calls = terraform::module_calls(module.files(), &context);
@@ -455,6 +469,16 @@ fn instantiate(
         .entry(dir.to_path_buf())
         .or_default()
         .push(context);
+    modules.instantiated += 1;
+    // A module every call of which has `count = 0` (or an empty
+    // `for_each`) has no resources: reached, not a root.
+    for block_source in terraform::module_sources(module.bodies()) {
+        if let Some(path) = target(dir, &block_source)
+            && !stack.contains(&path)
+        {
+            modules.instances.entry(path).or_default();
+        }
+    }
     for call in calls {
         let warn = |level: Level, message: String| {
             Diagnostic::file(
@@ -485,6 +509,20 @@ fn instantiate(
             ));
             continue;
         }
+        if modules.instantiated >= MAX_MODULE_INSTANCES {
+            // Once: the calls after the first over the limit add nothing.
+            if std::mem::replace(&mut modules.over_instance_limit, true) {
+                continue;
+            }
+            modules.diagnostics.push(warn(
+                Level::Warning,
+                format!(
+                    "module `{}{}`: the tree's calls make more than {MAX_MODULE_INSTANCES} module instances; this one and the rest are not followed",
+                    call.name, call.key
+                ),
+            ));
+            continue;
+        }
         let arguments = call
             .arguments
             .iter()
@@ -495,7 +533,7 @@ fn instantiate(
             sources,
             modules,
             &path,
-            format!("{prefix}module.{}.", call.name),
+            format!("{prefix}module.{}{}.", call.name, call.key),
             &arguments,
             stack,
             target,

@@ -205,6 +205,9 @@ pub struct ModuleContext {
 pub struct ModuleCall {
     /// The call's name (`module "logs"` → `logs`).
     pub name: String,
+    /// The instance of a call with `count` or `for_each` (`[0]`,
+    /// `["eu"]`); empty for a call without them.
+    pub key: String,
     /// `source` as written.
     pub source: String,
     /// The file of the call, and the line of its block.
@@ -242,7 +245,9 @@ pub fn module_sources<'a>(files: impl IntoIterator<Item = &'a Body>) -> Vec<Stri
 }
 
 /// The `module` blocks of a module's files, each with a literal `source`,
-/// its arguments evaluated in `context`.
+/// its arguments evaluated in `context`: one call per instance of a call
+/// with `count` or `for_each` (none for `count = 0`), its arguments seeing
+/// that instance's `count.index` or `each.*`.
 pub fn module_calls<'a>(
     files: impl IntoIterator<Item = (&'a str, &'a str, &'a Body)>,
     context: &ModuleContext,
@@ -263,19 +268,41 @@ pub fn module_calls<'a>(
             else {
                 continue;
             };
-            let arguments = block
-                .body
-                .attributes()
-                .filter(|a| !MODULE_META_ARGUMENTS.contains(&a.key.as_str()))
-                .map(|a| (a.key.as_str().to_owned(), evaluator.value(&a.value)))
-                .collect();
-            calls.push(ModuleCall {
-                name,
-                source,
-                file: file.to_owned(),
-                line: lines.region(block.span()).map_or(1, |r| r.start_line),
-                arguments,
-            });
+            let line = lines.region(block.span()).map_or(1, |r| r.start_line);
+            // An instance count over the limit is reported where the
+            // block is turned into a resource; here it is one call.
+            let mut reported_elsewhere = Vec::new();
+            let instances = instances(
+                "module",
+                block,
+                &evaluator,
+                file,
+                &lines,
+                &mut reported_elsewhere,
+            );
+            for instance in instances {
+                let (key, evaluator) = match &instance {
+                    Some(instance) => {
+                        let (bound, value) = instance.binding();
+                        (instance.key(), evaluator.with_binding(&bound, value))
+                    }
+                    None => (String::new(), evaluator.clone()),
+                };
+                let arguments = block
+                    .body
+                    .attributes()
+                    .filter(|a| !MODULE_META_ARGUMENTS.contains(&a.key.as_str()))
+                    .map(|a| (a.key.as_str().to_owned(), evaluator.value(&a.value)))
+                    .collect();
+                calls.push(ModuleCall {
+                    name: name.clone(),
+                    key,
+                    source: source.clone(),
+                    file: file.to_owned(),
+                    line,
+                    arguments,
+                });
+            }
         }
     }
     calls
