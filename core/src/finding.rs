@@ -104,6 +104,11 @@ pub struct Finding {
     /// but does not count towards `--fail-on`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub suppression: Option<Suppression>,
+    /// Other places that explain it (SARIF `relatedLocations`): the
+    /// `module` call of a module's resource, the line that set the
+    /// variable the value came from.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub related: Vec<crate::resource::RelatedLocation>,
     /// The source line the finding starts on, as scanned (for the table
     /// report; [`ScanOptions::snippets`](crate::ScanOptions::snippets)).
     /// Not part of the JSON or SARIF reports.

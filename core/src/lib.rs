@@ -74,7 +74,7 @@ pub use policy::{
 pub use progress::{ScanObserver, ScanPhase};
 pub use read::{Links, MAX_SMALL_FILE, read_text};
 pub use resource::from_json as resources_from_json;
-pub use resource::{Region, Resource, SpanIndex};
+pub use resource::{Region, RelatedLocation, Resource, SpanIndex};
 pub use results::{ExitStatus, HostStatus, HostSummary, Report, ReportRule, ScanStats};
 pub use rule::{ComplianceControl, PackMetadata, RuleMetadata};
 pub use scan::{DEFAULT_TIMEOUT, ScanError, ScanOptions, Scanner};

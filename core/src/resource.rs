@@ -229,9 +229,42 @@ pub struct Resource {
     /// `/etc/sysctl.d`): their spans are regions of that file.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub span_files: BTreeMap<String, String>,
+    /// Other places that explain a value of the document, each for the
+    /// JSON Pointer it applies to (`""` for the whole resource): the
+    /// `module` call that instantiated a module's resource, the call
+    /// argument or tfvars line that set a variable a value came from.
+    /// Findings under the pointer carry them (SARIF `relatedLocations`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub related: Vec<(String, RelatedLocation)>,
     /// The document serialised once, however many packs read it.
     #[serde(skip)]
     document_json: OnceLock<String>,
+}
+
+/// A place related to a finding, with what it has to do with it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct RelatedLocation {
+    /// The file (relative, `/`-separated); `None` for a value from the
+    /// command line (`--tf-var`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    /// Where in the file.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub region: Option<Region>,
+    /// What is there: `module.logs is called here`,
+    /// `var.acl is set here`.
+    pub message: String,
+}
+
+impl RelatedLocation {
+    /// `path:line` (or the path alone); `None` when not in a file.
+    pub fn place(&self) -> Option<String> {
+        let path = self.path.as_ref()?;
+        Some(match self.region {
+            Some(region) => format!("{path}:{}", region.start_line),
+            None => path.clone(),
+        })
+    }
 }
 
 impl Resource {
@@ -249,6 +282,7 @@ impl Resource {
             document,
             spans: SpanIndex::default(),
             span_files: BTreeMap::new(),
+            related: Vec::new(),
             document_json: OnceLock::new(),
         }
     }
@@ -266,6 +300,23 @@ impl Resource {
             ),
             None => (self.source.as_str(), None),
         }
+    }
+
+    /// The related locations of a finding at `pointer`: those of the
+    /// whole resource and of every pointer that contains it, in order.
+    pub fn related_to(&self, pointer: &str) -> Vec<RelatedLocation> {
+        let mut found: Vec<RelatedLocation> = Vec::new();
+        for (at, location) in &self.related {
+            let applies = at.is_empty()
+                || pointer == at
+                || pointer
+                    .strip_prefix(at.as_str())
+                    .is_some_and(|rest| rest.starts_with('/'));
+            if applies && !found.contains(location) {
+                found.push(location.clone());
+            }
+        }
+        found
     }
 
     /// Attaches a span index.

@@ -561,6 +561,7 @@ fn locate(
         } else {
             None
         };
+        let related = resource.related_to(&f.pointer);
         findings.push(Finding {
             snippet,
             fingerprint: Finding::fingerprint_of(&f.rule_id, path, &f.resource_id, &f.pointer),
@@ -569,12 +570,13 @@ fn locate(
             rule_id: f.rule_id,
             pack: f.pack,
             severity: f.severity,
-            message: f.message,
+            message: with_related(f.message, &related),
             fix: f.fix,
             resource_id: f.resource_id,
             resource_kind: resource.kind.clone(),
             pointer: f.pointer,
             suppression: None,
+            related,
         });
     }
     findings.sort_unstable();
@@ -595,6 +597,24 @@ fn locate(
         .chain(suppression_warnings)
         .collect();
     (findings, diagnostics)
+}
+
+/// A finding's message naming where its value came from, so that every
+/// format (not only SARIF's related locations) tells a reviewer which call
+/// or which variables file to change: `… (module.logs called at
+/// main.tf:12; var.acl set at terraform.tfvars:1)`.
+fn with_related(message: String, related: &[crate::resource::RelatedLocation]) -> String {
+    if related.is_empty() {
+        return message;
+    }
+    let notes: Vec<String> = related
+        .iter()
+        .map(|r| match r.place() {
+            Some(place) => format!("{} at {place}", r.message),
+            None => r.message.clone(),
+        })
+        .collect();
+    format!("{message} ({})", notes.join("; "))
 }
 
 /// One host's collected batch.
@@ -653,6 +673,7 @@ mod tests {
             pointer: String::new(),
             fingerprint: String::new(),
             suppression: None,
+            related: Vec::new(),
             snippet: None,
         }
     }

@@ -430,6 +430,117 @@ fn module_instances_that_multiply_stop_at_the_limit_with_a_warning() {
 }
 
 #[test]
+fn findings_name_the_module_call_and_the_file_that_set_the_value() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("modules/bucket")).unwrap();
+    std::fs::write(
+        dir.path().join("modules/bucket/main.tf"),
+        "variable \"acl\" {}\n\n\
+         resource \"aws_s3_bucket_acl\" \"this\" {\n  bucket = \"b\"\n  acl    = var.acl\n}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("main.tf"),
+        "variable \"site_acl\" {}\n\n\
+         module \"site\" {\n  source = \"./modules/bucket\"\n  acl    = var.site_acl\n}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("terraform.tfvars"),
+        "\nsite_acl = \"public-read\"\n",
+    )
+    .unwrap();
+    let report = Scanner::new(options(dir.path(), TerraformVars::default(), true))
+        .unwrap()
+        .scan()
+        .unwrap();
+    let finding = report
+        .findings
+        .iter()
+        .find(|f| f.rule_id == "TF-001")
+        .unwrap();
+    assert_eq!(
+        (finding.path.as_str(), finding.region.map(|r| r.start_line)),
+        ("modules/bucket/main.tf", Some(5))
+    );
+    let related: Vec<(Option<&str>, Option<u32>, &str)> = finding
+        .related
+        .iter()
+        .map(|r| {
+            (
+                r.path.as_deref(),
+                r.region.map(|r| r.start_line),
+                r.message.as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        related,
+        [
+            (Some("main.tf"), Some(3), "module.site called"),
+            (Some("main.tf"), Some(5), "var.acl set by module.site"),
+            (Some("terraform.tfvars"), Some(2), "var.site_acl set"),
+        ]
+    );
+    assert!(
+        finding.message.ends_with(
+            " (module.site called at main.tf:3; var.acl set by module.site at main.tf:5; \
+             var.site_acl set at terraform.tfvars:2)"
+        ),
+        "{}",
+        finding.message
+    );
+    // In SARIF: relatedLocations, valid against the schema.
+    let sarif = rampart_core::report::sarif::render(&report, &Default::default());
+    let sarif: Value = serde_json::from_str(&sarif).unwrap();
+    let schema: Value = serde_json::from_str(
+        &std::fs::read_to_string(
+            rampart_tests::workspace_root().join("tests/schemas/sarif-2.1.0.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    assert!(validator.is_valid(&sarif));
+    let result = sarif["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["ruleId"] == "TF-001")
+        .unwrap();
+    assert_eq!(
+        result["relatedLocations"][2],
+        json!({
+            "id": 2,
+            "message": {"text": "var.site_acl set"},
+            "physicalLocation": {
+                "artifactLocation": {"uri": "terraform.tfvars", "uriBaseId": "%SRCROOT%"},
+                "region": {"startLine": 2, "startColumn": 1, "endLine": 2, "endColumn": 2}
+            }
+        })
+    );
+    // A value from the command line is named, with no file.
+    let vars = TerraformVars {
+        values: vec![("site_acl".into(), "public-read-write".into())],
+        ..TerraformVars::default()
+    };
+    let report = Scanner::new(options(dir.path(), vars, true))
+        .unwrap()
+        .scan()
+        .unwrap();
+    let finding = report
+        .findings
+        .iter()
+        .find(|f| f.rule_id == "TF-001")
+        .unwrap();
+    assert!(
+        finding.message.ends_with("; var.site_acl set by --tf-var)"),
+        "{}",
+        finding.message
+    );
+}
+
+#[test]
 fn the_example_project_is_evaluated_as_terraform_would() {
     let root = rampart_tests::workspace_root().join("examples/terraform-project");
     let report = Scanner::new(options(&root, TerraformVars::default(), true))

@@ -302,21 +302,12 @@ fn terraform_modules(files: &[WalkedFile], options: &WalkOptions) -> TerraformMo
                 })
                 .collect();
             let beside = automatic.get(&dir).map(Vec::as_slice).unwrap_or_default();
-            let (values, value_diagnostics) =
-                tfvars::values_for(beside, &options.terraform, options);
+            let values = tfvars::values_for(beside, &options.terraform, options);
             let reads: Vec<(PathBuf, Result<Vec<u8>, crate::read::ReadError>)> = reads
                 .into_iter()
                 .map(|(f, read)| (f.path.clone(), read))
                 .collect();
-            (
-                dir,
-                reads,
-                Module {
-                    parsed,
-                    values,
-                    value_diagnostics,
-                },
-            )
+            (dir, reads, Module { parsed, values })
         })
         .collect();
     let mut modules = TerraformModules::default();
@@ -334,8 +325,7 @@ struct Module {
     /// Each file that parsed.
     parsed: Vec<ParsedFile>,
     /// Variable values from tfvars and the user (for a root module).
-    values: std::collections::BTreeMap<String, terraform::VariableValue>,
-    value_diagnostics: Vec<Diagnostic>,
+    values: tfvars::ModuleValues,
 }
 
 /// A `.tf` file that parsed: its display path, text and body.
@@ -431,34 +421,48 @@ fn instantiate_root(
     };
     modules
         .diagnostics
-        .extend(module.value_diagnostics.iter().cloned());
+        .extend(module.values.diagnostics.iter().cloned());
     let mut stack = vec![dir.to_path_buf()];
-    instantiate(
-        sources,
-        modules,
-        dir,
-        String::new(),
-        &module.values,
-        &mut stack,
-        target,
-    );
+    let instance = ModuleInstance {
+        prefix: String::new(),
+        values: module.values.values.clone(),
+        origins: module.values.origins.clone(),
+        calls: Vec::new(),
+    };
+    instantiate(sources, modules, dir, &instance, &mut stack, target);
 }
 
-#[allow(clippy::too_many_arguments)]
+/// One module instance to make: its address prefix, its variables' values
+/// and where they were set, and the calls that lead to it.
+struct ModuleInstance {
+    prefix: String,
+    values: std::collections::BTreeMap<String, terraform::VariableValue>,
+    origins: std::collections::BTreeMap<String, Vec<crate::resource::RelatedLocation>>,
+    calls: Vec<crate::resource::RelatedLocation>,
+}
+
 fn instantiate(
     sources: &std::collections::BTreeMap<PathBuf, Module>,
     modules: &mut TerraformModules,
     dir: &Path,
-    prefix: String,
-    values: &std::collections::BTreeMap<String, terraform::VariableValue>,
+    instance: &ModuleInstance,
     stack: &mut Vec<PathBuf>,
     target: &dyn Fn(&Path, &str) -> Option<PathBuf>,
 ) {
     let Some(module) = sources.get(dir) else {
         return;
     };
-    let mut context = terraform::ModuleContext::gather_with(module.files(), values);
+    let prefix = &instance.prefix;
+    let mut context = terraform::ModuleContext::gather_with(module.files(), &instance.values);
     context.address_prefix = prefix.clone();
+    context.calls = instance.calls.clone();
+    // Origins of the values that count: set from outside, and declared.
+    context.variable_origins = instance
+        .origins
+        .iter()
+        .filter(|(name, _)| context.variables.contains_key(*name))
+        .map(|(name, origin)| (name.clone(), origin.clone()))
+        .collect();
     // A module called twice reports its locals' problems once.
     if prefix.is_empty() || modules.instances.get(dir).is_none_or(Vec::is_empty) {
         modules.diagnostics.append(&mut context.diagnostics);
@@ -523,21 +527,48 @@ fn instantiate(
             ));
             continue;
         }
-        let arguments = call
+        let address = format!("{prefix}module.{}{}", call.name, call.key);
+        let at = |line: u32| crate::resource::RelatedLocation {
+            path: Some(call.file.clone()),
+            region: Some(crate::resource::Region::line(line, 1, 1)),
+            message: String::new(),
+        };
+        let mut calls = instance.calls.clone();
+        calls.push(crate::resource::RelatedLocation {
+            message: format!("{address} called"),
+            ..at(call.line)
+        });
+        let origins = call
+            .argument_lines
+            .iter()
+            .map(|(name, &line)| {
+                let mut origins = vec![crate::resource::RelatedLocation {
+                    message: format!("var.{name} set by {address}"),
+                    ..at(line)
+                }];
+                origins.extend(
+                    call.argument_origins
+                        .get(name)
+                        .into_iter()
+                        .flatten()
+                        .cloned(),
+                );
+                (name.clone(), origins)
+            })
+            .collect();
+        let values = call
             .arguments
             .iter()
             .map(|(name, value)| (name.clone(), terraform::VariableValue::Value(value.clone())))
             .collect();
         stack.push(path.clone());
-        instantiate(
-            sources,
-            modules,
-            &path,
-            format!("{prefix}module.{}{}.", call.name, call.key),
-            &arguments,
-            stack,
-            target,
-        );
+        let callee = ModuleInstance {
+            prefix: format!("{address}."),
+            values,
+            origins,
+            calls,
+        };
+        instantiate(sources, modules, &path, &callee, stack, target);
         stack.pop();
     }
 }

@@ -12,7 +12,7 @@
 
 use super::lines::LineIndex;
 use crate::diagnostic::{Diagnostic, DiagnosticKind, Level, ParseError};
-use crate::resource::{Region, Resource, SpanIndex, escape_pointer_token};
+use crate::resource::{Region, RelatedLocation, Resource, SpanIndex, escape_pointer_token};
 use hcl_edit::Span as _;
 use hcl_edit::expr::{BinaryOperator, Expression, ObjectKey, TraversalOperator, UnaryOperator};
 use hcl_edit::structure::{Block, BlockLabel, Body, Structure};
@@ -192,6 +192,16 @@ pub struct ModuleContext {
     /// What the addresses of this module instance start with: `""` for a
     /// root module, `module.logs.` for the module a root calls as `logs`.
     pub address_prefix: String,
+    /// The `module` calls that made this instance, outermost first (empty
+    /// for a root): every finding of its resources names them.
+    pub calls: Vec<RelatedLocation>,
+    /// Where each variable set from outside got its value (the call's
+    /// argument line, and where the caller's variables that argument uses
+    /// were set; a tfvars line; `--tf-var`): a finding on a value computed
+    /// from the variable names them.
+    pub variable_origins: BTreeMap<String, Vec<RelatedLocation>>,
+    /// The variables each local is computed from, through other locals.
+    pub local_variables: BTreeMap<String, std::collections::BTreeSet<String>>,
     /// What could not be evaluated: locals that refer to themselves
     /// (directly or through others), values over
     /// [`MAX_EVALUATED_NODES`]. Each at the local's line.
@@ -216,6 +226,11 @@ pub struct ModuleCall {
     pub line: u32,
     /// The module's input variables as the call sets them.
     pub arguments: BTreeMap<String, Value>,
+    /// The 1-based line of each argument.
+    pub argument_lines: BTreeMap<String, u32>,
+    /// Where the calling module's variables each argument uses were set
+    /// from outside it (empty for most).
+    pub argument_origins: BTreeMap<String, Vec<RelatedLocation>>,
 }
 
 /// Meta-arguments of a `module` block: not input variables.
@@ -294,13 +309,31 @@ pub fn module_calls<'a>(
                     .filter(|a| !MODULE_META_ARGUMENTS.contains(&a.key.as_str()))
                     .map(|a| (a.key.as_str().to_owned(), evaluator.value(&a.value)))
                     .collect();
+                let argument_lines = block
+                    .body
+                    .attributes()
+                    .filter(|a| !MODULE_META_ARGUMENTS.contains(&a.key.as_str()))
+                    .map(|a| {
+                        let at = lines.region(a.span()).map_or(line, |r| r.start_line);
+                        (a.key.as_str().to_owned(), at)
+                    })
+                    .collect();
+                let argument_origins = block
+                    .body
+                    .attributes()
+                    .filter(|a| !MODULE_META_ARGUMENTS.contains(&a.key.as_str()))
+                    .map(|a| (a.key.as_str().to_owned(), context.origins_of(&a.value)))
+                    .filter(|(_, origins)| !origins.is_empty())
+                    .collect();
                 calls.push(ModuleCall {
+                    argument_origins,
                     name: name.clone(),
                     key,
                     source: source.clone(),
                     file: file.to_owned(),
                     line,
                     arguments,
+                    argument_lines,
                 });
             }
         }
@@ -322,17 +355,19 @@ pub enum VariableValue {
 /// The attributes of a `.tfvars` file, each evaluated on its own (a
 /// tfvars file holds values, not references: anything else stays as its
 /// text, unknown).
-pub(crate) fn attribute_values(text: &str) -> Result<Vec<(String, Value)>, ParseError> {
+pub(crate) fn attribute_values(text: &str) -> Result<Vec<(String, Value, u32)>, ParseError> {
     let body = parse(text)?;
     let empty = ModuleContext::default();
     let budget = std::cell::Cell::new(MAX_EVALUATED_NODES);
     let evaluator = Evaluator::new(text, &empty, &budget);
+    let lines = LineIndex::new(text);
     Ok(body
         .attributes()
         .map(|attribute| {
             (
                 attribute.key.as_str().to_owned(),
                 evaluator.value(&attribute.value),
+                lines.region(attribute.span()).map_or(1, |r| r.start_line),
             )
         })
         .collect())
@@ -511,6 +546,19 @@ impl ModuleContext {
             if index.get(&definition.name) != Some(&step.local) {
                 continue;
             }
+            // Its variables: those it names, and those of the locals it
+            // uses (evaluated, so gathered, before it).
+            let mut names = VariableNames::default();
+            hcl_edit::visit::Visit::visit_expr(&mut names, definition.expr);
+            let mut variables = names.0;
+            for &used in &definition.uses {
+                if let Some(theirs) = context.local_variables.get(&definitions[used].name) {
+                    variables.extend(theirs.iter().cloned());
+                }
+            }
+            context
+                .local_variables
+                .insert(definition.name.clone(), variables);
             let evaluator = Evaluator::new(definition.text, &context, &evaluator_budget);
             let value = evaluator.value(definition.expr);
             if evaluator_budget.get() == 0 && value_nodes(&value) > 1 {
@@ -540,6 +588,49 @@ impl ModuleContext {
             referrers.dedup();
         }
         context
+    }
+}
+
+/// The names an expression refers to as `var.<name>`.
+#[derive(Default)]
+struct VariableNames(std::collections::BTreeSet<String>);
+
+impl hcl_edit::visit::Visit for VariableNames {
+    fn visit_traversal(&mut self, node: &hcl_edit::expr::Traversal) {
+        if let Expression::Variable(root) = &node.expr
+            && root.as_str() == "var"
+            && let Some(TraversalOperator::GetAttr(name)) =
+                node.operators.first().map(|o| o.value())
+        {
+            self.0.insert(name.as_str().to_owned());
+        }
+        hcl_edit::visit::visit_traversal(self, node);
+    }
+}
+
+impl ModuleContext {
+    /// Where the variables an expression is computed from (directly or
+    /// through locals) got their values, for those set from outside.
+    fn origins_of(&self, expr: &Expression) -> Vec<RelatedLocation> {
+        if self.variable_origins.is_empty() {
+            return Vec::new();
+        }
+        let mut variables = VariableNames::default();
+        hcl_edit::visit::Visit::visit_expr(&mut variables, expr);
+        let mut locals = LocalNames::default();
+        hcl_edit::visit::Visit::visit_expr(&mut locals, expr);
+        let mut names = variables.0;
+        for local in &locals.0 {
+            if let Some(theirs) = self.local_variables.get(local) {
+                names.extend(theirs.iter().cloned());
+            }
+        }
+        names
+            .iter()
+            .filter_map(|name| self.variable_origins.get(name))
+            .flatten()
+            .cloned()
+            .collect()
     }
 }
 
@@ -1357,7 +1448,20 @@ fn block_resource(
                 spans.insert(pointer, region);
             }
         }
-        let config = body_value(&block.body, "/config", evaluator, lines, &mut spans);
+        let mut related: Vec<(String, RelatedLocation)> = evaluator
+            .context
+            .calls
+            .iter()
+            .map(|call| (String::new(), call.clone()))
+            .collect();
+        let config = body_value(
+            &block.body,
+            "/config",
+            evaluator,
+            lines,
+            &mut spans,
+            &mut related,
+        );
         if let Some(region) = lines.region(block.body.span()) {
             spans.insert("/config", region);
         }
@@ -1380,7 +1484,10 @@ fn block_resource(
         } else {
             format!("terraform:{prefix}{address}")
         };
-        Resource::new(KIND, id, source, Value::Object(document)).with_spans(spans)
+        let mut resource =
+            Resource::new(KIND, id, source, Value::Object(document)).with_spans(spans);
+        resource.related = related;
+        resource
     }
 }
 
@@ -1393,6 +1500,7 @@ fn body_value(
     evaluator: &Evaluator<'_>,
     lines: &LineIndex<'_>,
     spans: &mut SpanIndex,
+    related: &mut Vec<(String, RelatedLocation)>,
 ) -> Value {
     let mut map = Map::new();
     let mut block_counts: BTreeMap<String, usize> = BTreeMap::new();
@@ -1405,6 +1513,9 @@ fn body_value(
                     spans.insert(here.clone(), region);
                 }
                 expression_spans(&attribute.value, &here, lines, spans);
+                for origin in evaluator.context.origins_of(&attribute.value) {
+                    related.push((here.clone(), origin));
+                }
                 map.insert(key.to_owned(), evaluator.value(&attribute.value));
             }
             Structure::Block(block) => {
@@ -1417,7 +1528,8 @@ fn body_value(
                         let index = block_counts.entry(label.clone()).or_insert(0);
                         let here = format!("{pointer}/{}/{index}", escape_pointer_token(&label));
                         *index += 1;
-                        let value = body_value(&content.body, &here, &element, lines, spans);
+                        let value =
+                            body_value(&content.body, &here, &element, lines, spans, related);
                         if let Some(region) = lines.region(content.span()) {
                             spans.insert(here, region);
                         }
@@ -1429,7 +1541,7 @@ fn body_value(
                 let index = block_counts.entry(key.clone()).or_insert(0);
                 let here = format!("{pointer}/{}/{index}", escape_pointer_token(&key));
                 *index += 1;
-                let value = nested_block(block, &here, evaluator, lines, spans);
+                let value = nested_block(block, &here, evaluator, lines, spans, related);
                 if let Some(region) = lines.region(block.span()) {
                     spans.insert(here, region);
                 }
@@ -1503,8 +1615,9 @@ fn nested_block(
     evaluator: &Evaluator<'_>,
     lines: &LineIndex<'_>,
     spans: &mut SpanIndex,
+    related: &mut Vec<(String, RelatedLocation)>,
 ) -> Value {
-    let mut value = body_value(&block.body, pointer, evaluator, lines, spans);
+    let mut value = body_value(&block.body, pointer, evaluator, lines, spans, related);
     if !block.labels.is_empty()
         && let Value::Object(map) = &mut value
     {

@@ -5,14 +5,14 @@
 //! names, the `--tf-vars FILE`s in the order given, and last the
 //! `--tf-var NAME=VALUE`s.
 //!
-//! Each directory with `.tf` files is a root module for rampart (module
-//! calls are not followed yet), so the files beside it and the user's
-//! values apply to every one. A file that cannot be read or parsed is a
+//! They apply to root modules (a directory no local module call
+//! targets); a called module's variables are the call's arguments. A file that cannot be read or parsed is a
 //! diagnostic at its line, and the other sources still count.
 
 use super::terraform::{self, VariableValue};
 use super::{WalkOptions, WalkedFile};
 use crate::diagnostic::{Diagnostic, DiagnosticKind, Level, ParseError};
+use crate::resource::{Region, RelatedLocation};
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -67,20 +67,30 @@ pub(super) fn automatic_rank(name: &str) -> Option<u8> {
     }
 }
 
+/// A root module's variable values from outside it.
+#[derive(Debug, Default)]
+pub(super) struct ModuleValues {
+    /// By variable name, the value that wins.
+    pub values: BTreeMap<String, VariableValue>,
+    /// Where each winning value was set.
+    pub origins: BTreeMap<String, Vec<RelatedLocation>>,
+    /// Files that could not be read or parsed.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
 /// The values for one module: its automatic files (walked beside its
 /// `.tf` files), then the user's, later ones overriding earlier ones.
 pub(super) fn values_for(
     automatic: &[&WalkedFile],
     user: &TerraformVars,
     options: &WalkOptions,
-) -> (BTreeMap<String, VariableValue>, Vec<Diagnostic>) {
+) -> ModuleValues {
     let mut files: Vec<&WalkedFile> = automatic.to_vec();
     files.sort_by_key(|file| {
         let name = file_name(file);
         (automatic_rank(&name).unwrap_or(u8::MAX), name)
     });
-    let mut values = BTreeMap::new();
-    let mut diagnostics = Vec::new();
+    let mut values = ModuleValues::default();
     for file in files {
         let read = crate::read::read_file(
             &file.path,
@@ -88,23 +98,25 @@ pub(super) fn values_for(
             crate::read::Links::Refuse,
         );
         let json = file_name(file).ends_with(".json");
-        merge(&file.display, read, json, &mut values, &mut diagnostics);
+        merge(&file.display, read, json, &mut values);
     }
     for path in &user.files {
         let read = crate::read::read_file(path, options.max_file_size, crate::read::Links::Follow);
         let json = path.extension().is_some_and(|e| e == "json");
-        merge(
-            &path.display().to_string(),
-            read,
-            json,
-            &mut values,
-            &mut diagnostics,
-        );
+        merge(&path.display().to_string(), read, json, &mut values);
     }
     for (name, text) in &user.values {
-        values.insert(name.clone(), VariableValue::Text(text.clone()));
+        values
+            .values
+            .insert(name.clone(), VariableValue::Text(text.clone()));
+        let origin = RelatedLocation {
+            path: None,
+            region: None,
+            message: format!("var.{name} set by --tf-var"),
+        };
+        values.origins.insert(name.clone(), vec![origin]);
     }
-    (values, diagnostics)
+    values
 }
 
 fn file_name(file: &WalkedFile) -> String {
@@ -114,19 +126,19 @@ fn file_name(file: &WalkedFile) -> String {
         .unwrap_or_default()
 }
 
-/// One file's values into `values`, or its problem into `diagnostics`.
+/// One file's values (and where each was set) into `values`, or its
+/// problem into its diagnostics.
 fn merge(
     display: &str,
     read: Result<Vec<u8>, crate::read::ReadError>,
     json: bool,
-    values: &mut BTreeMap<String, VariableValue>,
-    diagnostics: &mut Vec<Diagnostic>,
+    values: &mut ModuleValues,
 ) {
     let error = |kind, message: String| Diagnostic::file(Level::Error, kind, display, message);
     let bytes = match read {
         Ok(bytes) => bytes,
         Err(e) => {
-            diagnostics.push(error(
+            values.diagnostics.push(error(
                 DiagnosticKind::Io,
                 format!(
                     "variable values not read: {}",
@@ -137,7 +149,7 @@ fn merge(
         }
     };
     let Ok(text) = std::str::from_utf8(&bytes) else {
-        diagnostics.push(error(
+        values.diagnostics.push(error(
             DiagnosticKind::ParseError,
             "variable values not read: not valid UTF-8".to_owned(),
         ));
@@ -147,15 +159,26 @@ fn merge(
     let parsed = if json {
         json_values(text)
     } else {
-        terraform::attribute_values(text)
+        terraform::attribute_values(text).map(|found| {
+            found
+                .into_iter()
+                .map(|(name, value, line)| (name, value, Some(line)))
+                .collect()
+        })
     };
     match parsed {
         Ok(found) => {
-            for (name, value) in found {
-                values.insert(name, VariableValue::Value(value));
+            for (name, value, line) in found {
+                let origin = RelatedLocation {
+                    path: Some(display.to_owned()),
+                    region: line.map(|line| Region::line(line, 1, 1)),
+                    message: format!("var.{name} set"),
+                };
+                values.origins.insert(name.clone(), vec![origin]);
+                values.values.insert(name, VariableValue::Value(value));
             }
         }
-        Err(e) => diagnostics.push(
+        Err(e) => values.diagnostics.push(
             error(
                 DiagnosticKind::ParseError,
                 format!("invalid variable values: {}", e.message),
@@ -165,15 +188,16 @@ fn merge(
     }
 }
 
-/// A `.tfvars.json` file: one object of variable names to values.
-fn json_values(text: &str) -> Result<Vec<(String, Value)>, ParseError> {
+/// A `.tfvars.json` file: one object of variable names to values (their
+/// lines unknown: `serde_json` keeps no spans).
+fn json_values(text: &str) -> Result<Vec<(String, Value, Option<u32>)>, ParseError> {
     let value: Value = serde_json::from_str(text).map_err(|e| {
         let line = u32::try_from(e.line()).unwrap_or(u32::MAX).max(1);
         let column = u32::try_from(e.column()).unwrap_or(u32::MAX).max(1);
         ParseError::at(line, column, e.to_string())
     })?;
     match value {
-        Value::Object(map) => Ok(map.into_iter().collect()),
+        Value::Object(map) => Ok(map.into_iter().map(|(k, v)| (k, v, None)).collect()),
         _ => Err(ParseError::on_line(
             1,
             "a .tfvars.json file is one object of variable names to values",

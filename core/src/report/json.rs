@@ -177,8 +177,8 @@ fn write_findings_parallel(
 /// four spaces, and the object pretty-printed at that depth.
 fn write_finding(out: &mut Vec<u8>, finding: &crate::Finding) -> Result<(), serde_json::Error> {
     use crate::resource::write_json_string;
-    if finding.suppression.is_some() {
-        // Rare, and a nested structure of its own: serde renders it.
+    if finding.suppression.is_some() || !finding.related.is_empty() {
+        // Rare, and nested structures of their own: serde renders them.
         let wrapped = serde_json::to_vec_pretty(&BTreeMap::from([("x", [finding])]))?;
         out.extend_from_slice(strip(&wrapped, b"{\n  \"x\": [", b"\n  ]\n}"));
         return Ok(());
@@ -300,6 +300,15 @@ mod tests {
             resource_kind: "k8s".into(),
             pointer: "/spec/containers/0".into(),
             fingerprint: format!("{i:032x}"),
+            related: if i.is_multiple_of(4) {
+                vec![crate::resource::RelatedLocation {
+                    path: i.is_multiple_of(8).then(|| "main.tf".to_owned()),
+                    region: Some(Region::line(3, 1, 1)),
+                    message: format!("module.m{i} called"),
+                }]
+            } else {
+                Vec::new()
+            },
         }
     }
 

@@ -93,6 +93,22 @@ pub fn write(
             if let Some(index) = rule_index.get(&(f.pack.as_str(), f.rule_id.as_str())) {
                 result["ruleIndex"] = json!(index);
             }
+            if !f.related.is_empty() {
+                result["relatedLocations"] = f
+                    .related
+                    .iter()
+                    .enumerate()
+                    .map(|(id, related)| {
+                        let mut place = match &related.path {
+                            Some(path) => location(path, related.region),
+                            None => json!({}),
+                        };
+                        place["id"] = json!(id);
+                        place["message"] = json!({ "text": related.message });
+                        place
+                    })
+                    .collect();
+            }
             if let Some(suppression) = &f.suppression {
                 result["suppressions"] = json!([{
                     "kind": suppression.kind,

@@ -185,6 +185,7 @@ mod tests {
             pointer: String::new(),
             fingerprint: String::new(),
             suppression: None,
+            related: Vec::new(),
             snippet: Some("image: \u{1b}[1A\u{1b}[2K".into()),
         };
         let report = Report {
