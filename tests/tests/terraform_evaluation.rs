@@ -541,6 +541,62 @@ fn findings_name_the_module_call_and_the_file_that_set_the_value() {
 }
 
 #[test]
+fn module_outputs_carry_values_and_companions_to_the_caller() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("modules/bucket")).unwrap();
+    std::fs::write(
+        dir.path().join("modules/bucket/main.tf"),
+        "variable \"name\" {}\n\
+         variable \"acl\" {\n  default = \"private\"\n}\n\n\
+         resource \"aws_s3_bucket\" \"this\" {\n  bucket = \"acme-${var.name}\"\n}\n\n\
+         output \"id\" {\n  value = aws_s3_bucket.this.id\n}\n\n\
+         output \"acl\" {\n  value = var.acl\n}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("main.tf"),
+        "module \"logs\" {\n  source = \"./modules/bucket\"\n  name   = \"logs\"\n  acl    = \"public-read\"\n}\n\n\
+         module \"data\" {\n  source = \"./modules/bucket\"\n  name   = \"data\"\n}\n\n\
+         resource \"aws_s3_bucket_versioning\" \"logs\" {\n  bucket = module.logs.id\n  \
+         versioning_configuration {\n    status = \"Enabled\"\n  }\n}\n\n\
+         resource \"aws_s3_bucket_acl\" \"mirror\" {\n  bucket = \"mirror\"\n  acl    = module.logs.acl\n}\n\n\
+         resource \"aws_s3_bucket_acl\" \"copy\" {\n  bucket = module.data.id\n  acl    = module.data.acl\n}\n",
+    )
+    .unwrap();
+    let report = Scanner::new(options(dir.path(), TerraformVars::default(), true))
+        .unwrap()
+        .scan()
+        .unwrap();
+    let found = |rule: &str| -> Vec<(String, u32)> {
+        report
+            .findings
+            .iter()
+            .filter(|f| f.rule_id == rule)
+            .map(|f| (f.resource_id.clone(), f.region.map_or(0, |r| r.start_line)))
+            .collect()
+    };
+    // The versioning in the root reaches module.logs' bucket through the
+    // output; module.data's bucket has none.
+    assert_eq!(
+        found("TF-004"),
+        [("terraform:module.data.aws_s3_bucket.this".to_owned(), 6)]
+    );
+    // A known output is a value: the public ACL module.logs was given
+    // comes back out, at the line that reads it; module.data's default
+    // is private.
+    assert_eq!(
+        found("TF-001"),
+        [("terraform:aws_s3_bucket_acl.mirror".to_owned(), 21)]
+    );
+    let (configs, _) = configs(dir.path(), TerraformVars::default());
+    // An output of an apply-time attribute stays unknown.
+    assert_eq!(
+        config(&configs, "aws_s3_bucket_acl.copy")["bucket"],
+        "${module.data.id}"
+    );
+}
+
+#[test]
 fn the_example_project_is_evaluated_as_terraform_would() {
     let root = rampart_tests::workspace_root().join("examples/terraform-project");
     let report = Scanner::new(options(&root, TerraformVars::default(), true))

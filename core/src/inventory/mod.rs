@@ -428,6 +428,7 @@ fn instantiate_root(
         values: module.values.values.clone(),
         origins: module.values.origins.clone(),
         calls: Vec::new(),
+        output_referrers: Default::default(),
     };
     instantiate(sources, modules, dir, &instance, &mut stack, target);
 }
@@ -439,8 +440,12 @@ struct ModuleInstance {
     values: std::collections::BTreeMap<String, terraform::VariableValue>,
     origins: std::collections::BTreeMap<String, Vec<crate::resource::RelatedLocation>>,
     calls: Vec<crate::resource::RelatedLocation>,
+    /// For each output, the caller's blocks that read it.
+    output_referrers: std::collections::BTreeMap<String, Vec<String>>,
 }
 
+/// Makes one instance of the module in `dir` and, recursively, of the
+/// modules it calls; returns its outputs as its caller reads them.
 fn instantiate(
     sources: &std::collections::BTreeMap<PathBuf, Module>,
     modules: &mut TerraformModules,
@@ -448,9 +453,9 @@ fn instantiate(
     instance: &ModuleInstance,
     stack: &mut Vec<PathBuf>,
     target: &dyn Fn(&Path, &str) -> Option<PathBuf>,
-) {
+) -> serde_json::Map<String, serde_json::Value> {
     let Some(module) = sources.get(dir) else {
-        return;
+        return Default::default();
     };
     let prefix = &instance.prefix;
     let mut context = terraform::ModuleContext::gather_with(module.files(), &instance.values);
@@ -463,17 +468,27 @@ fn instantiate(
         .filter(|(name, _)| context.variables.contains_key(*name))
         .map(|(name, origin)| (name.clone(), origin.clone()))
         .collect();
+    // The caller's blocks that read an output refer to what it refers to:
+    // a bucket's versioning in the root module reaches the module's bucket
+    // through `module.logs.id`.
+    for (output, readers) in &instance.output_referrers {
+        for target in context.output_references.get(output).into_iter().flatten() {
+            let referrers = context.referenced_by.entry(target.clone()).or_default();
+            referrers.extend(readers.iter().cloned());
+            referrers.sort();
+            referrers.dedup();
+        }
+    }
     // A module called twice reports its locals' problems once.
     if prefix.is_empty() || modules.instances.get(dir).is_none_or(Vec::is_empty) {
         modules.diagnostics.append(&mut context.diagnostics);
     }
     let calls = terraform::module_calls(module.files(), &context);
-    modules
-        .instances
-        .entry(dir.to_path_buf())
-        .or_default()
-        .push(context);
+    let contexts = modules.instances.entry(dir.to_path_buf()).or_default();
+    contexts.push(context);
+    let index = contexts.len() - 1;
     modules.instantiated += 1;
+    let mut module_outputs = serde_json::Map::new();
     // A module every call of which has `count = 0` (or an empty
     // `for_each`) has no resources: reached, not a root.
     for block_source in terraform::module_sources(module.bodies()) {
@@ -567,10 +582,45 @@ fn instantiate(
             values,
             origins,
             calls,
+            output_referrers: call.output_referrers.clone(),
         };
-        instantiate(sources, modules, &path, &callee, stack, target);
+        let outputs =
+            serde_json::Value::Object(instantiate(sources, modules, &path, &callee, stack, target));
         stack.pop();
+        // `module.NAME`, `module.NAME["key"]`, `module.NAME[0]`.
+        match call.instance {
+            None => {
+                module_outputs.insert(call.name.clone(), outputs);
+            }
+            Some(serde_json::Value::String(key)) => {
+                let by_key = module_outputs
+                    .entry(call.name.clone())
+                    .or_insert_with(|| serde_json::Value::Object(Default::default()));
+                if let serde_json::Value::Object(by_key) = by_key {
+                    by_key.insert(key, outputs);
+                }
+            }
+            Some(_) => {
+                let by_index = module_outputs
+                    .entry(call.name.clone())
+                    .or_insert_with(|| serde_json::Value::Array(Vec::new()));
+                if let serde_json::Value::Array(by_index) = by_index {
+                    by_index.push(outputs);
+                }
+            }
+        }
     }
+    // The instance's resources (evaluated later, per file) and its own
+    // outputs see the outputs of the modules it calls.
+    let Some(context) = modules
+        .instances
+        .get_mut(dir)
+        .and_then(|contexts| contexts.get_mut(index))
+    else {
+        return Default::default();
+    };
+    context.module_outputs = module_outputs;
+    context.outputs(module.files())
 }
 
 /// Reads a walked file: still a regular file (not swapped for a link or a

@@ -202,6 +202,16 @@ pub struct ModuleContext {
     pub variable_origins: BTreeMap<String, Vec<RelatedLocation>>,
     /// The variables each local is computed from, through other locals.
     pub local_variables: BTreeMap<String, std::collections::BTreeSet<String>>,
+    /// For each `output` of the module, the addresses of the module's
+    /// blocks its value refers to (`id = aws_s3_bucket.this.id` →
+    /// `aws_s3_bucket.this`): how a caller's reference to the output
+    /// reaches them.
+    pub output_references: BTreeMap<String, std::collections::BTreeSet<String>>,
+    /// The outputs of the modules this one calls, as `module.NAME…`
+    /// reads them: by call name an object of output values, an object of
+    /// those by key for a `for_each` call, an array for a `count` call.
+    /// Unknown outputs are expressions, as everywhere.
+    pub module_outputs: Map<String, Value>,
     /// What could not be evaluated: locals that refer to themselves
     /// (directly or through others), values over
     /// [`MAX_EVALUATED_NODES`]. Each at the local's line.
@@ -218,6 +228,11 @@ pub struct ModuleCall {
     /// The instance of a call with `count` or `for_each` (`[0]`,
     /// `["eu"]`); empty for a call without them.
     pub key: String,
+    /// That instance's `count.index` (a number) or `each.key` (a string).
+    pub instance: Option<Value>,
+    /// For each output of the called module, the blocks of the caller
+    /// that refer to it (`module.logs.id`), by their address.
+    pub output_referrers: BTreeMap<String, Vec<String>>,
     /// `source` as written.
     pub source: String,
     /// The file of the call, and the line of its block.
@@ -267,6 +282,21 @@ pub fn module_calls<'a>(
     files: impl IntoIterator<Item = (&'a str, &'a str, &'a Body)>,
     context: &ModuleContext,
 ) -> Vec<ModuleCall> {
+    let files: Vec<(&str, &str, &Body)> = files.into_iter().collect();
+    // (call name, output) → the caller's blocks that read it.
+    let mut readers: BTreeMap<(String, String), Vec<String>> = BTreeMap::new();
+    for (_, _, body) in &files {
+        for block in body.blocks() {
+            let Some(address) = block_address(block) else {
+                continue;
+            };
+            let mut found = OutputReads::default();
+            hcl_edit::visit::Visit::visit_body(&mut found, &block.body);
+            for read in found.0 {
+                readers.entry(read).or_default().push(address.clone());
+            }
+        }
+    }
     let mut calls = Vec::new();
     for (file, text, body) in files {
         let lines = LineIndex::new(text);
@@ -295,6 +325,11 @@ pub fn module_calls<'a>(
                 &lines,
                 &mut reported_elsewhere,
             );
+            let output_referrers: BTreeMap<String, Vec<String>> = readers
+                .range((name.clone(), String::new())..)
+                .take_while(|((call, _), _)| *call == name)
+                .map(|((_, output), blocks)| (output.clone(), blocks.clone()))
+                .collect();
             for instance in instances {
                 let (key, evaluator) = match &instance {
                     Some(instance) => {
@@ -303,6 +338,11 @@ pub fn module_calls<'a>(
                     }
                     None => (String::new(), evaluator.clone()),
                 };
+                let instance = instance.and_then(|i| match (i.index, i.each) {
+                    (Some(index), _) => Some(Value::from(index)),
+                    (None, Some((key, _))) => Some(key),
+                    (None, None) => None,
+                });
                 let arguments = block
                     .body
                     .attributes()
@@ -329,6 +369,8 @@ pub fn module_calls<'a>(
                     argument_origins,
                     name: name.clone(),
                     key,
+                    instance,
+                    output_referrers: output_referrers.clone(),
                     source: source.clone(),
                     file: file.to_owned(),
                     line,
@@ -454,6 +496,17 @@ impl ModuleContext {
                     }
                 }
                 match block.ident.as_str() {
+                    "output" => {
+                        let (Some(name), Some(value)) = (
+                            block.labels.first().map(label_text),
+                            block.body.get_attribute("value"),
+                        ) else {
+                            continue;
+                        };
+                        let mut found = References::default();
+                        hcl_edit::visit::Visit::visit_expr(&mut found, &value.value);
+                        context.output_references.insert(name, found.0);
+                    }
                     "variable" => {
                         let Some(name) = block.labels.first().map(label_text) else {
                             continue;
@@ -631,6 +684,56 @@ impl ModuleContext {
             .flatten()
             .cloned()
             .collect()
+    }
+}
+
+/// The module outputs an expression reads: `module.logs.id` →
+/// (`logs`, `id`), also through an instance (`module.sites["a"].id`).
+#[derive(Default)]
+struct OutputReads(std::collections::BTreeSet<(String, String)>);
+
+impl hcl_edit::visit::Visit for OutputReads {
+    fn visit_traversal(&mut self, node: &hcl_edit::expr::Traversal) {
+        if let Expression::Variable(root) = &node.expr
+            && root.as_str() == "module"
+        {
+            let mut operators = node.operators.iter().map(|o| o.value());
+            if let Some(TraversalOperator::GetAttr(call)) = operators.next() {
+                let output = operators.find_map(|o| match o {
+                    TraversalOperator::GetAttr(name) => Some(name.as_str().to_owned()),
+                    _ => None,
+                });
+                if let Some(output) = output {
+                    self.0.insert((call.as_str().to_owned(), output));
+                }
+            }
+        }
+        hcl_edit::visit::visit_traversal(self, node);
+    }
+}
+
+impl ModuleContext {
+    /// The module's `output` values, evaluated in this instance (its
+    /// variables, locals and the outputs of the modules it calls).
+    pub fn outputs<'a>(
+        &self,
+        files: impl IntoIterator<Item = (&'a str, &'a str, &'a Body)>,
+    ) -> Map<String, Value> {
+        let mut outputs = Map::new();
+        for (_, text, body) in files {
+            let budget = std::cell::Cell::new(MAX_EVALUATED_NODES);
+            let evaluator = Evaluator::new(text, self, &budget);
+            for block in body.blocks().filter(|b| b.ident.as_str() == "output") {
+                let (Some(name), Some(value)) = (
+                    block.labels.first().map(label_text),
+                    block.body.get_attribute("value"),
+                ) else {
+                    continue;
+                };
+                outputs.insert(name, evaluator.value(&value.value));
+            }
+        }
+        outputs
     }
 }
 
@@ -1050,6 +1153,7 @@ impl<'a> Evaluator<'a> {
                     let found = match root.as_str() {
                         "var" => self.context.variables.get(name.as_str())?,
                         "local" => self.context.locals.get(name.as_str())?,
+                        "module" => self.context.module_outputs.get(name.as_str())?,
                         _ => return None,
                     };
                     (found, rest)
