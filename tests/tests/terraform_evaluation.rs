@@ -597,6 +597,94 @@ fn module_outputs_carry_values_and_companions_to_the_caller() {
 }
 
 #[test]
+fn modules_installed_by_terraform_init_are_followed_through_modules_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, text: &str| {
+        let path = dir.path().join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    };
+    write(
+        ".terraform/modules/modules.json",
+        r#"{"Modules":[{"Key":"","Source":"","Dir":"."},
+            {"Key":"site","Source":"registry.terraform.io/acme/bucket/aws","Version":"1.0.0","Dir":".terraform/modules/site"},
+            {"Key":"site.inner","Source":"registry.terraform.io/acme/inner/aws","Version":"2.0.0","Dir":".terraform/modules/site.inner"}]}"#,
+    );
+    write(
+        ".terraform/modules/site/main.tf",
+        "variable \"acl\" {\n  default = \"public-read-write\"\n}\n\n\
+         resource \"aws_s3_bucket_acl\" \"this\" {\n  bucket = \"b\"\n  acl    = var.acl\n}\n\n\
+         module \"inner\" {\n  source = \"acme/inner/aws\"\n  acl    = var.acl\n}\n",
+    );
+    write(
+        ".terraform/modules/site.inner/main.tf",
+        "variable \"acl\" {\n  default = \"public-read-write\"\n}\n\n\
+         resource \"aws_s3_bucket_acl\" \"inner\" {\n  bucket = \"c\"\n  acl    = var.acl\n}\n",
+    );
+    write(
+        "main.tf",
+        "module \"site\" {\n  source  = \"acme/bucket/aws\"\n  version = \"1.0.0\"\n  acl     = \"public-read\"\n}\n\n\
+         module \"vpc\" {\n  source = \"terraform-aws-modules/vpc/aws\"\n}\n",
+    );
+    let scan = || {
+        Scanner::new(options(dir.path(), TerraformVars::default(), true))
+            .unwrap()
+            .scan()
+            .unwrap()
+    };
+    let public = |report: &Report| -> Vec<(String, String, u32)> {
+        report
+            .findings
+            .iter()
+            .filter(|f| f.rule_id == "TF-001")
+            .map(|f| {
+                (
+                    f.resource_id.clone(),
+                    f.path.clone(),
+                    f.region.map_or(0, |r| r.start_line),
+                )
+            })
+            .collect()
+    };
+    let report = scan();
+    // Each installed module once per call, with the caller's value; not
+    // also as a root with its public default.
+    assert_eq!(
+        public(&report),
+        [
+            (
+                "terraform:module.site.module.inner.aws_s3_bucket_acl.inner".to_owned(),
+                ".terraform/modules/site.inner/main.tf".to_owned(),
+                7
+            ),
+            (
+                "terraform:module.site.aws_s3_bucket_acl.this".to_owned(),
+                ".terraform/modules/site/main.tf".to_owned(),
+                7
+            ),
+        ]
+    );
+    let messages: Vec<String> = report.diagnostics.iter().map(|d| d.to_string()).collect();
+    assert!(
+        messages.iter().any(|m| m.starts_with("note: main.tf:7:")
+            && m.contains("`vpc` (source `terraform-aws-modules/vpc/aws`) is not in the scanned tree (nor installed")),
+        "{messages:?}"
+    );
+    // Ignored, the installed modules are named in the note.
+    write(".ignore", ".terraform/\n");
+    let report = scan();
+    assert!(public(&report).is_empty());
+    let messages: Vec<String> = report.diagnostics.iter().map(|d| d.to_string()).collect();
+    assert!(
+        messages.iter().any(|m| m.starts_with("note: main.tf:1:")
+            && m.contains(
+                "is installed in .terraform/modules/site, which the scan does not include"
+            )),
+        "{messages:?}"
+    );
+}
+
+#[test]
 fn the_example_project_is_evaluated_as_terraform_would() {
     let root = rampart_tests::workspace_root().join("examples/terraform-project");
     let report = Scanner::new(options(&root, TerraformVars::default(), true))

@@ -303,21 +303,119 @@ fn terraform_modules(files: &[WalkedFile], options: &WalkOptions) -> TerraformMo
                 .collect();
             let beside = automatic.get(&dir).map(Vec::as_slice).unwrap_or_default();
             let values = tfvars::values_for(beside, &options.terraform, options);
+            let shown_dir = reads
+                .first()
+                .and_then(|(f, _)| f.display.rsplit_once('/').map(|(d, _)| d.to_owned()));
+            let (installed, installed_diagnostic) =
+                installed_modules(&dir, shown_dir.as_deref(), options);
             let reads: Vec<(PathBuf, Result<Vec<u8>, crate::read::ReadError>)> = reads
                 .into_iter()
                 .map(|(f, read)| (f.path.clone(), read))
                 .collect();
-            (dir, reads, Module { parsed, values })
+            let module = Module {
+                parsed,
+                values,
+                installed,
+            };
+            (dir, reads, module, installed_diagnostic)
         })
         .collect();
     let mut modules = TerraformModules::default();
     let mut sources: std::collections::BTreeMap<PathBuf, Module> = Default::default();
-    for (dir, reads, module) in gathered {
+    for (dir, reads, module, diagnostic) in gathered {
         modules.reads.extend(reads);
+        modules.diagnostics.extend(diagnostic);
         sources.insert(dir, module);
     }
     instantiate_modules(&sources, &mut modules);
     modules
+}
+
+/// The modules `terraform init` installed for the root module in `dir`
+/// (shown as `shown_dir`, `None` for the base directory):
+/// `.terraform/modules/modules.json`'s `Key` → `Dir` (relative to `dir`).
+/// No file is no modules; a file that cannot be read or parsed is a
+/// warning, and the calls it would have resolved stay notes.
+fn installed_modules(
+    dir: &Path,
+    shown_dir: Option<&str>,
+    options: &WalkOptions,
+) -> (
+    std::collections::BTreeMap<String, (PathBuf, String)>,
+    Option<Diagnostic>,
+) {
+    #[derive(serde::Deserialize)]
+    struct Manifest {
+        #[serde(rename = "Modules", default)]
+        modules: Vec<Entry>,
+    }
+    #[derive(serde::Deserialize)]
+    struct Entry {
+        #[serde(rename = "Key")]
+        key: String,
+        #[serde(rename = "Dir")]
+        dir: String,
+    }
+    let shown = |relative: &str| match shown_dir {
+        Some(shown_dir) => format!("{shown_dir}/{relative}"),
+        None => relative.to_owned(),
+    };
+    let manifest_path = ".terraform/modules/modules.json";
+    let warn = |message: String| {
+        Some(Diagnostic::file(
+            Level::Warning,
+            DiagnosticKind::ParseError,
+            shown(manifest_path),
+            message,
+        ))
+    };
+    let bytes = match crate::read::read_file(
+        &dir.join(manifest_path),
+        options.max_file_size,
+        crate::read::Links::Refuse,
+    ) {
+        Ok(bytes) => bytes,
+        Err(crate::read::ReadError::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => {
+            return (Default::default(), None);
+        }
+        Err(e) => {
+            let message = format!("installed modules not read: {}", walk::reason(&e));
+            return (Default::default(), warn(message));
+        }
+    };
+    let manifest: Manifest = match serde_json::from_slice(&bytes) {
+        Ok(manifest) => manifest,
+        Err(e) => {
+            let message = format!("installed modules not read: invalid JSON: {e}");
+            return (Default::default(), warn(message));
+        }
+    };
+    let installed = manifest
+        .modules
+        .into_iter()
+        .filter(|entry| !entry.key.is_empty())
+        .map(|entry| {
+            let path = normalized(dir, &entry.dir);
+            (entry.key, (path, shown(entry.dir.trim_start_matches("./"))))
+        })
+        .collect();
+    (installed, None)
+}
+
+/// `relative` joined onto `dir`, `..` and `.` resolved by name (no file
+/// system access: where it points must be a directory the walk found).
+fn normalized(dir: &Path, relative: &str) -> PathBuf {
+    let mut path = dir.to_path_buf();
+    for part in Path::new(relative).components() {
+        match part {
+            std::path::Component::ParentDir => {
+                path.pop();
+            }
+            std::path::Component::Normal(name) => path.push(name),
+            _ => {}
+        }
+    }
+    path
 }
 
 /// One directory's parsed `.tf` files and the values its tfvars give.
@@ -326,6 +424,10 @@ struct Module {
     parsed: Vec<ParsedFile>,
     /// Variable values from tfvars and the user (for a root module).
     values: tfvars::ModuleValues,
+    /// What `terraform init` installed for this module as a root
+    /// (`.terraform/modules/modules.json`): by module key (`vpc`,
+    /// `vpc.subnets`), the directory (its path, and as shown).
+    installed: std::collections::BTreeMap<String, (PathBuf, String)>,
 }
 
 /// A `.tf` file that parsed: its display path, text and body.
@@ -370,19 +472,11 @@ fn instantiate_modules(
         if !(source.starts_with("./") || source.starts_with("../")) {
             return None;
         }
-        let mut path = dir.to_path_buf();
-        for part in Path::new(source).components() {
-            match part {
-                std::path::Component::ParentDir => {
-                    path.pop();
-                }
-                std::path::Component::Normal(name) => path.push(name),
-                _ => {}
-            }
-        }
+        let path = normalized(dir, source);
         sources.contains_key(&path).then_some(path)
     };
-    // Which directories are called (by their literal source): not roots.
+    // Which directories are called (by their literal source, or installed
+    // by `terraform init` for a root): not roots.
     let mut called: std::collections::BTreeSet<PathBuf> = Default::default();
     for (dir, module) in sources {
         for source in terraform::module_sources(module.bodies()) {
@@ -392,6 +486,14 @@ fn instantiate_modules(
                 called.insert(path);
             }
         }
+        called.extend(
+            module
+                .installed
+                .values()
+                .map(|(path, _)| path)
+                .filter(|path| *path != dir && sources.contains_key(*path))
+                .cloned(),
+        );
     }
     let roots: Vec<PathBuf> = sources
         .keys()
@@ -429,6 +531,8 @@ fn instantiate_root(
         origins: module.values.origins.clone(),
         calls: Vec::new(),
         output_referrers: Default::default(),
+        root: dir.to_path_buf(),
+        key: String::new(),
     };
     instantiate(sources, modules, dir, &instance, &mut stack, target);
 }
@@ -442,6 +546,10 @@ struct ModuleInstance {
     calls: Vec<crate::resource::RelatedLocation>,
     /// For each output, the caller's blocks that read it.
     output_referrers: std::collections::BTreeMap<String, Vec<String>>,
+    /// The root module the calls start from, and the module key of this
+    /// instance in it (`vpc.subnets`; `terraform init`'s key).
+    root: PathBuf,
+    key: String,
 }
 
 /// Makes one instance of the module in `dir` and, recursively, of the
@@ -508,14 +616,31 @@ fn instantiate(
             )
             .at(crate::resource::Region::line(call.line, 1, 1))
         };
-        let Some(path) = target(dir, &call.source) else {
-            modules.diagnostics.push(warn(
-                Level::Note,
-                format!(
-                    "module `{}` (source `{}`) is not in the scanned tree: its resources are not checked",
+        let key = if instance.key.is_empty() {
+            call.name.clone()
+        } else {
+            format!("{}.{}", instance.key, call.name)
+        };
+        let installed = sources
+            .get(&instance.root)
+            .and_then(|root| root.installed.get(&key));
+        let Some(path) = target(dir, &call.source).or_else(|| {
+            installed
+                .map(|(path, _)| path)
+                .filter(|path| sources.contains_key(*path))
+                .cloned()
+        }) else {
+            let message = match installed {
+                Some((_, shown)) => format!(
+                    "module `{}` (source `{}`) is installed in {shown}, which the scan does not include (ignored, e.g. by .gitignore): its resources are not checked",
                     call.name, call.source
                 ),
-            ));
+                None => format!(
+                    "module `{}` (source `{}`) is not in the scanned tree (nor installed by `terraform init`): its resources are not checked",
+                    call.name, call.source
+                ),
+            };
+            modules.diagnostics.push(warn(Level::Note, message));
             continue;
         };
         if stack.contains(&path) || stack.len() >= MAX_MODULE_DEPTH {
@@ -583,6 +708,8 @@ fn instantiate(
             origins,
             calls,
             output_referrers: call.output_referrers.clone(),
+            root: instance.root.clone(),
+            key,
         };
         let outputs =
             serde_json::Value::Object(instantiate(sources, modules, &path, &callee, stack, target));
