@@ -115,6 +115,16 @@ impl ReadError {
     }
 }
 
+/// Where a path named by a scanned file (an include, Terraform's
+/// `file()`) really is, if that is inside `boundary` (the scanned tree,
+/// resolved): every link and `..` resolved, then the real path checked.
+/// `None` when it is outside or cannot be resolved; open the result with
+/// [`Links::Refuse`], so that a link swapped in since is refused too.
+pub fn resolve_inside(boundary: &Path, written: &Path) -> Option<std::path::PathBuf> {
+    let real = written.canonicalize().ok()?;
+    real.starts_with(boundary).then_some(real)
+}
+
 /// Whether the last component of the path may be a symbolic link.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Links {

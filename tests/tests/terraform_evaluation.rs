@@ -685,6 +685,68 @@ fn modules_installed_by_terraform_init_are_followed_through_modules_json() {
 }
 
 #[test]
+fn file_functions_read_inside_the_scanned_tree_only() {
+    let top = tempfile::tempdir().unwrap();
+    let dir = top.path().join("scan");
+    let write = |name: &str, text: &str| {
+        let path = dir.join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    };
+    std::fs::write(top.path().join("secret.txt"), "CANARY-outside").unwrap();
+    write("policy.json", "{\"Statement\": []}\n");
+    write("modules/app/policy.json", "{\"Version\": \"2012-10-17\"}\n");
+    write("modules/app/user.tpl", "hello ${name} on ${ports[0]}");
+    write(
+        "modules/app/loop.tpl",
+        "${templatefile(\"modules/app/loop.tpl\", {})}",
+    );
+    std::os::unix::fs::symlink(top.path().join("secret.txt"), dir.join("link.txt")).unwrap();
+    let made = std::process::Command::new("mkfifo")
+        .arg(dir.join("pipe"))
+        .status()
+        .unwrap();
+    assert!(made.success());
+    write(
+        "main.tf",
+        "module \"app\" {\n  source = \"./modules/app\"\n  name   = \"web\"\n}\n\n\
+         resource \"x\" \"root\" {\n  policy  = file(\"policy.json\")\n  where   = path.module\n  \
+         outside = file(\"../secret.txt\")\n  link    = file(\"link.txt\")\n  fifo    = file(\"pipe\")\n  \
+         abs     = file(\"/etc/hostname\")\n  exists  = fileexists(\"policy.json\")\n  \
+         missing = fileexists(\"nope.json\")\n}\n",
+    );
+    write(
+        "modules/app/main.tf",
+        "variable \"name\" {}\n\n\
+         resource \"x\" \"app\" {\n  where    = path.module\n  policy   = file(\"${path.module}/policy.json\")\n  \
+         rendered = templatefile(\"${path.module}/user.tpl\", { name = var.name, ports = [22] })\n  \
+         loop     = templatefile(\"${path.module}/loop.tpl\", {})\n}\n",
+    );
+    let (configs, _) = configs(&dir, TerraformVars::default());
+    let root = config(&configs, "x.root");
+    assert_eq!(root["policy"], "{\"Statement\": []}\n");
+    assert_eq!(root["where"], ".");
+    assert_eq!(root["exists"], true);
+    // Outside the tree, through a link, a FIFO, an absolute path, or a
+    // file that is not there: never read, never guessed.
+    for key in ["outside", "link", "fifo", "abs", "missing"] {
+        let value = root[key].as_str().unwrap();
+        assert!(value.starts_with("${file"), "{key}: {value}");
+    }
+    let app = config(&configs, "x.app");
+    assert_eq!(app["where"], "modules/app");
+    assert_eq!(app["policy"], "{\"Version\": \"2012-10-17\"}\n");
+    assert_eq!(app["rendered"], "hello web on 22");
+    assert!(
+        app["loop"].as_str().unwrap().starts_with("${templatefile("),
+        "{}",
+        app["loop"]
+    );
+    let all = serde_json::to_string(&configs).unwrap();
+    assert!(!all.contains("CANARY"), "{all}");
+}
+
+#[test]
 fn the_example_project_is_evaluated_as_terraform_would() {
     let root = rampart_tests::workspace_root().join("examples/terraform-project");
     let report = Scanner::new(options(&root, TerraformVars::default(), true))

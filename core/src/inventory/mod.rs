@@ -253,6 +253,8 @@ struct TerraformModules {
     instantiated: usize,
     /// Whether a call went over [`MAX_MODULE_INSTANCES`] (warned once).
     over_instance_limit: bool,
+    /// The largest file `file()` and `templatefile()` read.
+    max_file_size: u64,
 }
 
 /// Variables and locals of every directory with `.tf` files: a Terraform
@@ -308,6 +310,7 @@ fn terraform_modules(files: &[WalkedFile], options: &WalkOptions) -> TerraformMo
                 .and_then(|(f, _)| f.display.rsplit_once('/').map(|(d, _)| d.to_owned()));
             let (installed, installed_diagnostic) =
                 installed_modules(&dir, shown_dir.as_deref(), options);
+            let boundary = reads.first().map(|(f, _)| f.boundary.clone());
             let reads: Vec<(PathBuf, Result<Vec<u8>, crate::read::ReadError>)> = reads
                 .into_iter()
                 .map(|(f, read)| (f.path.clone(), read))
@@ -315,12 +318,16 @@ fn terraform_modules(files: &[WalkedFile], options: &WalkOptions) -> TerraformMo
             let module = Module {
                 parsed,
                 values,
+                boundary,
                 installed,
             };
             (dir, reads, module, installed_diagnostic)
         })
         .collect();
-    let mut modules = TerraformModules::default();
+    let mut modules = TerraformModules {
+        max_file_size: options.max_file_size,
+        ..TerraformModules::default()
+    };
     let mut sources: std::collections::BTreeMap<PathBuf, Module> = Default::default();
     for (dir, reads, module, diagnostic) in gathered {
         modules.reads.extend(reads);
@@ -424,6 +431,9 @@ struct Module {
     parsed: Vec<ParsedFile>,
     /// Variable values from tfvars and the user (for a root module).
     values: tfvars::ModuleValues,
+    /// The scanned tree the module's files belong to: its file functions
+    /// read inside it only.
+    boundary: Option<std::sync::Arc<Path>>,
     /// What `terraform init` installed for this module as a root
     /// (`.terraform/modules/modules.json`): by module key (`vpc`,
     /// `vpc.subnets`), the directory (its path, and as shown).
@@ -568,6 +578,14 @@ fn instantiate(
     let prefix = &instance.prefix;
     let mut context = terraform::ModuleContext::gather_with(module.files(), &instance.values);
     context.address_prefix = prefix.clone();
+    context.files = module.boundary.as_ref().map(|boundary| {
+        std::sync::Arc::new(terraform::ModuleFiles::new(
+            &instance.root,
+            dir,
+            boundary.clone(),
+            modules.max_file_size,
+        ))
+    });
     context.calls = instance.calls.clone();
     // Origins of the values that count: set from outside, and declared.
     context.variable_origins = instance

@@ -212,10 +212,103 @@ pub struct ModuleContext {
     /// those by key for a `for_each` call, an array for a `count` call.
     /// Unknown outputs are expressions, as everywhere.
     pub module_outputs: Map<String, Value>,
+    /// The files `file()` and `templatefile()` may read, and what
+    /// `path.module` is; `None` (no file is read) when the module was not
+    /// walked from a directory.
+    pub files: Option<std::sync::Arc<ModuleFiles>>,
     /// What could not be evaluated: locals that refer to themselves
     /// (directly or through others), values over
     /// [`MAX_EVALUATED_NODES`]. Each at the local's line.
     pub diagnostics: Vec<Diagnostic>,
+}
+
+/// What Terraform's file functions of one module instance may read: files
+/// inside the scanned tree only, each at most `max_file_size` bytes, read
+/// through [`crate::read`] once per path. Paths are relative to the root
+/// module's directory, Terraform's working directory; `path.module` is
+/// the module's directory relative to it.
+#[derive(Debug)]
+pub struct ModuleFiles {
+    root_dir: std::path::PathBuf,
+    module_dir: std::path::PathBuf,
+    boundary: std::sync::Arc<std::path::Path>,
+    max_file_size: u64,
+    /// Each path's text as read (`None`: not readable, or outside).
+    cache: std::sync::Mutex<BTreeMap<std::path::PathBuf, Option<std::sync::Arc<str>>>>,
+}
+
+impl PartialEq for ModuleFiles {
+    fn eq(&self, other: &Self) -> bool {
+        (
+            &self.root_dir,
+            &self.module_dir,
+            &self.boundary,
+            self.max_file_size,
+        ) == (
+            &other.root_dir,
+            &other.module_dir,
+            &other.boundary,
+            other.max_file_size,
+        )
+    }
+}
+
+impl ModuleFiles {
+    /// The files of the module in `module_dir` called (at any depth) from
+    /// the root module in `root_dir`, inside `boundary` (resolved).
+    pub fn new(
+        root_dir: &std::path::Path,
+        module_dir: &std::path::Path,
+        boundary: std::sync::Arc<std::path::Path>,
+        max_file_size: u64,
+    ) -> Self {
+        ModuleFiles {
+            root_dir: root_dir.to_path_buf(),
+            module_dir: module_dir.to_path_buf(),
+            boundary,
+            max_file_size,
+            cache: Default::default(),
+        }
+    }
+
+    /// `path.module`: `.` for the root, `modules/logs`, `../shared/x`.
+    fn path_module(&self) -> String {
+        let root: Vec<_> = self.root_dir.components().collect();
+        let module: Vec<_> = self.module_dir.components().collect();
+        let common = root.iter().zip(&module).take_while(|(a, b)| a == b).count();
+        let mut parts: Vec<String> = vec!["..".to_owned(); root.len() - common];
+        parts.extend(
+            module[common..]
+                .iter()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned()),
+        );
+        if parts.is_empty() {
+            ".".to_owned()
+        } else {
+            parts.join("/")
+        }
+    }
+
+    /// The text of the file at `relative` (to the root module), if it is a
+    /// regular UTF-8 file inside the scanned tree within the size cap.
+    fn read(&self, relative: &str) -> Option<std::sync::Arc<str>> {
+        let written = std::path::Path::new(relative);
+        if written.is_absolute() {
+            return None;
+        }
+        let written = self.root_dir.join(written);
+        let mut cache = self.cache.lock().ok()?;
+        if let Some(known) = cache.get(&written) {
+            return known.clone();
+        }
+        let text = crate::read::resolve_inside(&self.boundary, &written)
+            .and_then(|real| {
+                crate::read::read_text(&real, self.max_file_size, crate::read::Links::Refuse).ok()
+            })
+            .map(std::sync::Arc::from);
+        cache.insert(written, text.clone());
+        text
+    }
 }
 
 /// A `module` block whose `source` is a directory of the same tree
@@ -909,7 +1002,13 @@ struct Evaluator<'a> {
     /// `dynamic` block's iterator (`{key, value}`), a `for` expression's
     /// key and value variables.
     bindings: Vec<(String, Value)>,
+    /// How many `templatefile` calls deep the expression is.
+    templates: usize,
 }
+
+/// How deep `templatefile` calls nest (a template may call
+/// `templatefile` itself).
+const MAX_TEMPLATE_DEPTH: usize = 8;
 
 /// One instance of a block with `count` or `for_each`.
 #[derive(Debug, Clone, PartialEq)]
@@ -958,6 +1057,7 @@ impl<'a> Evaluator<'a> {
             context,
             budget,
             bindings: Vec::new(),
+            templates: 0,
         }
     }
 
@@ -1095,6 +1195,12 @@ impl<'a> Evaluator<'a> {
             "try" => args.into_iter().find(is_known)?,
             "can" if is_known(args.first()?) => Value::Bool(true),
             "can" => return None,
+            "file" | "fileexists" | "templatefile" => {
+                if !args.iter().all(is_known) {
+                    return None;
+                }
+                self.file_function(name, &args)?
+            }
             _ => {
                 if !args.iter().all(is_known) {
                     return None;
@@ -1105,9 +1211,51 @@ impl<'a> Evaluator<'a> {
         self.charge(&value).then_some(value)
     }
 
+    /// `file(path)`, `fileexists(path)` and `templatefile(path, vars)` on
+    /// the files [`ModuleFiles`] allows; anything else (outside the tree,
+    /// not a regular file, too large) stays unknown — never a guess, and
+    /// `fileexists` is unknown too rather than a false `false`.
+    fn file_function(&self, name: &str, args: &[Value]) -> Option<Value> {
+        let files = self.context.files.as_ref()?;
+        let path = args.first()?.as_str()?;
+        match (name, args) {
+            ("file", [_]) => Some(Value::String(files.read(path)?.to_string())),
+            ("fileexists", [_]) => files.read(path).map(|_| Value::Bool(true)),
+            ("templatefile", [_, Value::Object(vars)]) => {
+                // A template that renders itself (or a chain of them)
+                // stops here.
+                if self.templates >= MAX_TEMPLATE_DEPTH {
+                    return None;
+                }
+                let text = files.read(path)?;
+                let template: Template = text.parse().ok()?;
+                // A template sees only the variables it is given.
+                let scope = ModuleContext {
+                    files: self.context.files.clone(),
+                    ..ModuleContext::default()
+                };
+                let mut inner = Evaluator::new(&text, &scope, self.budget);
+                inner.templates = self.templates + 1;
+                for (name, value) in vars {
+                    inner = inner.with_binding(name, value.clone());
+                }
+                inner.render(&template).map(Value::String)
+            }
+            _ => None,
+        }
+    }
+
     /// A template whose every interpolation is static becomes its string;
     /// otherwise the template's text, whose `${…}` parts stay as written.
     fn template(&self, template: &Template, span: Option<Range<usize>>) -> Value {
+        self.render(template)
+            .map(Value::String)
+            .unwrap_or_else(|| self.template_text(span))
+    }
+
+    /// The string a template makes, when every part of it is known
+    /// (directives — `%{if}`, `%{for}` — are not evaluated).
+    fn render(&self, template: &Template) -> Option<String> {
         let mut out = String::new();
         for element in template.iter() {
             match element {
@@ -1116,12 +1264,12 @@ impl<'a> Evaluator<'a> {
                     Value::String(s) if !s.contains("${") => out.push_str(&s),
                     Value::Number(n) => out.push_str(&n.to_string()),
                     Value::Bool(b) => out.push_str(&b.to_string()),
-                    _ => return self.template_text(span),
+                    _ => return None,
                 },
-                Element::Directive(_) => return self.template_text(span),
+                Element::Directive(_) => return None,
             }
         }
-        Value::String(out)
+        Some(out)
     }
 
     /// The text of a quoted template without its quotes (a heredoc as is).
@@ -1150,10 +1298,18 @@ impl<'a> Evaluator<'a> {
                     let TraversalOperator::GetAttr(name) = first.value() else {
                         return None;
                     };
-                    let found = match root.as_str() {
-                        "var" => self.context.variables.get(name.as_str())?,
-                        "local" => self.context.locals.get(name.as_str())?,
-                        "module" => self.context.module_outputs.get(name.as_str())?,
+                    let found = match (root.as_str(), name.as_str()) {
+                        ("var", _) => self.context.variables.get(name.as_str())?,
+                        ("local", _) => self.context.locals.get(name.as_str())?,
+                        ("module", _) => self.context.module_outputs.get(name.as_str())?,
+                        ("path", "module") => {
+                            computed = Value::String(self.context.files.as_ref()?.path_module());
+                            &computed
+                        }
+                        ("path", "root") if self.context.files.is_some() => {
+                            computed = Value::String(".".to_owned());
+                            &computed
+                        }
                         _ => return None,
                     };
                     (found, rest)
