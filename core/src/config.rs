@@ -44,6 +44,7 @@ const TOP_KEYS: &[&str] = &[
     "rules",
     "suppressions",
     "accept-skipped",
+    "terraform",
 ];
 
 /// A parsed configuration file.
@@ -69,6 +70,12 @@ pub struct Config {
     /// `--max-file-size`, not a regular file, out of time) without making
     /// the scan incomplete.
     pub accept_skipped: Vec<String>,
+    /// `terraform.vars-files`: variable files every root module gets, as
+    /// `--tf-vars` (before those), resolved against the file's directory.
+    pub terraform_var_files: Vec<PathBuf>,
+    /// `terraform.vars`: variable values, as `--tf-var NAME=VALUE`
+    /// (before those); scalars as their text, lists and maps as JSON.
+    pub terraform_vars: Vec<(String, String)>,
 }
 
 /// `packs.<name>`.
@@ -251,6 +258,41 @@ impl Reader<'_> {
         Ok(entry)
     }
 
+    /// `terraform`: `vars-files` and `vars`.
+    fn terraform(
+        &self,
+        value: &Value,
+        pointer: &str,
+        config: &mut Config,
+    ) -> Result<(), ConfigError> {
+        let fields = self.object(value, pointer, "terraform", &["vars-files", "vars"])?;
+        if let Some(files) = fields.get("vars-files") {
+            let here = format!("{pointer}/vars-files");
+            config.terraform_var_files = self
+                .string_list(files, &here, "vars-files")?
+                .into_iter()
+                .map(PathBuf::from)
+                .collect();
+        }
+        if let Some(vars) = fields.get("vars") {
+            let here = format!("{pointer}/vars");
+            for (name, value) in self.object(vars, &here, "vars", &[])? {
+                let text = match value {
+                    Value::String(text) => text.clone(),
+                    Value::Null => {
+                        return Err(self.error(
+                            &format!("{here}/{}", escape_pointer_token(name)),
+                            format!("`vars.{name}` needs a value"),
+                        ));
+                    }
+                    other => other.to_string(),
+                };
+                config.terraform_vars.push((name.clone(), text));
+            }
+        }
+        Ok(())
+    }
+
     /// `suppressions[k]`, at `here`.
     fn suppression(&self, item: &Value, here: &str) -> Result<ConfigSuppression, ConfigError> {
         let fields = self.object(
@@ -348,6 +390,11 @@ impl Config {
                 }
             })
             .collect();
+        config.terraform_var_files = config
+            .terraform_var_files
+            .iter()
+            .map(|p| base.join(p))
+            .collect();
         config.source = Some(path.to_owned());
         Ok(config)
     }
@@ -405,6 +452,7 @@ impl Config {
                 "builtin" => reader
                     .bool(value, &pointer, key)
                     .map(|b| config.builtin = Some(b)),
+                "terraform" => reader.terraform(value, &pointer, &mut config),
                 "accept-skipped" => reader.string_list(value, &pointer, key).and_then(|list| {
                     for (k, glob) in list.iter().enumerate() {
                         globset::Glob::new(glob).map_err(|e| {
@@ -632,6 +680,13 @@ suppressions: []
 # without making the scan incomplete (exit 2). Globs of report paths.
 accept-skipped: []
 #  - "testdata/huge/**"
+
+# Terraform variable values for every root module, under --tf-vars and
+# --tf-var (the command line wins). Files are relative to this file.
+# terraform:
+#   vars-files: [env/prod.tfvars]
+#   vars:
+#     environment: prod
 "#;
 
 #[cfg(test)]

@@ -105,6 +105,21 @@ impl ScanOptions {
     pub fn with_config(mut self, config: Config) -> ScanOptions {
         self.excludes.extend(config.exclude.iter().cloned());
         self.policies.extend(config.policies.iter().cloned());
+        // The file's Terraform values come first, so the command line's
+        // win over them.
+        let vars = &mut self.terraform_vars;
+        vars.files = config
+            .terraform_var_files
+            .iter()
+            .cloned()
+            .chain(std::mem::take(&mut vars.files))
+            .collect();
+        vars.values = config
+            .terraform_vars
+            .iter()
+            .cloned()
+            .chain(std::mem::take(&mut vars.values))
+            .collect();
         // `builtin: false` turns the built-in packs off; it cannot turn
         // them back on against an explicit `--no-builtin`.
         if self.builtin_packs

@@ -124,6 +124,53 @@ fn user_files_then_values_win_and_are_typed() {
 }
 
 #[test]
+fn rampart_yaml_gives_values_under_the_command_line() {
+    let dir = project();
+    std::fs::create_dir(dir.path().join("env")).unwrap();
+    std::fs::write(
+        dir.path().join("env/prod.tfvars"),
+        "acl = \"authenticated-read\"\nsize = 9\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("rampart.yaml"),
+        "terraform:\n  vars-files: [env/prod.tfvars]\n  vars:\n    public: true\n    zones: [\"a\"]\n    size: 5\n",
+    )
+    .unwrap();
+    let config = rampart_core::config::Config::load(&dir.path().join("rampart.yaml")).unwrap();
+    let scan = |vars: TerraformVars| {
+        let options = options(dir.path(), vars, false).with_config(config.clone());
+        let inventory = Scanner::new(options).unwrap().inventory().unwrap();
+        let find = |address: &str| {
+            inventory
+                .resources()
+                .find(|r| r.id == format!("terraform:{address}"))
+                .unwrap()
+                .document["config"]
+                .clone()
+        };
+        (find("aws_s3_bucket.logs"), find("example_thing.t"))
+    };
+    let (bucket, thing) = scan(TerraformVars::default());
+    assert_eq!(bucket["acl"], "authenticated-read");
+    assert_eq!(thing["size"], 5);
+    assert_eq!(thing["public"], true);
+    assert_eq!(thing["zones"], json!(["a"]));
+    // The command line wins over the file.
+    let (_, thing) = scan(TerraformVars {
+        values: vec![("size".into(), "8".into())],
+        ..TerraformVars::default()
+    });
+    assert_eq!(thing["size"], 8);
+    let errors = rampart_core::config::Config::parse(
+        "terraform:\n  vars:\n    x:\n  var-files: []\n",
+        "rampart.yaml",
+    )
+    .unwrap_err();
+    assert_eq!(errors.0[0].error.line(), 4, "{errors}");
+}
+
+#[test]
 fn a_broken_values_file_is_a_diagnostic_and_the_others_still_count() {
     let dir = project();
     std::fs::write(dir.path().join("c.auto.tfvars"), "size = 5\nacl = \n").unwrap();
