@@ -794,6 +794,29 @@ fn file_functions_read_inside_the_scanned_tree_only() {
 }
 
 #[test]
+fn undeclared_variables_and_locals_are_warnings_at_the_reference() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("main.tf"),
+        "variable \"known\" {\n  default = \"private\"\n}\n\n\
+         resource \"aws_s3_bucket_acl\" \"b\" {\n  bucket = local.gone\n  acl    = var.nope\n  \
+         other  = var.known\n}\n",
+    )
+    .unwrap();
+    let (configs, diagnostics) = configs(dir.path(), TerraformVars::default());
+    assert_eq!(
+        diagnostics,
+        [
+            "warning: main.tf:6:12: `local.gone`: no `locals` block defines it, so its value is unknown",
+            "warning: main.tf:7:12: `var.nope`: no `variable` block declares it, so its value is unknown",
+        ]
+    );
+    let acl = config(&configs, "aws_s3_bucket_acl.b");
+    assert_eq!(acl["acl"], "${var.nope}");
+    assert_eq!(acl["other"], "private");
+}
+
+#[test]
 fn the_example_project_is_evaluated_as_terraform_would() {
     let root = rampart_tests::workspace_root().join("examples/terraform-project");
     let report = Scanner::new(options(&root, TerraformVars::default(), true))

@@ -567,12 +567,13 @@ impl ModuleContext {
         files: impl IntoIterator<Item = (&'a str, &'a str, &'a Body)>,
         values: &BTreeMap<String, VariableValue>,
     ) -> Self {
+        let files: Vec<(&'a str, &'a str, &'a Body)> = files.into_iter().collect();
         let mut context = ModuleContext::default();
         let mut definitions: Vec<LocalDefinition<'a>> = Vec::new();
         // Every declared variable, and the type each one states.
         let mut declared: std::collections::BTreeSet<String> = Default::default();
         let mut types: BTreeMap<String, String> = BTreeMap::new();
-        for (file, text, body) in files {
+        for &(file, text, body) in &files {
             let lines = LineIndex::new(text);
             for block in body.blocks() {
                 if let Some(address) = block_address(block) {
@@ -662,6 +663,9 @@ impl ModuleContext {
                 .filter_map(|name| index.get(name).copied())
                 .collect();
         }
+        context
+            .diagnostics
+            .extend(undeclared_references(&files, &declared, &index));
         let order = evaluation_order(&definitions, &index);
         let evaluator_budget = std::cell::Cell::new(MAX_EVALUATED_NODES);
         for step in order {
@@ -735,6 +739,70 @@ impl ModuleContext {
         }
         context
     }
+}
+
+/// A warning at each `var.NAME` of a module that declares no variable
+/// `NAME`, and each `local.NAME` no `locals` block defines (Terraform
+/// refuses both): the value stays unknown, and the message says why.
+fn undeclared_references(
+    files: &[(&str, &str, &Body)],
+    variables: &std::collections::BTreeSet<String>,
+    locals: &BTreeMap<String, usize>,
+) -> Vec<Diagnostic> {
+    #[derive(Default)]
+    struct Found(Vec<(&'static str, String, Option<Range<usize>>)>);
+    impl hcl_edit::visit::Visit for Found {
+        fn visit_traversal(&mut self, node: &hcl_edit::expr::Traversal) {
+            if let Expression::Variable(root) = &node.expr
+                && let Some(TraversalOperator::GetAttr(name)) =
+                    node.operators.first().map(|o| o.value())
+            {
+                let kind = match root.as_str() {
+                    "var" => Some("var"),
+                    "local" => Some("local"),
+                    _ => None,
+                };
+                if let Some(kind) = kind {
+                    self.0.push((kind, name.as_str().to_owned(), node.span()));
+                }
+            }
+            hcl_edit::visit::visit_traversal(self, node);
+        }
+    }
+    let mut diagnostics = Vec::new();
+    for &(file, text, body) in files {
+        let mut found = Found::default();
+        hcl_edit::visit::Visit::visit_body(&mut found, body);
+        if found.0.is_empty() {
+            continue;
+        }
+        let lines = LineIndex::new(text);
+        for (kind, name, span) in found.0 {
+            let known = match kind {
+                "var" => variables.contains(&name),
+                _ => locals.contains_key(&name),
+            };
+            if known {
+                continue;
+            }
+            let what = if kind == "var" {
+                "no `variable` block declares it"
+            } else {
+                "no `locals` block defines it"
+            };
+            let mut diagnostic = Diagnostic::file(
+                Level::Warning,
+                DiagnosticKind::ParseError,
+                file,
+                format!("`{kind}.{name}`: {what}, so its value is unknown"),
+            );
+            if let Some(region) = lines.region(span) {
+                diagnostic = diagnostic.at(region);
+            }
+            diagnostics.push(diagnostic);
+        }
+    }
+    diagnostics
 }
 
 /// The names an expression refers to as `var.<name>`.
