@@ -1158,3 +1158,62 @@ fn scan_deadline_reports_what_was_not_scanned() {
     };
     assert_eq!(found, [not_scanned("Dockerfile"), not_scanned("pod.yaml")]);
 }
+
+/// D18: Terraform as a hostile fork writes it — a FIFO named like a
+/// variables file, a chain of 2,000 modules, `for_each` over 10,000
+/// elements and `range(1e6)`, `file()` aimed at `/proc/self/environ` and
+/// out of the tree through a link, a template that renders itself: each a
+/// diagnostic or an unknown value, bounded in time and memory, nothing
+/// read from outside the tree.
+#[test]
+fn d18_terraform_evaluation_of_hostile_projects_is_bounded_and_confined() {
+    let tmp = tempfile::tempdir().unwrap();
+    let tree = tmp.path().join("tree");
+    write(&tmp.path().join("secret.txt"), format!("{CANARY_FILE}\n"));
+    write(
+        &tree.join("main.tf"),
+        "module \"m0\" {\n  source = \"./chain/m0\"\n}\n\n\
+         resource \"aws_s3_bucket_acl\" \"wide\" {\n  for_each = toset([for i in range(10000) : tostring(i)])\n  bucket   = each.key\n  acl      = \"public-read\"\n}\n\n\
+         locals {\n  huge = range(1000000)\n}\n\n\
+         resource \"x\" \"reads\" {\n  environ = file(\"../../../../../../../../proc/self/environ\")\n  \
+         secret  = file(\"../secret.txt\")\n  linked  = file(\"link.txt\")\n  \
+         self    = templatefile(\"self.tpl\", {})\n  huge    = local.huge\n}\n",
+    );
+    write(&tree.join("self.tpl"), "${templatefile(\"self.tpl\", {})}");
+    std::os::unix::fs::symlink(tmp.path().join("secret.txt"), tree.join("link.txt")).unwrap();
+    let status = Command::new("mkfifo")
+        .arg(tree.join("terraform.tfvars"))
+        .status()
+        .unwrap();
+    assert!(status.success());
+    for k in 0..2000 {
+        write(
+            &tree.join(format!("chain/m{k}/main.tf")),
+            format!(
+                "module \"next\" {{\n  source = \"../m{}\"\n}}\n\nresource \"aws_s3_bucket_acl\" \"b\" {{\n  bucket = \"b{k}\"\n  acl    = \"private\"\n}}\n",
+                k + 1
+            ),
+        );
+    }
+    let out = scan_json(&tree, &[]);
+    let report = out.json();
+    let found = diagnostics(&report);
+    // The FIFO is a gap in the scan (exit 2), reported without blocking.
+    out.exits(2).within(768, 60).no_canary();
+    let has = |level: &str, path: &str, needle: &str| {
+        found
+            .iter()
+            .any(|d| d.0 == level && d.2 == path && d.4.contains(needle))
+    };
+    assert!(has("error", "terraform.tfvars", "FIFO"), "{found:#?}");
+    assert!(
+        has("warning", "main.tf", "asks for more than 1000 instances"),
+        "{found:#?}"
+    );
+    assert!(
+        has("warning", "chain/m15/main.tf", "nests deeper than 16 calls"),
+        "{found:#?}"
+    );
+    // The wide block is checked once, as written: one finding, not 10,000.
+    assert_eq!(findings_of(&report, "TF-001"), [("main.tf".to_owned(), 8)]);
+}

@@ -169,12 +169,13 @@ pub fn collect_mapped<T: Send>(
         mut diagnostics,
         ignored,
     } = walk::walk(roots, options)?;
-    // A FIFO, socket or device named like a file rampart reads is never
-    // opened, and is a gap in the scan.
+    // A FIFO, socket or device named like a file rampart reads (a
+    // variables file Terraform would load included) is never opened, and
+    // is a gap in the scan.
     diagnostics.extend(
         special
             .iter()
-            .filter(|s| FileFormat::detect(&s.path).is_some())
+            .filter(|s| FileFormat::detect(&s.path).is_some() || tfvars::is_automatic(&s.path))
             .map(|s| {
                 Diagnostic::file(
                     Level::Error,
@@ -661,7 +662,7 @@ fn instantiate(
             modules.diagnostics.push(warn(Level::Note, message));
             continue;
         };
-        if stack.contains(&path) || stack.len() >= MAX_MODULE_DEPTH {
+        if stack.contains(&path) || stack.len() > MAX_MODULE_DEPTH {
             modules.diagnostics.push(warn(
                 Level::Warning,
                 format!(

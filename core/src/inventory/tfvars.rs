@@ -78,6 +78,12 @@ pub(super) struct ModuleValues {
     pub diagnostics: Vec<Diagnostic>,
 }
 
+/// Whether Terraform loads the file at `path` by itself (by its name).
+pub(super) fn is_automatic(path: &std::path::Path) -> bool {
+    path.file_name()
+        .is_some_and(|name| automatic_rank(&name.to_string_lossy()).is_some())
+}
+
 /// The values for one module: its automatic files (walked beside its
 /// `.tf` files), then the user's, later ones overriding earlier ones.
 pub(super) fn values_for(
