@@ -252,6 +252,9 @@ struct TerraformModules {
     diagnostics: Vec<Diagnostic>,
     /// Module instances made so far, against [`MAX_MODULE_INSTANCES`].
     instantiated: usize,
+    /// Each `.tf` file's body as the pre-pass parsed it, by path: the
+    /// file's collector evaluates it without parsing it again.
+    bodies: std::collections::HashMap<PathBuf, hcl_edit::structure::Body>,
     /// Whether a call went over [`MAX_MODULE_INSTANCES`] (warned once).
     over_instance_limit: bool,
     /// The largest file `file()` and `templatefile()` read.
@@ -298,6 +301,7 @@ fn terraform_modules(files: &[WalkedFile], options: &WalkOptions) -> TerraformMo
                     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
                     let body = terraform::parse(text).ok()?;
                     Some(ParsedFile {
+                        path: file.path.clone(),
                         display: file.display.clone(),
                         text: text.to_owned(),
                         body,
@@ -336,6 +340,11 @@ fn terraform_modules(files: &[WalkedFile], options: &WalkOptions) -> TerraformMo
         sources.insert(dir, module);
     }
     instantiate_modules(&sources, &mut modules);
+    modules.bodies = sources
+        .into_values()
+        .flat_map(|module| module.parsed)
+        .map(|file| (file.path, file.body))
+        .collect();
     modules
 }
 
@@ -441,8 +450,9 @@ struct Module {
     installed: std::collections::BTreeMap<String, (PathBuf, String)>,
 }
 
-/// A `.tf` file that parsed: its display path, text and body.
+/// A `.tf` file that parsed: its path, display path, text and body.
 struct ParsedFile {
+    path: PathBuf,
     display: String,
     text: String,
     body: hcl_edit::structure::Body,

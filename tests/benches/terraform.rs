@@ -1,0 +1,112 @@
+//! Terraform evaluation benchmark: what evaluating a project as
+//! Terraform would (module calls followed with their arguments, tfvars,
+//! `count`/`for_each`/`dynamic`, functions, module outputs) costs over
+//! only parsing its files.
+//!
+//! `cargo bench -p rampart-tests --bench terraform` (release profile).
+//! The tree is `bench/gen_terraform.py`'s: 1,000 modules of 10 `.tf` files
+//! (`RAMPART_BENCH_MODULES` to change the count) — 100 roots with
+//! tfvars, each calling 9 library modules, every third call with
+//! `for_each`. Prints medians of 5 of, in one process:
+//!   parse     every `.tf` file read and parsed (in parallel), no evaluation
+//!   evaluate  the scan's inventory: walk, read, parse, module instances,
+//!             evaluated resources with spans — no policies
+//! and their ratio. `bench/terraform.sh` compares the whole scan with
+//! trivy and checkov on the same tree.
+
+use rampart_core::inventory::terraform;
+use rampart_core::policy::{CacheMode, EngineOptions};
+use rampart_core::{ScanOptions, Scanner};
+use rayon::prelude::*;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+fn median(mut samples: Vec<Duration>) -> Duration {
+    samples.sort();
+    samples[samples.len() / 2]
+}
+
+fn tf_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    let mut entries: Vec<_> = std::fs::read_dir(dir)
+        .expect("the generated tree")
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    entries.sort();
+    for path in entries {
+        if path.is_dir() {
+            tf_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "tf") {
+            out.push(path);
+        }
+    }
+}
+
+fn main() {
+    let modules: usize = std::env::var("RAMPART_BENCH_MODULES")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(1000);
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let status = std::process::Command::new("python3")
+        .arg(root.join("bench/gen_terraform.py"))
+        .arg(dir.path())
+        .args(["--modules", &modules.to_string()])
+        .status()
+        .expect("python3 runs bench/gen_terraform.py");
+    assert!(status.success(), "bench/gen_terraform.py failed");
+    let mut files = Vec::new();
+    tf_files(dir.path(), &mut files);
+    println!("tree: {modules} modules, {} .tf files", files.len());
+
+    let mut parsed = 0;
+    let parse = median(
+        (0..5)
+            .map(|_| {
+                let start = Instant::now();
+                parsed = files
+                    .par_iter()
+                    .filter(|path| {
+                        std::fs::read_to_string(path)
+                            .ok()
+                            .is_some_and(|text| terraform::parse(&text).is_ok())
+                    })
+                    .count();
+                start.elapsed()
+            })
+            .collect(),
+    );
+
+    let options = ScanOptions {
+        paths: vec![PathBuf::from(".")],
+        base_dir: Some(dir.path().to_owned()),
+        builtin_packs: false,
+        advisories: None,
+        engine: EngineOptions {
+            cache: CacheMode::Disabled,
+            ..EngineOptions::default()
+        },
+        ..ScanOptions::default()
+    };
+    let mut resources = 0;
+    let evaluate = median(
+        (0..5)
+            .map(|_| {
+                let start = Instant::now();
+                let inventory = Scanner::new(options.clone())
+                    .expect("a scanner")
+                    .inventory()
+                    .expect("an inventory");
+                resources = inventory.resources().count();
+                start.elapsed()
+            })
+            .collect(),
+    );
+    println!("parse     {parse:>10.2?}  ({parsed} files parsed)");
+    println!("evaluate  {evaluate:>10.2?}  ({resources} resources)");
+    println!(
+        "evaluate / parse: {:.2}x",
+        evaluate.as_secs_f64() / parse.as_secs_f64()
+    );
+}
