@@ -1321,23 +1321,110 @@ impl<'a> Evaluator<'a> {
             .unwrap_or_else(|| self.template_text(span))
     }
 
-    /// The string a template makes, when every part of it is known
-    /// (directives — `%{if}`, `%{for}` — are not evaluated).
+    /// The string a template makes, when every part of it is known:
+    /// interpolations, `%{if}`/`%{else}` and `%{for}` directives (each
+    /// loop element charged to the budget), and the `~` markers that strip
+    /// the whitespace beside them.
     fn render(&self, template: &Template) -> Option<String> {
         let mut out = String::new();
-        for element in template.iter() {
-            match element {
-                Element::Literal(text) => out.push_str(text.value()),
-                Element::Interpolation(interpolation) => match self.value(&interpolation.expr) {
-                    Value::String(s) if !s.contains("${") => out.push_str(&s),
-                    Value::Number(n) => out.push_str(&n.to_string()),
-                    Value::Bool(b) => out.push_str(&b.to_string()),
-                    _ => return None,
-                },
-                Element::Directive(_) => return None,
+        let mut strip_next = false;
+        self.render_into(template, &mut out, &mut strip_next)?;
+        Some(out)
+    }
+
+    fn render_into(
+        &self,
+        template: &Template,
+        out: &mut String,
+        strip_next: &mut bool,
+    ) -> Option<()> {
+        use hcl_edit::template::Directive;
+        // `~` before a part trims the whitespace written just before it.
+        fn strip_before(out: &mut String, strip: bool) {
+            if strip {
+                out.truncate(out.trim_end().len());
             }
         }
-        Some(out)
+        for element in template.iter() {
+            match element {
+                Element::Literal(text) => {
+                    let text = text.value();
+                    let text = if std::mem::take(strip_next) {
+                        text.trim_start()
+                    } else {
+                        text
+                    };
+                    out.push_str(text);
+                }
+                Element::Interpolation(interpolation) => {
+                    strip_before(out, interpolation.strip.strip_start());
+                    match self.value(&interpolation.expr) {
+                        Value::String(s) if !s.contains("${") => out.push_str(&s),
+                        Value::Number(n) => out.push_str(&n.to_string()),
+                        Value::Bool(b) => out.push_str(&b.to_string()),
+                        _ => return None,
+                    }
+                    *strip_next = interpolation.strip.strip_end();
+                }
+                Element::Directive(directive) => match directive.as_ref() {
+                    Directive::If(branch) => {
+                        strip_before(out, branch.if_expr.strip.strip_start());
+                        let chosen = match self.value(&branch.if_expr.cond_expr) {
+                            Value::Bool(true) => {
+                                Some((&branch.if_expr.template, branch.if_expr.strip))
+                            }
+                            Value::Bool(false) => branch
+                                .else_expr
+                                .as_ref()
+                                .map(|otherwise| (&otherwise.template, otherwise.strip)),
+                            _ => return None,
+                        };
+                        if let Some((inner, strip)) = chosen {
+                            *strip_next = strip.strip_end();
+                            self.render_into(inner, out, strip_next)?;
+                        }
+                        strip_before(out, branch.endif_expr.strip.strip_start());
+                        *strip_next = branch.endif_expr.strip.strip_end();
+                    }
+                    Directive::For(each) => {
+                        let head = &each.for_expr;
+                        strip_before(out, head.strip.strip_start());
+                        let elements: Vec<(Value, Value)> = match self.value(&head.collection_expr)
+                        {
+                            Value::Array(items) => items
+                                .into_iter()
+                                .enumerate()
+                                .map(|(index, item)| (Value::from(index), item))
+                                .collect(),
+                            Value::Object(map) => map
+                                .into_iter()
+                                .map(|(k, v)| (Value::String(k), v))
+                                .collect(),
+                            _ => return None,
+                        };
+                        for (key, value) in elements {
+                            let left = self.budget.get();
+                            if left == 0 {
+                                return None;
+                            }
+                            self.budget.set(left - 1);
+                            let mut inner = self.with_binding(head.value_var.as_str(), value);
+                            if let Some(key_var) = &head.key_var {
+                                inner = inner.with_binding(key_var.as_str(), key);
+                            }
+                            *strip_next = head.strip.strip_end();
+                            inner.render_into(&head.template, out, strip_next)?;
+                            strip_before(out, each.endfor_expr.strip.strip_start());
+                        }
+                        *strip_next = each.endfor_expr.strip.strip_end();
+                    }
+                },
+            }
+            if out.len() > super::terraform_functions::MAX_STRING {
+                return None;
+            }
+        }
+        Some(())
     }
 
     /// The text of a quoted template without its quotes (a heredoc as is).
@@ -2490,6 +2577,33 @@ resource "x" "y" {
         assert_eq!(config["none"], "${local.none}");
         assert_eq!(config["upper"], serde_json::json!(["a=X", "b=Y"]));
         assert_eq!(config["single"], 443);
+    }
+
+    #[test]
+    fn template_directives_render_with_their_strip_markers() {
+        let text = r#"
+locals {
+  names = ["a", "b"]
+}
+resource "x" "y" {
+  loop    = "%{ for n in local.names }[${n}]%{ endfor }"
+  keyed   = "%{ for i, n in local.names }${i}=${n};%{ endfor }"
+  chosen  = "%{ if length(local.names) > 1 }many%{ else }one%{ endif }"
+  other   = "%{ if false }a%{ else }b%{ endif }"
+  none    = "<%{ if false }a%{ endif }>"
+  strip   = "x %{~ if true ~} y %{~ endif ~} z"
+  unknown = "%{ if aws_instance.x.on }a%{ endif }"
+}
+"#;
+        let config = &one(text)[0].document["config"];
+        assert_eq!(config["loop"], "[a][b]");
+        assert_eq!(config["keyed"], "0=a;1=b;");
+        assert_eq!(config["chosen"], "many");
+        assert_eq!(config["other"], "b");
+        assert_eq!(config["none"], "<>");
+        assert_eq!(config["strip"], "xyz");
+        // An unknown condition leaves the template as written.
+        assert_eq!(config["unknown"], "%{ if aws_instance.x.on }a%{ endif }");
     }
 
     #[test]
