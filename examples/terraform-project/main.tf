@@ -1,6 +1,6 @@
-# A project as teams write it: a local module called twice, values from
-# terraform.tfvars and *.auto.tfvars, for_each, a dynamic block, functions,
-# and a bucket whose versioning lives in another file.
+# A project as teams write it: local modules (one called per region with
+# for_each), tfvars and *.auto.tfvars, for_each, a dynamic block, functions,
+# companions in other files and through a module output.
 
 module "site" {
   source = "./modules/bucket"

@@ -84,6 +84,13 @@ fn examples_scan_finds_what_the_readme_promises() {
             ("examples/terraform-project/main.tf", 33, "TF-014"),
             ("examples/terraform-project/main.tf", 34, "TF-015"),
             ("examples/terraform-project/main.tf", 39, "TF-006"),
+            // module.site (public-read from terraform.tfvars) and
+            // module.regional["us"] (public-read-write by for_each).
+            (
+                "examples/terraform-project/modules/bucket/main.tf",
+                13,
+                "TF-001",
+            ),
             (
                 "examples/terraform-project/modules/bucket/main.tf",
                 13,
@@ -93,7 +100,7 @@ fn examples_scan_finds_what_the_readme_promises() {
         ])
     );
     assert!(report.diagnostics.is_empty(), "{:?}", report.diagnostics);
-    assert_eq!(report.findings.len(), 76);
+    assert_eq!(report.findings.len(), 84);
     for clean in [
         "examples/k8s/hardened.yaml",
         "examples/docker/web.Dockerfile",
@@ -103,7 +110,7 @@ fn examples_scan_finds_what_the_readme_promises() {
             "{clean} passes every rule"
         );
     }
-    assert_eq!(report.stats.resources, 30);
+    assert_eq!(report.stats.resources, 37);
     assert_eq!(report.exit_code(Severity::Info), 1);
     // The Compose example mounts the Docker socket: critical.
     assert_eq!(report.exit_code(Severity::Critical), 1);

@@ -872,11 +872,47 @@ fn the_example_project_is_evaluated_as_terraform_would() {
     );
     // jsonencode(concat(…, var.extra_actions)) with "*" from ops.auto.tfvars.
     assert!(has("TF-006", "terraform:aws_iam_policy.ops", 39));
-    // The audit bucket's versioning lives in another file.
+    // The audit bucket's versioning lives in another file, the site
+    // bucket's in the root, through the module's output.
+    let unversioned: Vec<&str> = found
+        .iter()
+        .filter(|(rule, _, _)| rule == "TF-004")
+        .map(|(_, id, _)| id.as_str())
+        .collect();
+    assert_eq!(
+        unversioned,
+        [
+            "terraform:module.logs.aws_s3_bucket.this",
+            "terraform:module.regional[\"eu\"].aws_s3_bucket.this",
+            "terraform:module.regional[\"us\"].aws_s3_bucket.this",
+        ]
+    );
+    // One instance per region; only the US one is public, and its
+    // finding names the call and the argument that made it so.
+    assert!(has(
+        "TF-001",
+        "terraform:module.regional[\"us\"].aws_s3_bucket_acl.this",
+        13
+    ));
     assert!(
         !found
             .iter()
-            .any(|(rule, id, _)| rule == "TF-004" && id == "terraform:aws_s3_bucket.audit")
+            .any(|(_, id, _)| id.contains("regional[\"eu\"].aws_s3_bucket_acl"))
+    );
+    let us = report
+        .findings
+        .iter()
+        .find(|f| f.rule_id == "TF-001" && f.resource_id.contains("regional"))
+        .unwrap();
+    assert_eq!(
+        us.related
+            .iter()
+            .map(|r| (r.path.as_deref(), r.region.map(|r| r.start_line)))
+            .collect::<Vec<_>>(),
+        [
+            (Some("regional.tf"), Some(2)),
+            (Some("regional.tf"), Some(6))
+        ]
     );
     assert!(report.diagnostics.is_empty(), "{:?}", report.diagnostics);
 }

@@ -12,3 +12,7 @@ resource "aws_s3_bucket_acl" "this" {
   bucket = aws_s3_bucket.this.id
   acl    = var.acl
 }
+
+output "id" {
+  value = aws_s3_bucket.this.id
+}
