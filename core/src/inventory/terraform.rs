@@ -655,10 +655,7 @@ impl ModuleContext {
             .map(|(i, d)| (d.name.clone(), i))
             .collect();
         for definition in &mut definitions {
-            let mut names = LocalNames::default();
-            hcl_edit::visit::Visit::visit_expr(&mut names, definition.expr);
-            definition.uses = names
-                .0
+            definition.uses = NamesUnder::of("local", definition.expr)
                 .iter()
                 .filter_map(|name| index.get(name).copied())
                 .collect();
@@ -698,9 +695,7 @@ impl ModuleContext {
             }
             // Its variables: those it names, and those of the locals it
             // uses (evaluated, so gathered, before it).
-            let mut names = VariableNames::default();
-            hcl_edit::visit::Visit::visit_expr(&mut names, definition.expr);
-            let mut variables = names.0;
+            let mut variables = NamesUnder::of("var", definition.expr);
             for &used in &definition.uses {
                 if let Some(theirs) = context.local_variables.get(&definitions[used].name) {
                     variables.extend(theirs.iter().cloned());
@@ -805,18 +800,32 @@ fn undeclared_references(
     diagnostics
 }
 
-/// The names an expression refers to as `var.<name>`.
-#[derive(Default)]
-struct VariableNames(std::collections::BTreeSet<String>);
+/// The names an expression refers to as `ROOT.<name>`: `var.x` → `x`
+/// for `var`, `local.y` → `y` for `local`.
+struct NamesUnder {
+    root: &'static str,
+    names: std::collections::BTreeSet<String>,
+}
 
-impl hcl_edit::visit::Visit for VariableNames {
+impl NamesUnder {
+    fn of(root: &'static str, expr: &Expression) -> std::collections::BTreeSet<String> {
+        let mut found = NamesUnder {
+            root,
+            names: Default::default(),
+        };
+        hcl_edit::visit::Visit::visit_expr(&mut found, expr);
+        found.names
+    }
+}
+
+impl hcl_edit::visit::Visit for NamesUnder {
     fn visit_traversal(&mut self, node: &hcl_edit::expr::Traversal) {
         if let Expression::Variable(root) = &node.expr
-            && root.as_str() == "var"
+            && root.as_str() == self.root
             && let Some(TraversalOperator::GetAttr(name)) =
                 node.operators.first().map(|o| o.value())
         {
-            self.0.insert(name.as_str().to_owned());
+            self.names.insert(name.as_str().to_owned());
         }
         hcl_edit::visit::visit_traversal(self, node);
     }
@@ -829,12 +838,8 @@ impl ModuleContext {
         if self.variable_origins.is_empty() {
             return Vec::new();
         }
-        let mut variables = VariableNames::default();
-        hcl_edit::visit::Visit::visit_expr(&mut variables, expr);
-        let mut locals = LocalNames::default();
-        hcl_edit::visit::Visit::visit_expr(&mut locals, expr);
-        let mut names = variables.0;
-        for local in &locals.0 {
+        let mut names = NamesUnder::of("var", expr);
+        for local in &NamesUnder::of("local", expr) {
             if let Some(theirs) = self.local_variables.get(local) {
                 names.extend(theirs.iter().cloned());
             }
@@ -895,23 +900,6 @@ impl ModuleContext {
             }
         }
         outputs
-    }
-}
-
-/// The names a local's expression refers to as `local.<name>`.
-#[derive(Default)]
-struct LocalNames(std::collections::BTreeSet<String>);
-
-impl hcl_edit::visit::Visit for LocalNames {
-    fn visit_traversal(&mut self, node: &hcl_edit::expr::Traversal) {
-        if let Expression::Variable(root) = &node.expr
-            && root.as_str() == "local"
-            && let Some(TraversalOperator::GetAttr(name)) =
-                node.operators.first().map(|o| o.value())
-        {
-            self.0.insert(name.as_str().to_owned());
-        }
-        hcl_edit::visit::visit_traversal(self, node);
     }
 }
 
