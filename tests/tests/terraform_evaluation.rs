@@ -817,6 +817,61 @@ fn undeclared_variables_and_locals_are_warnings_at_the_reference() {
 }
 
 #[test]
+fn outputs_reach_the_callers_locals_and_the_calls_that_read_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, text: &str| {
+        let path = dir.path().join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    };
+    // A naming module, as cloudposse's null-label: its outputs are known.
+    write(
+        "modules/label/main.tf",
+        "variable \"name\" {}\nvariable \"stage\" {}\n\n\
+         locals {\n  id = \"${var.stage}-${var.name}\"\n}\n\n\
+         output \"id\" {\n  value = local.id\n}\n\n\
+         output \"acl\" {\n  value = var.stage == \"prod\" ? \"private\" : \"public-read\"\n}\n",
+    );
+    write(
+        "modules/bucket/main.tf",
+        "variable \"name\" {}\nvariable \"acl\" {}\n\n\
+         resource \"aws_s3_bucket_acl\" \"this\" {\n  bucket = var.name\n  acl    = var.acl\n}\n",
+    );
+    // The bucket call comes first in the file but reads the label's
+    // outputs, directly and through a local.
+    write(
+        "main.tf",
+        "module \"bucket\" {\n  source = \"./modules/bucket\"\n  name   = module.label.id\n  acl    = local.acl\n}\n\n\
+         locals {\n  acl = module.label.acl\n}\n\n\
+         module \"label\" {\n  source = \"./modules/label\"\n  name   = \"app\"\n  stage  = \"dev\"\n}\n\n\
+         resource \"aws_s3_bucket_acl\" \"root\" {\n  bucket = \"r\"\n  acl    = local.acl\n}\n",
+    );
+    let report = Scanner::new(options(dir.path(), TerraformVars::default(), true))
+        .unwrap()
+        .scan()
+        .unwrap();
+    let public: Vec<(&str, u32)> = report
+        .findings
+        .iter()
+        .filter(|f| f.rule_id == "TF-001")
+        .map(|f| (f.resource_id.as_str(), f.region.map_or(0, |r| r.start_line)))
+        .collect();
+    assert_eq!(
+        public,
+        [
+            ("terraform:aws_s3_bucket_acl.root", 19),
+            ("terraform:module.bucket.aws_s3_bucket_acl.this", 6),
+        ]
+    );
+    let (configs, diagnostics) = configs(dir.path(), TerraformVars::default());
+    assert!(diagnostics.is_empty(), "{diagnostics:?}");
+    assert_eq!(
+        config(&configs, "aws_s3_bucket_acl.this")["bucket"],
+        "dev-app"
+    );
+}
+
+#[test]
 fn the_example_project_is_evaluated_as_terraform_would() {
     let root = rampart_tests::workspace_root().join("examples/terraform-project");
     let report = Scanner::new(options(&root, TerraformVars::default(), true))

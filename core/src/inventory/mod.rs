@@ -575,6 +575,13 @@ struct ModuleInstance {
 
 /// Makes one instance of the module in `dir` and, recursively, of the
 /// modules it calls; returns its outputs as its caller reads them.
+///
+/// Calls whose arguments read another call's outputs (`module.label.id`,
+/// directly or through locals) are made after it, in rounds: each round
+/// makes the calls that wait for no call still to be made, then the
+/// module's locals and remaining calls are evaluated again with the
+/// outputs known so far (calls that wait for each other are made together,
+/// with what is known).
 fn instantiate(
     sources: &std::collections::BTreeMap<PathBuf, Module>,
     modules: &mut TerraformModules,
@@ -586,9 +593,124 @@ fn instantiate(
     let Some(module) = sources.get(dir) else {
         return Default::default();
     };
-    let prefix = &instance.prefix;
-    let mut context = terraform::ModuleContext::gather_with(module.files(), &instance.values);
-    context.address_prefix = prefix.clone();
+    let mut module_outputs = serde_json::Map::new();
+    let mut context = instance_context(module, dir, instance, modules, &module_outputs);
+    // A module called twice reports its locals' problems once.
+    if instance.prefix.is_empty() || modules.instances.get(dir).is_none_or(Vec::is_empty) {
+        modules.diagnostics.append(&mut context.diagnostics);
+    }
+    let mut calls = terraform::module_calls(module.files(), &context);
+    let reads_outputs = context.local_modules.values().any(|m| !m.is_empty());
+    let contexts = modules.instances.entry(dir.to_path_buf()).or_default();
+    contexts.push(context);
+    let index = contexts.len() - 1;
+    modules.instantiated += 1;
+    // A module every call of which has `count = 0` (or an empty
+    // `for_each`) has no resources: reached, not a root.
+    for block_source in terraform::module_sources(module.bodies()) {
+        if let Some(path) = target(dir, &block_source)
+            && !stack.contains(&path)
+        {
+            modules.instances.entry(path).or_default();
+        }
+    }
+    let names: std::collections::BTreeSet<String> =
+        calls.iter().map(|call| call.name.clone()).collect();
+    let mut made: std::collections::BTreeSet<String> = Default::default();
+    while made.len() < names.len() {
+        let waits = |call: &terraform::ModuleCall| {
+            call.reads_modules
+                .iter()
+                .any(|m| *m != call.name && names.contains(m) && !made.contains(m))
+        };
+        let mut ready: std::collections::BTreeSet<String> = calls
+            .iter()
+            .filter(|call| !made.contains(&call.name) && !waits(call))
+            .map(|call| call.name.clone())
+            .collect();
+        if ready.is_empty() {
+            ready = names.difference(&made).cloned().collect();
+        }
+        for call in calls.iter().filter(|call| ready.contains(&call.name)) {
+            let Some(outputs) = follow_call(sources, modules, dir, instance, call, stack, target)
+            else {
+                continue;
+            };
+            // `module.NAME`, `module.NAME["key"]`, `module.NAME[0]`.
+            match &call.instance {
+                None => {
+                    module_outputs.insert(call.name.clone(), outputs);
+                }
+                Some(serde_json::Value::String(key)) => {
+                    let by_key = module_outputs
+                        .entry(call.name.clone())
+                        .or_insert_with(|| serde_json::Value::Object(Default::default()));
+                    if let serde_json::Value::Object(by_key) = by_key {
+                        by_key.insert(key.clone(), outputs);
+                    }
+                }
+                Some(_) => {
+                    let by_index = module_outputs
+                        .entry(call.name.clone())
+                        .or_insert_with(|| serde_json::Value::Array(Vec::new()));
+                    if let serde_json::Value::Array(by_index) = by_index {
+                        by_index.push(outputs);
+                    }
+                }
+            }
+        }
+        made.extend(ready);
+        if made.len() < names.len() {
+            // The calls still to make see the outputs made so far.
+            let now = instance_context(module, dir, instance, modules, &module_outputs);
+            calls = terraform::module_calls(module.files(), &now);
+        }
+    }
+    // The instance's resources (evaluated later, per file) and its own
+    // outputs see the outputs of the modules it calls; its locals too,
+    // when they read them.
+    let context = if reads_outputs && !module_outputs.is_empty() {
+        instance_context(module, dir, instance, modules, &module_outputs)
+    } else {
+        let Some(context) = modules
+            .instances
+            .get_mut(dir)
+            .and_then(|contexts| contexts.get_mut(index))
+        else {
+            return Default::default();
+        };
+        let mut context = std::mem::take(context);
+        context.module_outputs = module_outputs;
+        context
+    };
+    let outputs = context.outputs(module.files());
+    if let Some(slot) = modules
+        .instances
+        .get_mut(dir)
+        .and_then(|contexts| contexts.get_mut(index))
+    {
+        *slot = context;
+    }
+    outputs
+}
+
+/// The context of one instance of `module`: its variables (the caller's
+/// arguments or the root's values) and locals, seeing `module_outputs`;
+/// its address prefix, calls, file functions and values' origins; the
+/// caller's blocks that read its outputs as referrers.
+fn instance_context(
+    module: &Module,
+    dir: &Path,
+    instance: &ModuleInstance,
+    modules: &TerraformModules,
+    module_outputs: &serde_json::Map<String, serde_json::Value>,
+) -> terraform::ModuleContext {
+    let mut context = terraform::ModuleContext::gather_with_outputs(
+        module.files(),
+        &instance.values,
+        module_outputs,
+    );
+    context.address_prefix = instance.prefix.clone();
     context.files = module.boundary.as_ref().map(|boundary| {
         std::sync::Arc::new(terraform::ModuleFiles::new(
             &instance.root,
@@ -616,167 +738,130 @@ fn instantiate(
             referrers.dedup();
         }
     }
-    // A module called twice reports its locals' problems once.
-    if prefix.is_empty() || modules.instances.get(dir).is_none_or(Vec::is_empty) {
-        modules.diagnostics.append(&mut context.diagnostics);
-    }
-    let calls = terraform::module_calls(module.files(), &context);
-    let contexts = modules.instances.entry(dir.to_path_buf()).or_default();
-    contexts.push(context);
-    let index = contexts.len() - 1;
-    modules.instantiated += 1;
-    let mut module_outputs = serde_json::Map::new();
-    // A module every call of which has `count = 0` (or an empty
-    // `for_each`) has no resources: reached, not a root.
-    for block_source in terraform::module_sources(module.bodies()) {
-        if let Some(path) = target(dir, &block_source)
-            && !stack.contains(&path)
-        {
-            modules.instances.entry(path).or_default();
-        }
-    }
-    for call in calls {
-        let warn = |level: Level, message: String| {
-            Diagnostic::file(
-                level,
-                DiagnosticKind::ParseError,
-                call.file.clone(),
-                message,
-            )
-            .at(crate::resource::Region::line(call.line, 1, 1))
-        };
-        let key = if instance.key.is_empty() {
-            call.name.clone()
-        } else {
-            format!("{}.{}", instance.key, call.name)
-        };
-        let installed = sources
-            .get(&instance.root)
-            .and_then(|root| root.installed.get(&key));
-        let Some(path) = target(dir, &call.source).or_else(|| {
-            installed
-                .map(|(path, _)| path)
-                .filter(|path| sources.contains_key(*path))
-                .cloned()
-        }) else {
-            let message = match installed {
-                Some((_, shown)) => format!(
-                    "module `{}` (source `{}`) is installed in {shown}, which the scan does not include (ignored, e.g. by .gitignore): its resources are not checked",
-                    call.name, call.source
-                ),
-                None => format!(
-                    "module `{}` (source `{}`) is not in the scanned tree (nor installed by `terraform init`): its resources are not checked",
-                    call.name, call.source
-                ),
-            };
-            modules.diagnostics.push(warn(Level::Note, message));
-            continue;
-        };
-        if stack.contains(&path) || stack.len() > MAX_MODULE_DEPTH {
-            modules.diagnostics.push(warn(
-                Level::Warning,
-                format!(
-                    "module `{}` (source `{}`) calls itself, directly or through others, or nests deeper than {MAX_MODULE_DEPTH} calls: not followed",
-                    call.name, call.source
-                ),
-            ));
-            continue;
-        }
-        if modules.instantiated >= MAX_MODULE_INSTANCES {
-            // Once: the calls after the first over the limit add nothing.
-            if std::mem::replace(&mut modules.over_instance_limit, true) {
-                continue;
-            }
-            modules.diagnostics.push(warn(
-                Level::Warning,
-                format!(
-                    "module `{}{}`: the tree's calls make more than {MAX_MODULE_INSTANCES} module instances; this one and the rest are not followed",
-                    call.name, call.key
-                ),
-            ));
-            continue;
-        }
-        let address = format!("{prefix}module.{}{}", call.name, call.key);
-        let at = |line: u32| crate::resource::RelatedLocation {
-            path: Some(call.file.clone()),
-            region: Some(crate::resource::Region::line(line, 1, 1)),
-            message: String::new(),
-        };
-        let mut calls = instance.calls.clone();
-        calls.push(crate::resource::RelatedLocation {
-            message: format!("{address} called"),
-            ..at(call.line)
-        });
-        let origins = call
-            .argument_lines
-            .iter()
-            .map(|(name, &line)| {
-                let mut origins = vec![crate::resource::RelatedLocation {
-                    message: format!("var.{name} set by {address}"),
-                    ..at(line)
-                }];
-                origins.extend(
-                    call.argument_origins
-                        .get(name)
-                        .into_iter()
-                        .flatten()
-                        .cloned(),
-                );
-                (name.clone(), origins)
-            })
-            .collect();
-        let values = call
-            .arguments
-            .iter()
-            .map(|(name, value)| (name.clone(), terraform::VariableValue::Value(value.clone())))
-            .collect();
-        stack.push(path.clone());
-        let callee = ModuleInstance {
-            prefix: format!("{address}."),
-            values,
-            origins,
-            calls,
-            output_referrers: call.output_referrers.clone(),
-            root: instance.root.clone(),
-            key,
-        };
-        let outputs =
-            serde_json::Value::Object(instantiate(sources, modules, &path, &callee, stack, target));
-        stack.pop();
-        // `module.NAME`, `module.NAME["key"]`, `module.NAME[0]`.
-        match call.instance {
-            None => {
-                module_outputs.insert(call.name.clone(), outputs);
-            }
-            Some(serde_json::Value::String(key)) => {
-                let by_key = module_outputs
-                    .entry(call.name.clone())
-                    .or_insert_with(|| serde_json::Value::Object(Default::default()));
-                if let serde_json::Value::Object(by_key) = by_key {
-                    by_key.insert(key, outputs);
-                }
-            }
-            Some(_) => {
-                let by_index = module_outputs
-                    .entry(call.name.clone())
-                    .or_insert_with(|| serde_json::Value::Array(Vec::new()));
-                if let serde_json::Value::Array(by_index) = by_index {
-                    by_index.push(outputs);
-                }
-            }
-        }
-    }
-    // The instance's resources (evaluated later, per file) and its own
-    // outputs see the outputs of the modules it calls.
-    let Some(context) = modules
-        .instances
-        .get_mut(dir)
-        .and_then(|contexts| contexts.get_mut(index))
-    else {
-        return Default::default();
+    context
+}
+
+/// Follows one call of the module instance `instance` (in `dir`): the
+/// called module's instance and its outputs, or `None` (and a diagnostic)
+/// when the call is not followed.
+fn follow_call(
+    sources: &std::collections::BTreeMap<PathBuf, Module>,
+    modules: &mut TerraformModules,
+    dir: &Path,
+    instance: &ModuleInstance,
+    call: &terraform::ModuleCall,
+    stack: &mut Vec<PathBuf>,
+    target: &dyn Fn(&Path, &str) -> Option<PathBuf>,
+) -> Option<serde_json::Value> {
+    let prefix = &instance.prefix;
+    let warn = |level: Level, message: String| {
+        Diagnostic::file(
+            level,
+            DiagnosticKind::ParseError,
+            call.file.clone(),
+            message,
+        )
+        .at(crate::resource::Region::line(call.line, 1, 1))
     };
-    context.module_outputs = module_outputs;
-    context.outputs(module.files())
+    let key = if instance.key.is_empty() {
+        call.name.clone()
+    } else {
+        format!("{}.{}", instance.key, call.name)
+    };
+    let installed = sources
+        .get(&instance.root)
+        .and_then(|root| root.installed.get(&key));
+    let Some(path) = target(dir, &call.source).or_else(|| {
+        installed
+            .map(|(path, _)| path)
+            .filter(|path| sources.contains_key(*path))
+            .cloned()
+    }) else {
+        let message = match installed {
+            Some((_, shown)) => format!(
+                "module `{}` (source `{}`) is installed in {shown}, which the scan does not include (ignored, e.g. by .gitignore): its resources are not checked",
+                call.name, call.source
+            ),
+            None => format!(
+                "module `{}` (source `{}`) is not in the scanned tree (nor installed by `terraform init`): its resources are not checked",
+                call.name, call.source
+            ),
+        };
+        modules.diagnostics.push(warn(Level::Note, message));
+        return None;
+    };
+    if stack.contains(&path) || stack.len() > MAX_MODULE_DEPTH {
+        modules.diagnostics.push(warn(
+            Level::Warning,
+            format!(
+                "module `{}` (source `{}`) calls itself, directly or through others, or nests deeper than {MAX_MODULE_DEPTH} calls: not followed",
+                call.name, call.source
+            ),
+        ));
+        return None;
+    }
+    if modules.instantiated >= MAX_MODULE_INSTANCES {
+        // Once: the calls after the first over the limit add nothing.
+        if std::mem::replace(&mut modules.over_instance_limit, true) {
+            return None;
+        }
+        modules.diagnostics.push(warn(
+            Level::Warning,
+            format!(
+                "module `{}{}`: the tree's calls make more than {MAX_MODULE_INSTANCES} module instances; this one and the rest are not followed",
+                call.name, call.key
+            ),
+        ));
+        return None;
+    }
+    let address = format!("{prefix}module.{}{}", call.name, call.key);
+    let at = |line: u32| crate::resource::RelatedLocation {
+        path: Some(call.file.clone()),
+        region: Some(crate::resource::Region::line(line, 1, 1)),
+        message: String::new(),
+    };
+    let mut calls = instance.calls.clone();
+    calls.push(crate::resource::RelatedLocation {
+        message: format!("{address} called"),
+        ..at(call.line)
+    });
+    let origins = call
+        .argument_lines
+        .iter()
+        .map(|(name, &line)| {
+            let mut origins = vec![crate::resource::RelatedLocation {
+                message: format!("var.{name} set by {address}"),
+                ..at(line)
+            }];
+            origins.extend(
+                call.argument_origins
+                    .get(name)
+                    .into_iter()
+                    .flatten()
+                    .cloned(),
+            );
+            (name.clone(), origins)
+        })
+        .collect();
+    let values = call
+        .arguments
+        .iter()
+        .map(|(name, value)| (name.clone(), terraform::VariableValue::Value(value.clone())))
+        .collect();
+    stack.push(path.clone());
+    let callee = ModuleInstance {
+        prefix: format!("{address}."),
+        values,
+        origins,
+        calls,
+        output_referrers: call.output_referrers.clone(),
+        root: instance.root.clone(),
+        key,
+    };
+    let outputs =
+        serde_json::Value::Object(instantiate(sources, modules, &path, &callee, stack, target));
+    stack.pop();
+    Some(outputs)
 }
 
 /// Reads a walked file: still a regular file (not swapped for a link or a

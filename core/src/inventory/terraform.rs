@@ -202,6 +202,9 @@ pub struct ModuleContext {
     pub variable_origins: BTreeMap<String, Vec<RelatedLocation>>,
     /// The variables each local is computed from, through other locals.
     pub local_variables: BTreeMap<String, std::collections::BTreeSet<String>>,
+    /// The module calls whose outputs each local reads, through other
+    /// locals.
+    pub local_modules: BTreeMap<String, std::collections::BTreeSet<String>>,
     /// For each `output` of the module, the addresses of the module's
     /// blocks its value refers to (`id = aws_s3_bucket.this.id` →
     /// `aws_s3_bucket.this`): how a caller's reference to the output
@@ -326,6 +329,10 @@ pub struct ModuleCall {
     /// For each output of the called module, the blocks of the caller
     /// that refer to it (`module.logs.id`), by their address.
     pub output_referrers: BTreeMap<String, Vec<String>>,
+    /// The calls of the same module whose outputs this call's arguments
+    /// (and `count`/`for_each`) read, directly or through locals: it is
+    /// made after them.
+    pub reads_modules: std::collections::BTreeSet<String>,
     /// `source` as written.
     pub source: String,
     /// The file of the call, and the line of its block.
@@ -458,7 +465,17 @@ pub fn module_calls<'a>(
                     .map(|a| (a.key.as_str().to_owned(), context.origins_of(&a.value)))
                     .filter(|(_, origins)| !origins.is_empty())
                     .collect();
+                let mut reads_modules = std::collections::BTreeSet::new();
+                for attribute in block.body.attributes() {
+                    reads_modules.extend(NamesUnder::of("module", &attribute.value));
+                    for local in NamesUnder::of("local", &attribute.value) {
+                        if let Some(theirs) = context.local_modules.get(&local) {
+                            reads_modules.extend(theirs.iter().cloned());
+                        }
+                    }
+                }
                 calls.push(ModuleCall {
+                    reads_modules,
                     argument_origins,
                     name: name.clone(),
                     key,
@@ -567,8 +584,21 @@ impl ModuleContext {
         files: impl IntoIterator<Item = (&'a str, &'a str, &'a Body)>,
         values: &BTreeMap<String, VariableValue>,
     ) -> Self {
+        Self::gather_with_outputs(files, values, &Map::new())
+    }
+
+    /// [`gather_with`](Self::gather_with), the locals seeing the outputs
+    /// of the modules this one calls (as [`ModuleContext::module_outputs`]).
+    pub fn gather_with_outputs<'a>(
+        files: impl IntoIterator<Item = (&'a str, &'a str, &'a Body)>,
+        values: &BTreeMap<String, VariableValue>,
+        module_outputs: &Map<String, Value>,
+    ) -> Self {
         let files: Vec<(&'a str, &'a str, &'a Body)> = files.into_iter().collect();
-        let mut context = ModuleContext::default();
+        let mut context = ModuleContext {
+            module_outputs: module_outputs.clone(),
+            ..ModuleContext::default()
+        };
         let mut definitions: Vec<LocalDefinition<'a>> = Vec::new();
         // Every declared variable, and the type each one states.
         let mut declared: std::collections::BTreeSet<String> = Default::default();
@@ -696,14 +726,20 @@ impl ModuleContext {
             // Its variables: those it names, and those of the locals it
             // uses (evaluated, so gathered, before it).
             let mut variables = NamesUnder::of("var", definition.expr);
+            let mut calls = NamesUnder::of("module", definition.expr);
             for &used in &definition.uses {
-                if let Some(theirs) = context.local_variables.get(&definitions[used].name) {
+                let name = &definitions[used].name;
+                if let Some(theirs) = context.local_variables.get(name) {
                     variables.extend(theirs.iter().cloned());
+                }
+                if let Some(theirs) = context.local_modules.get(name) {
+                    calls.extend(theirs.iter().cloned());
                 }
             }
             context
                 .local_variables
                 .insert(definition.name.clone(), variables);
+            context.local_modules.insert(definition.name.clone(), calls);
             let evaluator = Evaluator::new(definition.text, &context, &evaluator_budget);
             let value = evaluator.value(definition.expr);
             if evaluator_budget.get() == 0 && value_nodes(&value) > 1 {
