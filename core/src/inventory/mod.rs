@@ -289,37 +289,50 @@ fn terraform_modules(files: &[WalkedFile], options: &WalkOptions) -> TerraformMo
     let gathered: Vec<_> = by_dir
         .into_par_iter()
         .map(|(dir, files)| {
-            let reads: Vec<(&WalkedFile, Result<Vec<u8>, crate::read::ReadError>)> = files
-                .into_iter()
-                .map(|f| (f, read_walked(f, options)))
-                .collect();
-            // One parse per file, kept with its text.
-            let parsed: Vec<ParsedFile> = reads
-                .iter()
-                .filter_map(|(file, read)| {
-                    let text = std::str::from_utf8(read.as_ref().ok()?).ok()?;
-                    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-                    let body = terraform::parse(text).ok()?;
-                    Some(ParsedFile {
+            let shown_dir = files
+                .first()
+                .and_then(|f| f.display.rsplit_once('/').map(|(d, _)| d.to_owned()));
+            let boundary = files.first().map(|f| f.boundary.clone());
+            // One read and one parse per file. A file that parses keeps
+            // its bytes as its text (moved, not copied); the others keep
+            // what was read, for the main pass to report.
+            let mut reads: Vec<(PathBuf, Result<Vec<u8>, crate::read::ReadError>)> = Vec::new();
+            let mut parsed: Vec<ParsedFile> = Vec::new();
+            for file in files {
+                let read = read_walked(file, options);
+                let text = match read {
+                    Ok(bytes) => match String::from_utf8(bytes) {
+                        Ok(text) => text,
+                        Err(e) => {
+                            reads.push((file.path.clone(), Ok(e.into_bytes())));
+                            continue;
+                        }
+                    },
+                    Err(e) => {
+                        reads.push((file.path.clone(), Err(e)));
+                        continue;
+                    }
+                };
+                let bom = if text.starts_with('\u{feff}') {
+                    '\u{feff}'.len_utf8()
+                } else {
+                    0
+                };
+                match terraform::parse(&text[bom..]) {
+                    Ok(body) => parsed.push(ParsedFile {
                         path: file.path.clone(),
                         display: file.display.clone(),
-                        text: text.to_owned(),
+                        text,
+                        bom,
                         body,
-                    })
-                })
-                .collect();
+                    }),
+                    Err(_) => reads.push((file.path.clone(), Ok(text.into_bytes()))),
+                }
+            }
             let beside = automatic.get(&dir).map(Vec::as_slice).unwrap_or_default();
             let values = tfvars::values_for(beside, &options.terraform, options);
-            let shown_dir = reads
-                .first()
-                .and_then(|(f, _)| f.display.rsplit_once('/').map(|(d, _)| d.to_owned()));
             let (installed, installed_diagnostic) =
                 installed_modules(&dir, shown_dir.as_deref(), options);
-            let boundary = reads.first().map(|(f, _)| f.boundary.clone());
-            let reads: Vec<(PathBuf, Result<Vec<u8>, crate::read::ReadError>)> = reads
-                .into_iter()
-                .map(|(f, read)| (f.path.clone(), read))
-                .collect();
             let module = Module {
                 parsed,
                 values,
@@ -340,11 +353,13 @@ fn terraform_modules(files: &[WalkedFile], options: &WalkOptions) -> TerraformMo
         sources.insert(dir, module);
     }
     instantiate_modules(&sources, &mut modules);
-    modules.bodies = sources
-        .into_values()
-        .flat_map(|module| module.parsed)
-        .map(|file| (file.path, file.body))
-        .collect();
+    // The main pass evaluates the bodies, and reads the texts, kept here.
+    for file in sources.into_values().flat_map(|module| module.parsed) {
+        modules
+            .reads
+            .insert(file.path.clone(), Ok(file.text.into_bytes()));
+        modules.bodies.insert(file.path, file.body);
+    }
     modules
 }
 
@@ -450,10 +465,12 @@ struct Module {
     installed: std::collections::BTreeMap<String, (PathBuf, String)>,
 }
 
-/// A `.tf` file that parsed: its path, display path, text and body.
+/// A `.tf` file that parsed: its path, display path, text (with a byte
+/// order mark of `bom` bytes, if any) and body.
 struct ParsedFile {
     path: PathBuf,
     display: String,
+    bom: usize,
     text: String,
     body: hcl_edit::structure::Body,
 }
@@ -462,7 +479,7 @@ impl Module {
     fn files(&self) -> impl Iterator<Item = (&str, &str, &hcl_edit::structure::Body)> {
         self.parsed
             .iter()
-            .map(|file| (file.display.as_str(), file.text.as_str(), &file.body))
+            .map(|file| (file.display.as_str(), &file.text[file.bom..], &file.body))
     }
 
     fn bodies(&self) -> impl Iterator<Item = &hcl_edit::structure::Body> {
