@@ -1413,19 +1413,7 @@ impl<'a> Evaluator<'a> {
                     Directive::For(each) => {
                         let head = &each.for_expr;
                         strip_before(out, head.strip.strip_start());
-                        let elements: Vec<(Value, Value)> = match self.value(&head.collection_expr)
-                        {
-                            Value::Array(items) => items
-                                .into_iter()
-                                .enumerate()
-                                .map(|(index, item)| (Value::from(index), item))
-                                .collect(),
-                            Value::Object(map) => map
-                                .into_iter()
-                                .map(|(k, v)| (Value::String(k), v))
-                                .collect(),
-                            _ => return None,
-                        };
+                        let elements = entries(self.value(&head.collection_expr))?;
                         for (key, value) in elements {
                             let left = self.budget.get();
                             if left == 0 {
@@ -1584,18 +1572,7 @@ impl<'a> Evaluator<'a> {
         if !is_known(&collection) {
             return None;
         }
-        let elements: Vec<(Value, Value)> = match collection {
-            Value::Array(items) => items
-                .into_iter()
-                .enumerate()
-                .map(|(index, item)| (Value::from(index), item))
-                .collect(),
-            Value::Object(map) => map
-                .into_iter()
-                .map(|(k, v)| (Value::String(k), v))
-                .collect(),
-            _ => return None,
-        };
+        let elements = entries(collection)?;
         let mut list = Vec::new();
         let mut object = Map::new();
         for (key, value) in elements {
@@ -1639,6 +1616,24 @@ impl<'a> Evaluator<'a> {
             Value::Array(list)
         })
     }
+}
+
+/// What a `for`, `for_each` or `%{for}` iterates over a collection: for a
+/// list, (index, element); for an object, (key, value). `None` for
+/// anything else.
+fn entries(collection: Value) -> Option<Vec<(Value, Value)>> {
+    Some(match collection {
+        Value::Array(items) => items
+            .into_iter()
+            .enumerate()
+            .map(|(index, item)| (Value::from(index), item))
+            .collect(),
+        Value::Object(map) => map
+            .into_iter()
+            .map(|(k, v)| (Value::String(k), v))
+            .collect(),
+        _ => return None,
+    })
 }
 
 /// Whether a value holds nothing unknown (no `${…}` text left in it).
@@ -2023,18 +2018,7 @@ fn expand_dynamic<'a, 'b>(
     if !is_known(&collection) {
         return None;
     }
-    let elements: Vec<(Value, Value)> = match collection {
-        Value::Array(items) => items
-            .into_iter()
-            .enumerate()
-            .map(|(index, item)| (Value::from(index), item))
-            .collect(),
-        Value::Object(map) => map
-            .into_iter()
-            .map(|(k, v)| (Value::String(k), v))
-            .collect(),
-        _ => return None,
-    };
+    let elements = entries(collection)?;
     if elements.len() > MAX_INSTANCES {
         return None;
     }
