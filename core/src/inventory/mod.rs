@@ -259,6 +259,8 @@ struct TerraformModules {
     over_instance_limit: bool,
     /// The largest file `file()` and `templatefile()` read.
     max_file_size: u64,
+    /// What they read, once per path for the whole scan.
+    file_cache: terraform::FileCache,
 }
 
 /// Variables and locals of every directory with `.tf` files: a Terraform
@@ -734,6 +736,7 @@ fn instance_context(
             dir,
             boundary.clone(),
             modules.max_file_size,
+            modules.file_cache.clone(),
         ))
     });
     context.calls = instance.calls.clone();

@@ -225,9 +225,16 @@ pub struct ModuleContext {
     pub diagnostics: Vec<Diagnostic>,
 }
 
+/// The texts Terraform's file functions read, by path as written onto the
+/// root module's directory (`None`: not readable, or outside): shared by
+/// every module instance of a scan, so a module called a thousand times
+/// reads its `policy.json` once.
+pub type FileCache =
+    std::sync::Arc<std::sync::Mutex<BTreeMap<std::path::PathBuf, Option<std::sync::Arc<str>>>>>;
+
 /// What Terraform's file functions of one module instance may read: files
 /// inside the scanned tree only, each at most `max_file_size` bytes, read
-/// through [`crate::read`] once per path. Paths are relative to the root
+/// through [`crate::read`] once per path and scan. Paths are relative to the root
 /// module's directory, Terraform's working directory; `path.module` is
 /// the module's directory relative to it.
 #[derive(Debug)]
@@ -236,8 +243,8 @@ pub struct ModuleFiles {
     module_dir: std::path::PathBuf,
     boundary: std::sync::Arc<std::path::Path>,
     max_file_size: u64,
-    /// Each path's text as read (`None`: not readable, or outside).
-    cache: std::sync::Mutex<BTreeMap<std::path::PathBuf, Option<std::sync::Arc<str>>>>,
+    /// Each path's text as read, for the whole scan.
+    cache: FileCache,
 }
 
 impl PartialEq for ModuleFiles {
@@ -258,19 +265,21 @@ impl PartialEq for ModuleFiles {
 
 impl ModuleFiles {
     /// The files of the module in `module_dir` called (at any depth) from
-    /// the root module in `root_dir`, inside `boundary` (resolved).
+    /// the root module in `root_dir`, inside `boundary` (resolved), their
+    /// texts kept in `cache`.
     pub fn new(
         root_dir: &std::path::Path,
         module_dir: &std::path::Path,
         boundary: std::sync::Arc<std::path::Path>,
         max_file_size: u64,
+        cache: FileCache,
     ) -> Self {
         ModuleFiles {
             root_dir: root_dir.to_path_buf(),
             module_dir: module_dir.to_path_buf(),
             boundary,
             max_file_size,
-            cache: Default::default(),
+            cache,
         }
     }
 
