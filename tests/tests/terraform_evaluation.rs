@@ -971,3 +971,66 @@ fn the_example_project_is_evaluated_as_terraform_would() {
     );
     assert!(report.diagnostics.is_empty(), "{:?}", report.diagnostics);
 }
+
+#[test]
+fn values_of_the_wrong_type_and_refused_calls_are_warnings_at_their_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, text: &str| {
+        let path = dir.path().join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    };
+    write(
+        "modules/db/main.tf",
+        "variable \"port\" {\n  type = number\n}\n\n\
+         variable \"replicas\" {\n  type    = number\n  default = \"two\"\n}\n\n\
+         variable \"rule\" {\n  type = object({ cidr = string, tls = optional(bool, true) })\n}\n\n\
+         resource \"aws_db_instance\" \"db\" {\n  port     = var.port\n  replicas = var.replicas\n  \
+         tls      = var.rule.tls\n  name     = lenght(\"db\")\n  zone     = lookup([\"a\"], \"b\")\n  \
+         safe     = try(lookup([\"a\"], \"b\"), \"fallback\")\n  upper    = upper(\"ok\")\n}\n",
+    );
+    // Called twice: once well, once with a port that is no number.
+    write(
+        "main.tf",
+        "module \"good\" {\n  source = \"./modules/db\"\n  port   = \"5432\"\n  rule   = { cidr = \"10.0.0.0/8\" }\n}\n\n\
+         module \"bad\" {\n  source = \"./modules/db\"\n  port   = \"fivefourthreetwo\"\n  rule   = { tls = false }\n}\n\n\
+         variable \"count_of\" {\n  type = number\n}\n\n\
+         variable \"flag\" {\n  type = bool\n}\n\n\
+         resource \"example_thing\" \"t\" {\n  n    = var.count_of\n  flag = var.flag\n}\n",
+    );
+    write("terraform.tfvars", "count_of = [1]\n");
+    let vars = TerraformVars {
+        files: Vec::new(),
+        values: vec![("flag".into(), "yes".into())],
+    };
+    let (configs, diagnostics) = configs(dir.path(), vars);
+    assert_eq!(
+        diagnostics,
+        [
+            "warning: main.tf:9:1: variable `port` is of type number, and the value set by module.bad does not convert to it: the string \"fivefourthreetwo\" is not a number; Terraform refuses it, and the variable stays unknown",
+            "warning: main.tf:10:1: variable `rule` is of type object({…}), and the value set by module.bad does not convert to it: attribute `cidr` is required; Terraform refuses it, and the variable stays unknown",
+            "warning: main.tf:17:1: variable `flag` is of type bool, and the value set by --tf-var does not convert to it: the string \"yes\" is not a bool; Terraform refuses it, and the variable stays unknown",
+            "warning: modules/db/main.tf:7:1: variable `replicas` is of type number, and its default does not convert to it: the string \"two\" is not a number; Terraform refuses it, and the variable stays unknown",
+            "warning: modules/db/main.tf:18:14: Terraform has no function `lenght` (did you mean `length`?): Terraform refuses this call, and its value stays unknown",
+            "warning: modules/db/main.tf:19:14: argument 1 of `lookup` must be a map or object, not a list: Terraform refuses this call, and its value stays unknown",
+            "warning: terraform.tfvars:1:1: variable `count_of` is of type number, and the value set does not convert to it: a list is not a number; Terraform refuses it, and the variable stays unknown",
+        ]
+    );
+    let good = config(&configs, "aws_db_instance.db");
+    assert_eq!(good["port"], 5432, "converted to the declared number");
+    assert_eq!(good["tls"], true, "the optional attribute's default");
+    assert_eq!(good["replicas"], "${var.replicas}");
+    assert_eq!(good["name"], "${lenght(\"db\")}");
+    assert_eq!(good["safe"], "fallback");
+    assert_eq!(good["upper"], "OK");
+    // The other call's port and rule are unknown, not guessed.
+    let ports: Vec<&Value> = configs
+        .iter()
+        .filter(|(address, _)| address == "aws_db_instance.db")
+        .map(|(_, config)| &config["port"])
+        .collect();
+    assert_eq!(ports, [&json!(5432), &json!("${var.port}")]);
+    let thing = config(&configs, "example_thing.t");
+    assert_eq!(thing["n"], "${var.count_of}");
+    assert_eq!(thing["flag"], "${var.flag}");
+}

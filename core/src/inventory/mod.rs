@@ -24,6 +24,7 @@ pub mod kubernetes;
 mod lines;
 pub mod terraform;
 mod terraform_functions;
+mod terraform_types;
 pub mod tfvars;
 pub mod walk;
 pub mod yaml;
@@ -614,10 +615,10 @@ fn instantiate(
     };
     let mut module_outputs = serde_json::Map::new();
     let mut context = instance_context(module, dir, instance, modules, &module_outputs);
-    // A module called twice reports its locals' problems once.
-    if instance.prefix.is_empty() || modules.instances.get(dir).is_none_or(Vec::is_empty) {
-        modules.diagnostics.append(&mut context.diagnostics);
-    }
+    // A module called twice reports the same problem once (diagnostics
+    // are sorted and deduplicated at the end), and each problem only one
+    // call's values cause.
+    modules.diagnostics.append(&mut context.diagnostics);
     let mut calls = terraform::module_calls(module.files(), &context);
     let reads_outputs = context.local_modules.values().any(|m| !m.is_empty());
     let contexts = modules.instances.entry(dir.to_path_buf()).or_default();
@@ -727,6 +728,7 @@ fn instance_context(
     let mut context = terraform::ModuleContext::gather_with_outputs(
         module.files(),
         &instance.values,
+        &instance.origins,
         module_outputs,
     );
     context.address_prefix = instance.prefix.clone();

@@ -593,14 +593,18 @@ impl ModuleContext {
         files: impl IntoIterator<Item = (&'a str, &'a str, &'a Body)>,
         values: &BTreeMap<String, VariableValue>,
     ) -> Self {
-        Self::gather_with_outputs(files, values, &Map::new())
+        Self::gather_with_outputs(files, values, &BTreeMap::new(), &Map::new())
     }
 
-    /// [`gather_with`](Self::gather_with), the locals seeing the outputs
-    /// of the modules this one calls (as [`ModuleContext::module_outputs`]).
+    /// [`gather_with`](Self::gather_with), with where each value was set
+    /// (`origins`, the first entry where it was set directly: a value
+    /// that does not convert to its variable's type is a warning there) and
+    /// the locals seeing the outputs of the modules this one calls (as
+    /// [`ModuleContext::module_outputs`]).
     pub fn gather_with_outputs<'a>(
         files: impl IntoIterator<Item = (&'a str, &'a str, &'a Body)>,
         values: &BTreeMap<String, VariableValue>,
+        origins: &BTreeMap<String, Vec<RelatedLocation>>,
         module_outputs: &Map<String, Value>,
     ) -> Self {
         let files: Vec<(&'a str, &'a str, &'a Body)> = files.into_iter().collect();
@@ -609,9 +613,11 @@ impl ModuleContext {
             ..ModuleContext::default()
         };
         let mut definitions: Vec<LocalDefinition<'a>> = Vec::new();
-        // Every declared variable, and the type each one states.
-        let mut declared: std::collections::BTreeSet<String> = Default::default();
+        // Every declared variable, where (file, line), and the type each
+        // one states: as written (for `--tf-var` text) and parsed.
+        let mut declared: BTreeMap<String, (&'a str, u32)> = BTreeMap::new();
         let mut types: BTreeMap<String, String> = BTreeMap::new();
+        let mut constraints: BTreeMap<String, super::terraform_types::Type> = BTreeMap::new();
         for &(file, text, body) in &files {
             let lines = LineIndex::new(text);
             for block in body.blocks() {
@@ -644,15 +650,42 @@ impl ModuleContext {
                         let Some(name) = block.labels.first().map(label_text) else {
                             continue;
                         };
-                        declared.insert(name.clone());
+                        let line = lines.region(block.span()).map_or(1, |r| r.start_line);
+                        declared.insert(name.clone(), (file, line));
+                        let empty = ModuleContext::default();
+                        let budget = std::cell::Cell::new(MAX_EVALUATED_NODES);
+                        let evaluator = Evaluator::new(text, &empty, &budget);
                         if let Some(kind) = block.body.get_attribute("type") {
                             let written = kind.value.span().and_then(|range| text.get(range));
                             types.insert(name.clone(), written.unwrap_or("any").to_owned());
+                            let evaluate = |expr: &Expression| evaluator.value(expr);
+                            if let Some(parsed) =
+                                super::terraform_types::parse(&kind.value, &evaluate)
+                            {
+                                constraints.insert(name.clone(), parsed);
+                            }
                         }
                         if let Some(default) = block.body.get_attribute("default") {
-                            let empty = ModuleContext::default();
-                            let budget = std::cell::Cell::new(MAX_EVALUATED_NODES);
-                            let value = Evaluator::new(text, &empty, &budget).value(&default.value);
+                            let mut value = evaluator.value(&default.value);
+                            if let Some(kind) = constraints.get(&name) {
+                                match kind.convert(&value) {
+                                    Ok(converted) => value = converted,
+                                    Err(mismatch) => {
+                                        let line = lines
+                                            .region(default.span())
+                                            .map_or(line, |r| r.start_line);
+                                        context.diagnostics.push(type_mismatch(
+                                            &name,
+                                            kind,
+                                            &mismatch,
+                                            "its default",
+                                            file,
+                                            line,
+                                        ));
+                                        continue;
+                                    }
+                                }
+                            }
                             context.variables.insert(name, value);
                         }
                     }
@@ -677,15 +710,49 @@ impl ModuleContext {
         // variable the module does not declare is ignored, as Terraform
         // ignores it (with a warning) in a tfvars file.
         for (name, value) in values {
-            if !declared.contains(name) {
+            let Some(&(file, line)) = declared.get(name) else {
                 continue;
-            }
-            let value = match value {
+            };
+            let mut value = match value {
                 VariableValue::Value(value) => value.clone(),
                 VariableValue::Text(text) => typed(text, types.get(name).map(String::as_str)),
             };
+            if let Some(kind) = constraints.get(name) {
+                match kind.convert(&value) {
+                    Ok(converted) => value = converted,
+                    Err(mismatch) => {
+                        // Where it was set; a `--tf-var` has no file, so
+                        // the warning is at the declaration.
+                        let set = origins.get(name).and_then(|o| o.first());
+                        // `var.acl set by module.site` → `the value set by module.site`.
+                        let what = set.map_or("the value set".to_owned(), |origin| {
+                            let message = &origin.message;
+                            let how = message
+                                .strip_prefix(&format!("var.{name} "))
+                                .unwrap_or(message);
+                            format!("the value {how}")
+                        });
+                        let (file, line) = match set {
+                            Some(RelatedLocation {
+                                path: Some(path),
+                                region,
+                                ..
+                            }) => (path.as_str(), region.as_ref().map_or(1, |r| r.start_line)),
+                            _ => (file, line),
+                        };
+                        context
+                            .diagnostics
+                            .push(type_mismatch(name, kind, &mismatch, &what, file, line));
+                        // Terraform refuses it; rules see the variable as
+                        // unknown, not its default.
+                        context.variables.remove(name);
+                        continue;
+                    }
+                }
+            }
             context.variables.insert(name.clone(), value);
         }
+        let declared: std::collections::BTreeSet<String> = declared.into_keys().collect();
         // A name defined twice: the last definition counts (Terraform
         // itself refuses the module).
         let index: BTreeMap<String, usize> = definitions
@@ -749,8 +816,14 @@ impl ModuleContext {
                 .local_variables
                 .insert(definition.name.clone(), variables);
             context.local_modules.insert(definition.name.clone(), calls);
-            let evaluator = Evaluator::new(definition.text, &context, &evaluator_budget);
+            let refused = Refused::default();
+            let evaluator =
+                Evaluator::new(definition.text, &context, &evaluator_budget).reporting(&refused);
             let value = evaluator.value(definition.expr);
+            if !refused.borrow().is_empty() {
+                let lines = LineIndex::new(definition.text);
+                refused_calls(refused, definition.file, &lines, &mut context.diagnostics);
+            }
             if evaluator_budget.get() == 0 && value_nodes(&value) > 1 {
                 context.diagnostics.push(
                     Diagnostic::file(
@@ -779,6 +852,27 @@ impl ModuleContext {
         }
         context
     }
+}
+
+/// The warning for a variable's value that does not convert to its type.
+fn type_mismatch(
+    name: &str,
+    kind: &super::terraform_types::Type,
+    mismatch: &super::terraform_types::Mismatch,
+    what: &str,
+    file: &str,
+    line: u32,
+) -> Diagnostic {
+    Diagnostic::file(
+        Level::Warning,
+        DiagnosticKind::ParseError,
+        file,
+        format!(
+            "variable `{name}` is of type {}, and {what} does not convert to it: {mismatch}; Terraform refuses it, and the variable stays unknown",
+            kind.name()
+        ),
+    )
+    .at(Region::line(line, 1, 1))
 }
 
 /// A warning at each `var.NAME` of a module that declares no variable
@@ -1105,7 +1199,15 @@ struct Evaluator<'a> {
     bindings: Vec<(String, Value)>,
     /// How many `templatefile` calls deep the expression is.
     templates: usize,
+    /// Where calls Terraform would refuse go (their span and why), when
+    /// the caller reports them; see [`Evaluator::reporting`].
+    refused: Option<&'a Refused>,
+    /// Inside `try(…)` or `can(…)`, where a refused call is the point.
+    guarded: bool,
 }
+
+/// Calls Terraform would refuse, by span, as an evaluator collects them.
+type Refused = std::cell::RefCell<Vec<(Option<Range<usize>>, String)>>;
 
 /// How deep `templatefile` calls nest (a template may call
 /// `templatefile` itself).
@@ -1159,7 +1261,17 @@ impl<'a> Evaluator<'a> {
             budget,
             bindings: Vec::new(),
             templates: 0,
+            refused: None,
+            guarded: false,
         }
+    }
+
+    /// The same evaluator, collecting into `refused` each call Terraform
+    /// would refuse (a name that is no function, the wrong number or kind
+    /// of arguments) outside `try`/`can`.
+    fn reporting(mut self, refused: &'a Refused) -> Self {
+        self.refused = Some(refused);
+        self
     }
 
     /// The same evaluator with `name` bound to `value` (an instance's
@@ -1246,7 +1358,7 @@ impl<'a> Evaluator<'a> {
                 .traversal(&traversal.expr, &traversal.operators)
                 .unwrap_or_else(|| self.unresolved(expr.span())),
             Expression::FuncCall(call) => self
-                .call(call)
+                .call(call, expr.span())
                 .unwrap_or_else(|| self.unresolved(expr.span())),
             Expression::Conditional(conditional) => match self.value(&conditional.cond_expr) {
                 Value::Bool(true) => self.value(&conditional.true_expr),
@@ -1278,18 +1390,38 @@ impl<'a> Evaluator<'a> {
 
     /// A call of a built-in function whose arguments are all known
     /// (`…` spreads the last one); the result is charged to the budget.
-    fn call(&self, call: &hcl_edit::expr::FuncCall) -> Option<Value> {
+    fn call(&self, call: &hcl_edit::expr::FuncCall, span: Option<Range<usize>>) -> Option<Value> {
         if !call.name.namespace.is_empty() {
             return None; // a provider's function
         }
-        let mut args: Vec<Value> = call.args.iter().map(|arg| self.value(arg)).collect();
-        if call.args.expand_final() {
-            match args.pop()? {
-                Value::Array(items) => args.extend(items),
-                _ => return None,
-            }
-        }
         let name = call.name.name.as_str();
+        let mut args: Vec<Value> = if matches!(name, "try" | "can") && !self.guarded {
+            let guarded = Evaluator {
+                guarded: true,
+                ..self.clone()
+            };
+            call.args.iter().map(|arg| guarded.value(arg)).collect()
+        } else {
+            call.args.iter().map(|arg| self.value(arg)).collect()
+        };
+        let spread = !call.args.expand_final()
+            || match args.pop() {
+                Some(Value::Array(items)) => {
+                    args.extend(items);
+                    true
+                }
+                _ => false,
+            };
+        if let Some(refused) = self.refused.filter(|_| !self.guarded)
+            && spread
+            && let Some(why) = super::terraform_functions::misuse(name, &args, is_known)
+        {
+            refused.borrow_mut().push((span, why));
+            return None;
+        }
+        if !spread {
+            return None;
+        }
         let value = match name {
             // The first argument that is known; `can` is true for a known
             // value. Neither guesses about an unknown one.
@@ -1717,7 +1849,8 @@ pub fn resources(
 ) -> (Vec<Resource>, Vec<Diagnostic>) {
     let lines = LineIndex::new(text);
     let budget = std::cell::Cell::new(MAX_EVALUATED_NODES);
-    let evaluator = Evaluator::new(text, context, &budget);
+    let refused = Refused::default();
+    let evaluator = Evaluator::new(text, context, &budget).reporting(&refused);
     let mut out = Vec::new();
     let mut diagnostics = Vec::new();
     let mut seen: BTreeMap<String, usize> = BTreeMap::new();
@@ -1773,7 +1906,28 @@ pub fn resources(
             out.push(resource);
         }
     }
+    refused_calls(refused, source, &lines, &mut diagnostics);
     (out, diagnostics)
+}
+
+/// A warning at each call an evaluator found Terraform would refuse.
+fn refused_calls(refused: Refused, file: &str, lines: &LineIndex<'_>, out: &mut Vec<Diagnostic>) {
+    let mut calls = refused.into_inner();
+    // A call inside a repeated block is found once per instance.
+    calls.sort_by_key(|(span, _)| span.as_ref().map(|s| (s.start, s.end)));
+    calls.dedup();
+    for (span, why) in calls {
+        let mut diagnostic = Diagnostic::file(
+            Level::Warning,
+            DiagnosticKind::ParseError,
+            file,
+            format!("{why}: Terraform refuses this call, and its value stays unknown"),
+        );
+        if let Some(region) = lines.region(span) {
+            diagnostic = diagnostic.at(region);
+        }
+        out.push(diagnostic);
+    }
 }
 
 /// The instances of a block: one per `count` index or `for_each` element

@@ -217,6 +217,11 @@ fn other(name: &str, args: &[Value]) -> Option<Value> {
         // Encodings.
         ("jsonencode", [value]) => Value::String(bounded(serde_json::to_string(value).ok()?)?),
         ("jsondecode", [Value::String(text)]) => serde_json::from_str(text).ok()?,
+        ("yamlencode", [value]) => {
+            let mut out = String::new();
+            yaml_into(value, 0, &mut out)?;
+            Value::String(out)
+        }
         // Networks.
         ("cidrsubnet", [Value::String(prefix), newbits, netnum]) => {
             Value::String(cidrsubnet(prefix, newbits.as_u64()?, netnum.as_u64()?)?)
@@ -227,6 +232,418 @@ fn other(name: &str, args: &[Value]) -> Option<Value> {
         _ => return None,
     };
     Some(value)
+}
+
+/// `yamlencode`'s text for `value`, as Terraform writes it: keys in
+/// order, strings (keys too) double-quoted, block style for non-empty
+/// maps and lists, `{}`/`[]` for empty ones. The node starts where the
+/// caller's line stands (after `- ` or at the margin); its later lines
+/// are `indent` spaces in. `None` past [`MAX_STRING`].
+fn yaml_into(value: &Value, indent: usize, out: &mut String) -> Option<()> {
+    let pad = |out: &mut String, n: usize| out.extend(std::iter::repeat_n(' ', n));
+    match value {
+        Value::Object(map) if !map.is_empty() => {
+            for (i, (key, item)) in map.iter().enumerate() {
+                if i > 0 {
+                    pad(out, indent);
+                }
+                out.push_str(&serde_json::to_string(key).ok()?);
+                out.push(':');
+                match item {
+                    // A map two spaces in; a list at the key's margin.
+                    Value::Object(inner) if !inner.is_empty() => {
+                        out.push('\n');
+                        pad(out, indent + 2);
+                        yaml_into(item, indent + 2, out)?;
+                    }
+                    Value::Array(inner) if !inner.is_empty() => {
+                        out.push('\n');
+                        pad(out, indent);
+                        yaml_into(item, indent, out)?;
+                    }
+                    scalar => {
+                        out.push(' ');
+                        yaml_into(scalar, indent, out)?;
+                    }
+                }
+            }
+        }
+        Value::Array(list) if !list.is_empty() => {
+            for (i, item) in list.iter().enumerate() {
+                if i > 0 {
+                    pad(out, indent);
+                }
+                out.push_str("- ");
+                yaml_into(item, indent + 2, out)?;
+            }
+        }
+        scalar => {
+            out.push_str(&yaml_scalar(scalar)?);
+            out.push('\n');
+        }
+    }
+    (out.len() <= MAX_STRING).then_some(())
+}
+
+fn yaml_scalar(value: &Value) -> Option<String> {
+    Some(match value {
+        Value::Null => "null".to_owned(),
+        Value::Bool(b) => b.to_string(),
+        Value::Number(n) => n.to_string(),
+        // JSON's escapes are YAML's double-quoted escapes.
+        Value::String(s) => serde_json::to_string(s).ok()?,
+        Value::Object(_) => "{}".to_owned(),
+        Value::Array(_) => "[]".to_owned(),
+    })
+}
+
+/// What an argument of a built-in function may be, after the conversions
+/// Terraform makes itself (a number or a bool passes as a string, a
+/// numeric string as a number). `null` passes
+/// everywhere: whether a function takes it is not judged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Takes {
+    String,
+    Number,
+    List,
+    Map,
+    /// A list, a map or a string (`length`).
+    Collection,
+    Any,
+}
+
+impl Takes {
+    fn accepts(self, value: &Value) -> bool {
+        match (self, value) {
+            (_, Value::Null) | (Takes::Any, _) => true,
+            (Takes::String, v) => !v.is_array() && !v.is_object(),
+            (Takes::Number, Value::Number(_)) => true,
+            (Takes::Number, Value::String(s)) => s.trim().parse::<f64>().is_ok(),
+            (Takes::List, Value::Array(_)) | (Takes::Map, Value::Object(_)) => true,
+            (Takes::Collection, v) => v.is_array() || v.is_object() || v.is_string(),
+            _ => false,
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Takes::String => "a string",
+            Takes::Number => "a number",
+            Takes::List => "a list",
+            Takes::Map => "a map or object",
+            Takes::Collection => "a list, map or string",
+            Takes::Any => "any value",
+        }
+    }
+}
+
+/// What a value is, in the words of the messages.
+fn kind_of(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a bool",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// The parameters of one built-in function rampart evaluates.
+struct Signature {
+    name: &'static str,
+    params: &'static [Takes],
+    /// How many of the last `params` may be left out.
+    optional: usize,
+    /// What any further arguments are (`None`: there are none).
+    variadic: Option<Takes>,
+}
+
+const fn sig(name: &'static str, params: &'static [Takes]) -> Signature {
+    Signature {
+        name,
+        params,
+        optional: 0,
+        variadic: None,
+    }
+}
+
+const fn variadic(name: &'static str, params: &'static [Takes], rest: Takes) -> Signature {
+    Signature {
+        name,
+        params,
+        optional: 0,
+        variadic: Some(rest),
+    }
+}
+
+const fn optional(name: &'static str, params: &'static [Takes], optional: usize) -> Signature {
+    Signature {
+        name,
+        params,
+        optional,
+        variadic: None,
+    }
+}
+
+use Takes::{Any, Collection, List, Map as M, Number as N, String as S};
+
+/// The signature of every function [`call`] evaluates, and of the file
+/// functions and `try`/`can` the evaluator handles itself: what a call is
+/// checked against before it is evaluated.
+const SIGNATURES: &[Signature] = &[
+    variadic("concat", &[], List),
+    variadic("merge", &[], M),
+    optional("lookup", &[M, S, Any], 1),
+    sig("element", &[List, N]),
+    sig("length", &[Collection]),
+    sig("keys", &[M]),
+    sig("values", &[M]),
+    sig("flatten", &[List]),
+    sig("distinct", &[List]),
+    sig("contains", &[List, Any]),
+    variadic("coalesce", &[Any], Any),
+    variadic("coalescelist", &[List], List),
+    sig("compact", &[List]),
+    sig("slice", &[List, N, N]),
+    sig("zipmap", &[List, List]),
+    optional("range", &[N, N, N], 2),
+    sig("reverse", &[List]),
+    sig("sort", &[List]),
+    sig("one", &[List]),
+    sig("sum", &[List]),
+    sig("tolist", &[Any]),
+    sig("toset", &[Any]),
+    sig("tomap", &[Any]),
+    variadic("format", &[S], Any),
+    variadic("join", &[S, List], List),
+    sig("split", &[S, S]),
+    sig("lower", &[S]),
+    sig("upper", &[S]),
+    sig("replace", &[S, S, S]),
+    sig("trimspace", &[S]),
+    sig("trim", &[S, S]),
+    sig("trimprefix", &[S, S]),
+    sig("trimsuffix", &[S, S]),
+    sig("chomp", &[S]),
+    sig("startswith", &[S, S]),
+    sig("endswith", &[S, S]),
+    sig("strrev", &[S]),
+    sig("substr", &[S, N, N]),
+    variadic("min", &[N], N),
+    variadic("max", &[N], N),
+    sig("abs", &[N]),
+    sig("ceil", &[N]),
+    sig("floor", &[N]),
+    sig("tostring", &[Any]),
+    sig("tonumber", &[Any]),
+    sig("tobool", &[Any]),
+    sig("jsonencode", &[Any]),
+    sig("jsondecode", &[S]),
+    sig("yamlencode", &[Any]),
+    sig("cidrsubnet", &[S, N, N]),
+    sig("cidrhost", &[S, N]),
+    sig("file", &[S]),
+    sig("fileexists", &[S]),
+    sig("templatefile", &[S, M]),
+    variadic("try", &[Any], Any),
+    sig("can", &[Any]),
+];
+
+/// Every function Terraform has (1.10): a call of any other name is one
+/// Terraform refuses, most often a typo.
+const TERRAFORM_FUNCTIONS: &[&str] = &[
+    "abs",
+    "abspath",
+    "alltrue",
+    "anytrue",
+    "base64decode",
+    "base64encode",
+    "base64gzip",
+    "base64sha256",
+    "base64sha512",
+    "basename",
+    "bcrypt",
+    "can",
+    "ceil",
+    "chomp",
+    "chunklist",
+    "cidrhost",
+    "cidrnetmask",
+    "cidrsubnet",
+    "cidrsubnets",
+    "coalesce",
+    "coalescelist",
+    "compact",
+    "concat",
+    "contains",
+    "csvdecode",
+    "dirname",
+    "distinct",
+    "element",
+    "endswith",
+    "ephemeralasnull",
+    "file",
+    "filebase64",
+    "filebase64sha256",
+    "filebase64sha512",
+    "fileexists",
+    "filemd5",
+    "fileset",
+    "filesha1",
+    "filesha256",
+    "filesha512",
+    "flatten",
+    "floor",
+    "format",
+    "formatdate",
+    "formatlist",
+    "indent",
+    "index",
+    "issensitive",
+    "join",
+    "jsondecode",
+    "jsonencode",
+    "keys",
+    "length",
+    "list",
+    "log",
+    "lookup",
+    "lower",
+    "map",
+    "matchkeys",
+    "max",
+    "md5",
+    "merge",
+    "min",
+    "nonsensitive",
+    "one",
+    "parseint",
+    "pathexpand",
+    "plantimestamp",
+    "pow",
+    "range",
+    "regex",
+    "regexall",
+    "replace",
+    "reverse",
+    "rsadecrypt",
+    "sensitive",
+    "setintersection",
+    "setproduct",
+    "setsubtract",
+    "setunion",
+    "sha1",
+    "sha256",
+    "sha512",
+    "signum",
+    "slice",
+    "sort",
+    "split",
+    "startswith",
+    "strcontains",
+    "strrev",
+    "substr",
+    "sum",
+    "templatefile",
+    "templatestring",
+    "textdecodebase64",
+    "textencodebase64",
+    "timeadd",
+    "timecmp",
+    "timestamp",
+    "title",
+    "tobool",
+    "tolist",
+    "tomap",
+    "tonumber",
+    "toset",
+    "tostring",
+    "transpose",
+    "trim",
+    "trimprefix",
+    "trimspace",
+    "trimsuffix",
+    "try",
+    "type",
+    "upper",
+    "urlencode",
+    "uuid",
+    "uuidv5",
+    "values",
+    "yamldecode",
+    "yamlencode",
+    "zipmap",
+];
+
+/// Why Terraform refuses the call `name(args…)`, or `None` when it does
+/// not, or rampart cannot tell: a name that is no Terraform function, the
+/// wrong number of arguments, or a known argument of the wrong kind
+/// (`known` says which are known; an unknown one is never judged).
+/// Functions rampart does not evaluate are judged by name only.
+pub(crate) fn misuse(name: &str, args: &[Value], known: fn(&Value) -> bool) -> Option<String> {
+    let Some(signature) = SIGNATURES.iter().find(|s| s.name == name) else {
+        if TERRAFORM_FUNCTIONS.binary_search(&name).is_ok() {
+            return None;
+        }
+        let closest = TERRAFORM_FUNCTIONS
+            .iter()
+            .map(|candidate| (distance(name, candidate), *candidate))
+            .filter(|(d, _)| *d <= 2)
+            .min();
+        return Some(match closest {
+            Some((_, candidate)) => {
+                format!("Terraform has no function `{name}` (did you mean `{candidate}`?)")
+            }
+            None => format!("Terraform has no function `{name}`"),
+        });
+    };
+    let least = signature.params.len() - signature.optional;
+    let most = signature
+        .variadic
+        .map_or(signature.params.len(), |_| usize::MAX);
+    if args.len() < least || args.len() > most {
+        let takes = match (least, most) {
+            (1, 1) => "1 argument".to_owned(),
+            (n, m) if n == m => format!("{n} arguments"),
+            (n, usize::MAX) => format!("at least {n} argument{}", if n == 1 { "" } else { "s" }),
+            (n, m) => format!("{n} to {m} arguments"),
+        };
+        return Some(format!("`{name}` takes {takes}, not {}", args.len()));
+    }
+    for (position, arg) in args.iter().enumerate() {
+        let takes = signature
+            .params
+            .get(position)
+            .copied()
+            .or(signature.variadic)
+            .unwrap_or(Takes::Any);
+        if known(arg) && !takes.accepts(arg) {
+            return Some(format!(
+                "argument {} of `{name}` must be {}, not {}",
+                position + 1,
+                takes.name(),
+                kind_of(arg)
+            ));
+        }
+    }
+    None
+}
+
+/// Levenshtein distance, for "did you mean" (names are short).
+fn distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut previous = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let substitution = previous + usize::from(ca != *cb);
+            previous = row[j + 1];
+            row[j + 1] = substitution.min(previous + 1).min(row[j] + 1);
+        }
+    }
+    row[b.len()]
 }
 
 /// `/…/`: a regular expression to `replace`.
@@ -475,5 +892,91 @@ mod tests {
             Some(json!("10.0.2.255"))
         );
         assert_eq!(eval("nosuchfunction", json!([])), None);
+        assert_eq!(
+            eval(
+                "yamlencode",
+                json!([{"b": [1, {"x": "y", "z": null}, []], "a": {"c": "d\ne"}, "e": {}}])
+            ),
+            Some(json!(
+                "\"a\":\n  \"c\": \"d\\ne\"\n\"b\":\n- 1\n- \"x\": \"y\"\n  \"z\": null\n- []\n\"e\": {}\n"
+            ))
+        );
+        assert_eq!(
+            eval("yamlencode", json!([[[1, 2], "x"]])),
+            Some(json!("- - 1\n  - 2\n- \"x\"\n"))
+        );
+        assert_eq!(eval("yamlencode", json!(["x"])), Some(json!("\"x\"\n")));
+    }
+
+    #[test]
+    fn calls_terraform_refuses_are_named() {
+        let judge = |name: &str, args: Value| {
+            super::misuse(name, args.as_array().expect("arguments"), |v| {
+                v.as_str().is_none_or(|s| !s.contains("${"))
+            })
+        };
+        assert_eq!(judge("lookup", json!([{"a": 1}, "a"])), None);
+        assert_eq!(judge("lookup", json!([{"a": 1}, "a", 0])), None);
+        assert_eq!(judge("length", json!(["abc"])), None);
+        assert_eq!(
+            judge("max", json!([1, "2"])),
+            None,
+            "a numeric string is a number"
+        );
+        assert_eq!(
+            judge("join", json!(["-", 3])).as_deref(),
+            Some("argument 2 of `join` must be a list, not a number")
+        );
+        assert_eq!(
+            judge("lookup", json!([["a"], "a"])).as_deref(),
+            Some("argument 1 of `lookup` must be a map or object, not a list")
+        );
+        assert_eq!(
+            judge("lookup", json!([{}])).as_deref(),
+            Some("`lookup` takes 2 to 3 arguments, not 1")
+        );
+        assert_eq!(
+            judge("upper", json!(["a", "b"])).as_deref(),
+            Some("`upper` takes 1 argument, not 2")
+        );
+        assert_eq!(
+            judge("min", json!([])).as_deref(),
+            Some("`min` takes at least 1 argument, not 0")
+        );
+        assert_eq!(
+            judge("lenght", json!([[1]])).as_deref(),
+            Some("Terraform has no function `lenght` (did you mean `length`?)")
+        );
+        assert_eq!(
+            judge("frobnicate", json!([])).as_deref(),
+            Some("Terraform has no function `frobnicate`")
+        );
+        assert_eq!(
+            judge("formatdate", json!([1, 2, 3])),
+            None,
+            "not evaluated: judged by name only"
+        );
+        assert_eq!(
+            judge("upper", json!(["${var.x}"])),
+            None,
+            "an unknown argument is not judged"
+        );
+        assert_eq!(judge("upper", json!([null])), None);
+    }
+
+    #[test]
+    fn the_function_tables_agree() {
+        let names = super::TERRAFORM_FUNCTIONS;
+        assert!(
+            names.windows(2).all(|w| w[0] < w[1]),
+            "sorted, for binary_search"
+        );
+        for signature in super::SIGNATURES {
+            assert!(
+                names.contains(&signature.name),
+                "{} is a Terraform function",
+                signature.name
+            );
+        }
     }
 }
