@@ -752,7 +752,6 @@ impl ModuleContext {
             }
             context.variables.insert(name.clone(), value);
         }
-        let declared: std::collections::BTreeSet<String> = declared.into_keys().collect();
         // A name defined twice: the last definition counts (Terraform
         // itself refuses the module).
         let index: BTreeMap<String, usize> = definitions
@@ -880,7 +879,7 @@ fn type_mismatch(
 /// refuses both): the value stays unknown, and the message says why.
 fn undeclared_references(
     files: &[(&str, &str, &Body)],
-    variables: &std::collections::BTreeSet<String>,
+    variables: &BTreeMap<String, (&str, u32)>,
     locals: &BTreeMap<String, usize>,
 ) -> Vec<Diagnostic> {
     #[derive(Default)]
@@ -913,7 +912,7 @@ fn undeclared_references(
         let lines = LineIndex::new(text);
         for (kind, name, span) in found.0 {
             let known = match kind {
-                "var" => variables.contains(&name),
+                "var" => variables.contains_key(&name),
                 _ => locals.contains_key(&name),
             };
             if known {
@@ -1914,7 +1913,10 @@ pub fn resources(
 fn refused_calls(refused: Refused, file: &str, lines: &LineIndex<'_>, out: &mut Vec<Diagnostic>) {
     let mut calls = refused.into_inner();
     // A call inside a repeated block is found once per instance.
-    calls.sort_by_key(|(span, _)| span.as_ref().map(|s| (s.start, s.end)));
+    calls.sort_by(|(a, why_a), (b, why_b)| {
+        let at = |span: &Option<Range<usize>>| span.as_ref().map(|s| (s.start, s.end));
+        (at(a), why_a).cmp(&(at(b), why_b))
+    });
     calls.dedup();
     for (span, why) in calls {
         let mut diagnostic = Diagnostic::file(

@@ -109,13 +109,7 @@ fn collection(name: &str, args: &[Value]) -> Option<Value> {
         ("tolist", [Value::Array(list)]) => Value::Array(list.clone()),
         // A set: each element once (Terraform orders a set of strings
         // lexically).
-        ("toset", [Value::Array(list)]) => {
-            let mut set = distinct(list);
-            if set.iter().all(Value::is_string) {
-                set.sort_by(|a, b| a.as_str().cmp(&b.as_str()));
-            }
-            Value::Array(set)
-        }
+        ("toset", [Value::Array(list)]) => Value::Array(set_of(list)),
         ("tomap", [Value::Object(map)]) => Value::Object(map.clone()),
         _ => return None,
     };
@@ -588,6 +582,9 @@ pub(crate) fn misuse(name: &str, args: &[Value], known: fn(&Value) -> bool) -> O
         }
         let closest = TERRAFORM_FUNCTIONS
             .iter()
+            // The distance is at least the difference in length: only
+            // names of about the same length are compared at all.
+            .filter(|candidate| name.len().abs_diff(candidate.len()) <= 2)
             .map(|candidate| (distance(name, candidate), *candidate))
             .filter(|(d, _)| *d <= 2)
             .min();
@@ -689,14 +686,25 @@ fn flatten(list: &[Value]) -> Vec<Value> {
     out
 }
 
+/// Each element once, in first-seen order. Elements are compared by
+/// their JSON text (keys sorted), so a long list costs `n log n`, not
+/// `n²`.
 fn distinct(list: &[Value]) -> Vec<Value> {
-    let mut out: Vec<Value> = Vec::new();
-    for item in list {
-        if !out.contains(item) {
-            out.push(item.clone());
-        }
+    let mut seen = std::collections::BTreeSet::new();
+    list.iter()
+        .filter(|item| seen.insert(item.to_string()))
+        .cloned()
+        .collect()
+}
+
+/// A list as a Terraform set: each element once, and a set of strings in
+/// lexical order, as Terraform orders it (`toset`, a `set(…)` variable).
+pub(crate) fn set_of(list: &[Value]) -> Vec<Value> {
+    let mut set = distinct(list);
+    if set.iter().all(Value::is_string) {
+        set.sort_by(|a, b| a.as_str().cmp(&b.as_str()));
     }
-    out
+    set
 }
 
 /// `range(limit)`, `range(start, limit)`, `range(start, limit, step)`.

@@ -179,16 +179,7 @@ impl Type {
                     converted.push(inner.convert_at(item, format!("{path}[{i}]"))?);
                 }
                 if matches!(self, Type::Set(_)) {
-                    let mut set: Vec<Value> = Vec::with_capacity(converted.len());
-                    for item in converted {
-                        if !set.contains(&item) {
-                            set.push(item);
-                        }
-                    }
-                    if set.iter().all(Value::is_string) {
-                        set.sort_by(|a, b| a.as_str().cmp(&b.as_str()));
-                    }
-                    converted = set;
+                    converted = super::terraform_functions::set_of(&converted);
                 }
                 Ok(Value::Array(converted))
             }
@@ -300,6 +291,15 @@ mod tests {
             "unknown values are not judged"
         );
         assert_eq!(kind("list(any)").convert(&json!(null)), Ok(json!(null)));
+        // A long list from a tfvars file: deduplicated in `n log n`.
+        let long: Vec<Value> = (0..100_000)
+            .map(|i| json!(format!("z{}", i % 50_000)))
+            .collect();
+        let set = kind("set(string)")
+            .convert(&Value::Array(long))
+            .expect("a set");
+        assert_eq!(set.as_array().map(Vec::len), Some(50_000));
+        assert_eq!(set[0], "z0");
     }
 
     #[test]
