@@ -8,10 +8,12 @@
 //! (`RAMPART_BENCH_MODULES` to change the count) — 100 roots with
 //! tfvars, each calling 9 library modules, every third call with
 //! `for_each`. Prints medians of 5 of, in one process:
-//!   parse     every `.tf` file read and parsed (in parallel), no evaluation
+//!   parse     the scan's walk and read of every `.tf` file, each parsed
+//!             (in parallel) and dropped: no evaluation
 //!   evaluate  the scan's inventory: walk, read, parse, module instances,
 //!             evaluated resources with spans — no policies
-//! and their ratio. `bench/terraform.sh` compares the whole scan with
+//! and their ratio: what evaluation adds to parsing, the same files found
+//! and read the same way. `bench/terraform.sh` compares the whole scan with
 //! trivy and checkov on the same tree.
 
 use rampart_core::inventory::terraform;
@@ -24,22 +26,6 @@ use std::time::{Duration, Instant};
 fn median(mut samples: Vec<Duration>) -> Duration {
     samples.sort();
     samples[samples.len() / 2]
-}
-
-fn tf_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let mut entries: Vec<_> = std::fs::read_dir(dir)
-        .expect("the generated tree")
-        .flatten()
-        .map(|e| e.path())
-        .collect();
-    entries.sort();
-    for path in entries {
-        if path.is_dir() {
-            tf_files(&path, out);
-        } else if path.extension().is_some_and(|e| e == "tf") {
-            out.push(path);
-        }
-    }
 }
 
 fn main() {
@@ -56,21 +42,39 @@ fn main() {
         .status()
         .expect("python3 runs bench/gen_terraform.py");
     assert!(status.success(), "bench/gen_terraform.py failed");
-    let mut files = Vec::new();
-    tf_files(dir.path(), &mut files);
-    println!("tree: {modules} modules, {} .tf files", files.len());
+    let walk_options = rampart_core::inventory::WalkOptions {
+        base_dir: dir.path().to_owned(),
+        ..rampart_core::inventory::WalkOptions::default()
+    };
+    let walk = || {
+        rampart_core::inventory::walk::walk(&[dir.path().to_owned()], &walk_options)
+            .expect("the generated tree walks")
+    };
+    let tf_files = walk()
+        .files
+        .iter()
+        .filter(|file| file.path.extension().is_some_and(|e| e == "tf"))
+        .count();
+    println!("tree: {modules} modules, {tf_files} .tf files");
 
     let mut parsed = 0;
     let parse = median(
         (0..5)
             .map(|_| {
                 let start = Instant::now();
-                parsed = files
+                parsed = walk()
+                    .files
                     .par_iter()
-                    .filter(|path| {
-                        std::fs::read_to_string(path)
-                            .ok()
-                            .is_some_and(|text| terraform::parse(&text).is_ok())
+                    .filter(|file| file.path.extension().is_some_and(|e| e == "tf"))
+                    .filter(|file| {
+                        rampart_core::read::read_file(
+                            &file.path,
+                            walk_options.max_file_size,
+                            rampart_core::read::Links::Refuse,
+                        )
+                        .ok()
+                        .and_then(|bytes| String::from_utf8(bytes).ok())
+                        .is_some_and(|text| terraform::parse(&text).is_ok())
                     })
                     .count();
                 start.elapsed()

@@ -153,14 +153,11 @@ fn lockfile(input: &Input<'_>) -> Result<Collected, Refused> {
 /// A `.tf` file, evaluated once per instance of its module (a root, or
 /// each call of a called module) in that instance's variables and locals.
 fn terraform_file(input: &Input<'_>) -> Result<Collected, Refused> {
-    // Parsed once, by the module pre-pass, from these same bytes.
-    let parsed;
-    let body = match input.modules.bodies.get(&input.file.path) {
+    // Parsed once, by the module pre-pass, from these same bytes; dropped
+    // here, in this file's task.
+    let body = match input.modules.take_body(&input.file.path) {
         Some(body) => body,
-        None => {
-            parsed = terraform::parse(input.text).map_err(Refused::Invalid)?;
-            &parsed
-        }
+        None => terraform::parse(input.text).map_err(Refused::Invalid)?,
     };
     let root = [terraform::ModuleContext::default()];
     let contexts = input
@@ -172,7 +169,7 @@ fn terraform_file(input: &Input<'_>) -> Result<Collected, Refused> {
     let mut collected = Collected::default();
     for context in contexts {
         let (resources, diagnostics) =
-            terraform::resources(&input.file.display, input.text, body, context);
+            terraform::resources(&input.file.display, input.text, &body, context);
         collected.resources.extend(resources);
         collected.diagnostics.extend(diagnostics);
     }

@@ -254,14 +254,25 @@ struct TerraformModules {
     /// Module instances made so far, against [`MAX_MODULE_INSTANCES`].
     instantiated: usize,
     /// Each `.tf` file's body as the pre-pass parsed it, by path: the
-    /// file's collector evaluates it without parsing it again.
-    bodies: std::collections::HashMap<PathBuf, hcl_edit::structure::Body>,
+    /// file's collector takes it, evaluates it without parsing it again,
+    /// and drops it in the same parallel task (a body is many small
+    /// allocations: dropping ten thousand of them in one thread at the end
+    /// of the scan took as long as evaluating them).
+    bodies: std::collections::HashMap<PathBuf, std::sync::Mutex<Option<hcl_edit::structure::Body>>>,
     /// Whether a call went over [`MAX_MODULE_INSTANCES`] (warned once).
     over_instance_limit: bool,
     /// The largest file `file()` and `templatefile()` read.
     max_file_size: u64,
     /// What they read, once per path for the whole scan.
     file_cache: terraform::FileCache,
+}
+
+impl TerraformModules {
+    /// The body the pre-pass parsed for the `.tf` file at `path`, once:
+    /// the file's collector owns it from then on.
+    fn take_body(&self, path: &Path) -> Option<hcl_edit::structure::Body> {
+        self.bodies.get(path)?.lock().ok()?.take()
+    }
 }
 
 /// Variables and locals of every directory with `.tf` files: a Terraform
@@ -361,7 +372,9 @@ fn terraform_modules(files: &[WalkedFile], options: &WalkOptions) -> TerraformMo
         modules
             .reads
             .insert(file.path.clone(), Ok(file.text.into_bytes()));
-        modules.bodies.insert(file.path, file.body);
+        modules
+            .bodies
+            .insert(file.path, std::sync::Mutex::new(Some(file.body)));
     }
     modules
 }
