@@ -497,10 +497,6 @@ impl Module {
             .iter()
             .map(|file| (file.display.as_str(), &file.text[file.bom..], &file.body))
     }
-
-    fn bodies(&self) -> impl Iterator<Item = &hcl_edit::structure::Body> {
-        self.parsed.iter().map(|file| &file.body)
-    }
 }
 
 /// How deep module calls are followed.
@@ -522,6 +518,15 @@ fn instantiate_modules(
     sources: &std::collections::BTreeMap<PathBuf, Module>,
     modules: &mut TerraformModules,
 ) {
+    // Each module's structure, once, in parallel: its instances then
+    // only evaluate.
+    let tree = Tree {
+        shapes: sources
+            .par_iter()
+            .map(|(dir, module)| (dir.as_path(), terraform::ModuleShape::of(module.files())))
+            .collect(),
+        modules: sources,
+    };
     let target = |dir: &Path, source: &str| -> Option<PathBuf> {
         if !(source.starts_with("./") || source.starts_with("../")) {
             return None;
@@ -533,8 +538,9 @@ fn instantiate_modules(
     // by `terraform init` for a root): not roots.
     let mut called: std::collections::BTreeSet<PathBuf> = Default::default();
     for (dir, module) in sources {
-        for source in terraform::module_sources(module.bodies()) {
-            if let Some(path) = target(dir, &source)
+        let shape = tree.shapes.get(dir.as_path());
+        for source in shape.into_iter().flat_map(|shape| shape.sources()) {
+            if let Some(path) = target(dir, source)
                 && path != *dir
             {
                 called.insert(path);
@@ -555,24 +561,24 @@ fn instantiate_modules(
         .cloned()
         .collect();
     for dir in &roots {
-        instantiate_root(sources, modules, dir, &target);
+        instantiate_root(&tree, modules, dir, &target);
     }
     // Then what no root reaches (modules that only call each other) is a
     // root too, in path order: nothing of the tree goes unchecked.
     for dir in sources.keys() {
         if !modules.instances.contains_key(dir) {
-            instantiate_root(sources, modules, dir, &target);
+            instantiate_root(&tree, modules, dir, &target);
         }
     }
 }
 
 fn instantiate_root(
-    sources: &std::collections::BTreeMap<PathBuf, Module>,
+    tree: &Tree<'_>,
     modules: &mut TerraformModules,
     dir: &Path,
     target: &dyn Fn(&Path, &str) -> Option<PathBuf>,
 ) {
-    let Some(module) = sources.get(dir) else {
+    let Some(module) = tree.modules.get(dir) else {
         return;
     };
     modules
@@ -588,7 +594,13 @@ fn instantiate_root(
         root: dir.to_path_buf(),
         key: String::new(),
     };
-    instantiate(sources, modules, dir, &instance, &mut stack, target);
+    instantiate(tree, modules, dir, &instance, &mut stack, target);
+}
+
+/// The modules of a tree, and each one's shape.
+struct Tree<'a> {
+    modules: &'a std::collections::BTreeMap<PathBuf, Module>,
+    shapes: std::collections::BTreeMap<&'a Path, terraform::ModuleShape<'a>>,
 }
 
 /// One module instance to make: its address prefix, its variables' values
@@ -616,32 +628,38 @@ struct ModuleInstance {
 /// outputs known so far (calls that wait for each other are made together,
 /// with what is known).
 fn instantiate(
-    sources: &std::collections::BTreeMap<PathBuf, Module>,
+    tree: &Tree<'_>,
     modules: &mut TerraformModules,
     dir: &Path,
     instance: &ModuleInstance,
     stack: &mut Vec<PathBuf>,
     target: &dyn Fn(&Path, &str) -> Option<PathBuf>,
 ) -> serde_json::Map<String, serde_json::Value> {
-    let Some(module) = sources.get(dir) else {
+    let (Some(module), Some(shape)) = (tree.modules.get(dir), tree.shapes.get(dir)) else {
         return Default::default();
     };
     let mut module_outputs = serde_json::Map::new();
-    let mut context = instance_context(module, dir, instance, modules, &module_outputs);
+    let mut context = instance_context(module, shape, dir, instance, modules, &module_outputs);
     // A module called twice reports the same problem once (diagnostics
     // are sorted and deduplicated at the end), and each problem only one
     // call's values cause.
     modules.diagnostics.append(&mut context.diagnostics);
-    let mut calls = terraform::module_calls(module.files(), &context);
+    let mut calls = terraform::module_calls(shape, &context);
     let reads_outputs = context.local_modules.values().any(|m| !m.is_empty());
     let contexts = modules.instances.entry(dir.to_path_buf()).or_default();
+    if contexts.is_empty() {
+        // What the module's files say whatever its values: once.
+        modules
+            .diagnostics
+            .extend(shape.diagnostics().iter().cloned());
+    }
     contexts.push(context);
     let index = contexts.len() - 1;
     modules.instantiated += 1;
     // A module every call of which has `count = 0` (or an empty
     // `for_each`) has no resources: reached, not a root.
-    for block_source in terraform::module_sources(module.bodies()) {
-        if let Some(path) = target(dir, &block_source)
+    for block_source in shape.sources() {
+        if let Some(path) = target(dir, block_source)
             && !stack.contains(&path)
         {
             modules.instances.entry(path).or_default();
@@ -665,7 +683,7 @@ fn instantiate(
             ready = names.difference(&made).cloned().collect();
         }
         for call in calls.iter().filter(|call| ready.contains(&call.name)) {
-            let Some(outputs) = follow_call(sources, modules, dir, instance, call, stack, target)
+            let Some(outputs) = follow_call(tree, modules, dir, instance, call, stack, target)
             else {
                 continue;
             };
@@ -695,15 +713,15 @@ fn instantiate(
         made.extend(ready);
         if made.len() < names.len() {
             // The calls still to make see the outputs made so far.
-            let now = instance_context(module, dir, instance, modules, &module_outputs);
-            calls = terraform::module_calls(module.files(), &now);
+            let now = instance_context(module, shape, dir, instance, modules, &module_outputs);
+            calls = terraform::module_calls(shape, &now);
         }
     }
     // The instance's resources (evaluated later, per file) and its own
     // outputs see the outputs of the modules it calls; its locals too,
     // when they read them.
     let context = if reads_outputs && !module_outputs.is_empty() {
-        instance_context(module, dir, instance, modules, &module_outputs)
+        instance_context(module, shape, dir, instance, modules, &module_outputs)
     } else {
         let Some(context) = modules
             .instances
@@ -716,7 +734,7 @@ fn instantiate(
         context.module_outputs = module_outputs;
         context
     };
-    let outputs = context.outputs(module.files());
+    let outputs = context.outputs(shape.files());
     if let Some(slot) = modules
         .instances
         .get_mut(dir)
@@ -733,13 +751,14 @@ fn instantiate(
 /// caller's blocks that read its outputs as referrers.
 fn instance_context(
     module: &Module,
+    shape: &terraform::ModuleShape<'_>,
     dir: &Path,
     instance: &ModuleInstance,
     modules: &TerraformModules,
     module_outputs: &serde_json::Map<String, serde_json::Value>,
 ) -> terraform::ModuleContext {
-    let mut context = terraform::ModuleContext::gather_with_outputs(
-        module.files(),
+    let mut context = terraform::ModuleContext::gather_in(
+        shape,
         &instance.values,
         &instance.origins,
         module_outputs,
@@ -780,7 +799,7 @@ fn instance_context(
 /// called module's instance and its outputs, or `None` (and a diagnostic)
 /// when the call is not followed.
 fn follow_call(
-    sources: &std::collections::BTreeMap<PathBuf, Module>,
+    tree: &Tree<'_>,
     modules: &mut TerraformModules,
     dir: &Path,
     instance: &ModuleInstance,
@@ -803,13 +822,14 @@ fn follow_call(
     } else {
         format!("{}.{}", instance.key, call.name)
     };
-    let installed = sources
+    let installed = tree
+        .modules
         .get(&instance.root)
         .and_then(|root| root.installed.get(&key));
     let Some(path) = target(dir, &call.source).or_else(|| {
         installed
             .map(|(path, _)| path)
-            .filter(|path| sources.contains_key(*path))
+            .filter(|path| tree.modules.contains_key(*path))
             .cloned()
     }) else {
         let message = match installed {
@@ -894,7 +914,7 @@ fn follow_call(
         key,
     };
     let outputs =
-        serde_json::Value::Object(instantiate(sources, modules, &path, &callee, stack, target));
+        serde_json::Value::Object(instantiate(tree, modules, &path, &callee, stack, target));
     stack.pop();
     Some(outputs)
 }

@@ -384,30 +384,14 @@ pub fn module_sources<'a>(files: impl IntoIterator<Item = &'a Body>) -> Vec<Stri
 }
 
 /// The `module` blocks of a module's files, each with a literal `source`,
-/// its arguments evaluated in `context`: one call per instance of a call
-/// with `count` or `for_each` (none for `count = 0`), its arguments seeing
-/// that instance's `count.index` or `each.*`.
-pub fn module_calls<'a>(
-    files: impl IntoIterator<Item = (&'a str, &'a str, &'a Body)>,
-    context: &ModuleContext,
-) -> Vec<ModuleCall> {
-    let files: Vec<(&str, &str, &Body)> = files.into_iter().collect();
-    // (call name, output) → the caller's blocks that read it.
-    let mut readers: BTreeMap<(String, String), Vec<String>> = BTreeMap::new();
-    for (_, _, body) in &files {
-        for block in body.blocks() {
-            let Some(address) = block_address(block) else {
-                continue;
-            };
-            let mut found = OutputReads::default();
-            hcl_edit::visit::Visit::visit_body(&mut found, &block.body);
-            for read in found.0 {
-                readers.entry(read).or_default().push(address.clone());
-            }
-        }
-    }
+/// its arguments evaluated in `context` (an instance of the module
+/// `shape` describes): one call per instance of a call with `count` or
+/// `for_each` (none for `count = 0`), its arguments seeing that instance's
+/// `count.index` or `each.*`.
+pub fn module_calls(shape: &ModuleShape<'_>, context: &ModuleContext) -> Vec<ModuleCall> {
+    let readers = &shape.output_readers;
     let mut calls = Vec::new();
-    for (file, text, body) in files {
+    for (file, text, body) in shape.files() {
         let lines = LineIndex::new(text);
         let budget = std::cell::Cell::new(MAX_EVALUATED_NODES);
         let evaluator = Evaluator::new(text, context, &budget);
@@ -564,6 +548,7 @@ fn typed(text: &str, kind: Option<&str>) -> Value {
 }
 
 /// One `locals` entry, before evaluation.
+#[derive(Debug)]
 struct LocalDefinition<'a> {
     name: String,
     expr: &'a Expression,
@@ -572,6 +557,262 @@ struct LocalDefinition<'a> {
     line: u32,
     /// Indices of the locals its expression refers to.
     uses: Vec<usize>,
+}
+
+/// What a module's files say before any value of an instance is known:
+/// which blocks refer to which, what each output refers to, the declared
+/// variables with their types and converted defaults, the locals in the
+/// order they evaluate in, and the problems no value changes (a reference
+/// to an undeclared variable, a cycle among locals, a default that does
+/// not fit its type).
+///
+/// Computed once per module directory and shared by all its instances: a
+/// module called a hundred times, each with its own arguments, is walked
+/// for its structure once, and each instance only evaluates
+/// ([`ModuleContext::gather_in`]).
+#[derive(Debug)]
+pub struct ModuleShape<'a> {
+    files: Vec<(&'a str, &'a str, &'a Body)>,
+    referenced_by: BTreeMap<String, Vec<String>>,
+    output_references: BTreeMap<String, std::collections::BTreeSet<String>>,
+    /// (call name, output) → the module's blocks that read it.
+    output_readers: BTreeMap<(String, String), Vec<String>>,
+    /// Every declared variable, where (file, line).
+    declared: BTreeMap<String, (&'a str, u32)>,
+    /// The type each variable states, as written (for `--tf-var` text).
+    types: BTreeMap<String, String>,
+    /// The type each variable states, parsed.
+    constraints: BTreeMap<String, super::terraform_types::Type>,
+    /// Each default, converted to its variable's type (a default that
+    /// does not convert is left out, and is a diagnostic).
+    defaults: BTreeMap<String, Value>,
+    /// The locals that can be evaluated, each after those it uses.
+    locals: Vec<LocalDefinition<'a>>,
+    local_variables: BTreeMap<String, std::collections::BTreeSet<String>>,
+    local_modules: BTreeMap<String, std::collections::BTreeSet<String>>,
+    /// The literal `source` of every `module` block.
+    sources: Vec<String>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl<'a> ModuleShape<'a> {
+    /// The shape of the module made of `files`: each file's display path
+    /// (for diagnostics), its source (for the text of unresolved
+    /// expressions) and its body.
+    pub fn of(files: impl IntoIterator<Item = (&'a str, &'a str, &'a Body)>) -> Self {
+        let files: Vec<(&'a str, &'a str, &'a Body)> = files.into_iter().collect();
+        let mut shape = ModuleShape {
+            files: Vec::new(),
+            referenced_by: BTreeMap::new(),
+            output_references: BTreeMap::new(),
+            output_readers: BTreeMap::new(),
+            declared: BTreeMap::new(),
+            types: BTreeMap::new(),
+            constraints: BTreeMap::new(),
+            defaults: BTreeMap::new(),
+            locals: Vec::new(),
+            local_variables: BTreeMap::new(),
+            local_modules: BTreeMap::new(),
+            sources: module_sources(files.iter().map(|&(_, _, body)| body)),
+            diagnostics: Vec::new(),
+        };
+        let mut definitions: Vec<LocalDefinition<'a>> = Vec::new();
+        for &(file, text, body) in &files {
+            let lines = LineIndex::new(text);
+            for block in body.blocks() {
+                if let Some(address) = block_address(block) {
+                    let mut found = References::default();
+                    let mut reads = OutputReads::default();
+                    hcl_edit::visit::Visit::visit_body(&mut found, &block.body);
+                    hcl_edit::visit::Visit::visit_body(&mut reads, &block.body);
+                    for target in found.0 {
+                        if target != address {
+                            shape
+                                .referenced_by
+                                .entry(target)
+                                .or_default()
+                                .push(address.clone());
+                        }
+                    }
+                    for read in reads.0 {
+                        shape
+                            .output_readers
+                            .entry(read)
+                            .or_default()
+                            .push(address.clone());
+                    }
+                }
+                match block.ident.as_str() {
+                    "output" => {
+                        let (Some(name), Some(value)) = (
+                            block.labels.first().map(label_text),
+                            block.body.get_attribute("value"),
+                        ) else {
+                            continue;
+                        };
+                        let mut found = References::default();
+                        hcl_edit::visit::Visit::visit_expr(&mut found, &value.value);
+                        shape.output_references.insert(name, found.0);
+                    }
+                    "variable" => shape.declare(file, text, &lines, block),
+                    "locals" => {
+                        for attribute in block.body.attributes() {
+                            let line = lines.region(attribute.span()).map_or(1, |r| r.start_line);
+                            definitions.push(LocalDefinition {
+                                name: attribute.key.as_str().to_owned(),
+                                expr: &attribute.value,
+                                text,
+                                file,
+                                line,
+                                uses: Vec::new(),
+                            });
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        for referrers in shape.referenced_by.values_mut() {
+            referrers.sort();
+            referrers.dedup();
+        }
+        // A name defined twice: the last definition counts (Terraform
+        // itself refuses the module).
+        let index: BTreeMap<String, usize> = definitions
+            .iter()
+            .enumerate()
+            .map(|(i, d)| (d.name.clone(), i))
+            .collect();
+        for definition in &mut definitions {
+            definition.uses = NamesUnder::of("local", definition.expr)
+                .iter()
+                .filter_map(|name| index.get(name).copied())
+                .collect();
+        }
+        shape
+            .diagnostics
+            .extend(undeclared_references(&files, &shape.declared, &index));
+        let mut evaluable = Vec::new();
+        for step in evaluation_order(&definitions, &index) {
+            let definition = &definitions[step.local];
+            if let Some(cycle) = step.cycle {
+                let path: Vec<&str> = cycle
+                    .iter()
+                    .map(|&i| definitions[i].name.as_str())
+                    .collect();
+                shape.diagnostics.push(
+                    Diagnostic::file(
+                        Level::Warning,
+                        DiagnosticKind::ParseError,
+                        definition.file,
+                        format!(
+                            "local `{}` refers to itself ({}): a cycle, left unevaluated",
+                            definition.name,
+                            path.iter()
+                                .map(|n| format!("local.{n}"))
+                                .collect::<Vec<_>>()
+                                .join(" → ")
+                        ),
+                    )
+                    .at(Region::line(definition.line, 1, 1)),
+                );
+                continue;
+            }
+            if index.get(&definition.name) != Some(&step.local) {
+                continue;
+            }
+            // Its variables: those it names, and those of the locals it
+            // uses (earlier in the order, so known).
+            let mut variables = NamesUnder::of("var", definition.expr);
+            let mut calls = NamesUnder::of("module", definition.expr);
+            for &used in &definition.uses {
+                let name = &definitions[used].name;
+                if let Some(theirs) = shape.local_variables.get(name) {
+                    variables.extend(theirs.iter().cloned());
+                }
+                if let Some(theirs) = shape.local_modules.get(name) {
+                    calls.extend(theirs.iter().cloned());
+                }
+            }
+            shape
+                .local_variables
+                .insert(definition.name.clone(), variables);
+            shape.local_modules.insert(definition.name.clone(), calls);
+            evaluable.push(step.local);
+        }
+        let mut definitions: Vec<Option<LocalDefinition<'a>>> =
+            definitions.into_iter().map(Some).collect();
+        shape.locals = evaluable
+            .into_iter()
+            .filter_map(|i| definitions.get_mut(i).and_then(Option::take))
+            .collect();
+        shape.files = files;
+        shape.diagnostics.sort();
+        shape.diagnostics.dedup();
+        shape
+    }
+
+    /// A `variable` block: its declaration, type, and default converted
+    /// to the type (or a warning at the default that does not convert).
+    fn declare(&mut self, file: &'a str, text: &'a str, lines: &LineIndex<'_>, block: &'a Block) {
+        let Some(name) = block.labels.first().map(label_text) else {
+            return;
+        };
+        let line = lines.region(block.span()).map_or(1, |r| r.start_line);
+        self.declared.insert(name.clone(), (file, line));
+        let empty = ModuleContext::default();
+        let budget = std::cell::Cell::new(MAX_EVALUATED_NODES);
+        let evaluator = Evaluator::new(text, &empty, &budget);
+        if let Some(kind) = block.body.get_attribute("type") {
+            let written = kind.value.span().and_then(|range| text.get(range));
+            self.types
+                .insert(name.clone(), written.unwrap_or("any").to_owned());
+            let evaluate = |expr: &Expression| evaluator.value(expr);
+            if let Some(parsed) = super::terraform_types::parse(&kind.value, &evaluate) {
+                self.constraints.insert(name.clone(), parsed);
+            }
+        }
+        let Some(default) = block.body.get_attribute("default") else {
+            return;
+        };
+        let mut value = evaluator.value(&default.value);
+        if let Some(kind) = self.constraints.get(&name) {
+            match kind.convert(&value) {
+                Ok(converted) => value = converted,
+                Err(mismatch) => {
+                    let line = lines.region(default.span()).map_or(line, |r| r.start_line);
+                    self.diagnostics.push(type_mismatch(
+                        &name,
+                        kind,
+                        &mismatch,
+                        "its default",
+                        file,
+                        line,
+                    ));
+                    return;
+                }
+            }
+        }
+        self.defaults.insert(name, value);
+    }
+
+    /// The module's files, as given.
+    pub fn files(&self) -> impl Iterator<Item = (&'a str, &'a str, &'a Body)> + '_ {
+        self.files.iter().copied()
+    }
+
+    /// The literal `source` of every `module` block (what the module
+    /// calls), nothing evaluated.
+    pub fn sources(&self) -> &[String] {
+        &self.sources
+    }
+
+    /// The problems of the module that no value changes: references to
+    /// undeclared variables and locals, cycles among locals, defaults that
+    /// do not fit their type. Sorted.
+    pub fn diagnostics(&self) -> &[Diagnostic] {
+        &self.diagnostics
+    }
 }
 
 impl ModuleContext {
@@ -593,131 +834,52 @@ impl ModuleContext {
         files: impl IntoIterator<Item = (&'a str, &'a str, &'a Body)>,
         values: &BTreeMap<String, VariableValue>,
     ) -> Self {
-        Self::gather_with_outputs(files, values, &BTreeMap::new(), &Map::new())
+        let shape = ModuleShape::of(files);
+        let mut context = Self::gather_in(&shape, values, &BTreeMap::new(), &Map::new());
+        context
+            .diagnostics
+            .extend(shape.diagnostics.iter().cloned());
+        context.diagnostics.sort();
+        context.diagnostics.dedup();
+        context
     }
 
-    /// [`gather_with`](Self::gather_with), with where each value was set
-    /// (`origins`, the first entry where it was set directly: a value
-    /// that does not convert to its variable's type is a warning there) and
-    /// the locals seeing the outputs of the modules this one calls (as
-    /// [`ModuleContext::module_outputs`]).
-    pub fn gather_with_outputs<'a>(
-        files: impl IntoIterator<Item = (&'a str, &'a str, &'a Body)>,
+    /// One instance of the module `shape` describes: its variables set by
+    /// `values` over their defaults, with where each value was set
+    /// (`origins`, the first entry where it was set directly: a value that
+    /// does not convert to its variable's type is a warning there), and its
+    /// locals evaluated seeing them and the outputs of the modules this one
+    /// calls (as [`ModuleContext::module_outputs`]).
+    ///
+    /// Its diagnostics are what these values cause; the shape's own are
+    /// [`ModuleShape::diagnostics`].
+    pub fn gather_in(
+        shape: &ModuleShape<'_>,
         values: &BTreeMap<String, VariableValue>,
         origins: &BTreeMap<String, Vec<RelatedLocation>>,
         module_outputs: &Map<String, Value>,
     ) -> Self {
-        let files: Vec<(&'a str, &'a str, &'a Body)> = files.into_iter().collect();
         let mut context = ModuleContext {
+            variables: shape.defaults.clone(),
+            referenced_by: shape.referenced_by.clone(),
+            output_references: shape.output_references.clone(),
+            local_variables: shape.local_variables.clone(),
+            local_modules: shape.local_modules.clone(),
             module_outputs: module_outputs.clone(),
             ..ModuleContext::default()
         };
-        let mut definitions: Vec<LocalDefinition<'a>> = Vec::new();
-        // Every declared variable, where (file, line), and the type each
-        // one states: as written (for `--tf-var` text) and parsed.
-        let mut declared: BTreeMap<String, (&'a str, u32)> = BTreeMap::new();
-        let mut types: BTreeMap<String, String> = BTreeMap::new();
-        let mut constraints: BTreeMap<String, super::terraform_types::Type> = BTreeMap::new();
-        for &(file, text, body) in &files {
-            let lines = LineIndex::new(text);
-            for block in body.blocks() {
-                if let Some(address) = block_address(block) {
-                    let mut found = References::default();
-                    hcl_edit::visit::Visit::visit_body(&mut found, &block.body);
-                    for target in found.0 {
-                        if target != address {
-                            context
-                                .referenced_by
-                                .entry(target)
-                                .or_default()
-                                .push(address.clone());
-                        }
-                    }
-                }
-                match block.ident.as_str() {
-                    "output" => {
-                        let (Some(name), Some(value)) = (
-                            block.labels.first().map(label_text),
-                            block.body.get_attribute("value"),
-                        ) else {
-                            continue;
-                        };
-                        let mut found = References::default();
-                        hcl_edit::visit::Visit::visit_expr(&mut found, &value.value);
-                        context.output_references.insert(name, found.0);
-                    }
-                    "variable" => {
-                        let Some(name) = block.labels.first().map(label_text) else {
-                            continue;
-                        };
-                        let line = lines.region(block.span()).map_or(1, |r| r.start_line);
-                        declared.insert(name.clone(), (file, line));
-                        let empty = ModuleContext::default();
-                        let budget = std::cell::Cell::new(MAX_EVALUATED_NODES);
-                        let evaluator = Evaluator::new(text, &empty, &budget);
-                        if let Some(kind) = block.body.get_attribute("type") {
-                            let written = kind.value.span().and_then(|range| text.get(range));
-                            types.insert(name.clone(), written.unwrap_or("any").to_owned());
-                            let evaluate = |expr: &Expression| evaluator.value(expr);
-                            if let Some(parsed) =
-                                super::terraform_types::parse(&kind.value, &evaluate)
-                            {
-                                constraints.insert(name.clone(), parsed);
-                            }
-                        }
-                        if let Some(default) = block.body.get_attribute("default") {
-                            let mut value = evaluator.value(&default.value);
-                            if let Some(kind) = constraints.get(&name) {
-                                match kind.convert(&value) {
-                                    Ok(converted) => value = converted,
-                                    Err(mismatch) => {
-                                        let line = lines
-                                            .region(default.span())
-                                            .map_or(line, |r| r.start_line);
-                                        context.diagnostics.push(type_mismatch(
-                                            &name,
-                                            kind,
-                                            &mismatch,
-                                            "its default",
-                                            file,
-                                            line,
-                                        ));
-                                        continue;
-                                    }
-                                }
-                            }
-                            context.variables.insert(name, value);
-                        }
-                    }
-                    "locals" => {
-                        for attribute in block.body.attributes() {
-                            let line = lines.region(attribute.span()).map_or(1, |r| r.start_line);
-                            definitions.push(LocalDefinition {
-                                name: attribute.key.as_str().to_owned(),
-                                expr: &attribute.value,
-                                text,
-                                file,
-                                line,
-                                uses: Vec::new(),
-                            });
-                        }
-                    }
-                    _ => {}
-                }
-            }
-        }
         // Values set from outside win over defaults; a value for a
         // variable the module does not declare is ignored, as Terraform
         // ignores it (with a warning) in a tfvars file.
         for (name, value) in values {
-            let Some(&(file, line)) = declared.get(name) else {
+            let Some(&(file, line)) = shape.declared.get(name) else {
                 continue;
             };
             let mut value = match value {
                 VariableValue::Value(value) => value.clone(),
-                VariableValue::Text(text) => typed(text, types.get(name).map(String::as_str)),
+                VariableValue::Text(text) => typed(text, shape.types.get(name).map(String::as_str)),
             };
-            if let Some(kind) = constraints.get(name) {
+            if let Some(kind) = shape.constraints.get(name) {
                 match kind.convert(&value) {
                     Ok(converted) => value = converted,
                     Err(mismatch) => {
@@ -752,69 +914,8 @@ impl ModuleContext {
             }
             context.variables.insert(name.clone(), value);
         }
-        // A name defined twice: the last definition counts (Terraform
-        // itself refuses the module).
-        let index: BTreeMap<String, usize> = definitions
-            .iter()
-            .enumerate()
-            .map(|(i, d)| (d.name.clone(), i))
-            .collect();
-        for definition in &mut definitions {
-            definition.uses = NamesUnder::of("local", definition.expr)
-                .iter()
-                .filter_map(|name| index.get(name).copied())
-                .collect();
-        }
-        context
-            .diagnostics
-            .extend(undeclared_references(&files, &declared, &index));
-        let order = evaluation_order(&definitions, &index);
         let evaluator_budget = std::cell::Cell::new(MAX_EVALUATED_NODES);
-        for step in order {
-            let definition = &definitions[step.local];
-            if let Some(cycle) = step.cycle {
-                let path: Vec<&str> = cycle
-                    .iter()
-                    .map(|&i| definitions[i].name.as_str())
-                    .collect();
-                context.diagnostics.push(
-                    Diagnostic::file(
-                        Level::Warning,
-                        DiagnosticKind::ParseError,
-                        definition.file,
-                        format!(
-                            "local `{}` refers to itself ({}): a cycle, left unevaluated",
-                            definition.name,
-                            path.iter()
-                                .map(|n| format!("local.{n}"))
-                                .collect::<Vec<_>>()
-                                .join(" → ")
-                        ),
-                    )
-                    .at(Region::line(definition.line, 1, 1)),
-                );
-                continue;
-            }
-            if index.get(&definition.name) != Some(&step.local) {
-                continue;
-            }
-            // Its variables: those it names, and those of the locals it
-            // uses (evaluated, so gathered, before it).
-            let mut variables = NamesUnder::of("var", definition.expr);
-            let mut calls = NamesUnder::of("module", definition.expr);
-            for &used in &definition.uses {
-                let name = &definitions[used].name;
-                if let Some(theirs) = context.local_variables.get(name) {
-                    variables.extend(theirs.iter().cloned());
-                }
-                if let Some(theirs) = context.local_modules.get(name) {
-                    calls.extend(theirs.iter().cloned());
-                }
-            }
-            context
-                .local_variables
-                .insert(definition.name.clone(), variables);
-            context.local_modules.insert(definition.name.clone(), calls);
+        for definition in &shape.locals {
             let refused = Refused::default();
             let evaluator =
                 Evaluator::new(definition.text, &context, &evaluator_budget).reporting(&refused);
@@ -845,10 +946,6 @@ impl ModuleContext {
         }
         context.diagnostics.sort();
         context.diagnostics.dedup();
-        for referrers in context.referenced_by.values_mut() {
-            referrers.sort();
-            referrers.dedup();
-        }
         context
     }
 }
