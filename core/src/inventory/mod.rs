@@ -526,13 +526,8 @@ fn instantiate_modules(
             .map(|(dir, module)| (dir.as_path(), terraform::ModuleShape::of(module.files())))
             .collect(),
         modules: sources,
-    };
-    let target = |dir: &Path, source: &str| -> Option<PathBuf> {
-        if !(source.starts_with("./") || source.starts_with("../")) {
-            return None;
-        }
-        let path = normalized(dir, source);
-        sources.contains_key(&path).then_some(path)
+        max_file_size: modules.max_file_size,
+        file_cache: modules.file_cache.clone(),
     };
     // Which directories are called (by their literal source, or installed
     // by `terraform init` for a root): not roots.
@@ -540,7 +535,7 @@ fn instantiate_modules(
     for (dir, module) in sources {
         let shape = tree.shapes.get(dir.as_path());
         for source in shape.into_iter().flat_map(|shape| shape.sources()) {
-            if let Some(path) = target(dir, source)
+            if let Some(path) = tree.target(dir, source)
                 && path != *dir
             {
                 called.insert(path);
@@ -555,34 +550,97 @@ fn instantiate_modules(
                 .cloned(),
         );
     }
-    let roots: Vec<PathBuf> = sources
+    let roots: Vec<&PathBuf> = sources
         .keys()
         .filter(|dir| !called.contains(*dir))
-        .cloned()
         .collect();
-    for dir in &roots {
-        instantiate_root(&tree, modules, dir, &target);
+    // Roots share nothing but the file cache: each is made on its own, in
+    // parallel, and merged in path order, as if made one after another.
+    // Only the instance limit counts across roots: from the root that
+    // would reach it on, roots are made again one at a time, where the
+    // count stands, so which calls go over is the same in every run.
+    let alone: Vec<Made> = roots
+        .par_iter()
+        .map(|dir| {
+            let mut made = Made::default();
+            instantiate_root(&tree, &mut made, dir);
+            made
+        })
+        .collect();
+    let mut in_order = false;
+    for (dir, made) in roots.into_iter().zip(alone) {
+        in_order = in_order
+            || (modules.instantiated > 0
+                && modules.instantiated + made.instantiated >= MAX_MODULE_INSTANCES);
+        let made = if in_order {
+            let mut made = Made::after(modules);
+            instantiate_root(&tree, &mut made, dir);
+            made
+        } else {
+            made
+        };
+        modules.merge(made);
     }
     // Then what no root reaches (modules that only call each other) is a
     // root too, in path order: nothing of the tree goes unchecked.
     for dir in sources.keys() {
         if !modules.instances.contains_key(dir) {
-            instantiate_root(&tree, modules, dir, &target);
+            let mut made = Made::after(modules);
+            instantiate_root(&tree, &mut made, dir);
+            modules.merge(made);
         }
     }
 }
 
-fn instantiate_root(
-    tree: &Tree<'_>,
-    modules: &mut TerraformModules,
-    dir: &Path,
-    target: &dyn Fn(&Path, &str) -> Option<PathBuf>,
-) {
+/// What making the instances of one root module produced, to merge into
+/// [`TerraformModules`] in root order.
+#[derive(Default)]
+struct Made {
+    /// Each instance's directory and context, in the order made.
+    instances: Vec<(PathBuf, terraform::ModuleContext)>,
+    /// Directories a call reaches that have no instance (`count = 0`).
+    reached: std::collections::BTreeSet<PathBuf>,
+    /// Directories whose shape's diagnostics are reported already.
+    reported: std::collections::BTreeSet<PathBuf>,
+    diagnostics: Vec<Diagnostic>,
+    /// Instances made before this root (of the scan) and by it.
+    before: usize,
+    instantiated: usize,
+    /// Whether a call went over [`MAX_MODULE_INSTANCES`] (warned once per
+    /// scan).
+    over_instance_limit: bool,
+}
+
+impl Made {
+    /// Nothing made yet, after what `modules` holds.
+    fn after(modules: &TerraformModules) -> Self {
+        Made {
+            before: modules.instantiated,
+            over_instance_limit: modules.over_instance_limit,
+            ..Made::default()
+        }
+    }
+}
+
+impl TerraformModules {
+    fn merge(&mut self, made: Made) {
+        for (dir, context) in made.instances {
+            self.instances.entry(dir).or_default().push(context);
+        }
+        for dir in made.reached {
+            self.instances.entry(dir).or_default();
+        }
+        self.diagnostics.extend(made.diagnostics);
+        self.instantiated += made.instantiated;
+        self.over_instance_limit |= made.over_instance_limit;
+    }
+}
+
+fn instantiate_root(tree: &Tree<'_>, made: &mut Made, dir: &Path) {
     let Some(module) = tree.modules.get(dir) else {
         return;
     };
-    modules
-        .diagnostics
+    made.diagnostics
         .extend(module.values.diagnostics.iter().cloned());
     let mut stack = vec![dir.to_path_buf()];
     let instance = ModuleInstance {
@@ -594,13 +652,30 @@ fn instantiate_root(
         root: dir.to_path_buf(),
         key: String::new(),
     };
-    instantiate(tree, modules, dir, &instance, &mut stack, target);
+    instantiate(tree, made, dir, &instance, &mut stack);
 }
 
-/// The modules of a tree, and each one's shape.
+/// The modules of a tree, each one's shape, and what their file
+/// functions share.
 struct Tree<'a> {
     modules: &'a std::collections::BTreeMap<PathBuf, Module>,
     shapes: std::collections::BTreeMap<&'a Path, terraform::ModuleShape<'a>>,
+    /// The largest file `file()` and `templatefile()` read.
+    max_file_size: u64,
+    /// What they read, once per path for the whole scan.
+    file_cache: terraform::FileCache,
+}
+
+impl Tree<'_> {
+    /// The directory of the tree a call in `dir` with a local `source`
+    /// (`./x`, `../y`) targets.
+    fn target(&self, dir: &Path, source: &str) -> Option<PathBuf> {
+        if !(source.starts_with("./") || source.starts_with("../")) {
+            return None;
+        }
+        let path = normalized(dir, source);
+        self.modules.contains_key(&path).then_some(path)
+    }
 }
 
 /// One module instance to make: its address prefix, its variables' values
@@ -629,40 +704,38 @@ struct ModuleInstance {
 /// with what is known).
 fn instantiate(
     tree: &Tree<'_>,
-    modules: &mut TerraformModules,
+    made_here: &mut Made,
     dir: &Path,
     instance: &ModuleInstance,
     stack: &mut Vec<PathBuf>,
-    target: &dyn Fn(&Path, &str) -> Option<PathBuf>,
 ) -> serde_json::Map<String, serde_json::Value> {
     let (Some(module), Some(shape)) = (tree.modules.get(dir), tree.shapes.get(dir)) else {
         return Default::default();
     };
     let mut module_outputs = serde_json::Map::new();
-    let mut context = instance_context(module, shape, dir, instance, modules, &module_outputs);
+    let mut context = instance_context(module, shape, dir, instance, tree, &module_outputs);
     // A module called twice reports the same problem once (diagnostics
     // are sorted and deduplicated at the end), and each problem only one
     // call's values cause.
-    modules.diagnostics.append(&mut context.diagnostics);
+    made_here.diagnostics.append(&mut context.diagnostics);
     let mut calls = terraform::module_calls(shape, &context);
     let reads_outputs = context.local_modules.values().any(|m| !m.is_empty());
-    let contexts = modules.instances.entry(dir.to_path_buf()).or_default();
-    if contexts.is_empty() {
+    if made_here.reported.insert(dir.to_path_buf()) {
         // What the module's files say whatever its values: once.
-        modules
+        made_here
             .diagnostics
             .extend(shape.diagnostics().iter().cloned());
     }
-    contexts.push(context);
-    let index = contexts.len() - 1;
-    modules.instantiated += 1;
+    made_here.instances.push((dir.to_path_buf(), context));
+    let index = made_here.instances.len() - 1;
+    made_here.instantiated += 1;
     // A module every call of which has `count = 0` (or an empty
     // `for_each`) has no resources: reached, not a root.
     for block_source in shape.sources() {
-        if let Some(path) = target(dir, block_source)
+        if let Some(path) = tree.target(dir, block_source)
             && !stack.contains(&path)
         {
-            modules.instances.entry(path).or_default();
+            made_here.reached.insert(path);
         }
     }
     let names: std::collections::BTreeSet<String> =
@@ -683,8 +756,7 @@ fn instantiate(
             ready = names.difference(&made).cloned().collect();
         }
         for call in calls.iter().filter(|call| ready.contains(&call.name)) {
-            let Some(outputs) = follow_call(tree, modules, dir, instance, call, stack, target)
-            else {
+            let Some(outputs) = follow_call(tree, made_here, dir, instance, call, stack) else {
                 continue;
             };
             // `module.NAME`, `module.NAME["key"]`, `module.NAME[0]`.
@@ -713,7 +785,7 @@ fn instantiate(
         made.extend(ready);
         if made.len() < names.len() {
             // The calls still to make see the outputs made so far.
-            let now = instance_context(module, shape, dir, instance, modules, &module_outputs);
+            let now = instance_context(module, shape, dir, instance, tree, &module_outputs);
             calls = terraform::module_calls(shape, &now);
         }
     }
@@ -721,13 +793,9 @@ fn instantiate(
     // outputs see the outputs of the modules it calls; its locals too,
     // when they read them.
     let context = if reads_outputs && !module_outputs.is_empty() {
-        instance_context(module, shape, dir, instance, modules, &module_outputs)
+        instance_context(module, shape, dir, instance, tree, &module_outputs)
     } else {
-        let Some(context) = modules
-            .instances
-            .get_mut(dir)
-            .and_then(|contexts| contexts.get_mut(index))
-        else {
+        let Some((_, context)) = made_here.instances.get_mut(index) else {
             return Default::default();
         };
         let mut context = std::mem::take(context);
@@ -735,11 +803,7 @@ fn instantiate(
         context
     };
     let outputs = context.outputs(shape.files());
-    if let Some(slot) = modules
-        .instances
-        .get_mut(dir)
-        .and_then(|contexts| contexts.get_mut(index))
-    {
+    if let Some((_, slot)) = made_here.instances.get_mut(index) {
         *slot = context;
     }
     outputs
@@ -754,7 +818,7 @@ fn instance_context(
     shape: &terraform::ModuleShape<'_>,
     dir: &Path,
     instance: &ModuleInstance,
-    modules: &TerraformModules,
+    tree: &Tree<'_>,
     module_outputs: &serde_json::Map<String, serde_json::Value>,
 ) -> terraform::ModuleContext {
     let mut context = terraform::ModuleContext::gather_in(
@@ -769,8 +833,8 @@ fn instance_context(
             &instance.root,
             dir,
             boundary.clone(),
-            modules.max_file_size,
-            modules.file_cache.clone(),
+            tree.max_file_size,
+            tree.file_cache.clone(),
         ))
     });
     context.calls = instance.calls.clone();
@@ -800,12 +864,11 @@ fn instance_context(
 /// when the call is not followed.
 fn follow_call(
     tree: &Tree<'_>,
-    modules: &mut TerraformModules,
+    made: &mut Made,
     dir: &Path,
     instance: &ModuleInstance,
     call: &terraform::ModuleCall,
     stack: &mut Vec<PathBuf>,
-    target: &dyn Fn(&Path, &str) -> Option<PathBuf>,
 ) -> Option<serde_json::Value> {
     let prefix = &instance.prefix;
     let warn = |level: Level, message: String| {
@@ -826,7 +889,7 @@ fn follow_call(
         .modules
         .get(&instance.root)
         .and_then(|root| root.installed.get(&key));
-    let Some(path) = target(dir, &call.source).or_else(|| {
+    let Some(path) = tree.target(dir, &call.source).or_else(|| {
         installed
             .map(|(path, _)| path)
             .filter(|path| tree.modules.contains_key(*path))
@@ -842,11 +905,11 @@ fn follow_call(
                 call.name, call.source
             ),
         };
-        modules.diagnostics.push(warn(Level::Note, message));
+        made.diagnostics.push(warn(Level::Note, message));
         return None;
     };
     if stack.contains(&path) || stack.len() > MAX_MODULE_DEPTH {
-        modules.diagnostics.push(warn(
+        made.diagnostics.push(warn(
             Level::Warning,
             format!(
                 "module `{}` (source `{}`) calls itself, directly or through others, or nests deeper than {MAX_MODULE_DEPTH} calls: not followed",
@@ -855,12 +918,12 @@ fn follow_call(
         ));
         return None;
     }
-    if modules.instantiated >= MAX_MODULE_INSTANCES {
+    if made.before + made.instantiated >= MAX_MODULE_INSTANCES {
         // Once: the calls after the first over the limit add nothing.
-        if std::mem::replace(&mut modules.over_instance_limit, true) {
+        if std::mem::replace(&mut made.over_instance_limit, true) {
             return None;
         }
-        modules.diagnostics.push(warn(
+        made.diagnostics.push(warn(
             Level::Warning,
             format!(
                 "module `{}{}`: the tree's calls make more than {MAX_MODULE_INSTANCES} module instances; this one and the rest are not followed",
@@ -913,8 +976,7 @@ fn follow_call(
         root: instance.root.clone(),
         key,
     };
-    let outputs =
-        serde_json::Value::Object(instantiate(tree, modules, &path, &callee, stack, target));
+    let outputs = serde_json::Value::Object(instantiate(tree, made, &path, &callee, stack));
     stack.pop();
     Some(outputs)
 }
