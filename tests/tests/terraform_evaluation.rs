@@ -562,7 +562,7 @@ fn findings_name_the_module_call_and_the_file_that_set_the_value() {
             "message": {"text": "var.site_acl set"},
             "physicalLocation": {
                 "artifactLocation": {"uri": "terraform.tfvars", "uriBaseId": "%SRCROOT%"},
-                "region": {"startLine": 2, "startColumn": 1, "endLine": 2, "endColumn": 2}
+                "region": {"startLine": 2, "startColumn": 1, "endLine": 2, "endColumn": 25}
             }
         })
     );
@@ -987,7 +987,8 @@ fn values_of_the_wrong_type_and_refused_calls_are_warnings_at_their_line() {
          variable \"rule\" {\n  type = object({ cidr = string, tls = optional(bool, true) })\n}\n\n\
          resource \"aws_db_instance\" \"db\" {\n  port     = var.port\n  replicas = var.replicas\n  \
          tls      = var.rule.tls\n  name     = lenght(\"db\")\n  zone     = lookup([\"a\"], \"b\")\n  \
-         safe     = try(lookup([\"a\"], \"b\"), \"fallback\")\n  upper    = upper(\"ok\")\n}\n",
+         safe     = try(lookup([\"a\"], \"b\"), \"fallback\")\n  upper    = upper(\"ok\")\n}\n\n\
+         output \"name\" {\n  value = lenght(\"db\")\n}\n",
     );
     // Called twice: once well, once with a port that is no number.
     write(
@@ -998,7 +999,8 @@ fn values_of_the_wrong_type_and_refused_calls_are_warnings_at_their_line() {
          variable \"flag\" {\n  type = bool\n}\n\n\
          resource \"example_thing\" \"t\" {\n  n    = var.count_of\n  flag = var.flag\n}\n",
     );
-    write("terraform.tfvars", "count_of = [1]\n");
+    // A JSON values file names its line and column too.
+    write("terraform.tfvars.json", "{\n  \"count_of\": [1]\n}\n");
     let vars = TerraformVars {
         files: Vec::new(),
         values: vec![("flag".into(), "yes".into())],
@@ -1010,10 +1012,11 @@ fn values_of_the_wrong_type_and_refused_calls_are_warnings_at_their_line() {
             "warning: main.tf:9:1: variable `port` is of type number, and the value set by module.bad does not convert to it: the string \"fivefourthreetwo\" is not a number; Terraform refuses it, and the variable stays unknown",
             "warning: main.tf:10:1: variable `rule` is of type object({…}), and the value set by module.bad does not convert to it: attribute `cidr` is required; Terraform refuses it, and the variable stays unknown",
             "warning: main.tf:17:1: variable `flag` is of type bool, and the value set by --tf-var does not convert to it: the string \"yes\" is not a bool; Terraform refuses it, and the variable stays unknown",
-            "warning: modules/db/main.tf:7:1: variable `replicas` is of type number, and its default does not convert to it: the string \"two\" is not a number; Terraform refuses it, and the variable stays unknown",
+            "warning: modules/db/main.tf:7:13: variable `replicas` is of type number, and its default does not convert to it: the string \"two\" is not a number; Terraform refuses it, and the variable stays unknown",
             "warning: modules/db/main.tf:18:14: Terraform has no function `lenght` (did you mean `length`?): Terraform refuses this call, and its value stays unknown",
             "warning: modules/db/main.tf:19:14: argument 1 of `lookup` must be a map or object, not a list: Terraform refuses this call, and its value stays unknown",
-            "warning: terraform.tfvars:1:1: variable `count_of` is of type number, and the value set does not convert to it: a list is not a number; Terraform refuses it, and the variable stays unknown",
+            "warning: modules/db/main.tf:25:11: Terraform has no function `lenght` (did you mean `length`?): Terraform refuses this call, and its value stays unknown",
+            "warning: terraform.tfvars.json:2:3: variable `count_of` is of type number, and the value set does not convert to it: a list is not a number; Terraform refuses it, and the variable stays unknown",
         ]
     );
     let good = config(&configs, "aws_db_instance.db");

@@ -261,10 +261,6 @@ struct TerraformModules {
     bodies: std::collections::HashMap<PathBuf, std::sync::Mutex<Option<hcl_edit::structure::Body>>>,
     /// Whether a call went over [`MAX_MODULE_INSTANCES`] (warned once).
     over_instance_limit: bool,
-    /// The largest file `file()` and `templatefile()` read.
-    max_file_size: u64,
-    /// What they read, once per path for the whole scan.
-    file_cache: terraform::FileCache,
 }
 
 impl TerraformModules {
@@ -356,17 +352,14 @@ fn terraform_modules(files: &[WalkedFile], options: &WalkOptions) -> TerraformMo
             (dir, reads, module, installed_diagnostic)
         })
         .collect();
-    let mut modules = TerraformModules {
-        max_file_size: options.max_file_size,
-        ..TerraformModules::default()
-    };
+    let mut modules = TerraformModules::default();
     let mut sources: std::collections::BTreeMap<PathBuf, Module> = Default::default();
     for (dir, reads, module, diagnostic) in gathered {
         modules.reads.extend(reads);
         modules.diagnostics.extend(diagnostic);
         sources.insert(dir, module);
     }
-    instantiate_modules(&sources, &mut modules);
+    instantiate_modules(&sources, options.max_file_size, &mut modules);
     // The main pass evaluates the bodies, and reads the texts, kept here.
     for file in sources.into_values().flat_map(|module| module.parsed) {
         modules
@@ -516,6 +509,7 @@ pub const MAX_MODULE_INSTANCES: usize = 10_000;
 /// git module) is a note: its resources are not seen.
 fn instantiate_modules(
     sources: &std::collections::BTreeMap<PathBuf, Module>,
+    max_file_size: u64,
     modules: &mut TerraformModules,
 ) {
     // Each module's structure, once, in parallel: its instances then
@@ -526,8 +520,8 @@ fn instantiate_modules(
             .map(|(dir, module)| (dir.as_path(), terraform::ModuleShape::of(module.files())))
             .collect(),
         modules: sources,
-        max_file_size: modules.max_file_size,
-        file_cache: modules.file_cache.clone(),
+        max_file_size,
+        file_cache: terraform::FileCache::default(),
     };
     // Which directories are called (by their literal source, or installed
     // by `terraform init` for a root): not roots.
@@ -802,7 +796,8 @@ fn instantiate(
         context.module_outputs = module_outputs;
         context
     };
-    let outputs = context.outputs(shape.files());
+    let (outputs, refused) = context.outputs(shape.files());
+    made_here.diagnostics.extend(refused);
     if let Some((_, slot)) = made_here.instances.get_mut(index) {
         *slot = context;
     }

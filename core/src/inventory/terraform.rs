@@ -500,7 +500,9 @@ pub enum VariableValue {
 /// The attributes of a `.tfvars` file, each evaluated on its own (a
 /// tfvars file holds values, not references: anything else stays as its
 /// text, unknown).
-pub(crate) fn attribute_values(text: &str) -> Result<Vec<(String, Value, u32)>, ParseError> {
+pub(crate) fn attribute_values(
+    text: &str,
+) -> Result<Vec<(String, Value, Option<Region>)>, ParseError> {
     let body = parse(text)?;
     let empty = ModuleContext::default();
     let budget = std::cell::Cell::new(MAX_EVALUATED_NODES);
@@ -512,7 +514,7 @@ pub(crate) fn attribute_values(text: &str) -> Result<Vec<(String, Value, u32)>, 
             (
                 attribute.key.as_str().to_owned(),
                 evaluator.value(&attribute.value),
-                lines.region(attribute.span()).map_or(1, |r| r.start_line),
+                lines.region(attribute.span()),
             )
         })
         .collect())
@@ -742,9 +744,14 @@ impl<'a> ModuleShape<'a> {
         }
         let mut definitions: Vec<Option<LocalDefinition<'a>>> =
             definitions.into_iter().map(Some).collect();
+        // In order now: what each uses is needed no more.
         shape.locals = evaluable
             .into_iter()
             .filter_map(|i| definitions.get_mut(i).and_then(Option::take))
+            .map(|definition| LocalDefinition {
+                uses: Vec::new(),
+                ..definition
+            })
             .collect();
         shape.files = files;
         shape.diagnostics.sort();
@@ -780,14 +787,16 @@ impl<'a> ModuleShape<'a> {
             match kind.convert(&value) {
                 Ok(converted) => value = converted,
                 Err(mismatch) => {
-                    let line = lines.region(default.span()).map_or(line, |r| r.start_line);
+                    let region = lines
+                        .region(default.value.span())
+                        .unwrap_or_else(|| Region::line(line, 1, 1));
                     self.diagnostics.push(type_mismatch(
                         &name,
                         kind,
                         &mismatch,
                         "its default",
                         file,
-                        line,
+                        region,
                     ));
                     return;
                 }
@@ -894,17 +903,20 @@ impl ModuleContext {
                                 .unwrap_or(message);
                             format!("the value {how}")
                         });
-                        let (file, line) = match set {
+                        let (file, region) = match set {
                             Some(RelatedLocation {
                                 path: Some(path),
                                 region,
                                 ..
-                            }) => (path.as_str(), region.as_ref().map_or(1, |r| r.start_line)),
-                            _ => (file, line),
+                            }) => (
+                                path.as_str(),
+                                region.unwrap_or_else(|| Region::line(1, 1, 1)),
+                            ),
+                            _ => (file, Region::line(line, 1, 1)),
                         };
                         context
                             .diagnostics
-                            .push(type_mismatch(name, kind, &mismatch, &what, file, line));
+                            .push(type_mismatch(name, kind, &mismatch, &what, file, region));
                         // Terraform refuses it; rules see the variable as
                         // unknown, not its default.
                         context.variables.remove(name);
@@ -957,7 +969,7 @@ fn type_mismatch(
     mismatch: &super::terraform_types::Mismatch,
     what: &str,
     file: &str,
-    line: u32,
+    region: Region,
 ) -> Diagnostic {
     Diagnostic::file(
         Level::Warning,
@@ -968,7 +980,22 @@ fn type_mismatch(
             kind.name()
         ),
     )
-    .at(Region::line(line, 1, 1))
+    .at(region)
+}
+
+/// A warning at `span` of `file` (at the file when the span is unknown):
+/// the one shape of every evaluation warning.
+fn warning_at(
+    file: &str,
+    lines: &LineIndex<'_>,
+    span: Option<Range<usize>>,
+    message: String,
+) -> Diagnostic {
+    let diagnostic = Diagnostic::file(Level::Warning, DiagnosticKind::ParseError, file, message);
+    match lines.region(span) {
+        Some(region) => diagnostic.at(region),
+        None => diagnostic,
+    }
 }
 
 /// A warning at each `var.NAME` of a module that declares no variable
@@ -1020,16 +1047,12 @@ fn undeclared_references(
             } else {
                 "no `locals` block defines it"
             };
-            let mut diagnostic = Diagnostic::file(
-                Level::Warning,
-                DiagnosticKind::ParseError,
+            diagnostics.push(warning_at(
                 file,
+                &lines,
+                span,
                 format!("`{kind}.{name}`: {what}, so its value is unknown"),
-            );
-            if let Some(region) = lines.region(span) {
-                diagnostic = diagnostic.at(region);
-            }
-            diagnostics.push(diagnostic);
+            ));
         }
     }
     diagnostics
@@ -1115,15 +1138,18 @@ impl hcl_edit::visit::Visit for OutputReads {
 
 impl ModuleContext {
     /// The module's `output` values, evaluated in this instance (its
-    /// variables, locals and the outputs of the modules it calls).
+    /// variables, locals and the outputs of the modules it calls), and a
+    /// warning at each call in them that Terraform refuses.
     pub fn outputs<'a>(
         &self,
         files: impl IntoIterator<Item = (&'a str, &'a str, &'a Body)>,
-    ) -> Map<String, Value> {
+    ) -> (Map<String, Value>, Vec<Diagnostic>) {
         let mut outputs = Map::new();
-        for (_, text, body) in files {
+        let mut diagnostics = Vec::new();
+        for (file, text, body) in files {
             let budget = std::cell::Cell::new(MAX_EVALUATED_NODES);
-            let evaluator = Evaluator::new(text, self, &budget);
+            let refused = Refused::default();
+            let evaluator = Evaluator::new(text, self, &budget).reporting(&refused);
             for block in body.blocks().filter(|b| b.ident.as_str() == "output") {
                 let (Some(name), Some(value)) = (
                     block.labels.first().map(label_text),
@@ -1133,8 +1159,12 @@ impl ModuleContext {
                 };
                 outputs.insert(name, evaluator.value(&value.value));
             }
+            if !refused.borrow().is_empty() {
+                let lines = LineIndex::new(text);
+                refused_calls(refused, file, &lines, &mut diagnostics);
+            }
         }
-        outputs
+        (outputs, diagnostics)
     }
 }
 
@@ -2016,16 +2046,12 @@ fn refused_calls(refused: Refused, file: &str, lines: &LineIndex<'_>, out: &mut 
     });
     calls.dedup();
     for (span, why) in calls {
-        let mut diagnostic = Diagnostic::file(
-            Level::Warning,
-            DiagnosticKind::ParseError,
+        out.push(warning_at(
             file,
+            lines,
+            span,
             format!("{why}: Terraform refuses this call, and its value stays unknown"),
-        );
-        if let Some(region) = lines.region(span) {
-            diagnostic = diagnostic.at(region);
-        }
-        out.push(diagnostic);
+        ));
     }
 }
 
@@ -2097,19 +2123,15 @@ fn instances(
     };
     match elements {
         Some(elements) if elements.len() > MAX_INSTANCES => {
-            let mut diagnostic = Diagnostic::file(
-                Level::Warning,
-                DiagnosticKind::ParseError,
+            diagnostics.push(warning_at(
                 source,
+                lines,
+                attribute.span(),
                 format!(
                     "`{}` asks for more than {MAX_INSTANCES} instances: the block is checked once, as written",
                     attribute.key.as_str()
                 ),
-            );
-            if let Some(region) = lines.region(attribute.span()) {
-                diagnostic = diagnostic.at(region);
-            }
-            diagnostics.push(diagnostic);
+            ));
             vec![None]
         }
         Some(elements) => elements.into_iter().map(Some).collect(),

@@ -12,7 +12,7 @@
 use super::terraform::{self, VariableValue};
 use super::{WalkOptions, WalkedFile};
 use crate::diagnostic::{Diagnostic, DiagnosticKind, Level, ParseError};
-use crate::resource::{Region, RelatedLocation};
+use crate::resource::{Region, RelatedLocation, escape_pointer_token};
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -165,19 +165,14 @@ fn merge(
     let parsed = if json {
         json_values(text)
     } else {
-        terraform::attribute_values(text).map(|found| {
-            found
-                .into_iter()
-                .map(|(name, value, line)| (name, value, Some(line)))
-                .collect()
-        })
+        terraform::attribute_values(text)
     };
     match parsed {
         Ok(found) => {
-            for (name, value, line) in found {
+            for (name, value, region) in found {
                 let origin = RelatedLocation {
                     path: Some(display.to_owned()),
-                    region: line.map(|line| Region::line(line, 1, 1)),
+                    region,
                     message: format!("var.{name} set"),
                 };
                 values.origins.insert(name.clone(), vec![origin]);
@@ -194,16 +189,31 @@ fn merge(
     }
 }
 
-/// A `.tfvars.json` file: one object of variable names to values (their
-/// lines unknown: `serde_json` keeps no spans).
-fn json_values(text: &str) -> Result<Vec<(String, Value, Option<u32>)>, ParseError> {
+/// A `.tfvars.json` file: one object of variable names to values, each
+/// at its member's region. The values are `serde_json`'s, as Terraform
+/// reads JSON; the regions come from the span-keeping parser of JSON and
+/// YAML files, which reads the same text.
+fn json_values(text: &str) -> Result<Vec<(String, Value, Option<Region>)>, ParseError> {
     let value: Value = serde_json::from_str(text).map_err(|e| {
         let line = u32::try_from(e.line()).unwrap_or(u32::MAX).max(1);
         let column = u32::try_from(e.column()).unwrap_or(u32::MAX).max(1);
         ParseError::at(line, column, e.to_string())
     })?;
     match value {
-        Value::Object(map) => Ok(map.into_iter().map(|(k, v)| (k, v, None)).collect()),
+        Value::Object(map) => {
+            let spans = super::yaml::parse_documents(text)
+                .ok()
+                .and_then(|documents| documents.into_iter().next())
+                .map(|document| document.spans)
+                .unwrap_or_default();
+            Ok(map
+                .into_iter()
+                .map(|(name, value)| {
+                    let region = spans.get(&format!("/{}", escape_pointer_token(&name)));
+                    (name, value, region)
+                })
+                .collect())
+        }
         _ => Err(ParseError::on_line(
             1,
             "a .tfvars.json file is one object of variable names to values",
