@@ -8,12 +8,16 @@
 //! (`RAMPART_BENCH_MODULES` to change the count) — 100 roots with
 //! tfvars, each calling 9 library modules, every third call with
 //! `for_each`. Prints medians of 5 of, in one process:
-//!   parse     the scan's walk and read of every `.tf` file, each parsed
-//!             (in parallel) and dropped: no evaluation
-//!   evaluate  the scan's inventory: walk, read, parse, module instances,
-//!             evaluated resources with spans — no policies
-//! and their ratio: what evaluation adds to parsing, the same files found
-//! and read the same way. `bench/terraform.sh` compares the whole scan with
+//!   parse      the scan's walk and read of every `.tf` file, each parsed
+//!              (in parallel) and dropped: no evaluation
+//!   documents  the same, and each file's blocks turned into resources with
+//!              spans on their own (`terraform::resources` with an empty
+//!              module context): a scan that parses but does not evaluate —
+//!              no module followed, no variable, local or function known
+//!   evaluate   the scan's inventory: walk, read, parse, module instances,
+//!              evaluated resources with spans — no policies
+//! and the ratios: what evaluation adds to parsing, and to a parse-only
+//! scan, the same files found and read the same way. `bench/terraform.sh` compares the whole scan with
 //! trivy and checkov on the same tree.
 
 use rampart_core::inventory::terraform;
@@ -82,6 +86,35 @@ fn main() {
             .collect(),
     );
 
+    let mut documents_made = 0;
+    let documents = median(
+        (0..5)
+            .map(|_| {
+                let start = Instant::now();
+                let made: Vec<Vec<rampart_core::Resource>> = walk()
+                    .files
+                    .par_iter()
+                    .filter(|file| file.path.extension().is_some_and(|e| e == "tf"))
+                    .filter_map(|file| {
+                        let bytes = rampart_core::read::read_file(
+                            &file.path,
+                            walk_options.max_file_size,
+                            rampart_core::read::Links::Refuse,
+                        )
+                        .ok()?;
+                        let text = String::from_utf8(bytes).ok()?;
+                        let body = terraform::parse(&text).ok()?;
+                        let context = terraform::ModuleContext::default();
+                        Some(terraform::resources(&file.display, &text, &body, &context).0)
+                    })
+                    .collect();
+                let elapsed = start.elapsed();
+                documents_made = made.iter().map(Vec::len).sum();
+                elapsed
+            })
+            .collect(),
+    );
+
     let options = ScanOptions {
         paths: vec![PathBuf::from(".")],
         base_dir: Some(dir.path().to_owned()),
@@ -107,10 +140,12 @@ fn main() {
             })
             .collect(),
     );
-    println!("parse     {parse:>10.2?}  ({parsed} files parsed)");
-    println!("evaluate  {evaluate:>10.2?}  ({resources} resources)");
+    println!("parse      {parse:>10.2?}  ({parsed} files parsed)");
+    println!("documents  {documents:>10.2?}  ({documents_made} resources, as written)");
+    println!("evaluate   {evaluate:>10.2?}  ({resources} resources)");
     println!(
-        "evaluate / parse: {:.2}x",
-        evaluate.as_secs_f64() / parse.as_secs_f64()
+        "evaluate / parse: {:.2}x; evaluate / documents: {:.2}x",
+        evaluate.as_secs_f64() / parse.as_secs_f64(),
+        evaluate.as_secs_f64() / documents.as_secs_f64()
     );
 }

@@ -166,10 +166,11 @@ fn terraform_file(input: &Input<'_>) -> Result<Collected, Refused> {
         .parent()
         .and_then(|dir| input.modules.instances.get(dir))
         .map_or(&root[..], Vec::as_slice);
+    let lines = super::lines::LineIndex::new(input.text);
     let mut collected = Collected::default();
     for context in contexts {
         let (resources, diagnostics) =
-            terraform::resources(&input.file.display, input.text, &body, context);
+            terraform::resources_indexed(&input.file.display, input.text, &body, &lines, context);
         collected.resources.extend(resources);
         collected.diagnostics.extend(diagnostics);
     }

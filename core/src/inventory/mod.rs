@@ -276,16 +276,14 @@ impl TerraformModules {
 /// into resources. Files that cannot be read or parsed are left out here;
 /// the main pass reports them.
 fn terraform_modules(files: &[WalkedFile], options: &WalkOptions) -> TerraformModules {
-    let mut by_dir: std::collections::BTreeMap<PathBuf, Vec<&WalkedFile>> = Default::default();
+    // Hashed, not ordered: a `Path` compares component by component, and
+    // the order of the directories' parallel tasks does not matter (their
+    // modules are keyed by path, sorted, below).
+    let mut by_dir: std::collections::HashMap<&Path, Vec<&WalkedFile>> = Default::default();
     // The tfvars files Terraform loads by itself, by directory.
-    let mut automatic: std::collections::BTreeMap<PathBuf, Vec<&WalkedFile>> = Default::default();
+    let mut automatic: std::collections::HashMap<&Path, Vec<&WalkedFile>> = Default::default();
     for file in files {
-        let dir = || {
-            file.path
-                .parent()
-                .map(Path::to_path_buf)
-                .unwrap_or_default()
-        };
+        let dir = || file.path.parent().unwrap_or(Path::new(""));
         if FileFormat::detect(&file.path) == Some(FileFormat::Terraform) {
             by_dir.entry(dir()).or_default().push(file);
         } else if file
@@ -297,6 +295,8 @@ fn terraform_modules(files: &[WalkedFile], options: &WalkOptions) -> TerraformMo
         }
     }
     let gathered: Vec<_> = by_dir
+        .into_iter()
+        .collect::<Vec<_>>()
         .into_par_iter()
         .map(|(dir, files)| {
             let shown_dir = files
@@ -339,17 +339,17 @@ fn terraform_modules(files: &[WalkedFile], options: &WalkOptions) -> TerraformMo
                     Err(_) => reads.push((file.path.clone(), Ok(text.into_bytes()))),
                 }
             }
-            let beside = automatic.get(&dir).map(Vec::as_slice).unwrap_or_default();
+            let beside = automatic.get(dir).map(Vec::as_slice).unwrap_or_default();
             let values = tfvars::values_for(beside, &options.terraform, options);
             let (installed, installed_diagnostic) =
-                installed_modules(&dir, shown_dir.as_deref(), options);
+                installed_modules(dir, shown_dir.as_deref(), options);
             let module = Module {
                 parsed,
                 values,
                 boundary,
                 installed,
             };
-            (dir, reads, module, installed_diagnostic)
+            (dir.to_path_buf(), reads, module, installed_diagnostic)
         })
         .collect();
     let mut modules = TerraformModules::default();
@@ -845,7 +845,9 @@ fn instance_context(
     // through `module.logs.id`.
     for (output, readers) in &instance.output_referrers {
         for target in context.output_references.get(output).into_iter().flatten() {
-            let referrers = context.referenced_by.entry(target.clone()).or_default();
+            let referrers = std::sync::Arc::make_mut(&mut context.referenced_by)
+                .entry(target.clone())
+                .or_default();
             referrers.extend(readers.iter().cloned());
             referrers.sort();
             referrers.dedup();

@@ -188,7 +188,7 @@ pub struct ModuleContext {
     /// blocks of any of its files that refer to it, sorted: the
     /// whole-module relations a rule needs (a bucket's versioning,
     /// encryption or public access block may live in another file).
-    pub referenced_by: BTreeMap<String, Vec<String>>,
+    pub referenced_by: std::sync::Arc<BTreeMap<String, Vec<String>>>,
     /// What the addresses of this module instance start with: `""` for a
     /// root module, `module.logs.` for the module a root calls as `logs`.
     pub address_prefix: String,
@@ -201,15 +201,15 @@ pub struct ModuleContext {
     /// from the variable names them.
     pub variable_origins: BTreeMap<String, Vec<RelatedLocation>>,
     /// The variables each local is computed from, through other locals.
-    pub local_variables: BTreeMap<String, std::collections::BTreeSet<String>>,
+    pub local_variables: std::sync::Arc<BTreeMap<String, std::collections::BTreeSet<String>>>,
     /// The module calls whose outputs each local reads, through other
     /// locals.
-    pub local_modules: BTreeMap<String, std::collections::BTreeSet<String>>,
+    pub local_modules: std::sync::Arc<BTreeMap<String, std::collections::BTreeSet<String>>>,
     /// For each `output` of the module, the addresses of the module's
     /// blocks its value refers to (`id = aws_s3_bucket.this.id` →
     /// `aws_s3_bucket.this`): how a caller's reference to the output
     /// reaches them.
-    pub output_references: BTreeMap<String, std::collections::BTreeSet<String>>,
+    pub output_references: std::sync::Arc<BTreeMap<String, std::collections::BTreeSet<String>>>,
     /// The outputs of the modules this one calls, as `module.NAME…`
     /// reads them: by call name an object of output values, an object of
     /// those by key for a `for_each` call, an array for a `count` call.
@@ -391,8 +391,7 @@ pub fn module_sources<'a>(files: impl IntoIterator<Item = &'a Body>) -> Vec<Stri
 pub fn module_calls(shape: &ModuleShape<'_>, context: &ModuleContext) -> Vec<ModuleCall> {
     let readers = &shape.output_readers;
     let mut calls = Vec::new();
-    for (file, text, body) in shape.files() {
-        let lines = LineIndex::new(text);
+    for ((file, text, body), lines) in shape.files().zip(&shape.lines) {
         let budget = std::cell::Cell::new(MAX_EVALUATED_NODES);
         let evaluator = Evaluator::new(text, context, &budget);
         for block in body.blocks().filter(|b| b.ident.as_str() == "module") {
@@ -415,7 +414,7 @@ pub fn module_calls(shape: &ModuleShape<'_>, context: &ModuleContext) -> Vec<Mod
                 block,
                 &evaluator,
                 file,
-                &lines,
+                lines,
                 &mut reported_elsewhere,
             );
             let output_referrers: BTreeMap<String, Vec<String>> = readers
@@ -575,8 +574,13 @@ struct LocalDefinition<'a> {
 #[derive(Debug)]
 pub struct ModuleShape<'a> {
     files: Vec<(&'a str, &'a str, &'a Body)>,
-    referenced_by: BTreeMap<String, Vec<String>>,
-    output_references: BTreeMap<String, std::collections::BTreeSet<String>>,
+    /// Each file's line index, in the order of `files`: built once for
+    /// the module, not once per instance.
+    lines: Vec<LineIndex<'a>>,
+    // Shared with every instance's context (the maps a module instance
+    // reads as they are), not copied into each.
+    referenced_by: std::sync::Arc<BTreeMap<String, Vec<String>>>,
+    output_references: std::sync::Arc<BTreeMap<String, std::collections::BTreeSet<String>>>,
     /// (call name, output) → the module's blocks that read it.
     output_readers: BTreeMap<(String, String), Vec<String>>,
     /// Every declared variable, where (file, line).
@@ -590,8 +594,8 @@ pub struct ModuleShape<'a> {
     defaults: BTreeMap<String, Value>,
     /// The locals that can be evaluated, each after those it uses.
     locals: Vec<LocalDefinition<'a>>,
-    local_variables: BTreeMap<String, std::collections::BTreeSet<String>>,
-    local_modules: BTreeMap<String, std::collections::BTreeSet<String>>,
+    local_variables: std::sync::Arc<BTreeMap<String, std::collections::BTreeSet<String>>>,
+    local_modules: std::sync::Arc<BTreeMap<String, std::collections::BTreeSet<String>>>,
     /// The literal `source` of every `module` block.
     sources: Vec<String>,
     diagnostics: Vec<Diagnostic>,
@@ -603,24 +607,28 @@ impl<'a> ModuleShape<'a> {
     /// expressions) and its body.
     pub fn of(files: impl IntoIterator<Item = (&'a str, &'a str, &'a Body)>) -> Self {
         let files: Vec<(&'a str, &'a str, &'a Body)> = files.into_iter().collect();
+        let indexes: Vec<LineIndex<'a>> = files
+            .iter()
+            .map(|&(_, text, _)| LineIndex::new(text))
+            .collect();
         let mut shape = ModuleShape {
             files: Vec::new(),
-            referenced_by: BTreeMap::new(),
-            output_references: BTreeMap::new(),
+            lines: Vec::new(),
+            referenced_by: Default::default(),
+            output_references: Default::default(),
             output_readers: BTreeMap::new(),
             declared: BTreeMap::new(),
             types: BTreeMap::new(),
             constraints: BTreeMap::new(),
             defaults: BTreeMap::new(),
             locals: Vec::new(),
-            local_variables: BTreeMap::new(),
-            local_modules: BTreeMap::new(),
+            local_variables: Default::default(),
+            local_modules: Default::default(),
             sources: module_sources(files.iter().map(|&(_, _, body)| body)),
             diagnostics: Vec::new(),
         };
         let mut definitions: Vec<LocalDefinition<'a>> = Vec::new();
-        for &(file, text, body) in &files {
-            let lines = LineIndex::new(text);
+        for (&(file, text, body), lines) in files.iter().zip(&indexes) {
             for block in body.blocks() {
                 if let Some(address) = block_address(block) {
                     let mut found = References::default();
@@ -629,8 +637,7 @@ impl<'a> ModuleShape<'a> {
                     hcl_edit::visit::Visit::visit_body(&mut reads, &block.body);
                     for target in found.0 {
                         if target != address {
-                            shape
-                                .referenced_by
+                            std::sync::Arc::make_mut(&mut shape.referenced_by)
                                 .entry(target)
                                 .or_default()
                                 .push(address.clone());
@@ -654,9 +661,10 @@ impl<'a> ModuleShape<'a> {
                         };
                         let mut found = References::default();
                         hcl_edit::visit::Visit::visit_expr(&mut found, &value.value);
-                        shape.output_references.insert(name, found.0);
+                        std::sync::Arc::make_mut(&mut shape.output_references)
+                            .insert(name, found.0);
                     }
-                    "variable" => shape.declare(file, text, &lines, block),
+                    "variable" => shape.declare(file, text, lines, block),
                     "locals" => {
                         for attribute in block.body.attributes() {
                             let line = lines.region(attribute.span()).map_or(1, |r| r.start_line);
@@ -674,7 +682,7 @@ impl<'a> ModuleShape<'a> {
                 }
             }
         }
-        for referrers in shape.referenced_by.values_mut() {
+        for referrers in std::sync::Arc::make_mut(&mut shape.referenced_by).values_mut() {
             referrers.sort();
             referrers.dedup();
         }
@@ -691,9 +699,12 @@ impl<'a> ModuleShape<'a> {
                 .filter_map(|name| index.get(name).copied())
                 .collect();
         }
-        shape
-            .diagnostics
-            .extend(undeclared_references(&files, &shape.declared, &index));
+        shape.diagnostics.extend(undeclared_references(
+            &files,
+            &indexes,
+            &shape.declared,
+            &index,
+        ));
         let mut evaluable = Vec::new();
         for step in evaluation_order(&definitions, &index) {
             let definition = &definitions[step.local];
@@ -736,10 +747,10 @@ impl<'a> ModuleShape<'a> {
                     calls.extend(theirs.iter().cloned());
                 }
             }
-            shape
-                .local_variables
+            std::sync::Arc::make_mut(&mut shape.local_variables)
                 .insert(definition.name.clone(), variables);
-            shape.local_modules.insert(definition.name.clone(), calls);
+            std::sync::Arc::make_mut(&mut shape.local_modules)
+                .insert(definition.name.clone(), calls);
             evaluable.push(step.local);
         }
         let mut definitions: Vec<Option<LocalDefinition<'a>>> =
@@ -754,6 +765,7 @@ impl<'a> ModuleShape<'a> {
             })
             .collect();
         shape.files = files;
+        shape.lines = indexes;
         shape.diagnostics.sort();
         shape.diagnostics.dedup();
         shape
@@ -1003,45 +1015,45 @@ fn warning_at(
 /// refuses both): the value stays unknown, and the message says why.
 fn undeclared_references(
     files: &[(&str, &str, &Body)],
+    indexes: &[LineIndex<'_>],
     variables: &BTreeMap<String, (&str, u32)>,
     locals: &BTreeMap<String, usize>,
 ) -> Vec<Diagnostic> {
-    #[derive(Default)]
-    struct Found(Vec<(&'static str, String, Option<Range<usize>>)>);
-    impl hcl_edit::visit::Visit for Found {
+    /// The references to names not declared, as found: most modules have
+    /// none, so nothing is allocated for those that are.
+    struct Found<'m, 'v> {
+        variables: &'m BTreeMap<String, (&'v str, u32)>,
+        locals: &'m BTreeMap<String, usize>,
+        unknown: Vec<(&'static str, String, Option<Range<usize>>)>,
+    }
+    impl hcl_edit::visit::Visit for Found<'_, '_> {
         fn visit_traversal(&mut self, node: &hcl_edit::expr::Traversal) {
             if let Expression::Variable(root) = &node.expr
                 && let Some(TraversalOperator::GetAttr(name)) =
                     node.operators.first().map(|o| o.value())
             {
+                let name = name.as_str();
                 let kind = match root.as_str() {
-                    "var" => Some("var"),
-                    "local" => Some("local"),
+                    "var" if !self.variables.contains_key(name) => Some("var"),
+                    "local" if !self.locals.contains_key(name) => Some("local"),
                     _ => None,
                 };
                 if let Some(kind) = kind {
-                    self.0.push((kind, name.as_str().to_owned(), node.span()));
+                    self.unknown.push((kind, name.to_owned(), node.span()));
                 }
             }
             hcl_edit::visit::visit_traversal(self, node);
         }
     }
     let mut diagnostics = Vec::new();
-    for &(file, text, body) in files {
-        let mut found = Found::default();
+    for (&(file, _, body), lines) in files.iter().zip(indexes) {
+        let mut found = Found {
+            variables,
+            locals,
+            unknown: Vec::new(),
+        };
         hcl_edit::visit::Visit::visit_body(&mut found, body);
-        if found.0.is_empty() {
-            continue;
-        }
-        let lines = LineIndex::new(text);
-        for (kind, name, span) in found.0 {
-            let known = match kind {
-                "var" => variables.contains_key(&name),
-                _ => locals.contains_key(&name),
-            };
-            if known {
-                continue;
-            }
+        for (kind, name, span) in found.unknown {
             let what = if kind == "var" {
                 "no `variable` block declares it"
             } else {
@@ -1049,7 +1061,7 @@ fn undeclared_references(
             };
             diagnostics.push(warning_at(
                 file,
-                &lines,
+                lines,
                 span,
                 format!("`{kind}.{name}`: {what}, so its value is unknown"),
             ));
@@ -1096,15 +1108,57 @@ impl ModuleContext {
         if self.variable_origins.is_empty() {
             return Vec::new();
         }
-        let mut names = NamesUnder::of("var", expr);
-        for local in &NamesUnder::of("local", expr) {
-            if let Some(theirs) = self.local_variables.get(local) {
-                names.extend(theirs.iter().cloned());
+        /// The names of variables set from outside an expression uses,
+        /// found as it is walked: only those are kept (every attribute of
+        /// every instance is asked, and most use none).
+        struct SetFromOutside<'c> {
+            context: &'c ModuleContext,
+            names: std::collections::BTreeSet<&'c str>,
+        }
+        impl hcl_edit::visit::Visit for SetFromOutside<'_> {
+            fn visit_traversal(&mut self, node: &hcl_edit::expr::Traversal) {
+                if let Expression::Variable(root) = &node.expr
+                    && let Some(TraversalOperator::GetAttr(name)) =
+                        node.operators.first().map(|o| o.value())
+                {
+                    let context = self.context;
+                    match root.as_str() {
+                        "var" => {
+                            if let Some((name, _)) =
+                                context.variable_origins.get_key_value(name.as_str())
+                            {
+                                self.names.insert(name);
+                            }
+                        }
+                        "local" => {
+                            for name in context
+                                .local_variables
+                                .get(name.as_str())
+                                .into_iter()
+                                .flatten()
+                            {
+                                if let Some((name, _)) =
+                                    context.variable_origins.get_key_value(name)
+                                {
+                                    self.names.insert(name);
+                                }
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+                hcl_edit::visit::visit_traversal(self, node);
             }
         }
-        names
+        let mut found = SetFromOutside {
+            context: self,
+            names: Default::default(),
+        };
+        hcl_edit::visit::Visit::visit_expr(&mut found, expr);
+        found
+            .names
             .iter()
-            .filter_map(|name| self.variable_origins.get(name))
+            .filter_map(|name| self.variable_origins.get(*name))
             .flatten()
             .cloned()
             .collect()
@@ -1973,7 +2027,18 @@ pub fn resources(
     body: &Body,
     context: &ModuleContext,
 ) -> (Vec<Resource>, Vec<Diagnostic>) {
-    let lines = LineIndex::new(text);
+    resources_indexed(source, text, body, &LineIndex::new(text), context)
+}
+
+/// [`resources`] with the file's line index built already: a file of a
+/// module called a hundred times is indexed once, not per instance.
+pub(crate) fn resources_indexed(
+    source: &str,
+    text: &str,
+    body: &Body,
+    lines: &LineIndex<'_>,
+    context: &ModuleContext,
+) -> (Vec<Resource>, Vec<Diagnostic>) {
     let budget = std::cell::Cell::new(MAX_EVALUATED_NODES);
     let refused = Refused::default();
     let evaluator = Evaluator::new(text, context, &budget).reporting(&refused);
@@ -2006,7 +2071,7 @@ pub fn resources(
             (_, Some(p)) => format!("provider.{p}.{name}"),
             _ => continue,
         };
-        let instances = instances(kind, block, &evaluator, source, &lines, &mut diagnostics);
+        let instances = instances(kind, block, &evaluator, source, lines, &mut diagnostics);
         let base = address.clone();
         for instance in &instances {
             let evaluator = match instance {
@@ -2022,7 +2087,7 @@ pub fn resources(
             };
             let referrers = evaluator.context.referenced_by.get(&base);
             let mut resource = block_resource(
-                source, kind, block, &type_name, &name, &address, &evaluator, &lines, &mut seen,
+                source, kind, block, &type_name, &name, &address, &evaluator, lines, &mut seen,
             );
             if let (Some(referrers), Value::Object(document)) = (referrers, &mut resource.document)
             {
@@ -2032,7 +2097,7 @@ pub fn resources(
             out.push(resource);
         }
     }
-    refused_calls(refused, source, &lines, &mut diagnostics);
+    refused_calls(refused, source, lines, &mut diagnostics);
     (out, diagnostics)
 }
 
