@@ -106,13 +106,19 @@ pub fn target_dir(workspace_root: &Path) -> PathBuf {
 /// Builds `packages` (workspace members) to components and returns their
 /// paths, in the order given.
 ///
-/// Prints `cargo:rerun-if-changed` lines for the packages, the SDK, the WIT
-/// and the lockfile, so the calling build script runs again exactly when a
-/// policy could have changed.
+/// Prints `cargo:rerun-if-changed` lines for the packages, the SDK, the
+/// shared concerns table, the WIT and the lockfile, so the calling build
+/// script runs again exactly when a policy could have changed.
 pub fn build(packages: &[&str]) -> Result<Vec<Component>, BuildError> {
     let root = workspace_root()?;
     let target_dir = target_dir(&root);
-    for path in ["Cargo.toml", "Cargo.lock", "policies/sdk", "policies/wit"] {
+    for path in [
+        "Cargo.toml",
+        "Cargo.lock",
+        "policies/sdk",
+        "policies/concerns",
+        "policies/wit",
+    ] {
         println!("cargo:rerun-if-changed={}", root.join(path).display());
     }
     ensure_target_installed()?;

@@ -53,6 +53,16 @@ pub static PACK: Pack = Pack {
         rules::CFN_028,
         rules::CFN_029,
         rules::CFN_030,
+        // Concerns shared with the other AWS packs, as data.
+        rampart_concerns::cloudformation_rule::<0>(),
+        rampart_concerns::cloudformation_rule::<1>(),
+        rampart_concerns::cloudformation_rule::<2>(),
+        rampart_concerns::cloudformation_rule::<3>(),
+        rampart_concerns::cloudformation_rule::<4>(),
+        rampart_concerns::cloudformation_rule::<5>(),
+        rampart_concerns::cloudformation_rule::<6>(),
+        rampart_concerns::cloudformation_rule::<7>(),
+        rampart_concerns::cloudformation_rule::<8>(),
     ],
 };
 

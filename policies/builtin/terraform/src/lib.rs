@@ -104,6 +104,16 @@ pub static PACK: Pack = Pack {
         gcp::TF_070,
         gcp::TF_071,
         gcp::TF_072,
+        // Concerns shared with the other AWS packs, as data.
+        rampart_concerns::terraform_rule::<0>(),
+        rampart_concerns::terraform_rule::<1>(),
+        rampart_concerns::terraform_rule::<2>(),
+        rampart_concerns::terraform_rule::<3>(),
+        rampart_concerns::terraform_rule::<4>(),
+        rampart_concerns::terraform_rule::<5>(),
+        rampart_concerns::terraform_rule::<6>(),
+        rampart_concerns::terraform_rule::<7>(),
+        rampart_concerns::terraform_rule::<8>(),
     ],
 };
 

@@ -1,0 +1,271 @@
+//! Concerns: a check that is a value — "attribute P of resource type T,
+//! compared with a value, with the provider's default when P is absent" —
+//! written once as a row of a table and mapped onto each platform's shape
+//! (a Terraform resource's attribute, a CloudFormation resource's
+//! property), so that one row is a rule in every pack that knows the
+//! resource, and the rules cannot drift apart.
+//!
+//! A pack turns row `N` into a rule with [`terraform_rule`] or
+//! [`cloudformation_rule`]: the rule's metadata comes from the row and its
+//! check is a function instantiated for `N` (a rule's check is a plain
+//! function pointer, so the row is found by a constant, not captured).
+//! Checks that need code (policy documents, relations between resources)
+//! stay code in their packs.
+//!
+//! Unknown values never produce a finding: a Terraform `"${…}"` the
+//! inventory could not evaluate, a CloudFormation intrinsic function
+//! (`{"Ref": …}`, `{"Fn::If": …}`).
+
+mod aws;
+
+pub use aws::AWS;
+use rampart_policy::{Context, Control, Node, Resource, Rule, Severity};
+
+/// One concern, on every platform it is mapped to.
+#[derive(Debug, Clone, Copy)]
+pub struct Concern {
+    /// One-line headline, the same on every platform.
+    pub title: &'static str,
+    /// Severity, by docs/rules/README.md's policy.
+    pub severity: Severity,
+    /// Why it matters (Markdown).
+    pub help: &'static str,
+    /// Tags, the same on every platform.
+    pub tags: &'static [&'static str],
+    /// Compliance controls the concern maps to.
+    pub compliance: &'static [Control],
+    /// What a finding says after the resource's name:
+    /// "`aws_docdb_cluster.docs` stores data unencrypted".
+    pub finding: &'static str,
+    /// What a compliant value is.
+    pub expect: Expect,
+    /// The Terraform shape (`aws_docdb_cluster.storage_encrypted`).
+    pub terraform: Option<Shape>,
+    /// The CloudFormation shape (`AWS::DocDB::DBCluster.StorageEncrypted`).
+    pub cloudformation: Option<Shape>,
+}
+
+/// Where a concern lives on one platform, and the texts that name it so.
+#[derive(Debug, Clone, Copy)]
+pub struct Shape {
+    /// The rule id on this platform (`TF-073`).
+    pub id: &'static str,
+    /// The resource types it applies to.
+    pub types: &'static [&'static str],
+    /// The attribute path under the resource's configuration (Terraform's
+    /// block body, CloudFormation's `Properties`); a nested block on the
+    /// way is read at its first instance.
+    pub path: &'static [&'static str],
+    /// What the rule checks, in this platform's words.
+    pub description: &'static str,
+    /// How to fix it, in this platform's words.
+    pub remediation: &'static str,
+    /// The short fix a finding carries.
+    pub fix: &'static str,
+}
+
+/// What a compliant value is, and what the platform assumes when the
+/// attribute is absent (`None`: absent is not judged — the default is
+/// safe, or differs between versions and is not guessed).
+#[derive(Debug, Clone, Copy)]
+pub enum Expect {
+    /// A flag that must be `want`.
+    Flag { want: bool, default: Option<bool> },
+    /// A string that must be `want` (compared without case).
+    Equals {
+        want: &'static str,
+        default: Option<&'static str>,
+    },
+    /// A value that must be set (a key id, an ARN): absent or empty fails.
+    Set,
+}
+
+/// The platforms a concern maps onto.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Platform {
+    Terraform,
+    CloudFormation,
+}
+
+impl Concern {
+    const fn shape(&self, platform: Platform) -> &Shape {
+        let shape = match platform {
+            Platform::Terraform => &self.terraform,
+            Platform::CloudFormation => &self.cloudformation,
+        };
+        match shape {
+            Some(shape) => shape,
+            // Only reached in constant evaluation (a pack listing a rule
+            // for a platform the row has no shape on): a compile error,
+            // never a panic at scan time.
+            None => panic!("the concern has no shape on this platform"),
+        }
+    }
+
+    const fn rule(
+        &'static self,
+        platform: Platform,
+        kinds: &'static [&'static str],
+        check: fn(&Resource, &mut Context<'_>),
+    ) -> Rule {
+        let shape = self.shape(platform);
+        Rule {
+            id: shape.id,
+            title: self.title,
+            description: shape.description,
+            severity: self.severity,
+            help: self.help,
+            help_uri: None,
+            remediation: shape.remediation,
+            tags: self.tags,
+            compliance: self.compliance,
+            kinds,
+            check,
+        }
+    }
+}
+
+/// Row `N` of [`AWS`] as a rule of the `terraform` pack.
+pub const fn terraform_rule<const N: usize>() -> Rule {
+    AWS[N].rule(Platform::Terraform, &["terraform"], terraform_check::<N>)
+}
+
+/// Row `N` of [`AWS`] as a rule of the `cloudformation` pack.
+pub const fn cloudformation_rule<const N: usize>() -> Rule {
+    AWS[N].rule(
+        Platform::CloudFormation,
+        &["cloudformation"],
+        cloudformation_check::<N>,
+    )
+}
+
+fn terraform_check<const N: usize>(resource: &Resource, cx: &mut Context<'_>) {
+    let root = resource.root();
+    if root.get("block").as_str() != Some("resource") {
+        return;
+    }
+    let name = format!(
+        "{}.{}",
+        root.get("type").as_str().unwrap_or("?"),
+        root.get("name").as_str().unwrap_or("?")
+    );
+    judge(
+        &AWS[N],
+        Platform::Terraform,
+        resource,
+        root.get("type"),
+        root.get("config"),
+        &name,
+        cx,
+    );
+}
+
+fn cloudformation_check<const N: usize>(resource: &Resource, cx: &mut Context<'_>) {
+    let root = resource.root();
+    let name = resource
+        .id
+        .strip_prefix("cloudformation:")
+        .unwrap_or(&resource.id)
+        .to_owned();
+    judge(
+        &AWS[N],
+        Platform::CloudFormation,
+        resource,
+        root.get("Type"),
+        root.get("Properties"),
+        &name,
+        cx,
+    );
+}
+
+/// The one check of every concern: find the value, give the benefit of
+/// the doubt to what is unknown, apply the default when it is absent.
+fn judge(
+    concern: &Concern,
+    platform: Platform,
+    resource: &Resource,
+    kind: Node<'_>,
+    config: Node<'_>,
+    name: &str,
+    cx: &mut Context<'_>,
+) {
+    let shape = concern.shape(platform);
+    if !kind
+        .as_str()
+        .is_some_and(|kind| shape.types.contains(&kind))
+    {
+        return;
+    }
+    let mut node = config.clone();
+    for key in shape.path {
+        if unknown(&node, platform) {
+            return;
+        }
+        node = first(&node).get(key);
+    }
+    let fails = if !node.exists() || node.is_null() {
+        match concern.expect {
+            Expect::Flag { want, default } => default.is_some_and(|d| d != want),
+            Expect::Equals { want, default } => {
+                default.is_some_and(|d| !d.eq_ignore_ascii_case(want))
+            }
+            Expect::Set => true,
+        }
+    } else if unknown(&node, platform) {
+        false
+    } else {
+        match concern.expect {
+            Expect::Flag { want, .. } => flag(&node).is_some_and(|value| value != want),
+            Expect::Equals { want, .. } => node
+                .as_str()
+                .is_some_and(|value| !value.eq_ignore_ascii_case(want)),
+            Expect::Set => node.as_str().is_some_and(|value| value.trim().is_empty()),
+        }
+    };
+    if fails {
+        // Where: the value if written; else the block on Terraform (its
+        // first line, as every Terraform rule), `Properties` on
+        // CloudFormation (as every CloudFormation rule).
+        let at = match platform {
+            Platform::Terraform => node.or(&resource.root()),
+            Platform::CloudFormation => node.or(&config).or(&resource.root()),
+        };
+        cx.report(&at, format!("`{name}` {}", concern.finding))
+            .fix(shape.fix);
+    }
+}
+
+/// A nested block's first instance, or the node itself.
+fn first<'a>(node: &Node<'a>) -> Node<'a> {
+    if node.is_array() {
+        node.at(0)
+    } else {
+        node.clone()
+    }
+}
+
+/// A flag as both platforms write it: `true`, `"true"`, `"True"`.
+fn flag(node: &Node<'_>) -> Option<bool> {
+    node.as_bool().or_else(|| match node.as_str() {
+        Some(text) if text.eq_ignore_ascii_case("true") => Some(true),
+        Some(text) if text.eq_ignore_ascii_case("false") => Some(false),
+        _ => None,
+    })
+}
+
+/// A value only the platform knows at deploy time.
+fn unknown(node: &Node<'_>, platform: Platform) -> bool {
+    match platform {
+        Platform::Terraform => node.as_str().is_some_and(|s| s.contains("${")),
+        // Intrinsic functions are objects (`{"Ref": …}`) in the long form
+        // the inventory gives.
+        Platform::CloudFormation => {
+            let mut entries = node.entries();
+            let intrinsic = match (entries.next(), entries.next()) {
+                (Some((key, _)), None) => key == "Ref" || key.starts_with("Fn::"),
+                _ => false,
+            };
+            intrinsic || node.as_str().is_some_and(|s| s.contains("${"))
+        }
+    }
+}
