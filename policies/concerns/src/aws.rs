@@ -4,7 +4,9 @@
 //! the packs (`terraform_rule::<3>()`).
 
 use crate::{Concern, Expect, Shape};
-use rampart_policy::Severity;
+use rampart_policy::{Control, Severity};
+
+const CIS_AWS: &str = "CIS-AWS-Foundations-3.0";
 
 /// Every AWS concern, in the order the packs list them.
 pub const AWS: &[Concern] = &[
@@ -264,6 +266,338 @@ pub const AWS: &[Concern] = &[
             description: "`AutoMinorVersionUpgrade: false` on an `AWS::RDS::DBInstance`.",
             remediation: "Leave `AutoMinorVersionUpgrade` at `true` and set a `PreferredMaintenanceWindow`.",
             fix: "set `AutoMinorVersionUpgrade: true`",
+        }),
+    },
+    // 9
+    Concern {
+        title: "EFS file system not encrypted",
+        severity: Severity::High,
+        help: "Files and their backups are stored in the clear, and an existing file system cannot be encrypted: the data has to be copied to a new one.",
+        tags: &["aws", "efs", "encryption"],
+        compliance: &[Control::new(CIS_AWS, "2.4.1")],
+        finding: "stores files unencrypted",
+        expect: Expect::Flag {
+            want: true,
+            default: Some(false),
+        },
+        terraform: Some(Shape {
+            id: "TF-082",
+            types: &["aws_efs_file_system"],
+            path: &["encrypted"],
+            description: "`encrypted` is not `true` on an `aws_efs_file_system` (the provider's default is `false`).",
+            remediation: "Set `encrypted = true` (and `kms_key_id` for a customer-managed key) when the file system is created.",
+            fix: "set `encrypted = true`",
+        }),
+        cloudformation: Some(Shape {
+            id: "CFN-040",
+            types: &["AWS::EFS::FileSystem"],
+            path: &["Encrypted"],
+            description: "`Encrypted` is not `true` on an `AWS::EFS::FileSystem` (CloudFormation's default is `false`).",
+            remediation: "Set `Encrypted: true` (and `KmsKeyId` for a customer-managed key) when the file system is created.",
+            fix: "set `Encrypted: true`",
+        }),
+    },
+    // 10
+    Concern {
+        title: "OpenSearch domain not encrypted at rest",
+        severity: Severity::High,
+        help: "Indices, logs and automated snapshots are stored in the clear; encryption at rest cannot be turned off again once on, but must be asked for.",
+        tags: &["aws", "opensearch", "encryption"],
+        compliance: &[],
+        finding: "stores indices unencrypted",
+        expect: Expect::Flag {
+            want: true,
+            default: Some(false),
+        },
+        terraform: Some(Shape {
+            id: "TF-083",
+            types: &["aws_opensearch_domain", "aws_elasticsearch_domain"],
+            path: &["encrypt_at_rest", "enabled"],
+            description: "No `encrypt_at_rest { enabled = true }` on an `aws_opensearch_domain` or `aws_elasticsearch_domain`.",
+            remediation: "Add `encrypt_at_rest { enabled = true }` (and `kms_key_id` for a customer-managed key).",
+            fix: "add `encrypt_at_rest { enabled = true }`",
+        }),
+        cloudformation: Some(Shape {
+            id: "CFN-041",
+            types: &[
+                "AWS::OpenSearchService::Domain",
+                "AWS::Elasticsearch::Domain",
+            ],
+            path: &["EncryptionAtRestOptions", "Enabled"],
+            description: "No `EncryptionAtRestOptions` with `Enabled: true` on an `AWS::OpenSearchService::Domain` or `AWS::Elasticsearch::Domain`.",
+            remediation: "Add `EncryptionAtRestOptions: {Enabled: true}` (and `KmsKeyId` for a customer-managed key).",
+            fix: "add `EncryptionAtRestOptions` with `Enabled: true`",
+        }),
+    },
+    // 11
+    Concern {
+        title: "OpenSearch node-to-node encryption disabled",
+        severity: Severity::Medium,
+        help: "Nodes of the domain exchange documents and queries in plain text inside the VPC.",
+        tags: &["aws", "opensearch", "encryption", "tls"],
+        compliance: &[],
+        finding: "sends data between its nodes unencrypted",
+        expect: Expect::Flag {
+            want: true,
+            default: Some(false),
+        },
+        terraform: Some(Shape {
+            id: "TF-084",
+            types: &["aws_opensearch_domain", "aws_elasticsearch_domain"],
+            path: &["node_to_node_encryption", "enabled"],
+            description: "No `node_to_node_encryption { enabled = true }` on an `aws_opensearch_domain` or `aws_elasticsearch_domain`.",
+            remediation: "Add `node_to_node_encryption { enabled = true }`.",
+            fix: "add `node_to_node_encryption { enabled = true }`",
+        }),
+        cloudformation: Some(Shape {
+            id: "CFN-042",
+            types: &[
+                "AWS::OpenSearchService::Domain",
+                "AWS::Elasticsearch::Domain",
+            ],
+            path: &["NodeToNodeEncryptionOptions", "Enabled"],
+            description: "No `NodeToNodeEncryptionOptions` with `Enabled: true` on an `AWS::OpenSearchService::Domain` or `AWS::Elasticsearch::Domain`.",
+            remediation: "Add `NodeToNodeEncryptionOptions: {Enabled: true}`.",
+            fix: "add `NodeToNodeEncryptionOptions` with `Enabled: true`",
+        }),
+    },
+    // 12
+    Concern {
+        title: "OpenSearch domain accepts plain HTTP",
+        severity: Severity::Medium,
+        help: "Clients may send credentials, documents and queries to the domain's endpoint without TLS.",
+        tags: &["aws", "opensearch", "tls"],
+        compliance: &[],
+        finding: "accepts plain-HTTP requests",
+        // The defaults differ between the platforms and provider versions:
+        // only a written `false` is judged.
+        expect: Expect::Flag {
+            want: true,
+            default: None,
+        },
+        terraform: Some(Shape {
+            id: "TF-085",
+            types: &["aws_opensearch_domain", "aws_elasticsearch_domain"],
+            path: &["domain_endpoint_options", "enforce_https"],
+            description: "`domain_endpoint_options { enforce_https = false }` on an `aws_opensearch_domain` or `aws_elasticsearch_domain`.",
+            remediation: "Set `enforce_https = true` with a current `tls_security_policy` (`Policy-Min-TLS-1-2-2019-07`).",
+            fix: "set `enforce_https = true`",
+        }),
+        cloudformation: Some(Shape {
+            id: "CFN-043",
+            types: &[
+                "AWS::OpenSearchService::Domain",
+                "AWS::Elasticsearch::Domain",
+            ],
+            path: &["DomainEndpointOptions", "EnforceHTTPS"],
+            description: "`DomainEndpointOptions` with `EnforceHTTPS: false` on an `AWS::OpenSearchService::Domain` or `AWS::Elasticsearch::Domain`.",
+            remediation: "Set `EnforceHTTPS: true` with a current `TLSSecurityPolicy` (`Policy-Min-TLS-1-2-2019-07`).",
+            fix: "set `EnforceHTTPS: true`",
+        }),
+    },
+    // 13
+    Concern {
+        title: "SageMaker notebook instance has direct internet access",
+        severity: Severity::Medium,
+        help: "The notebook reaches the internet through SageMaker's own network, around the VPC's egress controls: data can leave, and code can be fetched, unseen.",
+        tags: &["aws", "sagemaker", "network"],
+        compliance: &[],
+        finding: "has direct internet access",
+        expect: Expect::Equals {
+            want: "Disabled",
+            default: Some("Enabled"),
+        },
+        terraform: Some(Shape {
+            id: "TF-086",
+            types: &["aws_sagemaker_notebook_instance"],
+            path: &["direct_internet_access"],
+            description: "`direct_internet_access` is not `\"Disabled\"` on an `aws_sagemaker_notebook_instance` (the default is `\"Enabled\"`).",
+            remediation: "Set `direct_internet_access = \"Disabled\"` with a `subnet_id`, and reach the internet through the VPC's NAT and egress rules.",
+            fix: "set `direct_internet_access = \"Disabled\"`",
+        }),
+        cloudformation: Some(Shape {
+            id: "CFN-044",
+            types: &["AWS::SageMaker::NotebookInstance"],
+            path: &["DirectInternetAccess"],
+            description: "`DirectInternetAccess` is not `Disabled` on an `AWS::SageMaker::NotebookInstance` (the default is `Enabled`).",
+            remediation: "Set `DirectInternetAccess: Disabled` with a `SubnetId`, and reach the internet through the VPC's NAT and egress rules.",
+            fix: "set `DirectInternetAccess: Disabled`",
+        }),
+    },
+    // 14
+    Concern {
+        title: "SageMaker notebook users have root access",
+        severity: Severity::Low,
+        help: "Every notebook user can change the instance's software and configuration, lifecycle safeguards included.",
+        tags: &["aws", "sagemaker", "privilege"],
+        compliance: &[],
+        finding: "gives its users root access",
+        expect: Expect::Equals {
+            want: "Disabled",
+            default: Some("Enabled"),
+        },
+        terraform: Some(Shape {
+            id: "TF-087",
+            types: &["aws_sagemaker_notebook_instance"],
+            path: &["root_access"],
+            description: "`root_access` is not `\"Disabled\"` on an `aws_sagemaker_notebook_instance` (the default is `\"Enabled\"`).",
+            remediation: "Set `root_access = \"Disabled\"` and install what the notebook needs in a lifecycle configuration.",
+            fix: "set `root_access = \"Disabled\"`",
+        }),
+        cloudformation: Some(Shape {
+            id: "CFN-045",
+            types: &["AWS::SageMaker::NotebookInstance"],
+            path: &["RootAccess"],
+            description: "`RootAccess` is not `Disabled` on an `AWS::SageMaker::NotebookInstance` (the default is `Enabled`).",
+            remediation: "Set `RootAccess: Disabled` and install what the notebook needs in a lifecycle configuration.",
+            fix: "set `RootAccess: Disabled`",
+        }),
+    },
+    // 15
+    Concern {
+        title: "DMS replication instance publicly accessible",
+        severity: Severity::High,
+        help: "The replication instance, which holds credentials to the source and target databases, gets a public address.",
+        tags: &["aws", "dms", "network"],
+        compliance: &[],
+        finding: "is reachable from the internet",
+        // Absent, AWS decides by the subnet group: only a written `true`
+        // is judged.
+        expect: Expect::Flag {
+            want: false,
+            default: None,
+        },
+        terraform: Some(Shape {
+            id: "TF-088",
+            types: &["aws_dms_replication_instance"],
+            path: &["publicly_accessible"],
+            description: "`publicly_accessible = true` on an `aws_dms_replication_instance`.",
+            remediation: "Set `publicly_accessible = false` and place the instance in private subnets.",
+            fix: "set `publicly_accessible = false`",
+        }),
+        cloudformation: Some(Shape {
+            id: "CFN-046",
+            types: &["AWS::DMS::ReplicationInstance"],
+            path: &["PubliclyAccessible"],
+            description: "`PubliclyAccessible: true` on an `AWS::DMS::ReplicationInstance`.",
+            remediation: "Set `PubliclyAccessible: false` and place the instance in private subnets.",
+            fix: "set `PubliclyAccessible: false`",
+        }),
+    },
+    // 16
+    Concern {
+        title: "MSK cluster accepts plain-text client connections",
+        severity: Severity::Medium,
+        help: "Producers and consumers may send records to the brokers without TLS.",
+        tags: &["aws", "msk", "kafka", "tls"],
+        compliance: &[],
+        finding: "accepts plain-text client connections",
+        expect: Expect::Equals {
+            want: "TLS",
+            default: Some("TLS"),
+        },
+        terraform: Some(Shape {
+            id: "TF-089",
+            types: &["aws_msk_cluster"],
+            path: &["encryption_info", "encryption_in_transit", "client_broker"],
+            description: "`encryption_info { encryption_in_transit { client_broker } }` is `\"PLAINTEXT\"` or `\"TLS_PLAINTEXT\"` on an `aws_msk_cluster`.",
+            remediation: "Set `client_broker = \"TLS\"` (the default) and connect clients over TLS.",
+            fix: "set `client_broker = \"TLS\"`",
+        }),
+        cloudformation: Some(Shape {
+            id: "CFN-047",
+            types: &["AWS::MSK::Cluster"],
+            path: &["EncryptionInfo", "EncryptionInTransit", "ClientBroker"],
+            description: "`EncryptionInfo.EncryptionInTransit.ClientBroker` is `PLAINTEXT` or `TLS_PLAINTEXT` on an `AWS::MSK::Cluster`.",
+            remediation: "Set `ClientBroker: TLS` (the default) and connect clients over TLS.",
+            fix: "set `ClientBroker: TLS`",
+        }),
+    },
+    // 17
+    Concern {
+        title: "CodeBuild project runs builds in privileged mode",
+        severity: Severity::Medium,
+        help: "A privileged build container can control the Docker daemon of its host: any build step, including a dependency's install script, gets root over the build environment.",
+        tags: &["aws", "codebuild", "privilege", "ci"],
+        compliance: &[],
+        finding: "runs builds in privileged mode",
+        expect: Expect::Flag {
+            want: false,
+            default: Some(false),
+        },
+        terraform: Some(Shape {
+            id: "TF-090",
+            types: &["aws_codebuild_project"],
+            path: &["environment", "privileged_mode"],
+            description: "`environment { privileged_mode = true }` on an `aws_codebuild_project`.",
+            remediation: "Leave `privileged_mode` off; build images with a daemonless builder (kaniko, buildah) or in a separate project.",
+            fix: "set `privileged_mode = false`",
+        }),
+        cloudformation: Some(Shape {
+            id: "CFN-048",
+            types: &["AWS::CodeBuild::Project"],
+            path: &["Environment", "PrivilegedMode"],
+            description: "`Environment.PrivilegedMode: true` on an `AWS::CodeBuild::Project`.",
+            remediation: "Leave `PrivilegedMode` off; build images with a daemonless builder (kaniko, buildah) or in a separate project.",
+            fix: "set `PrivilegedMode: false`",
+        }),
+    },
+    // 18
+    Concern {
+        title: "WorkSpaces root volume not encrypted",
+        severity: Severity::Medium,
+        help: "The desktop's system volume, with cached credentials and documents, is stored in the clear.",
+        tags: &["aws", "workspaces", "encryption"],
+        compliance: &[],
+        finding: "has an unencrypted root volume",
+        expect: Expect::Flag {
+            want: true,
+            default: Some(false),
+        },
+        terraform: Some(Shape {
+            id: "TF-091",
+            types: &["aws_workspaces_workspace"],
+            path: &["root_volume_encryption_enabled"],
+            description: "`root_volume_encryption_enabled` is not `true` on an `aws_workspaces_workspace`.",
+            remediation: "Set `root_volume_encryption_enabled = true` (and `user_volume_encryption_enabled`, `volume_encryption_key`).",
+            fix: "set `root_volume_encryption_enabled = true`",
+        }),
+        cloudformation: Some(Shape {
+            id: "CFN-049",
+            types: &["AWS::WorkSpaces::Workspace"],
+            path: &["RootVolumeEncryptionEnabled"],
+            description: "`RootVolumeEncryptionEnabled` is not `true` on an `AWS::WorkSpaces::Workspace`.",
+            remediation: "Set `RootVolumeEncryptionEnabled: true` (and `UserVolumeEncryptionEnabled`, `VolumeEncryptionKey`).",
+            fix: "set `RootVolumeEncryptionEnabled: true`",
+        }),
+    },
+    // 19
+    Concern {
+        title: "DAX cluster not encrypted at rest",
+        severity: Severity::Medium,
+        help: "The cache in front of DynamoDB stores items in the clear on its nodes.",
+        tags: &["aws", "dax", "dynamodb", "encryption"],
+        compliance: &[],
+        finding: "stores cached items unencrypted",
+        expect: Expect::Flag {
+            want: true,
+            default: Some(false),
+        },
+        terraform: Some(Shape {
+            id: "TF-092",
+            types: &["aws_dax_cluster"],
+            path: &["server_side_encryption", "enabled"],
+            description: "No `server_side_encryption { enabled = true }` on an `aws_dax_cluster`.",
+            remediation: "Add `server_side_encryption { enabled = true }` when the cluster is created.",
+            fix: "add `server_side_encryption { enabled = true }`",
+        }),
+        cloudformation: Some(Shape {
+            id: "CFN-050",
+            types: &["AWS::DAX::Cluster"],
+            path: &["SSESpecification", "SSEEnabled"],
+            description: "No `SSESpecification` with `SSEEnabled: true` on an `AWS::DAX::Cluster`.",
+            remediation: "Add `SSESpecification: {SSEEnabled: true}` when the cluster is created.",
+            fix: "add `SSESpecification` with `SSEEnabled: true`",
         }),
     },
 ];

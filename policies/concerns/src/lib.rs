@@ -269,3 +269,41 @@ fn unknown(node: &Node<'_>, platform: Platform) -> bool {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every row is a rule on both platforms, under an id of the
+    /// platform's pack, never reused, with something to look at.
+    #[test]
+    fn rows_are_well_formed() {
+        let mut ids = std::collections::BTreeSet::new();
+        for (index, concern) in AWS.iter().enumerate() {
+            for (prefix, shape) in [
+                ("TF-", &concern.terraform),
+                ("CFN-", &concern.cloudformation),
+            ] {
+                let Some(shape) = shape else { continue };
+                assert!(shape.id.starts_with(prefix), "row {index}: {}", shape.id);
+                assert!(ids.insert(shape.id), "row {index}: {} twice", shape.id);
+                assert!(
+                    !shape.types.is_empty() && !shape.path.is_empty(),
+                    "row {index}"
+                );
+                assert!(
+                    !shape.description.is_empty()
+                        && !shape.remediation.is_empty()
+                        && !shape.fix.is_empty(),
+                    "row {index}: {} lacks a text",
+                    shape.id
+                );
+            }
+            assert!(
+                !concern.title.is_empty()
+                    && !concern.help.is_empty()
+                    && !concern.finding.is_empty()
+            );
+        }
+    }
+}

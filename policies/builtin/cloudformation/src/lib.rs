@@ -63,6 +63,17 @@ pub static PACK: Pack = Pack {
         rampart_concerns::cloudformation_rule::<6>(),
         rampart_concerns::cloudformation_rule::<7>(),
         rampart_concerns::cloudformation_rule::<8>(),
+        rampart_concerns::cloudformation_rule::<9>(),
+        rampart_concerns::cloudformation_rule::<10>(),
+        rampart_concerns::cloudformation_rule::<11>(),
+        rampart_concerns::cloudformation_rule::<12>(),
+        rampart_concerns::cloudformation_rule::<13>(),
+        rampart_concerns::cloudformation_rule::<14>(),
+        rampart_concerns::cloudformation_rule::<15>(),
+        rampart_concerns::cloudformation_rule::<16>(),
+        rampart_concerns::cloudformation_rule::<17>(),
+        rampart_concerns::cloudformation_rule::<18>(),
+        rampart_concerns::cloudformation_rule::<19>(),
     ],
 };
 

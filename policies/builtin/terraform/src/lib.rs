@@ -114,6 +114,17 @@ pub static PACK: Pack = Pack {
         rampart_concerns::terraform_rule::<6>(),
         rampart_concerns::terraform_rule::<7>(),
         rampart_concerns::terraform_rule::<8>(),
+        rampart_concerns::terraform_rule::<9>(),
+        rampart_concerns::terraform_rule::<10>(),
+        rampart_concerns::terraform_rule::<11>(),
+        rampart_concerns::terraform_rule::<12>(),
+        rampart_concerns::terraform_rule::<13>(),
+        rampart_concerns::terraform_rule::<14>(),
+        rampart_concerns::terraform_rule::<15>(),
+        rampart_concerns::terraform_rule::<16>(),
+        rampart_concerns::terraform_rule::<17>(),
+        rampart_concerns::terraform_rule::<18>(),
+        rampart_concerns::terraform_rule::<19>(),
     ],
 };
 
