@@ -8,6 +8,14 @@ use rampart_policy::{Control, Severity};
 
 const CIS_AWS: &str = "CIS-AWS-Foundations-3.0";
 
+/// An OpenSearch domain, by its current and its legacy (Elasticsearch)
+/// resource type: the three OpenSearch rows judge both.
+const OPENSEARCH_TERRAFORM: &[&str] = &["aws_opensearch_domain", "aws_elasticsearch_domain"];
+const OPENSEARCH_CLOUDFORMATION: &[&str] = &[
+    "AWS::OpenSearchService::Domain",
+    "AWS::Elasticsearch::Domain",
+];
+
 /// Every AWS concern, in the order the packs list them.
 pub const AWS: &[Concern] = &[
     // 0
@@ -311,7 +319,7 @@ pub const AWS: &[Concern] = &[
         },
         terraform: Some(Shape {
             id: "TF-083",
-            types: &["aws_opensearch_domain", "aws_elasticsearch_domain"],
+            types: OPENSEARCH_TERRAFORM,
             path: &["encrypt_at_rest", "enabled"],
             description: "No `encrypt_at_rest { enabled = true }` on an `aws_opensearch_domain` or `aws_elasticsearch_domain`.",
             remediation: "Add `encrypt_at_rest { enabled = true }` (and `kms_key_id` for a customer-managed key).",
@@ -319,10 +327,7 @@ pub const AWS: &[Concern] = &[
         }),
         cloudformation: Some(Shape {
             id: "CFN-041",
-            types: &[
-                "AWS::OpenSearchService::Domain",
-                "AWS::Elasticsearch::Domain",
-            ],
+            types: OPENSEARCH_CLOUDFORMATION,
             path: &["EncryptionAtRestOptions", "Enabled"],
             description: "No `EncryptionAtRestOptions` with `Enabled: true` on an `AWS::OpenSearchService::Domain` or `AWS::Elasticsearch::Domain`.",
             remediation: "Add `EncryptionAtRestOptions: {Enabled: true}` (and `KmsKeyId` for a customer-managed key).",
@@ -343,7 +348,7 @@ pub const AWS: &[Concern] = &[
         },
         terraform: Some(Shape {
             id: "TF-084",
-            types: &["aws_opensearch_domain", "aws_elasticsearch_domain"],
+            types: OPENSEARCH_TERRAFORM,
             path: &["node_to_node_encryption", "enabled"],
             description: "No `node_to_node_encryption { enabled = true }` on an `aws_opensearch_domain` or `aws_elasticsearch_domain`.",
             remediation: "Add `node_to_node_encryption { enabled = true }`.",
@@ -351,10 +356,7 @@ pub const AWS: &[Concern] = &[
         }),
         cloudformation: Some(Shape {
             id: "CFN-042",
-            types: &[
-                "AWS::OpenSearchService::Domain",
-                "AWS::Elasticsearch::Domain",
-            ],
+            types: OPENSEARCH_CLOUDFORMATION,
             path: &["NodeToNodeEncryptionOptions", "Enabled"],
             description: "No `NodeToNodeEncryptionOptions` with `Enabled: true` on an `AWS::OpenSearchService::Domain` or `AWS::Elasticsearch::Domain`.",
             remediation: "Add `NodeToNodeEncryptionOptions: {Enabled: true}`.",
@@ -377,7 +379,7 @@ pub const AWS: &[Concern] = &[
         },
         terraform: Some(Shape {
             id: "TF-085",
-            types: &["aws_opensearch_domain", "aws_elasticsearch_domain"],
+            types: OPENSEARCH_TERRAFORM,
             path: &["domain_endpoint_options", "enforce_https"],
             description: "`domain_endpoint_options { enforce_https = false }` on an `aws_opensearch_domain` or `aws_elasticsearch_domain`.",
             remediation: "Set `enforce_https = true` with a current `tls_security_policy` (`Policy-Min-TLS-1-2-2019-07`).",
@@ -385,10 +387,7 @@ pub const AWS: &[Concern] = &[
         }),
         cloudformation: Some(Shape {
             id: "CFN-043",
-            types: &[
-                "AWS::OpenSearchService::Domain",
-                "AWS::Elasticsearch::Domain",
-            ],
+            types: OPENSEARCH_CLOUDFORMATION,
             path: &["DomainEndpointOptions", "EnforceHTTPS"],
             description: "`DomainEndpointOptions` with `EnforceHTTPS: false` on an `AWS::OpenSearchService::Domain` or `AWS::Elasticsearch::Domain`.",
             remediation: "Set `EnforceHTTPS: true` with a current `TLSSecurityPolicy` (`Policy-Min-TLS-1-2-2019-07`).",
