@@ -1,4 +1,5 @@
-//! The AWS concerns: each row one check, on Terraform and CloudFormation.
+//! The AWS concerns: each row one check, on Terraform, CloudFormation and
+//! Ansible.
 //!
 //! Rows are only ever appended: a row's index is its rules' identity in
 //! the packs (`terraform_rule::<3>()`).
@@ -15,6 +16,9 @@ const OPENSEARCH_CLOUDFORMATION: &[&str] = &[
     "AWS::OpenSearchService::Domain",
     "AWS::Elasticsearch::Domain",
 ];
+
+/// The OpenSearch module, by its name since community.aws 4.0.
+const OPENSEARCH_ANSIBLE: &[&str] = &["community.aws.opensearch"];
 
 /// Every AWS concern, in the order the packs list them.
 pub const AWS: &[Concern] = &[
@@ -46,6 +50,7 @@ pub const AWS: &[Concern] = &[
             remediation: "Set `StorageEncrypted: true` (and `KmsKeyId` for a customer-managed key) when the cluster is created.",
             fix: "set `StorageEncrypted: true`",
         }),
+        ansible: None,
     },
     // 1
     Concern {
@@ -75,6 +80,7 @@ pub const AWS: &[Concern] = &[
             remediation: "Set `StorageEncrypted: true` (and `KmsKeyId` for a customer-managed key) when the cluster is created.",
             fix: "set `StorageEncrypted: true`",
         }),
+        ansible: None,
     },
     // 2
     Concern {
@@ -106,6 +112,14 @@ pub const AWS: &[Concern] = &[
             remediation: "Set `PubliclyAccessible: false` and reach the cluster through the VPC (a VPN, a bastion, PrivateLink).",
             fix: "set `PubliclyAccessible: false`",
         }),
+        ansible: Some(Shape {
+            id: "ANS-016",
+            types: &["community.aws.redshift"],
+            path: &["publicly_accessible"],
+            description: "A `community.aws.redshift` task sets `publicly_accessible: true`.",
+            remediation: "Set `publicly_accessible: false` and reach the cluster through the VPC (a VPN, a bastion, PrivateLink).",
+            fix: "set `publicly_accessible: false`",
+        }),
     },
     // 3
     Concern {
@@ -135,6 +149,7 @@ pub const AWS: &[Concern] = &[
             remediation: "Set `AtRestEncryptionEnabled: true` (and `KmsKeyId` for a customer-managed key); it can only be set when the group is created.",
             fix: "set `AtRestEncryptionEnabled: true`",
         }),
+        ansible: None,
     },
     // 4
     Concern {
@@ -164,6 +179,7 @@ pub const AWS: &[Concern] = &[
             remediation: "Set `TransitEncryptionEnabled: true` (with `AuthToken` or RBAC user groups) and connect with TLS.",
             fix: "set `TransitEncryptionEnabled: true`",
         }),
+        ansible: None,
     },
     // 5
     Concern {
@@ -190,6 +206,7 @@ pub const AWS: &[Concern] = &[
             remediation: "Set `KmsMasterKeyId` to a KMS key (`alias/aws/sns` at least, a customer-managed key to control access).",
             fix: "set `KmsMasterKeyId`",
         }),
+        ansible: None,
     },
     // 6
     Concern {
@@ -216,6 +233,7 @@ pub const AWS: &[Concern] = &[
             remediation: "Set `KmsKeyId` to the ARN of a customer-managed key whose policy lets the CloudWatch Logs service use it.",
             fix: "set `KmsKeyId`",
         }),
+        ansible: None,
     },
     // 7
     Concern {
@@ -244,6 +262,14 @@ pub const AWS: &[Concern] = &[
             description: "No `StreamEncryption` with `EncryptionType: KMS` on an `AWS::Kinesis::Stream`.",
             remediation: "Add `StreamEncryption: {EncryptionType: KMS, KeyId: …}` (`alias/aws/kinesis` at least).",
             fix: "add `StreamEncryption` with `EncryptionType: KMS`",
+        }),
+        ansible: Some(Shape {
+            id: "ANS-017",
+            types: &["community.aws.kinesis_stream"],
+            path: &["encryption_type"],
+            description: "A `community.aws.kinesis_stream` task sets `encryption_type: NONE`.",
+            remediation: "Set `encryption_state: enabled`, `encryption_type: KMS` and `key_id` (`alias/aws/kinesis` at least).",
+            fix: "set `encryption_type: KMS`",
         }),
     },
     // 8
@@ -275,6 +301,14 @@ pub const AWS: &[Concern] = &[
             remediation: "Leave `AutoMinorVersionUpgrade` at `true` and set a `PreferredMaintenanceWindow`.",
             fix: "set `AutoMinorVersionUpgrade: true`",
         }),
+        ansible: Some(Shape {
+            id: "ANS-018",
+            types: &["amazon.aws.rds_instance", "community.aws.rds_instance"],
+            path: &["auto_minor_version_upgrade"],
+            description: "An `amazon.aws.rds_instance` task sets `auto_minor_version_upgrade: false`.",
+            remediation: "Leave `auto_minor_version_upgrade` at `true` and set a `preferred_maintenance_window`.",
+            fix: "set `auto_minor_version_upgrade: true`",
+        }),
     },
     // 9
     Concern {
@@ -303,6 +337,14 @@ pub const AWS: &[Concern] = &[
             description: "`Encrypted` is not `true` on an `AWS::EFS::FileSystem` (CloudFormation's default is `false`).",
             remediation: "Set `Encrypted: true` (and `KmsKeyId` for a customer-managed key) when the file system is created.",
             fix: "set `Encrypted: true`",
+        }),
+        ansible: Some(Shape {
+            id: "ANS-019",
+            types: &["community.aws.efs"],
+            path: &["encrypt"],
+            description: "A `community.aws.efs` task sets `encrypt: false`.",
+            remediation: "Set `encrypt: true` (and `kms_key_id` for a customer-managed key) when the file system is created.",
+            fix: "set `encrypt: true`",
         }),
     },
     // 10
@@ -333,6 +375,14 @@ pub const AWS: &[Concern] = &[
             remediation: "Add `EncryptionAtRestOptions: {Enabled: true}` (and `KmsKeyId` for a customer-managed key).",
             fix: "add `EncryptionAtRestOptions` with `Enabled: true`",
         }),
+        ansible: Some(Shape {
+            id: "ANS-020",
+            types: OPENSEARCH_ANSIBLE,
+            path: &["encryption_at_rest_options", "enabled"],
+            description: "A `community.aws.opensearch` task sets `encryption_at_rest_options.enabled: false`.",
+            remediation: "Set `encryption_at_rest_options: {enabled: true}` (and `kms_key_id` for a customer-managed key).",
+            fix: "set `encryption_at_rest_options.enabled: true`",
+        }),
     },
     // 11
     Concern {
@@ -361,6 +411,14 @@ pub const AWS: &[Concern] = &[
             description: "No `NodeToNodeEncryptionOptions` with `Enabled: true` on an `AWS::OpenSearchService::Domain` or `AWS::Elasticsearch::Domain`.",
             remediation: "Add `NodeToNodeEncryptionOptions: {Enabled: true}`.",
             fix: "add `NodeToNodeEncryptionOptions` with `Enabled: true`",
+        }),
+        ansible: Some(Shape {
+            id: "ANS-021",
+            types: OPENSEARCH_ANSIBLE,
+            path: &["node_to_node_encryption_options", "enabled"],
+            description: "A `community.aws.opensearch` task sets `node_to_node_encryption_options.enabled: false`.",
+            remediation: "Set `node_to_node_encryption_options: {enabled: true}`.",
+            fix: "set `node_to_node_encryption_options.enabled: true`",
         }),
     },
     // 12
@@ -393,6 +451,14 @@ pub const AWS: &[Concern] = &[
             remediation: "Set `EnforceHTTPS: true` with a current `TLSSecurityPolicy` (`Policy-Min-TLS-1-2-2019-07`).",
             fix: "set `EnforceHTTPS: true`",
         }),
+        ansible: Some(Shape {
+            id: "ANS-022",
+            types: OPENSEARCH_ANSIBLE,
+            path: &["domain_endpoint_options", "enforce_https"],
+            description: "A `community.aws.opensearch` task sets `domain_endpoint_options.enforce_https: false`.",
+            remediation: "Set `enforce_https: true` with a current `tls_security_policy` (`Policy-Min-TLS-1-2-2019-07`).",
+            fix: "set `enforce_https: true`",
+        }),
     },
     // 13
     Concern {
@@ -422,6 +488,7 @@ pub const AWS: &[Concern] = &[
             remediation: "Set `DirectInternetAccess: Disabled` with a `SubnetId`, and reach the internet through the VPC's NAT and egress rules.",
             fix: "set `DirectInternetAccess: Disabled`",
         }),
+        ansible: None,
     },
     // 14
     Concern {
@@ -451,6 +518,7 @@ pub const AWS: &[Concern] = &[
             remediation: "Set `RootAccess: Disabled` and install what the notebook needs in a lifecycle configuration.",
             fix: "set `RootAccess: Disabled`",
         }),
+        ansible: None,
     },
     // 15
     Concern {
@@ -482,6 +550,7 @@ pub const AWS: &[Concern] = &[
             remediation: "Set `PubliclyAccessible: false` and place the instance in private subnets.",
             fix: "set `PubliclyAccessible: false`",
         }),
+        ansible: None,
     },
     // 16
     Concern {
@@ -510,6 +579,14 @@ pub const AWS: &[Concern] = &[
             description: "`EncryptionInfo.EncryptionInTransit.ClientBroker` is `PLAINTEXT` or `TLS_PLAINTEXT` on an `AWS::MSK::Cluster`.",
             remediation: "Set `ClientBroker: TLS` (the default) and connect clients over TLS.",
             fix: "set `ClientBroker: TLS`",
+        }),
+        ansible: Some(Shape {
+            id: "ANS-023",
+            types: &["community.aws.msk_cluster", "community.aws.aws_msk_cluster"],
+            path: &["encryption", "in_transit", "client_broker"],
+            description: "A `community.aws.msk_cluster` task sets `encryption.in_transit.client_broker` to `PLAINTEXT` or `TLS_PLAINTEXT`.",
+            remediation: "Set `client_broker: TLS` (the module's default) and connect clients over TLS.",
+            fix: "set `client_broker: TLS`",
         }),
     },
     // 17
@@ -540,6 +617,17 @@ pub const AWS: &[Concern] = &[
             remediation: "Leave `PrivilegedMode` off; build images with a daemonless builder (kaniko, buildah) or in a separate project.",
             fix: "set `PrivilegedMode: false`",
         }),
+        ansible: Some(Shape {
+            id: "ANS-024",
+            types: &[
+                "community.aws.codebuild_project",
+                "community.aws.aws_codebuild",
+            ],
+            path: &["environment", "privileged_mode"],
+            description: "A `community.aws.codebuild_project` task sets `environment.privileged_mode: true`.",
+            remediation: "Leave `privileged_mode` off; build images with a daemonless builder (kaniko, buildah) or in a separate project.",
+            fix: "set `privileged_mode: false`",
+        }),
     },
     // 18
     Concern {
@@ -569,6 +657,7 @@ pub const AWS: &[Concern] = &[
             remediation: "Set `RootVolumeEncryptionEnabled: true` (and `UserVolumeEncryptionEnabled`, `VolumeEncryptionKey`).",
             fix: "set `RootVolumeEncryptionEnabled: true`",
         }),
+        ansible: None,
     },
     // 19
     Concern {
@@ -598,5 +687,6 @@ pub const AWS: &[Concern] = &[
             remediation: "Add `SSESpecification: {SSEEnabled: true}` when the cluster is created.",
             fix: "add `SSESpecification` with `SSEEnabled: true`",
         }),
+        ansible: None,
     },
 ];

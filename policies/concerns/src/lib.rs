@@ -2,11 +2,12 @@
 //! compared with a value, with the provider's default when P is absent" —
 //! written once as a row of a table and mapped onto each platform's shape
 //! (a Terraform resource's attribute, a CloudFormation resource's
-//! property), so that one row is a rule in every pack that knows the
-//! resource, and the rules cannot drift apart.
+//! property, an Ansible module's argument), so that one row is a rule in
+//! every pack that knows the resource, and the rules cannot drift apart.
 //!
-//! A pack turns row `N` into a rule with [`terraform_rule`] or
-//! [`cloudformation_rule`]: the rule's metadata comes from the row and its
+//! A pack turns row `N` into a rule with [`terraform_rule`],
+//! [`cloudformation_rule`] or [`ansible_rule`]: the rule's metadata comes
+//! from the row and its
 //! check is a function instantiated for `N` (a rule's check is a plain
 //! function pointer, so the row is found by a constant, not captured).
 //! Checks that need code (policy documents, relations between resources)
@@ -14,7 +15,13 @@
 //!
 //! Unknown values never produce a finding: a Terraform `"${…}"` the
 //! inventory could not evaluate, a CloudFormation intrinsic function
-//! (`{"Ref": …}`, `{"Fn::If": …}`).
+//! (`{"Ref": …}`, `{"Fn::If": …}`), an Ansible `{{ … }}` template.
+//!
+//! Ansible is judged on what a task writes only. A task states the
+//! changes it makes to a resource that may already exist ("grow the
+//! volumes of the cluster"): an argument it leaves out keeps the
+//! resource as it is, so the platform's default says nothing about the
+//! task. Tasks that delete (`state: absent`) are not judged.
 
 mod aws;
 
@@ -43,6 +50,8 @@ pub struct Concern {
     pub terraform: Option<Shape>,
     /// The CloudFormation shape (`AWS::DocDB::DBCluster.StorageEncrypted`).
     pub cloudformation: Option<Shape>,
+    /// The Ansible shape (`community.aws.efs: encrypt`).
+    pub ansible: Option<Shape>,
 }
 
 /// Where a concern lives on one platform, and the texts that name it so.
@@ -50,11 +59,14 @@ pub struct Concern {
 pub struct Shape {
     /// The rule id on this platform (`TF-073`).
     pub id: &'static str,
-    /// The resource types it applies to.
+    /// The resource types it applies to; on Ansible the modules, by their
+    /// fully qualified names (a task that writes the short name, under a
+    /// play's `collections:`, matches too).
     pub types: &'static [&'static str],
     /// The attribute path under the resource's configuration (Terraform's
-    /// block body, CloudFormation's `Properties`); a nested block on the
-    /// way is read at its first instance.
+    /// block body, CloudFormation's `Properties`, the Ansible module's
+    /// arguments); a nested block on the way is read at its first
+    /// instance.
     pub path: &'static [&'static str],
     /// What the rule checks, in this platform's words.
     pub description: &'static str,
@@ -85,6 +97,7 @@ pub enum Expect {
 enum Platform {
     Terraform,
     CloudFormation,
+    Ansible,
 }
 
 impl Concern {
@@ -92,6 +105,7 @@ impl Concern {
         let shape = match platform {
             Platform::Terraform => &self.terraform,
             Platform::CloudFormation => &self.cloudformation,
+            Platform::Ansible => &self.ansible,
         };
         match shape {
             Some(shape) => shape,
@@ -139,21 +153,28 @@ pub const fn cloudformation_rule<const N: usize>() -> Rule {
     )
 }
 
+/// Row `N` of [`AWS`] as a rule of the `ansible` pack.
+pub const fn ansible_rule<const N: usize>() -> Rule {
+    AWS[N].rule(Platform::Ansible, &["ansible-task"], ansible_check::<N>)
+}
+
 fn terraform_check<const N: usize>(resource: &Resource, cx: &mut Context<'_>) {
     let root = resource.root();
     if root.get("block").as_str() != Some("resource") {
         return;
     }
     let name = format!(
-        "{}.{}",
+        "`{}.{}`",
         root.get("type").as_str().unwrap_or("?"),
         root.get("name").as_str().unwrap_or("?")
     );
+    if !of_type(&AWS[N], Platform::Terraform, root.get("type")) {
+        return;
+    }
     judge(
         &AWS[N],
         Platform::Terraform,
         resource,
-        root.get("type"),
         root.get("config"),
         &name,
         cx,
@@ -162,20 +183,60 @@ fn terraform_check<const N: usize>(resource: &Resource, cx: &mut Context<'_>) {
 
 fn cloudformation_check<const N: usize>(resource: &Resource, cx: &mut Context<'_>) {
     let root = resource.root();
-    let name = resource
-        .id
-        .strip_prefix("cloudformation:")
-        .unwrap_or(&resource.id)
-        .to_owned();
+    let name = format!(
+        "`{}`",
+        resource
+            .id
+            .strip_prefix("cloudformation:")
+            .unwrap_or(&resource.id)
+    );
+    if !of_type(&AWS[N], Platform::CloudFormation, root.get("Type")) {
+        return;
+    }
     judge(
         &AWS[N],
         Platform::CloudFormation,
         resource,
-        root.get("Type"),
         root.get("Properties"),
         &name,
         cx,
     );
+}
+
+fn ansible_check<const N: usize>(resource: &Resource, cx: &mut Context<'_>) {
+    let root = resource.root();
+    let Some(module) = root.get("module").as_str() else {
+        return;
+    };
+    let shape = AWS[N].shape(Platform::Ansible);
+    // `amazon.aws.rds_instance`, or `rds_instance` under `collections:`.
+    let matches = shape.types.iter().any(|full| {
+        full == &module || (!module.contains('.') && full.rsplit('.').next() == Some(module))
+    });
+    if !matches {
+        return;
+    }
+    let task = root.get("task");
+    // The arguments as a mapping under the module key, or under `args:`.
+    let args = match root.get("args") {
+        args if args.is_object() => args,
+        _ => task.get("args"),
+    };
+    if !args.is_object() {
+        return;
+    }
+    let deletes = args
+        .get("state")
+        .as_str()
+        .is_some_and(|state| state.eq_ignore_ascii_case("absent"));
+    if deletes {
+        return;
+    }
+    let name = match task.get("name").as_str() {
+        Some(name) => format!("task `{name}`"),
+        None => format!("`{module}` task"),
+    };
+    judge(&AWS[N], Platform::Ansible, resource, args, &name, cx);
 }
 
 /// The one check of every concern: find the value, give the benefit of
@@ -184,18 +245,11 @@ fn judge(
     concern: &Concern,
     platform: Platform,
     resource: &Resource,
-    kind: Node<'_>,
     config: Node<'_>,
     name: &str,
     cx: &mut Context<'_>,
 ) {
     let shape = concern.shape(platform);
-    if !kind
-        .as_str()
-        .is_some_and(|kind| shape.types.contains(&kind))
-    {
-        return;
-    }
     let mut node = config.clone();
     for key in shape.path {
         if unknown(&node, platform) {
@@ -204,6 +258,10 @@ fn judge(
         node = first(&node).get(key);
     }
     let fails = if !node.exists() || node.is_null() {
+        // What an Ansible task leaves out it leaves as it is.
+        if platform == Platform::Ansible {
+            return;
+        }
         match concern.expect {
             Expect::Flag { want, default } => default.is_some_and(|d| d != want),
             Expect::Equals { want, default } => {
@@ -215,7 +273,7 @@ fn judge(
         false
     } else {
         match concern.expect {
-            Expect::Flag { want, .. } => flag(&node).is_some_and(|value| value != want),
+            Expect::Flag { want, .. } => flag(&node, platform).is_some_and(|value| value != want),
             Expect::Equals { want, .. } => node
                 .as_str()
                 .is_some_and(|value| !value.eq_ignore_ascii_case(want)),
@@ -228,11 +286,19 @@ fn judge(
         // CloudFormation (as every CloudFormation rule).
         let at = match platform {
             Platform::Terraform => node.or(&resource.root()),
-            Platform::CloudFormation => node.or(&config).or(&resource.root()),
+            Platform::CloudFormation | Platform::Ansible => node.or(&config).or(&resource.root()),
         };
-        cx.report(&at, format!("`{name}` {}", concern.finding))
+        cx.report(&at, format!("{name} {}", concern.finding))
             .fix(shape.fix);
     }
+}
+
+/// Whether a Terraform or CloudFormation resource is of a type the
+/// concern's shape names.
+fn of_type(concern: &Concern, platform: Platform, kind: Node<'_>) -> bool {
+    let shape = concern.shape(platform);
+    kind.as_str()
+        .is_some_and(|kind| shape.types.contains(&kind))
 }
 
 /// A nested block's first instance, or the node itself.
@@ -244,13 +310,32 @@ fn first<'a>(node: &Node<'a>) -> Node<'a> {
     }
 }
 
-/// A flag as both platforms write it: `true`, `"true"`, `"True"`.
-fn flag(node: &Node<'_>) -> Option<bool> {
-    node.as_bool().or_else(|| match node.as_str() {
-        Some(text) if text.eq_ignore_ascii_case("true") => Some(true),
-        Some(text) if text.eq_ignore_ascii_case("false") => Some(false),
-        _ => None,
-    })
+/// A flag as the platform writes it: `true`, `"true"`, `"True"`; on
+/// Ansible also YAML 1.1's `yes`/`no`/`on`/`off`, which arrive as strings.
+fn flag(node: &Node<'_>, platform: Platform) -> Option<bool> {
+    if let Some(value) = node.as_bool() {
+        return Some(value);
+    }
+    if platform == Platform::Ansible
+        && let Some(number) = node.as_i64()
+    {
+        return Some(number != 0);
+    }
+    let text = node.as_str()?;
+    let (yes, no): (&[&str], &[&str]) = match platform {
+        Platform::Ansible => (
+            &["true", "yes", "on", "y", "1"],
+            &["false", "no", "off", "n", "0"],
+        ),
+        Platform::Terraform | Platform::CloudFormation => (&["true"], &["false"]),
+    };
+    if yes.iter().any(|word| text.eq_ignore_ascii_case(word)) {
+        Some(true)
+    } else if no.iter().any(|word| text.eq_ignore_ascii_case(word)) {
+        Some(false)
+    } else {
+        None
+    }
 }
 
 /// A value only the platform knows at deploy time.
@@ -267,6 +352,10 @@ fn unknown(node: &Node<'_>, platform: Platform) -> bool {
             };
             intrinsic || node.as_str().is_some_and(|s| s.contains("${"))
         }
+        // A Jinja template, or a vaulted value.
+        Platform::Ansible => node.as_str().is_some_and(|s| {
+            s.contains("{{") || s.contains("{%") || s.starts_with("$ANSIBLE_VAULT")
+        }),
     }
 }
 
@@ -283,6 +372,7 @@ mod tests {
             for (prefix, shape) in [
                 ("TF-", &concern.terraform),
                 ("CFN-", &concern.cloudformation),
+                ("ANS-", &concern.ansible),
             ] {
                 let Some(shape) = shape else { continue };
                 assert!(shape.id.starts_with(prefix), "row {index}: {}", shape.id);

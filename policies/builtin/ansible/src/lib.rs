@@ -3,6 +3,10 @@
 //! files, plaintext secrets, unverified downloads, shell injection — and
 //! the hygiene ansible-lint users expect.
 //!
+//! Cloud concerns (a module argument with a bad value: a public cluster,
+//! encryption off) are rows of `rampart-concerns`, shared with the
+//! Terraform and CloudFormation packs.
+//!
 //! Rules read `ansible-task` resources (`{"module", "args", "task", "play"}`)
 //! and `ansible-play` resources (`docs/kinds/ansible.md`). Fixtures live in
 //! `fixtures/<RULE-ID>/{positive,negative}.yml` (playbooks).
@@ -36,6 +40,15 @@ pub static PACK: Pack = Pack {
         rules::ANS_013,
         rules::ANS_014,
         rules::ANS_015,
+        rampart_concerns::ansible_rule::<2>(),
+        rampart_concerns::ansible_rule::<7>(),
+        rampart_concerns::ansible_rule::<8>(),
+        rampart_concerns::ansible_rule::<9>(),
+        rampart_concerns::ansible_rule::<10>(),
+        rampart_concerns::ansible_rule::<11>(),
+        rampart_concerns::ansible_rule::<12>(),
+        rampart_concerns::ansible_rule::<16>(),
+        rampart_concerns::ansible_rule::<17>(),
     ],
 };
 
