@@ -74,6 +74,11 @@ pub struct Shape {
     pub remediation: &'static str,
     /// The short fix a finding carries.
     pub fix: &'static str,
+    /// When the check applies to only some of the resources of its types,
+    /// the test that says so, given the type (Ansible: the module) and the
+    /// configuration: a read replica inherits its source's encryption, an
+    /// asymmetric KMS key cannot rotate. `None`: every resource.
+    pub applies: Option<fn(&str, &Node<'_>) -> bool>,
 }
 
 /// What a compliant value is, and what the platform assumes when the
@@ -94,7 +99,7 @@ pub enum Expect {
 
 /// The platforms a concern maps onto.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Platform {
+pub(crate) enum Platform {
     Terraform,
     CloudFormation,
     Ansible,
@@ -168,13 +173,15 @@ fn terraform_check<const N: usize>(resource: &Resource, cx: &mut Context<'_>) {
         root.get("type").as_str().unwrap_or("?"),
         root.get("name").as_str().unwrap_or("?")
     );
-    if !of_type(&AWS[N], Platform::Terraform, root.get("type")) {
+    let kind = root.get("type").as_str().unwrap_or("");
+    if !AWS[N].shape(Platform::Terraform).types.contains(&kind) {
         return;
     }
     judge(
         &AWS[N],
         Platform::Terraform,
         resource,
+        kind,
         root.get("config"),
         &name,
         cx,
@@ -190,13 +197,15 @@ fn cloudformation_check<const N: usize>(resource: &Resource, cx: &mut Context<'_
             .strip_prefix("cloudformation:")
             .unwrap_or(&resource.id)
     );
-    if !of_type(&AWS[N], Platform::CloudFormation, root.get("Type")) {
+    let kind = root.get("Type").as_str().unwrap_or("");
+    if !AWS[N].shape(Platform::CloudFormation).types.contains(&kind) {
         return;
     }
     judge(
         &AWS[N],
         Platform::CloudFormation,
         resource,
+        kind,
         root.get("Properties"),
         &name,
         cx,
@@ -236,7 +245,15 @@ fn ansible_check<const N: usize>(resource: &Resource, cx: &mut Context<'_>) {
         Some(name) => format!("task `{name}`"),
         None => format!("`{module}` task"),
     };
-    judge(&AWS[N], Platform::Ansible, resource, args, &name, cx);
+    judge(
+        &AWS[N],
+        Platform::Ansible,
+        resource,
+        module,
+        args,
+        &name,
+        cx,
+    );
 }
 
 /// The one check of every concern: find the value, give the benefit of
@@ -245,17 +262,34 @@ fn judge(
     concern: &Concern,
     platform: Platform,
     resource: &Resource,
+    kind: &str,
     config: Node<'_>,
     name: &str,
     cx: &mut Context<'_>,
 ) {
     let shape = concern.shape(platform);
+    if shape.applies.is_some_and(|applies| !applies(kind, &config)) {
+        return;
+    }
+    // Where a finding goes when the value is not written: the deepest
+    // block or mapping on the path that is; else the resource's first
+    // line on Terraform (as every Terraform rule), `Properties` on
+    // CloudFormation (as every CloudFormation rule), the arguments on
+    // Ansible.
+    let mut written = match platform {
+        Platform::Terraform => resource.root(),
+        Platform::CloudFormation | Platform::Ansible => config.or(&resource.root()),
+    };
     let mut node = config.clone();
-    for key in shape.path {
+    for (step, key) in shape.path.iter().enumerate() {
         if unknown(&node, platform) {
             return;
         }
-        node = first(&node).get(key);
+        let parent = first(&node);
+        if step > 0 && parent.exists() {
+            written = parent.clone();
+        }
+        node = parent.get(key);
     }
     let fails = if !node.exists() || node.is_null() {
         // What an Ansible task leaves out it leaves as it is.
@@ -281,24 +315,9 @@ fn judge(
         }
     };
     if fails {
-        // Where: the value if written; else the block on Terraform (its
-        // first line, as every Terraform rule), `Properties` on
-        // CloudFormation (as every CloudFormation rule).
-        let at = match platform {
-            Platform::Terraform => node.or(&resource.root()),
-            Platform::CloudFormation | Platform::Ansible => node.or(&config).or(&resource.root()),
-        };
-        cx.report(&at, format!("{name} {}", concern.finding))
+        cx.report(&node.or(&written), format!("{name} {}", concern.finding))
             .fix(shape.fix);
     }
-}
-
-/// Whether a Terraform or CloudFormation resource is of a type the
-/// concern's shape names.
-fn of_type(concern: &Concern, platform: Platform, kind: Node<'_>) -> bool {
-    let shape = concern.shape(platform);
-    kind.as_str()
-        .is_some_and(|kind| shape.types.contains(&kind))
 }
 
 /// A nested block's first instance, or the node itself.
@@ -312,7 +331,7 @@ fn first<'a>(node: &Node<'a>) -> Node<'a> {
 
 /// A flag as the platform writes it: `true`, `"true"`, `"True"`; on
 /// Ansible also YAML 1.1's `yes`/`no`/`on`/`off`, which arrive as strings.
-fn flag(node: &Node<'_>, platform: Platform) -> Option<bool> {
+pub(crate) fn flag(node: &Node<'_>, platform: Platform) -> Option<bool> {
     if let Some(value) = node.as_bool() {
         return Some(value);
     }

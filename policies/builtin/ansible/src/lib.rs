@@ -49,6 +49,15 @@ pub static PACK: Pack = Pack {
         rampart_concerns::ansible_rule::<12>(),
         rampart_concerns::ansible_rule::<16>(),
         rampart_concerns::ansible_rule::<17>(),
+        rampart_concerns::ansible_rule::<20>(),
+        rampart_concerns::ansible_rule::<21>(),
+        rampart_concerns::ansible_rule::<22>(),
+        rampart_concerns::ansible_rule::<23>(),
+        rampart_concerns::ansible_rule::<24>(),
+        rampart_concerns::ansible_rule::<26>(),
+        rampart_concerns::ansible_rule::<29>(),
+        rampart_concerns::ansible_rule::<30>(),
+        rampart_concerns::ansible_rule::<31>(),
     ],
 };
 
