@@ -23,6 +23,67 @@ impl std::fmt::Display for ComplianceControl {
     }
 }
 
+/// A check of another scanner that a rule is the equivalent of: its
+/// inline skips (`#checkov:skip=CKV_AWS_16:…`, `#trivy:ignore:AWS-0080`)
+/// suppress the rule, and reports name it, so that a team can switch
+/// without rewriting its suppressions.
+///
+/// A pack declares one as a tag `tool:ID` (`checkov:CKV_AWS_16`,
+/// `trivy:AWS-0080`): a tag keeps the ABI as it is, and every guest
+/// language can write one.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct PeerCheck {
+    /// The scanner: one of [`PeerCheck::TOOLS`].
+    pub tool: String,
+    /// Its check id as that tool prints it (`CKV_AWS_16`, `AWS-0080`).
+    pub id: String,
+}
+
+impl PeerCheck {
+    /// The scanners whose check ids a rule can declare.
+    pub const TOOLS: &'static [&'static str] = &["checkov", "trivy"];
+
+    /// The peer check a tag declares, if it is one (`checkov:CKV_AWS_16`).
+    ///
+    /// ```
+    /// use rampart_core::rule::PeerCheck;
+    /// let check = PeerCheck::from_tag("trivy:AVD-AWS-0080").unwrap();
+    /// assert_eq!((check.tool.as_str(), check.id.as_str()), ("trivy", "AWS-0080"));
+    /// assert!(PeerCheck::from_tag("aws").is_none());
+    /// ```
+    pub fn from_tag(tag: &str) -> Option<PeerCheck> {
+        let (tool, id) = tag.split_once(':')?;
+        let tool = Self::TOOLS.iter().find(|t| t.eq_ignore_ascii_case(tool))?;
+        let id = Self::normalize(tool, id.trim());
+        let valid = !id.is_empty()
+            && id
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+        valid.then(|| PeerCheck {
+            tool: (*tool).to_owned(),
+            id,
+        })
+    }
+
+    /// One spelling per check: Trivy printed `AVD-AWS-0080` before it
+    /// printed `AWS-0080`, and skip comments use both; ids compare without
+    /// case.
+    pub fn normalize(tool: &str, id: &str) -> String {
+        let id = id.to_ascii_uppercase();
+        match (tool, id.strip_prefix("AVD-")) {
+            ("trivy", Some(rest)) => rest.to_owned(),
+            _ => id,
+        }
+    }
+}
+
+/// `checkov:CKV_AWS_16`: the tag that declares it.
+impl std::fmt::Display for PeerCheck {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}", self.tool, self.id)
+    }
+}
+
 /// One rule of a pack.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RuleMetadata {
@@ -40,10 +101,13 @@ pub struct RuleMetadata {
     pub help_uri: Option<String>,
     /// How to fix a finding.
     pub remediation: String,
-    /// Free-form tags.
+    /// Free-form tags (without the [`PeerCheck`] ones).
     pub tags: Vec<String>,
     /// Compliance controls.
     pub compliance: Vec<ComplianceControl>,
+    /// The checks of other scanners this rule is the equivalent of.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub equivalents: Vec<PeerCheck>,
     /// Resource kinds the rule applies to; empty means every kind.
     pub kinds: Vec<String>,
 }

@@ -235,6 +235,7 @@ mod tests {
                 remediation: String::new(),
                 tags: Vec::new(),
                 compliance: Vec::new(),
+                equivalents: Vec::new(),
                 kinds: Vec::new(),
             }],
         };

@@ -128,6 +128,22 @@ fn rule_page(pack: &PackMetadata, rule: &RuleMetadata) -> String {
         }
         out.push('\n');
     }
+    if !rule.equivalents.is_empty() {
+        let _ = writeln!(
+            out,
+            "## Equivalents\n\nThe same check in other scanners; their inline skips of it \
+             (`#checkov:skip=ID:reason`, `#trivy:ignore:ID`) suppress this rule too.\n"
+        );
+        for peer in &rule.equivalents {
+            let tool = match peer.tool.as_str() {
+                "checkov" => "Checkov",
+                "trivy" => "Trivy",
+                other => other,
+            };
+            let _ = writeln!(out, "- {tool} `{}`", peer.id);
+        }
+        out.push('\n');
+    }
     if let Some(uri) = &rule.help_uri {
         let _ = writeln!(out, "## See also\n\n<{uri}>\n");
     }
@@ -162,6 +178,7 @@ mod tests {
                 remediation: "Pin by digest.".into(),
                 tags: Vec::new(),
                 compliance: Vec::new(),
+                equivalents: Vec::new(),
                 kinds: vec!["k8s".into()],
             }],
         }

@@ -203,6 +203,12 @@ fn rule(r: &ReportRule) -> Value {
             "kinds": rule.kinds,
         },
     });
+    if !rule.equivalents.is_empty() {
+        // `checkov:CKV_AWS_16`: what a team searching for the check it
+        // used to gate on finds the rule by.
+        let peers: Vec<String> = rule.equivalents.iter().map(ToString::to_string).collect();
+        value["properties"]["equivalents"] = json!(peers);
+    }
     if let Some(uri) = &rule.help_uri {
         value["helpUri"] = json!(uri);
     }

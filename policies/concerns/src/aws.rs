@@ -82,6 +82,7 @@ pub const AWS: &[Concern] = &[
             remediation: "Set `storage_encrypted = true` (and `kms_key_id` for a customer-managed key) when the cluster is created.",
             fix: "set `storage_encrypted = true`",
             applies: None,
+            equivalents: &["checkov:CKV_AWS_74"],
         }),
         cloudformation: Some(Shape {
             id: "CFN-031",
@@ -91,6 +92,7 @@ pub const AWS: &[Concern] = &[
             remediation: "Set `StorageEncrypted: true` (and `KmsKeyId` for a customer-managed key) when the cluster is created.",
             fix: "set `StorageEncrypted: true`",
             applies: None,
+            equivalents: &["checkov:CKV_AWS_74"],
         }),
         ansible: None,
     },
@@ -114,6 +116,7 @@ pub const AWS: &[Concern] = &[
             remediation: "Set `storage_encrypted = true` (and `kms_key_arn` for a customer-managed key) when the cluster is created.",
             fix: "set `storage_encrypted = true`",
             applies: None,
+            equivalents: &["checkov:CKV_AWS_44"],
         }),
         cloudformation: Some(Shape {
             id: "CFN-032",
@@ -123,6 +126,7 @@ pub const AWS: &[Concern] = &[
             remediation: "Set `StorageEncrypted: true` (and `KmsKeyId` for a customer-managed key) when the cluster is created.",
             fix: "set `StorageEncrypted: true`",
             applies: None,
+            equivalents: &["checkov:CKV_AWS_44"],
         }),
         ansible: None,
     },
@@ -148,6 +152,7 @@ pub const AWS: &[Concern] = &[
             remediation: "Set `publicly_accessible = false` and reach the cluster through the VPC (a VPN, a bastion, PrivateLink).",
             fix: "set `publicly_accessible = false`",
             applies: None,
+            equivalents: &["checkov:CKV_AWS_87"],
         }),
         cloudformation: Some(Shape {
             id: "CFN-033",
@@ -157,6 +162,7 @@ pub const AWS: &[Concern] = &[
             remediation: "Set `PubliclyAccessible: false` and reach the cluster through the VPC (a VPN, a bastion, PrivateLink).",
             fix: "set `PubliclyAccessible: false`",
             applies: None,
+            equivalents: &["checkov:CKV_AWS_87"],
         }),
         ansible: Some(Shape {
             id: "ANS-016",
@@ -166,6 +172,7 @@ pub const AWS: &[Concern] = &[
             remediation: "Set `publicly_accessible: false` and reach the cluster through the VPC (a VPN, a bastion, PrivateLink).",
             fix: "set `publicly_accessible: false`",
             applies: None,
+            equivalents: &[],
         }),
     },
     // 3
@@ -188,6 +195,7 @@ pub const AWS: &[Concern] = &[
             remediation: "Set `at_rest_encryption_enabled = true` (and `kms_key_id` for a customer-managed key); it can only be set when the group is created.",
             fix: "set `at_rest_encryption_enabled = true`",
             applies: None,
+            equivalents: &["checkov:CKV_AWS_29", "trivy:AWS-0045"],
         }),
         cloudformation: Some(Shape {
             id: "CFN-034",
@@ -197,6 +205,7 @@ pub const AWS: &[Concern] = &[
             remediation: "Set `AtRestEncryptionEnabled: true` (and `KmsKeyId` for a customer-managed key); it can only be set when the group is created.",
             fix: "set `AtRestEncryptionEnabled: true`",
             applies: None,
+            equivalents: &["checkov:CKV_AWS_29", "trivy:AWS-0045"],
         }),
         ansible: None,
     },
@@ -220,6 +229,7 @@ pub const AWS: &[Concern] = &[
             remediation: "Set `transit_encryption_enabled = true` (with `auth_token` or RBAC user groups) and connect with TLS.",
             fix: "set `transit_encryption_enabled = true`",
             applies: None,
+            equivalents: &["checkov:CKV_AWS_30", "trivy:AWS-0051"],
         }),
         cloudformation: Some(Shape {
             id: "CFN-035",
@@ -229,6 +239,7 @@ pub const AWS: &[Concern] = &[
             remediation: "Set `TransitEncryptionEnabled: true` (with `AuthToken` or RBAC user groups) and connect with TLS.",
             fix: "set `TransitEncryptionEnabled: true`",
             applies: None,
+            equivalents: &["checkov:CKV_AWS_30", "trivy:AWS-0051"],
         }),
         ansible: None,
     },
@@ -249,6 +260,7 @@ pub const AWS: &[Concern] = &[
             remediation: "Set `kms_master_key_id` to a KMS key (`alias/aws/sns` at least, a customer-managed key to control access).",
             fix: "set `kms_master_key_id`",
             applies: None,
+            equivalents: &["checkov:CKV_AWS_26", "trivy:AWS-0095"],
         }),
         cloudformation: Some(Shape {
             id: "CFN-036",
@@ -258,6 +270,7 @@ pub const AWS: &[Concern] = &[
             remediation: "Set `KmsMasterKeyId` to a KMS key (`alias/aws/sns` at least, a customer-managed key to control access).",
             fix: "set `KmsMasterKeyId`",
             applies: None,
+            equivalents: &["checkov:CKV_AWS_26", "trivy:AWS-0095"],
         }),
         ansible: None,
     },
@@ -278,6 +291,7 @@ pub const AWS: &[Concern] = &[
             remediation: "Set `kms_key_id` to the ARN of a customer-managed key whose policy lets the CloudWatch Logs service use it.",
             fix: "set `kms_key_id`",
             applies: None,
+            equivalents: &["checkov:CKV_AWS_158", "trivy:AWS-0017"],
         }),
         cloudformation: Some(Shape {
             id: "CFN-037",
@@ -287,6 +301,7 @@ pub const AWS: &[Concern] = &[
             remediation: "Set `KmsKeyId` to the ARN of a customer-managed key whose policy lets the CloudWatch Logs service use it.",
             fix: "set `KmsKeyId`",
             applies: None,
+            equivalents: &["checkov:CKV_AWS_158", "trivy:AWS-0017"],
         }),
         ansible: None,
     },
@@ -310,6 +325,7 @@ pub const AWS: &[Concern] = &[
             remediation: "Set `encryption_type = \"KMS\"` and `kms_key_id` (`alias/aws/kinesis` at least).",
             fix: "set `encryption_type = \"KMS\"`",
             applies: None,
+            equivalents: &["checkov:CKV_AWS_43", "trivy:AWS-0064"],
         }),
         cloudformation: Some(Shape {
             id: "CFN-038",
@@ -319,6 +335,7 @@ pub const AWS: &[Concern] = &[
             remediation: "Add `StreamEncryption: {EncryptionType: KMS, KeyId: …}` (`alias/aws/kinesis` at least).",
             fix: "add `StreamEncryption` with `EncryptionType: KMS`",
             applies: None,
+            equivalents: &["checkov:CKV_AWS_43", "trivy:AWS-0064"],
         }),
         ansible: Some(Shape {
             id: "ANS-017",
@@ -328,6 +345,7 @@ pub const AWS: &[Concern] = &[
             remediation: "Set `encryption_state: enabled`, `encryption_type: KMS` and `key_id` (`alias/aws/kinesis` at least).",
             fix: "set `encryption_type: KMS`",
             applies: None,
+            equivalents: &[],
         }),
     },
     // 8
@@ -351,6 +369,7 @@ pub const AWS: &[Concern] = &[
             remediation: "Leave `auto_minor_version_upgrade` at `true` and set a `maintenance_window`.",
             fix: "set `auto_minor_version_upgrade = true`",
             applies: None,
+            equivalents: &["checkov:CKV_AWS_226"],
         }),
         cloudformation: Some(Shape {
             id: "CFN-039",
@@ -360,6 +379,7 @@ pub const AWS: &[Concern] = &[
             remediation: "Leave `AutoMinorVersionUpgrade` at `true` and set a `PreferredMaintenanceWindow`.",
             fix: "set `AutoMinorVersionUpgrade: true`",
             applies: None,
+            equivalents: &[],
         }),
         ansible: Some(Shape {
             id: "ANS-018",
@@ -369,6 +389,7 @@ pub const AWS: &[Concern] = &[
             remediation: "Leave `auto_minor_version_upgrade` at `true` and set a `preferred_maintenance_window`.",
             fix: "set `auto_minor_version_upgrade: true`",
             applies: None,
+            equivalents: &[],
         }),
     },
     // 9
@@ -391,6 +412,7 @@ pub const AWS: &[Concern] = &[
             remediation: "Set `encrypted = true` (and `kms_key_id` for a customer-managed key) when the file system is created.",
             fix: "set `encrypted = true`",
             applies: None,
+            equivalents: &["checkov:CKV_AWS_42", "trivy:AWS-0037"],
         }),
         cloudformation: Some(Shape {
             id: "CFN-040",
@@ -400,6 +422,7 @@ pub const AWS: &[Concern] = &[
             remediation: "Set `Encrypted: true` (and `KmsKeyId` for a customer-managed key) when the file system is created.",
             fix: "set `Encrypted: true`",
             applies: None,
+            equivalents: &["checkov:CKV_AWS_42", "trivy:AWS-0037"],
         }),
         ansible: Some(Shape {
             id: "ANS-019",
@@ -409,6 +432,7 @@ pub const AWS: &[Concern] = &[
             remediation: "Set `encrypt: true` (and `kms_key_id` for a customer-managed key) when the file system is created.",
             fix: "set `encrypt: true`",
             applies: None,
+            equivalents: &[],
         }),
     },
     // 10
@@ -431,6 +455,7 @@ pub const AWS: &[Concern] = &[
             remediation: "Add `encrypt_at_rest { enabled = true }` (and `kms_key_id` for a customer-managed key).",
             fix: "add `encrypt_at_rest { enabled = true }`",
             applies: None,
+            equivalents: &["checkov:CKV_AWS_5", "trivy:AWS-0048"],
         }),
         cloudformation: Some(Shape {
             id: "CFN-041",
@@ -440,6 +465,7 @@ pub const AWS: &[Concern] = &[
             remediation: "Add `EncryptionAtRestOptions: {Enabled: true}` (and `KmsKeyId` for a customer-managed key).",
             fix: "add `EncryptionAtRestOptions` with `Enabled: true`",
             applies: None,
+            equivalents: &["checkov:CKV_AWS_5", "trivy:AWS-0048"],
         }),
         ansible: Some(Shape {
             id: "ANS-020",
@@ -449,6 +475,7 @@ pub const AWS: &[Concern] = &[
             remediation: "Set `encryption_at_rest_options: {enabled: true}` (and `kms_key_id` for a customer-managed key).",
             fix: "set `encryption_at_rest_options.enabled: true`",
             applies: None,
+            equivalents: &[],
         }),
     },
     // 11
@@ -471,6 +498,7 @@ pub const AWS: &[Concern] = &[
             remediation: "Add `node_to_node_encryption { enabled = true }`.",
             fix: "add `node_to_node_encryption { enabled = true }`",
             applies: None,
+            equivalents: &["checkov:CKV_AWS_6", "trivy:AWS-0043"],
         }),
         cloudformation: Some(Shape {
             id: "CFN-042",
@@ -480,6 +508,7 @@ pub const AWS: &[Concern] = &[
             remediation: "Add `NodeToNodeEncryptionOptions: {Enabled: true}`.",
             fix: "add `NodeToNodeEncryptionOptions` with `Enabled: true`",
             applies: None,
+            equivalents: &["checkov:CKV_AWS_6", "trivy:AWS-0043"],
         }),
         ansible: Some(Shape {
             id: "ANS-021",
@@ -489,6 +518,7 @@ pub const AWS: &[Concern] = &[
             remediation: "Set `node_to_node_encryption_options: {enabled: true}`.",
             fix: "set `node_to_node_encryption_options.enabled: true`",
             applies: None,
+            equivalents: &[],
         }),
     },
     // 12
@@ -513,6 +543,7 @@ pub const AWS: &[Concern] = &[
             remediation: "Set `enforce_https = true` with a current `tls_security_policy` (`Policy-Min-TLS-1-2-2019-07`).",
             fix: "set `enforce_https = true`",
             applies: None,
+            equivalents: &["checkov:CKV_AWS_83", "trivy:AWS-0046"],
         }),
         cloudformation: Some(Shape {
             id: "CFN-043",
@@ -522,6 +553,7 @@ pub const AWS: &[Concern] = &[
             remediation: "Set `EnforceHTTPS: true` with a current `TLSSecurityPolicy` (`Policy-Min-TLS-1-2-2019-07`).",
             fix: "set `EnforceHTTPS: true`",
             applies: None,
+            equivalents: &["checkov:CKV_AWS_83", "trivy:AWS-0046"],
         }),
         ansible: Some(Shape {
             id: "ANS-022",
@@ -531,6 +563,7 @@ pub const AWS: &[Concern] = &[
             remediation: "Set `enforce_https: true` with a current `tls_security_policy` (`Policy-Min-TLS-1-2-2019-07`).",
             fix: "set `enforce_https: true`",
             applies: None,
+            equivalents: &[],
         }),
     },
     // 13
@@ -553,6 +586,7 @@ pub const AWS: &[Concern] = &[
             remediation: "Set `direct_internet_access = \"Disabled\"` with a `subnet_id`, and reach the internet through the VPC's NAT and egress rules.",
             fix: "set `direct_internet_access = \"Disabled\"`",
             applies: None,
+            equivalents: &["checkov:CKV_AWS_122"],
         }),
         cloudformation: Some(Shape {
             id: "CFN-044",
@@ -562,6 +596,7 @@ pub const AWS: &[Concern] = &[
             remediation: "Set `DirectInternetAccess: Disabled` with a `SubnetId`, and reach the internet through the VPC's NAT and egress rules.",
             fix: "set `DirectInternetAccess: Disabled`",
             applies: None,
+            equivalents: &[],
         }),
         ansible: None,
     },
@@ -585,6 +620,7 @@ pub const AWS: &[Concern] = &[
             remediation: "Set `root_access = \"Disabled\"` and install what the notebook needs in a lifecycle configuration.",
             fix: "set `root_access = \"Disabled\"`",
             applies: None,
+            equivalents: &["checkov:CKV_AWS_307"],
         }),
         cloudformation: Some(Shape {
             id: "CFN-045",
@@ -594,6 +630,7 @@ pub const AWS: &[Concern] = &[
             remediation: "Set `RootAccess: Disabled` and install what the notebook needs in a lifecycle configuration.",
             fix: "set `RootAccess: Disabled`",
             applies: None,
+            equivalents: &[],
         }),
         ansible: None,
     },
@@ -619,6 +656,7 @@ pub const AWS: &[Concern] = &[
             remediation: "Set `publicly_accessible = false` and place the instance in private subnets.",
             fix: "set `publicly_accessible = false`",
             applies: None,
+            equivalents: &["checkov:CKV_AWS_89"],
         }),
         cloudformation: Some(Shape {
             id: "CFN-046",
@@ -628,6 +666,7 @@ pub const AWS: &[Concern] = &[
             remediation: "Set `PubliclyAccessible: false` and place the instance in private subnets.",
             fix: "set `PubliclyAccessible: false`",
             applies: None,
+            equivalents: &["checkov:CKV_AWS_89"],
         }),
         ansible: None,
     },
@@ -651,6 +690,7 @@ pub const AWS: &[Concern] = &[
             remediation: "Set `client_broker = \"TLS\"` (the default) and connect clients over TLS.",
             fix: "set `client_broker = \"TLS\"`",
             applies: None,
+            equivalents: &["checkov:CKV_AWS_81", "trivy:AWS-0073"],
         }),
         cloudformation: Some(Shape {
             id: "CFN-047",
@@ -660,6 +700,7 @@ pub const AWS: &[Concern] = &[
             remediation: "Set `ClientBroker: TLS` (the default) and connect clients over TLS.",
             fix: "set `ClientBroker: TLS`",
             applies: None,
+            equivalents: &["checkov:CKV_AWS_81", "trivy:AWS-0073"],
         }),
         ansible: Some(Shape {
             id: "ANS-023",
@@ -669,6 +710,7 @@ pub const AWS: &[Concern] = &[
             remediation: "Set `client_broker: TLS` (the module's default) and connect clients over TLS.",
             fix: "set `client_broker: TLS`",
             applies: None,
+            equivalents: &[],
         }),
     },
     // 17
@@ -691,6 +733,7 @@ pub const AWS: &[Concern] = &[
             remediation: "Leave `privileged_mode` off; build images with a daemonless builder (kaniko, buildah) or in a separate project.",
             fix: "set `privileged_mode = false`",
             applies: None,
+            equivalents: &["checkov:CKV_AWS_316"],
         }),
         cloudformation: Some(Shape {
             id: "CFN-048",
@@ -700,6 +743,7 @@ pub const AWS: &[Concern] = &[
             remediation: "Leave `PrivilegedMode` off; build images with a daemonless builder (kaniko, buildah) or in a separate project.",
             fix: "set `PrivilegedMode: false`",
             applies: None,
+            equivalents: &[],
         }),
         ansible: Some(Shape {
             id: "ANS-024",
@@ -712,6 +756,7 @@ pub const AWS: &[Concern] = &[
             remediation: "Leave `privileged_mode` off; build images with a daemonless builder (kaniko, buildah) or in a separate project.",
             fix: "set `privileged_mode: false`",
             applies: None,
+            equivalents: &[],
         }),
     },
     // 18
@@ -734,6 +779,7 @@ pub const AWS: &[Concern] = &[
             remediation: "Set `root_volume_encryption_enabled = true` (and `user_volume_encryption_enabled`, `volume_encryption_key`).",
             fix: "set `root_volume_encryption_enabled = true`",
             applies: None,
+            equivalents: &["checkov:CKV_AWS_156"],
         }),
         cloudformation: Some(Shape {
             id: "CFN-049",
@@ -743,6 +789,7 @@ pub const AWS: &[Concern] = &[
             remediation: "Set `RootVolumeEncryptionEnabled: true` (and `UserVolumeEncryptionEnabled`, `VolumeEncryptionKey`).",
             fix: "set `RootVolumeEncryptionEnabled: true`",
             applies: None,
+            equivalents: &["checkov:CKV_AWS_156"],
         }),
         ansible: None,
     },
@@ -766,6 +813,7 @@ pub const AWS: &[Concern] = &[
             remediation: "Add `server_side_encryption { enabled = true }` when the cluster is created.",
             fix: "add `server_side_encryption { enabled = true }`",
             applies: None,
+            equivalents: &["checkov:CKV_AWS_47", "trivy:AWS-0023"],
         }),
         cloudformation: Some(Shape {
             id: "CFN-050",
@@ -775,6 +823,7 @@ pub const AWS: &[Concern] = &[
             remediation: "Add `SSESpecification: {SSEEnabled: true}` when the cluster is created.",
             fix: "add `SSESpecification` with `SSEEnabled: true`",
             applies: None,
+            equivalents: &["checkov:CKV_AWS_47", "trivy:AWS-0023"],
         }),
         ansible: None,
     },
@@ -801,6 +850,7 @@ pub const AWS: &[Concern] = &[
             remediation: "Set `publicly_accessible = false` and reach the database through the VPC.",
             fix: "set `publicly_accessible = false`",
             applies: None,
+            equivalents: &["checkov:CKV_AWS_17", "trivy:AWS-0180"],
         }),
         cloudformation: Some(Shape {
             id: "CFN-013",
@@ -810,6 +860,7 @@ pub const AWS: &[Concern] = &[
             remediation: "Set `PubliclyAccessible: false` and reach the database through the VPC.",
             fix: "set `PubliclyAccessible: false`",
             applies: None,
+            equivalents: &["checkov:CKV_AWS_17", "trivy:AWS-0180"],
         }),
         ansible: Some(Shape {
             id: "ANS-025",
@@ -819,6 +870,7 @@ pub const AWS: &[Concern] = &[
             remediation: "Set `publicly_accessible: false` and reach the database through the VPC.",
             fix: "set `publicly_accessible: false`",
             applies: None,
+            equivalents: &[],
         }),
     },
     // 21
@@ -842,6 +894,12 @@ pub const AWS: &[Concern] = &[
             remediation: "Set `storage_encrypted = true` (and `kms_key_id` for a customer-managed key).",
             fix: "set `storage_encrypted = true`",
             applies: Some(not_a_replica_terraform),
+            equivalents: &[
+                "checkov:CKV_AWS_16",
+                "checkov:CKV_AWS_96",
+                "trivy:AWS-0079",
+                "trivy:AWS-0080",
+            ],
         }),
         cloudformation: Some(Shape {
             id: "CFN-014",
@@ -851,6 +909,12 @@ pub const AWS: &[Concern] = &[
             remediation: "Set `StorageEncrypted: true` (and `KmsKeyId` for a customer-managed key).",
             fix: "set `StorageEncrypted: true`",
             applies: Some(outside_a_cluster_cloudformation),
+            equivalents: &[
+                "checkov:CKV_AWS_16",
+                "checkov:CKV_AWS_96",
+                "trivy:AWS-0079",
+                "trivy:AWS-0080",
+            ],
         }),
         ansible: Some(Shape {
             id: "ANS-026",
@@ -860,6 +924,7 @@ pub const AWS: &[Concern] = &[
             remediation: "Set `storage_encrypted: true` (and `kms_key_id` for a customer-managed key) when the database is created.",
             fix: "set `storage_encrypted: true`",
             applies: Some(not_a_replica_ansible),
+            equivalents: &[],
         }),
     },
     // 22
@@ -883,6 +948,7 @@ pub const AWS: &[Concern] = &[
             remediation: "Set `enable_key_rotation = true`.",
             fix: "set `enable_key_rotation = true`",
             applies: Some(symmetric_key),
+            equivalents: &["checkov:CKV_AWS_7", "trivy:AWS-0065"],
         }),
         cloudformation: Some(Shape {
             id: "CFN-016",
@@ -892,6 +958,7 @@ pub const AWS: &[Concern] = &[
             remediation: "Set `EnableKeyRotation: true`.",
             fix: "set `EnableKeyRotation: true`",
             applies: Some(symmetric_key),
+            equivalents: &["checkov:CKV_AWS_7", "trivy:AWS-0065"],
         }),
         ansible: Some(Shape {
             id: "ANS-027",
@@ -905,6 +972,7 @@ pub const AWS: &[Concern] = &[
             remediation: "Set `enable_key_rotation: true`.",
             fix: "set `enable_key_rotation: true`",
             applies: Some(symmetric_key),
+            equivalents: &[],
         }),
     },
     // 23
@@ -928,6 +996,7 @@ pub const AWS: &[Concern] = &[
             remediation: "Set `is_multi_region_trail = true`.",
             fix: "set `is_multi_region_trail = true`",
             applies: None,
+            equivalents: &["checkov:CKV_AWS_67", "trivy:AWS-0014"],
         }),
         cloudformation: Some(Shape {
             id: "CFN-017",
@@ -937,6 +1006,7 @@ pub const AWS: &[Concern] = &[
             remediation: "Set `IsMultiRegionTrail: true`.",
             fix: "set `IsMultiRegionTrail: true`",
             applies: None,
+            equivalents: &["checkov:CKV_AWS_67", "trivy:AWS-0014"],
         }),
         ansible: Some(Shape {
             id: "ANS-028",
@@ -946,6 +1016,7 @@ pub const AWS: &[Concern] = &[
             remediation: "Set `is_multi_region_trail: true`.",
             fix: "set `is_multi_region_trail: true`",
             applies: None,
+            equivalents: &[],
         }),
     },
     // 24
@@ -969,6 +1040,7 @@ pub const AWS: &[Concern] = &[
             remediation: "Set `enable_log_file_validation = true`.",
             fix: "set `enable_log_file_validation = true`",
             applies: None,
+            equivalents: &["checkov:CKV_AWS_36", "trivy:AWS-0016"],
         }),
         cloudformation: Some(Shape {
             id: "CFN-018",
@@ -978,6 +1050,7 @@ pub const AWS: &[Concern] = &[
             remediation: "Set `EnableLogFileValidation: true`.",
             fix: "set `EnableLogFileValidation: true`",
             applies: None,
+            equivalents: &["checkov:CKV_AWS_36", "trivy:AWS-0016"],
         }),
         ansible: Some(Shape {
             id: "ANS-029",
@@ -987,6 +1060,7 @@ pub const AWS: &[Concern] = &[
             remediation: "Set `enable_log_file_validation: true`.",
             fix: "set `enable_log_file_validation: true`",
             applies: None,
+            equivalents: &[],
         }),
     },
     // 25
@@ -1007,6 +1081,7 @@ pub const AWS: &[Concern] = &[
             remediation: "Set `kms_key_id` to a customer-managed key.",
             fix: "set `kms_key_id`",
             applies: None,
+            equivalents: &["checkov:CKV_AWS_35", "trivy:AWS-0015"],
         }),
         cloudformation: Some(Shape {
             id: "CFN-019",
@@ -1016,6 +1091,7 @@ pub const AWS: &[Concern] = &[
             remediation: "Set `KMSKeyId` to a customer-managed key.",
             fix: "set `KMSKeyId`",
             applies: None,
+            equivalents: &["checkov:CKV_AWS_35", "trivy:AWS-0015"],
         }),
         ansible: None,
     },
@@ -1041,6 +1117,7 @@ pub const AWS: &[Concern] = &[
             remediation: "Set `encrypted = true`, or turn on EBS encryption by default for the account.",
             fix: "set `encrypted = true`",
             applies: None,
+            equivalents: &["checkov:CKV_AWS_3", "trivy:AWS-0026"],
         }),
         cloudformation: None,
         ansible: Some(Shape {
@@ -1051,6 +1128,7 @@ pub const AWS: &[Concern] = &[
             remediation: "Set `encrypted: true` (and `kms_key_id` for a customer-managed key), or turn on EBS encryption by default for the account.",
             fix: "set `encrypted: true`",
             applies: None,
+            equivalents: &[],
         }),
     },
     // 27
@@ -1074,6 +1152,7 @@ pub const AWS: &[Concern] = &[
             remediation: "Add `point_in_time_recovery { enabled = true }`.",
             fix: "add `point_in_time_recovery { enabled = true }`",
             applies: None,
+            equivalents: &["checkov:CKV_AWS_28", "trivy:AWS-0024"],
         }),
         cloudformation: Some(Shape {
             id: "CFN-026",
@@ -1086,6 +1165,7 @@ pub const AWS: &[Concern] = &[
             remediation: "Add `PointInTimeRecoverySpecification: {PointInTimeRecoveryEnabled: true}`.",
             fix: "set `PointInTimeRecoveryEnabled: true`",
             applies: None,
+            equivalents: &["checkov:CKV_AWS_28", "trivy:AWS-0024"],
         }),
         ansible: None,
     },
@@ -1111,6 +1191,7 @@ pub const AWS: &[Concern] = &[
             remediation: "Set `kms_master_key_id`, or leave SQS-managed encryption on.",
             fix: "remove `sqs_managed_sse_enabled = false`, or set `kms_master_key_id`",
             applies: Some(without_a_kms_key),
+            equivalents: &["checkov:CKV_AWS_27", "trivy:AWS-0096"],
         }),
         cloudformation: Some(Shape {
             id: "CFN-027",
@@ -1120,6 +1201,7 @@ pub const AWS: &[Concern] = &[
             remediation: "Set `KmsMasterKeyId`, or leave SQS-managed encryption on.",
             fix: "remove `SqsManagedSseEnabled: false`, or set `KmsMasterKeyId`",
             applies: Some(without_a_kms_key),
+            equivalents: &["checkov:CKV_AWS_27", "trivy:AWS-0096"],
         }),
         ansible: None,
     },
@@ -1144,6 +1226,7 @@ pub const AWS: &[Concern] = &[
             remediation: "Set `scan_on_push = true`, or use registry-level enhanced scanning.",
             fix: "set `scan_on_push = true`",
             applies: None,
+            equivalents: &["checkov:CKV_AWS_163", "trivy:AWS-0030"],
         }),
         cloudformation: Some(Shape {
             id: "CFN-028",
@@ -1153,6 +1236,7 @@ pub const AWS: &[Concern] = &[
             remediation: "Set `ImageScanningConfiguration: {ScanOnPush: true}`, or use registry-level enhanced scanning.",
             fix: "set `ScanOnPush: true`",
             applies: None,
+            equivalents: &["checkov:CKV_AWS_163", "trivy:AWS-0030"],
         }),
         ansible: Some(Shape {
             id: "ANS-031",
@@ -1162,6 +1246,7 @@ pub const AWS: &[Concern] = &[
             remediation: "Set `scan_on_push: true`, or use registry-level enhanced scanning.",
             fix: "set `scan_on_push: true`",
             applies: None,
+            equivalents: &[],
         }),
     },
     // 30
@@ -1185,6 +1270,7 @@ pub const AWS: &[Concern] = &[
             remediation: "Set `image_tag_mutability = \"IMMUTABLE\"`.",
             fix: "set `image_tag_mutability = \"IMMUTABLE\"`",
             applies: None,
+            equivalents: &["checkov:CKV_AWS_51", "trivy:AWS-0031"],
         }),
         cloudformation: Some(Shape {
             id: "CFN-029",
@@ -1194,6 +1280,7 @@ pub const AWS: &[Concern] = &[
             remediation: "Set `ImageTagMutability: IMMUTABLE`.",
             fix: "set `ImageTagMutability: IMMUTABLE`",
             applies: None,
+            equivalents: &["checkov:CKV_AWS_51", "trivy:AWS-0031"],
         }),
         ansible: Some(Shape {
             id: "ANS-032",
@@ -1203,6 +1290,7 @@ pub const AWS: &[Concern] = &[
             remediation: "Set `image_tag_mutability: immutable`.",
             fix: "set `image_tag_mutability: immutable`",
             applies: None,
+            equivalents: &[],
         }),
     },
     // 31
@@ -1226,6 +1314,11 @@ pub const AWS: &[Concern] = &[
             remediation: "Set `deletion_protection = true`.",
             fix: "set `deletion_protection = true`",
             applies: None,
+            equivalents: &[
+                "checkov:CKV_AWS_293",
+                "checkov:CKV_AWS_139",
+                "trivy:AWS-0177",
+            ],
         }),
         cloudformation: Some(Shape {
             id: "CFN-051",
@@ -1235,6 +1328,7 @@ pub const AWS: &[Concern] = &[
             remediation: "Set `DeletionProtection: true` (and a `DeletionPolicy: Snapshot`).",
             fix: "set `DeletionProtection: true`",
             applies: Some(outside_a_cluster_cloudformation),
+            equivalents: &["trivy:AWS-0177"],
         }),
         ansible: Some(Shape {
             id: "ANS-033",
@@ -1244,6 +1338,7 @@ pub const AWS: &[Concern] = &[
             remediation: "Set `deletion_protection: true`.",
             fix: "set `deletion_protection: true`",
             applies: None,
+            equivalents: &[],
         }),
     },
 ];

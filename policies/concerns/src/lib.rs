@@ -79,6 +79,9 @@ pub struct Shape {
     /// configuration: a read replica inherits its source's encryption, an
     /// asymmetric KMS key cannot rotate. `None`: every resource.
     pub applies: Option<fn(&str, &Node<'_>) -> bool>,
+    /// The same check in other scanners on this platform, as `tool:ID`
+    /// (`checkov:CKV_AWS_16`, `trivy:AWS-0080`).
+    pub equivalents: &'static [&'static str],
 }
 
 /// What a compliant value is, and what the platform assumes when the
@@ -139,6 +142,7 @@ impl Concern {
             tags: self.tags,
             compliance: self.compliance,
             kinds,
+            equivalents: shape.equivalents,
             check,
         }
     }

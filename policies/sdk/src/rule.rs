@@ -77,6 +77,11 @@ pub struct Rule {
     pub compliance: &'static [Control],
     /// Resource kinds the rule applies to; empty means every kind.
     pub kinds: &'static [&'static str],
+    /// The checks of other scanners this rule is the equivalent of, as
+    /// `tool:ID` (`checkov:CKV_AWS_16`, `trivy:AWS-0080`): their inline
+    /// skips suppress this rule, and reports name them. They reach the
+    /// host as tags of that form.
+    pub equivalents: &'static [&'static str],
     /// The check itself.
     pub check: Check,
 }
@@ -94,6 +99,7 @@ impl Rule {
         tags: &[],
         compliance: &[],
         kinds: &[],
+        equivalents: &[],
         check: |_, _| {},
     };
 

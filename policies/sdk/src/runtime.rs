@@ -25,7 +25,12 @@ pub fn metadata(pack: &Pack) -> PackInfo {
                 help: rule.help.to_owned(),
                 help_uri: rule.help_uri.map(str::to_owned),
                 remediation: rule.remediation.to_owned(),
-                tags: rule.tags.iter().map(|t| (*t).to_owned()).collect(),
+                tags: rule
+                    .tags
+                    .iter()
+                    .chain(rule.equivalents)
+                    .map(|t| (*t).to_owned())
+                    .collect(),
                 compliance: rule
                     .compliance
                     .iter()

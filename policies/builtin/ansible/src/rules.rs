@@ -82,6 +82,7 @@ pub(crate) const ANS_001: Rule = Rule {
     tags: &["security", "ansible"],
     compliance: &[],
     kinds: TASKS,
+    equivalents: &[],
     check: certificates_unchecked,
 };
 
@@ -142,6 +143,7 @@ pub(crate) const ANS_002: Rule = Rule {
     tags: &["security", "ansible"],
     compliance: &[],
     kinds: TASKS,
+    equivalents: &[],
     check: world_writable,
 };
 
@@ -185,6 +187,7 @@ pub(crate) const ANS_003: Rule = Rule {
     tags: &["security", "secrets", "ansible"],
     compliance: &[],
     kinds: TASKS_AND_PLAYS,
+    equivalents: &[],
     check: plaintext_secret,
 };
 
@@ -214,6 +217,7 @@ pub(crate) const ANS_004: Rule = Rule {
     tags: &["security", "secrets", "ansible"],
     compliance: &[],
     kinds: TASKS,
+    equivalents: &[],
     check: secret_logged,
 };
 
@@ -248,6 +252,7 @@ pub(crate) const ANS_005: Rule = Rule {
     tags: &["correctness", "ansible"],
     compliance: &[],
     kinds: TASKS_AND_PLAYS,
+    equivalents: &[],
     check: partial_become,
 };
 
@@ -292,6 +297,7 @@ pub(crate) const ANS_006: Rule = Rule {
     tags: &["security", "ansible"],
     compliance: &[],
     kinds: TASKS,
+    equivalents: &[],
     check: unquoted_shell_variable,
 };
 
@@ -332,6 +338,7 @@ pub(crate) const ANS_007: Rule = Rule {
     tags: &["hygiene", "ansible"],
     compliance: &[],
     kinds: TASKS,
+    equivalents: &[],
     check: shell_without_need,
 };
 
@@ -368,6 +375,7 @@ pub(crate) const ANS_008: Rule = Rule {
     tags: &["supply-chain", "ansible"],
     compliance: &[],
     kinds: TASKS,
+    equivalents: &[],
     check: package_latest,
 };
 
@@ -396,6 +404,7 @@ pub(crate) const ANS_009: Rule = Rule {
     tags: &["security", "ansible"],
     compliance: &[],
     kinds: TASKS,
+    equivalents: &[],
     check: plain_http,
 };
 
@@ -432,6 +441,7 @@ pub(crate) const ANS_010: Rule = Rule {
     tags: &["supply-chain", "ansible"],
     compliance: &[],
     kinds: TASKS,
+    equivalents: &[],
     check: download_unverified,
 };
 
@@ -456,6 +466,7 @@ pub(crate) const ANS_011: Rule = Rule {
     tags: &["supply-chain", "ansible"],
     compliance: &[],
     kinds: TASKS,
+    equivalents: &[],
     check: curl_pipe_shell,
 };
 
@@ -487,6 +498,7 @@ pub(crate) const ANS_012: Rule = Rule {
     tags: &["supply-chain", "ansible"],
     compliance: &[],
     kinds: TASKS,
+    equivalents: &[],
     check: unsigned_packages,
 };
 
@@ -521,6 +533,7 @@ pub(crate) const ANS_013: Rule = Rule {
     tags: &["supply-chain", "ansible"],
     compliance: &[],
     kinds: TASKS,
+    equivalents: &[],
     check: git_unpinned,
 };
 
@@ -559,6 +572,7 @@ pub(crate) const ANS_014: Rule = Rule {
     tags: &["correctness", "ansible"],
     compliance: &[],
     kinds: TASKS,
+    equivalents: &[],
     check: errors_ignored,
 };
 
@@ -584,6 +598,7 @@ pub(crate) const ANS_015: Rule = Rule {
     tags: &["security", "ansible"],
     compliance: &[],
     kinds: TASKS_AND_PLAYS,
+    equivalents: &[],
     check: host_keys_unchecked,
 };
 

@@ -87,6 +87,16 @@ pub(crate) const CFN_001: Rule = Rule {
     tags: &["security", "aws"],
     compliance: &[Control::new(CIS_AWS, "2.1.4")],
     kinds: KINDS,
+    equivalents: &[
+        "checkov:CKV_AWS_53",
+        "checkov:CKV_AWS_54",
+        "checkov:CKV_AWS_55",
+        "checkov:CKV_AWS_56",
+        "trivy:AWS-0086",
+        "trivy:AWS-0087",
+        "trivy:AWS-0091",
+        "trivy:AWS-0093",
+    ],
     check: s3_public_access_block,
 };
 
@@ -134,6 +144,7 @@ pub(crate) const CFN_002: Rule = Rule {
     tags: &["security", "aws"],
     compliance: &[],
     kinds: KINDS,
+    equivalents: &["checkov:CKV_AWS_20", "checkov:CKV_AWS_57", "trivy:AWS-0092"],
     check: s3_public_acl,
 };
 
@@ -168,6 +179,7 @@ pub(crate) const CFN_003: Rule = Rule {
     tags: &["encryption", "aws"],
     compliance: &[Control::new(CIS_AWS, "2.1.1")],
     kinds: KINDS,
+    equivalents: &["checkov:CKV_AWS_19", "trivy:AWS-0088"],
     check: s3_encryption,
 };
 
@@ -195,6 +207,7 @@ pub(crate) const CFN_004: Rule = Rule {
     tags: &["resilience", "aws"],
     compliance: &[],
     kinds: KINDS,
+    equivalents: &["checkov:CKV_AWS_21", "trivy:AWS-0090"],
     check: s3_versioning,
 };
 
@@ -224,6 +237,7 @@ pub(crate) const CFN_005: Rule = Rule {
     tags: &["logging", "aws"],
     compliance: &[Control::new(CIS_AWS, "3.4")],
     kinds: KINDS,
+    equivalents: &["checkov:CKV_AWS_18", "trivy:AWS-0089"],
     check: s3_logging,
 };
 
@@ -251,6 +265,7 @@ pub(crate) const CFN_006: Rule = Rule {
     tags: &["security", "aws"],
     compliance: &[],
     kinds: KINDS,
+    equivalents: &[],
     check: s3_policy_public,
 };
 
@@ -279,6 +294,7 @@ pub(crate) const CFN_007: Rule = Rule {
     tags: &["security", "iam", "aws"],
     compliance: &[Control::new(CIS_AWS, "1.16")],
     kinds: KINDS,
+    equivalents: &[],
     check: iam_admin,
 };
 
@@ -309,6 +325,7 @@ pub(crate) const CFN_008: Rule = Rule {
     tags: &["security", "iam", "aws"],
     compliance: &[],
     kinds: KINDS,
+    equivalents: &[],
     check: iam_service_wildcard,
 };
 
@@ -341,6 +358,7 @@ pub(crate) const CFN_009: Rule = Rule {
     tags: &["security", "iam", "aws"],
     compliance: &[],
     kinds: KINDS,
+    equivalents: &["checkov:CKV_AWS_60"],
     check: iam_trust_anyone,
 };
 
@@ -372,6 +390,7 @@ pub(crate) const CFN_010: Rule = Rule {
     tags: &["iam", "aws"],
     compliance: &[Control::new(CIS_AWS, "1.15")],
     kinds: KINDS,
+    equivalents: &[],
     check: iam_user_policies,
 };
 
@@ -440,6 +459,7 @@ pub(crate) const CFN_011: Rule = Rule {
     tags: &["security", "network", "aws"],
     compliance: &[Control::new(CIS_AWS, "5.2"), Control::new(CIS_AWS, "5.3")],
     kinds: KINDS,
+    equivalents: &["checkov:CKV_AWS_24", "checkov:CKV_AWS_25"],
     check: sg_admin_ports,
 };
 
@@ -475,6 +495,7 @@ pub(crate) const CFN_012: Rule = Rule {
     tags: &["security", "network", "aws"],
     compliance: &[Control::new(CIS_AWS, "5.2")],
     kinds: KINDS,
+    equivalents: &[],
     check: sg_all_ports,
 };
 
@@ -502,6 +523,7 @@ pub(crate) const CFN_015: Rule = Rule {
     tags: &["resilience", "aws"],
     compliance: &[],
     kinds: KINDS,
+    equivalents: &["trivy:AWS-0077"],
     check: rds_backups,
 };
 
@@ -536,6 +558,7 @@ pub(crate) const CFN_020: Rule = Rule {
     tags: &["security", "network", "kubernetes", "aws"],
     compliance: &[],
     kinds: KINDS,
+    equivalents: &[],
     check: eks_public_endpoint,
 };
 
@@ -572,6 +595,7 @@ pub(crate) const CFN_021: Rule = Rule {
     tags: &["logging", "kubernetes", "aws"],
     compliance: &[],
     kinds: KINDS,
+    equivalents: &[],
     check: eks_logging,
 };
 
@@ -614,6 +638,7 @@ pub(crate) const CFN_022: Rule = Rule {
     tags: &["security", "secrets", "aws"],
     compliance: &[],
     kinds: KINDS,
+    equivalents: &[],
     check: lambda_secret_env,
 };
 
@@ -653,6 +678,7 @@ pub(crate) const CFN_023: Rule = Rule {
     tags: &["security", "aws"],
     compliance: &[],
     kinds: KINDS,
+    equivalents: &["checkov:CKV_AWS_258"],
     check: lambda_url_public,
 };
 
@@ -686,6 +712,7 @@ pub(crate) const CFN_024: Rule = Rule {
     tags: &["encryption", "aws"],
     compliance: &[Control::new(CIS_AWS, "2.2.1")],
     kinds: KINDS,
+    equivalents: &["checkov:CKV_AWS_3", "trivy:AWS-0026", "trivy:AWS-0131"],
     check: ebs_encryption,
 };
 
@@ -739,6 +766,7 @@ pub(crate) const CFN_025: Rule = Rule {
     tags: &["encryption", "network", "aws"],
     compliance: &[],
     kinds: KINDS,
+    equivalents: &["checkov:CKV_AWS_2", "trivy:AWS-0054"],
     check: alb_http,
 };
 
@@ -775,6 +803,7 @@ pub(crate) const CFN_030: Rule = Rule {
     tags: &["security", "aws"],
     compliance: &[Control::new(CIS_AWS, "5.6")],
     kinds: KINDS,
+    equivalents: &["checkov:CKV_AWS_79", "trivy:AWS-0130"],
     check: imds_v1,
 };
 

@@ -56,6 +56,7 @@ pub(crate) const COMPOSE_001: Rule = Rule {
     tags: &["security"],
     compliance: &[Control::new(CIS_DOCKER, "5.4")],
     kinds: KINDS,
+    equivalents: &[],
     check: privileged,
 };
 
@@ -81,6 +82,7 @@ pub(crate) const COMPOSE_002: Rule = Rule {
     tags: &["security"],
     compliance: &[Control::new(CIS_DOCKER, "5.10")],
     kinds: KINDS,
+    equivalents: &[],
     check: host_network,
 };
 
@@ -108,6 +110,7 @@ pub(crate) const COMPOSE_003: Rule = Rule {
         Control::new(CIS_DOCKER, "5.17"),
     ],
     kinds: KINDS,
+    equivalents: &[],
     check: host_namespaces,
 };
 
@@ -167,6 +170,7 @@ pub(crate) const COMPOSE_004: Rule = Rule {
     tags: &["security"],
     compliance: &[Control::new(CIS_DOCKER, "5.32")],
     kinds: KINDS,
+    equivalents: &[],
     check: docker_socket,
 };
 
@@ -216,6 +220,7 @@ pub(crate) const COMPOSE_005: Rule = Rule {
     tags: &["security"],
     compliance: &[Control::new(CIS_DOCKER, "5.6")],
     kinds: KINDS,
+    equivalents: &[],
     check: sensitive_mounts,
 };
 
@@ -258,6 +263,7 @@ pub(crate) const COMPOSE_006: Rule = Rule {
     tags: &["security"],
     compliance: &[Control::new(CIS_DOCKER, "5.4")],
     kinds: KINDS,
+    equivalents: &[],
     check: dangerous_capabilities,
 };
 
@@ -295,6 +301,7 @@ pub(crate) const COMPOSE_007: Rule = Rule {
     tags: &["security", "secrets"],
     compliance: &[],
     kinds: KINDS,
+    equivalents: &[],
     check: secret_environment,
 };
 
@@ -345,6 +352,7 @@ pub(crate) const COMPOSE_008: Rule = Rule {
     tags: &["supply-chain"],
     compliance: &[],
     kinds: KINDS,
+    equivalents: &[],
     check: latest_image,
 };
 
@@ -379,6 +387,7 @@ pub(crate) const COMPOSE_009: Rule = Rule {
         Control::new(CIS_DOCKER, "5.21"),
     ],
     kinds: KINDS,
+    equivalents: &[],
     check: confinement_disabled,
 };
 
@@ -415,6 +424,7 @@ pub(crate) const COMPOSE_010: Rule = Rule {
     tags: &["security"],
     compliance: &[Control::new(CIS_DOCKER, "5.31")],
     kinds: KINDS,
+    equivalents: &[],
     check: host_userns,
 };
 
@@ -442,6 +452,7 @@ pub(crate) const COMPOSE_011: Rule = Rule {
     tags: &["security"],
     compliance: &[Control::new(CIS_DOCKER, "5.18")],
     kinds: KINDS,
+    equivalents: &[],
     check: devices,
 };
 
@@ -486,6 +497,7 @@ pub(crate) const COMPOSE_012: Rule = Rule {
     tags: &["security"],
     compliance: &[Control::new(CIS_DOCKER, "5.7")],
     kinds: KINDS,
+    equivalents: &[],
     check: ssh_port,
 };
 

@@ -83,6 +83,7 @@ pub(crate) const DEP_001: Rule = Rule {
     tags: &["security", "vulnerability", "supply-chain"],
     compliance: &[],
     kinds: KINDS,
+    equivalents: &[],
     check: vulnerable,
 };
 
@@ -113,6 +114,7 @@ pub(crate) const DEP_002: Rule = Rule {
     tags: &["supply-chain", "maintenance"],
     compliance: &[],
     kinds: KINDS,
+    equivalents: &[],
     check: informational,
 };
 
@@ -148,6 +150,7 @@ pub(crate) const DEP_003: Rule = Rule {
     tags: &["supply-chain"],
     compliance: &[],
     kinds: KINDS,
+    equivalents: &[],
     check: unpinned,
 };
 

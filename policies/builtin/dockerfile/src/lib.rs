@@ -137,6 +137,7 @@ pub(crate) const DF_001: Rule = Rule {
     tags: &["security"],
     compliance: &[Control::new(CIS_DOCKER, "4.1")],
     kinds: &["dockerfile"],
+    equivalents: &[],
     check: runs_as_root,
 };
 
@@ -172,6 +173,7 @@ pub(crate) const DF_002: Rule = Rule {
     tags: &["supply-chain"],
     compliance: &[],
     kinds: &["dockerfile"],
+    equivalents: &[],
     check: latest_base,
 };
 
@@ -194,6 +196,7 @@ pub(crate) const DF_003: Rule = Rule {
     tags: &["supply-chain"],
     compliance: &[],
     kinds: &["dockerfile"],
+    equivalents: &[],
     check: base_not_digest,
 };
 
@@ -231,6 +234,7 @@ pub(crate) const DF_004: Rule = Rule {
     tags: &["hygiene"],
     compliance: &[Control::new(CIS_DOCKER, "4.9")],
     kinds: &["dockerfile"],
+    equivalents: &[],
     check: add_local,
 };
 
@@ -263,6 +267,7 @@ pub(crate) const DF_005: Rule = Rule {
     tags: &["supply-chain"],
     compliance: &[Control::new(CIS_DOCKER, "4.9")],
     kinds: &["dockerfile"],
+    equivalents: &[],
     check: add_url,
 };
 
@@ -291,6 +296,7 @@ pub(crate) const DF_006: Rule = Rule {
     tags: &["security", "supply-chain"],
     compliance: &[],
     kinds: &["dockerfile"],
+    equivalents: &[],
     check: curl_pipe_shell,
 };
 
@@ -313,6 +319,7 @@ pub(crate) const DF_007: Rule = Rule {
     tags: &["hygiene"],
     compliance: &[],
     kinds: &["dockerfile"],
+    equivalents: &[],
     check: apt_recommends,
 };
 
@@ -340,6 +347,7 @@ pub(crate) const DF_008: Rule = Rule {
     tags: &["hygiene"],
     compliance: &[],
     kinds: &["dockerfile"],
+    equivalents: &[],
     check: apt_lists,
 };
 
@@ -374,6 +382,7 @@ pub(crate) const DF_009: Rule = Rule {
     tags: &["hygiene"],
     compliance: &[],
     kinds: &["dockerfile"],
+    equivalents: &[],
     check: apt_upgrade,
 };
 
@@ -401,6 +410,7 @@ pub(crate) const DF_010: Rule = Rule {
     tags: &["hygiene"],
     compliance: &[],
     kinds: &["dockerfile"],
+    equivalents: &[],
     check: pip_cache,
 };
 
@@ -431,6 +441,7 @@ pub(crate) const DF_011: Rule = Rule {
     tags: &["hygiene"],
     compliance: &[],
     kinds: &["dockerfile"],
+    equivalents: &[],
     check: apk_cache,
 };
 
@@ -457,6 +468,7 @@ pub(crate) const DF_012: Rule = Rule {
     tags: &["security", "secrets"],
     compliance: &[Control::new(CIS_DOCKER, "4.10")],
     kinds: &["dockerfile"],
+    equivalents: &[],
     check: secrets,
 };
 
@@ -498,6 +510,7 @@ pub(crate) const DF_013: Rule = Rule {
     tags: &["reliability"],
     compliance: &[Control::new(CIS_DOCKER, "4.6")],
     kinds: &["dockerfile"],
+    equivalents: &[],
     check: healthcheck,
 };
 
@@ -533,6 +546,7 @@ pub(crate) const DF_014: Rule = Rule {
     tags: &["security"],
     compliance: &[],
     kinds: &["dockerfile"],
+    equivalents: &[],
     check: chmod_777,
 };
 
@@ -589,6 +603,7 @@ pub(crate) const DF_015: Rule = Rule {
     tags: &["security"],
     compliance: &[],
     kinds: &["dockerfile"],
+    equivalents: &[],
     check: expose_ssh,
 };
 
@@ -617,6 +632,7 @@ pub(crate) const DF_016: Rule = Rule {
     tags: &["security"],
     compliance: &[],
     kinds: &["dockerfile"],
+    equivalents: &[],
     check: sudo,
 };
 
@@ -642,6 +658,7 @@ pub(crate) const DF_017: Rule = Rule {
     tags: &["hygiene"],
     compliance: &[],
     kinds: &["dockerfile"],
+    equivalents: &[],
     check: maintainer,
 };
 
@@ -664,6 +681,7 @@ pub(crate) const DF_018: Rule = Rule {
     tags: &["hygiene"],
     compliance: &[],
     kinds: &["dockerfile"],
+    equivalents: &[],
     check: relative_workdir,
 };
 

@@ -110,6 +110,7 @@ pub(crate) const GHA_001: Rule = Rule {
     tags: &["security", "ci"],
     compliance: &[],
     kinds: KINDS,
+    equivalents: &[],
     check: pwn_request,
 };
 
@@ -181,6 +182,7 @@ pub(crate) const GHA_002: Rule = Rule {
     tags: &["security", "ci"],
     compliance: &[],
     kinds: KINDS,
+    equivalents: &[],
     check: script_injection,
 };
 
@@ -223,6 +225,7 @@ pub(crate) const GHA_003: Rule = Rule {
     tags: &["supply-chain", "ci"],
     compliance: &[],
     kinds: KINDS,
+    equivalents: &[],
     check: unpinned_action,
 };
 
@@ -264,6 +267,7 @@ pub(crate) const GHA_004: Rule = Rule {
     tags: &["security", "ci"],
     compliance: &[],
     kinds: KINDS,
+    equivalents: &[],
     check: write_all,
 };
 
@@ -293,6 +297,7 @@ pub(crate) const GHA_005: Rule = Rule {
     tags: &["security", "ci"],
     compliance: &[],
     kinds: KINDS,
+    equivalents: &[],
     check: missing_permissions,
 };
 
@@ -334,6 +339,7 @@ pub(crate) const GHA_006: Rule = Rule {
     tags: &["security", "secrets", "ci"],
     compliance: &[],
     kinds: KINDS,
+    equivalents: &[],
     check: secret_printed,
 };
 
@@ -381,6 +387,7 @@ pub(crate) const GHA_007: Rule = Rule {
     tags: &["security", "ci"],
     compliance: &[],
     kinds: KINDS,
+    equivalents: &[],
     check: self_hosted_public,
 };
 
@@ -428,6 +435,7 @@ pub(crate) const GHA_008: Rule = Rule {
     tags: &["security", "ci"],
     compliance: &[],
     kinds: KINDS,
+    equivalents: &[],
     check: env_file_injection,
 };
 
@@ -462,6 +470,7 @@ pub(crate) const GHA_009: Rule = Rule {
     tags: &["security", "ci"],
     compliance: &[],
     kinds: KINDS,
+    equivalents: &[],
     check: unsecure_commands,
 };
 
@@ -498,6 +507,7 @@ pub(crate) const GHA_010: Rule = Rule {
     tags: &["supply-chain", "ci"],
     compliance: &[],
     kinds: KINDS,
+    equivalents: &[],
     check: curl_pipe_shell,
 };
 
@@ -526,6 +536,7 @@ pub(crate) const GHA_011: Rule = Rule {
     tags: &["supply-chain", "ci"],
     compliance: &[],
     kinds: KINDS,
+    equivalents: &[],
     check: unpinned_image,
 };
 
@@ -571,6 +582,7 @@ pub(crate) const GHA_012: Rule = Rule {
     tags: &["security", "ci"],
     compliance: &[],
     kinds: KINDS,
+    equivalents: &[],
     check: persisted_credentials,
 };
 

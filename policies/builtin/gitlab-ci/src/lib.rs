@@ -65,6 +65,7 @@ pub(crate) const GL_001: Rule = Rule {
     tags: &["supply-chain", "ci"],
     compliance: &[],
     kinds: KINDS,
+    equivalents: &[],
     check: latest_image,
 };
 
@@ -106,6 +107,7 @@ pub(crate) const GL_002: Rule = Rule {
     tags: &["security", "secrets", "ci"],
     compliance: &[],
     kinds: KINDS,
+    equivalents: &[],
     check: secret_variables,
 };
 
@@ -161,6 +163,7 @@ pub(crate) const GL_003: Rule = Rule {
     tags: &["supply-chain", "ci"],
     compliance: &[],
     kinds: KINDS,
+    equivalents: &[],
     check: curl_pipe_shell,
 };
 
@@ -185,6 +188,7 @@ pub(crate) const GL_004: Rule = Rule {
     tags: &["security", "ci"],
     compliance: &[],
     kinds: KINDS,
+    equivalents: &[],
     check: docker_without_tls,
 };
 
@@ -222,6 +226,7 @@ pub(crate) const GL_005: Rule = Rule {
     tags: &["security", "ci"],
     compliance: &[],
     kinds: KINDS,
+    equivalents: &[],
     check: tls_disabled,
 };
 
@@ -265,6 +270,7 @@ pub(crate) const GL_006: Rule = Rule {
     tags: &["supply-chain", "ci"],
     compliance: &[],
     kinds: KINDS,
+    equivalents: &[],
     check: unpinned_include,
 };
 

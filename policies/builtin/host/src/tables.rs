@@ -45,6 +45,7 @@ pub const fn sshd_rule(row: &'static SshdRow) -> Rule {
         tags: &["security", "sshd", "cis"],
         compliance: row.cis,
         kinds: SSHD,
+        equivalents: &[],
         check: check_sshd,
     }
 }
@@ -438,6 +439,7 @@ pub const fn sysctl_rule(row: &'static SysctlRow) -> Rule {
         tags: &["security", "sysctl", "cis"],
         compliance: row.cis,
         kinds: SYSCTL,
+        equivalents: &[],
         check: check_sysctl,
     }
 }
@@ -703,6 +705,7 @@ pub const fn file_rule(row: &'static FileRow) -> Rule {
         tags: &["security", "permissions", "cis"],
         compliance: row.cis,
         kinds: FILES,
+        equivalents: &[],
         check: check_file,
     }
 }
@@ -934,6 +937,7 @@ pub const fn service_rule(row: &'static NamedRow) -> Rule {
         tags: &["security", "services", "cis"],
         compliance: row.cis,
         kinds: SERVICES,
+        equivalents: &[],
         check: check_service,
     }
 }
@@ -1057,6 +1061,7 @@ pub const fn package_rule(row: &'static NamedRow) -> Rule {
         tags: &["security", "packages", "cis"],
         compliance: row.cis,
         kinds: PACKAGES,
+        equivalents: &[],
         check: check_package,
     }
 }

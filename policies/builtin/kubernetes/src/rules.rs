@@ -33,6 +33,7 @@ pub(crate) const K8S_001: Rule = Rule {
         Control::new(NSA, "Pod security"),
     ],
     kinds: &["k8s"],
+    equivalents: &[],
     check: privileged,
 };
 
@@ -67,6 +68,7 @@ pub(crate) const K8S_002: Rule = Rule {
         Control::new("PSS-Restricted", "Privilege Escalation"),
     ],
     kinds: &["k8s"],
+    equivalents: &[],
     check: privilege_escalation,
 };
 
@@ -109,6 +111,7 @@ pub(crate) const K8S_003: Rule = Rule {
         Control::new("PSS-Baseline", "Host Namespaces"),
     ],
     kinds: &["k8s"],
+    equivalents: &[],
     check: host_namespaces,
 };
 
@@ -151,6 +154,7 @@ pub(crate) const K8S_004: Rule = Rule {
         Control::new(NSA, "Non-root containers"),
     ],
     kinds: &["k8s"],
+    equivalents: &[],
     check: runs_as_root,
 };
 
@@ -213,6 +217,7 @@ pub(crate) const K8S_005: Rule = Rule {
         Control::new("PSS-Baseline", "Capabilities"),
     ],
     kinds: &["k8s"],
+    equivalents: &[],
     check: added_capabilities,
 };
 
@@ -254,6 +259,7 @@ pub(crate) const K8S_006: Rule = Rule {
         Control::new("PSS-Restricted", "Capabilities"),
     ],
     kinds: &["k8s"],
+    equivalents: &[],
     check: capabilities_not_dropped,
 };
 
@@ -309,6 +315,7 @@ pub(crate) const K8S_007: Rule = Rule {
     tags: &["security", "pod-security-standards"],
     compliance: &[Control::new("PSS-Baseline", "HostPath Volumes")],
     kinds: &["k8s"],
+    equivalents: &[],
     check: host_path,
 };
 
@@ -339,6 +346,7 @@ pub(crate) const K8S_008: Rule = Rule {
     tags: &["security"],
     compliance: &[Control::new(CIS, "5.2.12")],
     kinds: &["k8s"],
+    equivalents: &[],
     check: runtime_socket,
 };
 
@@ -372,6 +380,7 @@ pub(crate) const K8S_009: Rule = Rule {
     tags: &["security", "pod-security-standards"],
     compliance: &[Control::new("PSS-Baseline", "Host Ports")],
     kinds: &["k8s"],
+    equivalents: &[],
     check: host_port,
 };
 
@@ -410,6 +419,7 @@ pub(crate) const K8S_010: Rule = Rule {
     tags: &["reliability", "security"],
     compliance: &[Control::new(NSA, "Resource policies")],
     kinds: &["k8s"],
+    equivalents: &[],
     check: |resource, cx| missing_limit(resource, cx, "memory"),
 };
 
@@ -426,6 +436,7 @@ pub(crate) const K8S_011: Rule = Rule {
     tags: &["reliability"],
     compliance: &[Control::new(NSA, "Resource policies")],
     kinds: &["k8s"],
+    equivalents: &[],
     check: |resource, cx| missing_limit(resource, cx, "cpu"),
 };
 
@@ -465,6 +476,7 @@ pub(crate) const K8S_012: Rule = Rule {
     tags: &["supply-chain"],
     compliance: &[],
     kinds: &["k8s"],
+    equivalents: &[],
     check: latest_tag,
 };
 
@@ -497,6 +509,7 @@ pub(crate) const K8S_013: Rule = Rule {
     tags: &["supply-chain"],
     compliance: &[],
     kinds: &["k8s"],
+    equivalents: &[],
     check: not_digest_pinned,
 };
 
@@ -530,6 +543,7 @@ pub(crate) const K8S_014: Rule = Rule {
     tags: &["supply-chain"],
     compliance: &[],
     kinds: &["k8s"],
+    equivalents: &[],
     check: pull_policy,
 };
 
@@ -581,6 +595,7 @@ pub(crate) const K8S_015: Rule = Rule {
         Control::new("PSS-Restricted", "Seccomp"),
     ],
     kinds: &["k8s"],
+    equivalents: &[],
     check: seccomp,
 };
 
@@ -628,6 +643,7 @@ pub(crate) const K8S_016: Rule = Rule {
     tags: &["security"],
     compliance: &[Control::new(CIS, "5.1.6")],
     kinds: &["k8s"],
+    equivalents: &[],
     check: service_account_token,
 };
 
@@ -655,6 +671,7 @@ pub(crate) const K8S_017: Rule = Rule {
     tags: &["security", "secrets"],
     compliance: &[Control::new(CIS, "5.4.1")],
     kinds: &["k8s"],
+    equivalents: &[],
     check: secret_env,
 };
 
@@ -692,6 +709,7 @@ pub(crate) const K8S_018: Rule = Rule {
     tags: &["security"],
     compliance: &[Control::new(NSA, "Immutable container file systems")],
     kinds: &["k8s"],
+    equivalents: &[],
     check: writable_root,
 };
 
@@ -728,6 +746,7 @@ pub(crate) const K8S_019: Rule = Rule {
     tags: &["security", "pod-security-standards"],
     compliance: &[Control::new("PSS-Baseline", "/proc Mount Type")],
     kinds: &["k8s"],
+    equivalents: &[],
     check: proc_mount,
 };
 
@@ -757,6 +776,7 @@ pub(crate) const K8S_020: Rule = Rule {
     tags: &["security", "pod-security-standards"],
     compliance: &[Control::new("PSS-Baseline", "AppArmor")],
     kinds: &["k8s"],
+    equivalents: &[],
     check: apparmor,
 };
 
@@ -818,6 +838,7 @@ pub(crate) const K8S_021: Rule = Rule {
     tags: &["security", "pod-security-standards"],
     compliance: &[Control::new("PSS-Baseline", "SELinux")],
     kinds: &["k8s"],
+    equivalents: &[],
     check: selinux,
 };
 
@@ -886,6 +907,7 @@ pub(crate) const K8S_022: Rule = Rule {
     tags: &["security", "pod-security-standards"],
     compliance: &[Control::new("PSS-Baseline", "Sysctls")],
     kinds: &["k8s"],
+    equivalents: &[],
     check: unsafe_sysctls,
 };
 
@@ -932,6 +954,7 @@ pub(crate) const K8S_023: Rule = Rule {
     tags: &["security"],
     compliance: &[Control::new(CIS, "5.7.4")],
     kinds: &["k8s"],
+    equivalents: &[],
     check: default_namespace,
 };
 
@@ -978,6 +1001,7 @@ pub(crate) const K8S_024: Rule = Rule {
     tags: &["security", "rbac"],
     compliance: &[Control::new(CIS, "5.1.3")],
     kinds: &["k8s"],
+    equivalents: &[],
     check: rbac_wildcards,
 };
 
@@ -1008,6 +1032,7 @@ pub(crate) const K8S_025: Rule = Rule {
     tags: &["security", "rbac"],
     compliance: &[Control::new(CIS, "5.1.1")],
     kinds: &["k8s"],
+    equivalents: &[],
     check: cluster_admin_binding,
 };
 
@@ -1037,6 +1062,7 @@ pub(crate) const K8S_026: Rule = Rule {
     tags: &["security", "rbac"],
     compliance: &[Control::new(CIS, "5.1.2")],
     kinds: &["k8s"],
+    equivalents: &[],
     check: rbac_secrets,
 };
 

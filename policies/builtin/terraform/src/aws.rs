@@ -17,6 +17,7 @@ pub(crate) const TF_001: Rule = Rule {
     tags: &["aws", "s3"],
     compliance: &[],
     kinds: KINDS,
+    equivalents: &["checkov:CKV_AWS_20", "checkov:CKV_AWS_57", "trivy:AWS-0092"],
     check: s3_public_acl,
 };
 
@@ -51,6 +52,16 @@ pub(crate) const TF_002: Rule = Rule {
     tags: &["aws", "s3"],
     compliance: &[Control::new(CIS_AWS, "2.1.4")],
     kinds: KINDS,
+    equivalents: &[
+        "checkov:CKV_AWS_53",
+        "checkov:CKV_AWS_54",
+        "checkov:CKV_AWS_55",
+        "checkov:CKV_AWS_56",
+        "trivy:AWS-0086",
+        "trivy:AWS-0087",
+        "trivy:AWS-0091",
+        "trivy:AWS-0093",
+    ],
     check: s3_public_access_block,
 };
 
@@ -89,6 +100,7 @@ pub(crate) const TF_003: Rule = Rule {
     tags: &["aws", "s3", "encryption"],
     compliance: &[Control::new(CIS_AWS, "2.1.1")],
     kinds: KINDS,
+    equivalents: &["checkov:CKV_AWS_19", "trivy:AWS-0088"],
     check: s3_encryption,
 };
 
@@ -127,6 +139,7 @@ pub(crate) const TF_004: Rule = Rule {
     tags: &["aws", "s3", "resilience"],
     compliance: &[],
     kinds: KINDS,
+    equivalents: &["checkov:CKV_AWS_21", "trivy:AWS-0090"],
     check: s3_versioning,
 };
 
@@ -198,6 +211,7 @@ pub(crate) const TF_005: Rule = Rule {
     tags: &["aws", "s3"],
     compliance: &[],
     kinds: KINDS,
+    equivalents: &[],
     check: s3_policy_public,
 };
 
@@ -226,6 +240,7 @@ pub(crate) const TF_006: Rule = Rule {
     tags: &["aws", "iam"],
     compliance: &[Control::new(CIS_AWS, "1.16")],
     kinds: KINDS,
+    equivalents: &["checkov:CKV_AWS_1", "checkov:CKV_AWS_62"],
     check: iam_admin,
 };
 
@@ -257,6 +272,7 @@ pub(crate) const TF_007: Rule = Rule {
     tags: &["aws", "iam"],
     compliance: &[],
     kinds: KINDS,
+    equivalents: &[],
     check: iam_service_wildcard,
 };
 
@@ -286,6 +302,7 @@ pub(crate) const TF_008: Rule = Rule {
     tags: &["aws", "iam"],
     compliance: &[],
     kinds: KINDS,
+    equivalents: &["checkov:CKV_AWS_60"],
     check: iam_trust_anyone,
 };
 
@@ -318,6 +335,7 @@ pub(crate) const TF_009: Rule = Rule {
     tags: &["aws", "iam"],
     compliance: &[Control::new(CIS_AWS, "1.15")],
     kinds: KINDS,
+    equivalents: &["checkov:CKV_AWS_40"],
     check: iam_user_policies,
 };
 
@@ -359,6 +377,7 @@ pub(crate) const TF_010: Rule = Rule {
     tags: &["aws", "iam", "secrets"],
     compliance: &[],
     kinds: KINDS,
+    equivalents: &[],
     check: iam_access_key,
 };
 
@@ -426,6 +445,7 @@ pub(crate) const TF_011: Rule = Rule {
     tags: &["aws", "network"],
     compliance: &[Control::new(CIS_AWS, "5.2"), Control::new(CIS_AWS, "5.3")],
     kinds: KINDS,
+    equivalents: &["checkov:CKV_AWS_24", "checkov:CKV_AWS_25"],
     check: sg_admin_ports,
 };
 
@@ -457,6 +477,7 @@ pub(crate) const TF_012: Rule = Rule {
     tags: &["aws", "network"],
     compliance: &[Control::new(CIS_AWS, "5.2")],
     kinds: KINDS,
+    equivalents: &["checkov:CKV_AWS_277"],
     check: sg_all_ports,
 };
 
@@ -482,6 +503,7 @@ pub(crate) const TF_013: Rule = Rule {
     tags: &["aws", "network"],
     compliance: &[Control::new(CIS_AWS, "5.4")],
     kinds: KINDS,
+    equivalents: &["checkov:CKV2_AWS_12"],
     check: default_sg_rules,
 };
 
@@ -510,6 +532,7 @@ pub(crate) const TF_016: Rule = Rule {
     tags: &["aws", "rds", "resilience"],
     compliance: &[],
     kinds: KINDS,
+    equivalents: &["checkov:CKV_AWS_133", "trivy:AWS-0077"],
     check: rds_backups,
 };
 
@@ -543,6 +566,7 @@ pub(crate) const TF_023: Rule = Rule {
     tags: &["aws", "ec2", "encryption"],
     compliance: &[],
     kinds: KINDS,
+    equivalents: &["trivy:AWS-0131"],
     check: instance_disk_encryption,
 };
 
@@ -585,6 +609,7 @@ pub(crate) const TF_024: Rule = Rule {
     tags: &["aws", "ec2"],
     compliance: &[Control::new(CIS_AWS, "5.6")],
     kinds: KINDS,
+    equivalents: &["checkov:CKV_AWS_79", "trivy:AWS-0028", "trivy:AWS-0130"],
     check: imds_v1,
 };
 
@@ -621,6 +646,7 @@ pub(crate) const TF_025: Rule = Rule {
     tags: &["aws", "ec2", "network"],
     compliance: &[],
     kinds: KINDS,
+    equivalents: &["checkov:CKV_AWS_88"],
     check: instance_public_ip,
 };
 
@@ -648,6 +674,12 @@ pub(crate) const TF_026: Rule = Rule {
     tags: &["aws", "eks", "network"],
     compliance: &[],
     kinds: KINDS,
+    equivalents: &[
+        "checkov:CKV_AWS_38",
+        "checkov:CKV_AWS_39",
+        "trivy:AWS-0040",
+        "trivy:AWS-0041",
+    ],
     check: eks_public_endpoint,
 };
 
@@ -683,6 +715,7 @@ pub(crate) const TF_027: Rule = Rule {
     tags: &["aws", "eks", "logging"],
     compliance: &[],
     kinds: KINDS,
+    equivalents: &["checkov:CKV_AWS_37", "trivy:AWS-0038"],
     check: eks_logging,
 };
 
@@ -722,6 +755,7 @@ pub(crate) const TF_028: Rule = Rule {
     tags: &["aws", "eks", "encryption"],
     compliance: &[],
     kinds: KINDS,
+    equivalents: &["checkov:CKV_AWS_58", "trivy:AWS-0039"],
     check: eks_secrets_encryption,
 };
 
@@ -752,6 +786,7 @@ pub(crate) const TF_029: Rule = Rule {
     tags: &["aws", "lambda", "secrets"],
     compliance: &[],
     kinds: KINDS,
+    equivalents: &["checkov:CKV_AWS_45"],
     check: lambda_secret_env,
 };
 
@@ -789,6 +824,7 @@ pub(crate) const TF_030: Rule = Rule {
     tags: &["aws", "lambda"],
     compliance: &[],
     kinds: KINDS,
+    equivalents: &["checkov:CKV_AWS_258"],
     check: lambda_url_public,
 };
 
@@ -819,6 +855,7 @@ pub(crate) const TF_031: Rule = Rule {
     tags: &["aws", "network", "encryption"],
     compliance: &[],
     kinds: KINDS,
+    equivalents: &["checkov:CKV_AWS_2", "trivy:AWS-0054"],
     check: lb_http,
 };
 
@@ -858,6 +895,7 @@ pub(crate) const TF_032: Rule = Rule {
     tags: &["aws", "network", "encryption"],
     compliance: &[],
     kinds: KINDS,
+    equivalents: &["checkov:CKV_AWS_103", "trivy:AWS-0047"],
     check: lb_tls_policy,
 };
 
@@ -897,6 +935,7 @@ pub(crate) const TF_063: Rule = Rule {
     tags: &["aws", "s3", "logging"],
     compliance: &[],
     kinds: KINDS,
+    equivalents: &["checkov:CKV_AWS_18", "trivy:AWS-0089"],
     check: s3_logging,
 };
 
@@ -927,6 +966,7 @@ pub(crate) const TF_064: Rule = Rule {
     tags: &["aws", "s3"],
     compliance: &[Control::new(CIS_AWS, "2.1.4")],
     kinds: KINDS,
+    equivalents: &["checkov:CKV2_AWS_6", "trivy:AWS-0094"],
     check: s3_missing_public_access_block,
 };
 

@@ -15,6 +15,7 @@ pub(crate) const TF_051: Rule = Rule {
     tags: &["azure", "storage", "encryption"],
     compliance: &[Control::new(CIS_AZURE, "3.1")],
     kinds: KINDS,
+    equivalents: &["checkov:CKV_AZURE_3", "trivy:AZU-0008"],
     check: storage_http,
 };
 
@@ -44,6 +45,7 @@ pub(crate) const TF_052: Rule = Rule {
     tags: &["azure", "storage", "encryption"],
     compliance: &[Control::new(CIS_AZURE, "3.15")],
     kinds: KINDS,
+    equivalents: &["checkov:CKV_AZURE_44", "trivy:AZU-0011"],
     check: storage_tls,
 };
 
@@ -74,6 +76,7 @@ pub(crate) const TF_053: Rule = Rule {
     tags: &["azure", "storage"],
     compliance: &[Control::new(CIS_AZURE, "3.7")],
     kinds: KINDS,
+    equivalents: &["checkov:CKV_AZURE_190"],
     check: storage_public_blobs,
 };
 
@@ -109,6 +112,7 @@ pub(crate) const TF_054: Rule = Rule {
     tags: &["azure", "storage"],
     compliance: &[],
     kinds: KINDS,
+    equivalents: &["checkov:CKV_AZURE_34", "trivy:AZU-0007"],
     check: container_public,
 };
 
@@ -158,6 +162,7 @@ pub(crate) const TF_055: Rule = Rule {
         Control::new(CIS_AZURE, "6.2"),
     ],
     kinds: KINDS,
+    equivalents: &["checkov:CKV_AZURE_9", "checkov:CKV_AZURE_10"],
     check: nsg_admin_ports,
 };
 
@@ -200,6 +205,7 @@ pub(crate) const TF_056: Rule = Rule {
     tags: &["azure", "aks"],
     compliance: &[],
     kinds: KINDS,
+    equivalents: &["checkov:CKV_AZURE_5"],
     check: aks_rbac,
 };
 
@@ -230,6 +236,7 @@ pub(crate) const TF_057: Rule = Rule {
     tags: &["azure", "aks", "network"],
     compliance: &[],
     kinds: KINDS,
+    equivalents: &["checkov:CKV_AZURE_6", "trivy:AZU-0041"],
     check: aks_api_open,
 };
 
@@ -266,6 +273,7 @@ pub(crate) const TF_058: Rule = Rule {
     tags: &["azure", "aks", "network"],
     compliance: &[],
     kinds: KINDS,
+    equivalents: &["checkov:CKV_AZURE_7", "trivy:AZU-0043"],
     check: aks_network_policy,
 };
 
@@ -295,6 +303,7 @@ pub(crate) const TF_059: Rule = Rule {
     tags: &["azure", "keyvault", "resilience"],
     compliance: &[Control::new(CIS_AZURE, "8.5")],
     kinds: KINDS,
+    equivalents: &["checkov:CKV_AZURE_110", "checkov:CKV_AZURE_42"],
     check: key_vault_purge_protection,
 };
 
@@ -326,6 +335,7 @@ pub(crate) const TF_060: Rule = Rule {
     tags: &["azure", "keyvault", "network"],
     compliance: &[Control::new(CIS_AZURE, "8.7")],
     kinds: KINDS,
+    equivalents: &["checkov:CKV_AZURE_109", "trivy:AZU-0013"],
     check: key_vault_public,
 };
 
@@ -365,6 +375,12 @@ pub(crate) const TF_061: Rule = Rule {
         Control::new(CIS_AZURE, "8.4"),
     ],
     kinds: KINDS,
+    equivalents: &[
+        "checkov:CKV_AZURE_40",
+        "checkov:CKV_AZURE_41",
+        "trivy:AZU-0014",
+        "trivy:AZU-0017",
+    ],
     check: key_vault_secret_expiry,
 };
 
@@ -395,6 +411,7 @@ pub(crate) const TF_066: Rule = Rule {
     tags: &["azure", "aks"],
     compliance: &[],
     kinds: KINDS,
+    equivalents: &["checkov:CKV_AZURE_141"],
     check: aks_local_accounts,
 };
 
@@ -426,6 +443,7 @@ pub(crate) const TF_069: Rule = Rule {
     tags: &["azure", "storage", "network"],
     compliance: &[Control::new(CIS_AZURE, "3.8")],
     kinds: KINDS,
+    equivalents: &["checkov:CKV_AZURE_35", "trivy:AZU-0012"],
     check: storage_network_default_allow,
 };
 

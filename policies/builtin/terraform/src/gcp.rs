@@ -15,6 +15,7 @@ pub(crate) const TF_037: Rule = Rule {
     tags: &["gcp", "storage"],
     compliance: &[Control::new(CIS_GCP, "5.1")],
     kinds: KINDS,
+    equivalents: &["checkov:CKV_GCP_28", "trivy:GCP-0001"],
     check: gcs_public,
 };
 
@@ -45,6 +46,7 @@ pub(crate) const TF_038: Rule = Rule {
     tags: &["gcp", "storage"],
     compliance: &[Control::new(CIS_GCP, "5.2")],
     kinds: KINDS,
+    equivalents: &["checkov:CKV_GCP_29", "trivy:GCP-0002"],
     check: gcs_uniform_access,
 };
 
@@ -73,6 +75,7 @@ pub(crate) const TF_039: Rule = Rule {
     tags: &["gcp", "network"],
     compliance: &[Control::new(CIS_GCP, "3.6"), Control::new(CIS_GCP, "3.7")],
     kinds: KINDS,
+    equivalents: &["checkov:CKV_GCP_2", "checkov:CKV_GCP_3", "trivy:GCP-0027"],
     check: firewall_admin_ports,
 };
 
@@ -125,6 +128,7 @@ pub(crate) const TF_040: Rule = Rule {
     tags: &["gcp", "compute", "network"],
     compliance: &[Control::new(CIS_GCP, "4.9")],
     kinds: KINDS,
+    equivalents: &["checkov:CKV_GCP_40", "trivy:GCP-0031"],
     check: instance_public_ip,
 };
 
@@ -167,6 +171,7 @@ pub(crate) const TF_041: Rule = Rule {
     tags: &["gcp", "compute"],
     compliance: &[Control::new(CIS_GCP, "4.5")],
     kinds: KINDS,
+    equivalents: &["checkov:CKV_GCP_35", "trivy:GCP-0032"],
     check: serial_port,
 };
 
@@ -199,6 +204,7 @@ pub(crate) const TF_042: Rule = Rule {
     tags: &["gcp", "compute", "iam"],
     compliance: &[Control::new(CIS_GCP, "4.2")],
     kinds: KINDS,
+    equivalents: &["checkov:CKV_GCP_30", "checkov:CKV_GCP_31", "trivy:GCP-0044"],
     check: default_service_account,
 };
 
@@ -243,6 +249,7 @@ pub(crate) const TF_043: Rule = Rule {
     tags: &["gcp", "compute"],
     compliance: &[Control::new(CIS_GCP, "4.3")],
     kinds: KINDS,
+    equivalents: &["checkov:CKV_GCP_32", "trivy:GCP-0030"],
     check: project_ssh_keys,
 };
 
@@ -289,6 +296,7 @@ pub(crate) const TF_044: Rule = Rule {
     tags: &["gcp", "compute"],
     compliance: &[Control::new(CIS_GCP, "4.8")],
     kinds: KINDS,
+    equivalents: &["trivy:GCP-0067"],
     check: shielded_vm,
 };
 
@@ -317,6 +325,7 @@ pub(crate) const TF_045: Rule = Rule {
     tags: &["gcp", "gke"],
     compliance: &[],
     kinds: KINDS,
+    equivalents: &["checkov:CKV_GCP_7", "trivy:GCP-0062"],
     check: gke_legacy_abac,
 };
 
@@ -344,6 +353,7 @@ pub(crate) const TF_046: Rule = Rule {
     tags: &["gcp", "gke", "network"],
     compliance: &[],
     kinds: KINDS,
+    equivalents: &["checkov:CKV_GCP_20", "trivy:GCP-0061"],
     check: gke_authorized_networks,
 };
 
@@ -377,6 +387,7 @@ pub(crate) const TF_047: Rule = Rule {
     tags: &["gcp", "gke"],
     compliance: &[],
     kinds: KINDS,
+    equivalents: &["checkov:CKV_GCP_13", "trivy:GCP-0064"],
     check: gke_client_certificate,
 };
 
@@ -411,6 +422,7 @@ pub(crate) const TF_048: Rule = Rule {
     tags: &["gcp", "iam"],
     compliance: &[],
     kinds: KINDS,
+    equivalents: &["checkov:CKV_GCP_117"],
     check: primitive_roles,
 };
 
@@ -444,6 +456,7 @@ pub(crate) const TF_049: Rule = Rule {
     tags: &["gcp", "sql", "network"],
     compliance: &[Control::new(CIS_GCP, "6.5")],
     kinds: KINDS,
+    equivalents: &["checkov:CKV_GCP_11", "trivy:GCP-0017"],
     check: sql_open_network,
 };
 
@@ -480,6 +493,7 @@ pub(crate) const TF_050: Rule = Rule {
     tags: &["gcp", "sql", "encryption"],
     compliance: &[Control::new(CIS_GCP, "6.4")],
     kinds: KINDS,
+    equivalents: &["checkov:CKV_GCP_6", "trivy:GCP-0015"],
     check: sql_ssl,
 };
 
@@ -520,6 +534,7 @@ pub(crate) const TF_065: Rule = Rule {
     tags: &["gcp", "sql", "resilience"],
     compliance: &[],
     kinds: KINDS,
+    equivalents: &["checkov:CKV_GCP_14", "trivy:GCP-0024"],
     check: sql_backups,
 };
 
@@ -551,6 +566,7 @@ pub(crate) const TF_067: Rule = Rule {
     tags: &["gcp", "gke", "network"],
     compliance: &[],
     kinds: KINDS,
+    equivalents: &["trivy:GCP-0059"],
     check: gke_private_nodes,
 };
 
@@ -582,6 +598,7 @@ pub(crate) const TF_068: Rule = Rule {
     tags: &["gcp", "storage"],
     compliance: &[Control::new(CIS_GCP, "5.1")],
     kinds: KINDS,
+    equivalents: &["checkov:CKV_GCP_114"],
     check: gcs_public_access_prevention,
 };
 
@@ -612,6 +629,7 @@ pub(crate) const TF_070: Rule = Rule {
     tags: &["gcp", "gke", "network"],
     compliance: &[],
     kinds: KINDS,
+    equivalents: &["checkov:CKV_GCP_12", "trivy:GCP-0056"],
     check: gke_network_policy,
 };
 
@@ -647,6 +665,7 @@ pub(crate) const TF_071: Rule = Rule {
     tags: &["gcp", "gke", "iam"],
     compliance: &[],
     kinds: KINDS,
+    equivalents: &["trivy:GCP-0050"],
     check: gke_default_node_service_account,
 };
 
@@ -690,6 +709,7 @@ pub(crate) const TF_072: Rule = Rule {
     tags: &["gcp", "compute"],
     compliance: &[Control::new(CIS_GCP, "4.4")],
     kinds: KINDS,
+    equivalents: &[],
     check: os_login_disabled,
 };
 

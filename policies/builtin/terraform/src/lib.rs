@@ -153,6 +153,7 @@ pub(crate) const TF_062: Rule = Rule {
     tags: &["secrets"],
     compliance: &[],
     kinds: KINDS,
+    equivalents: &["checkov:CKV_AWS_41"],
     check: provider_credentials,
 };
 
