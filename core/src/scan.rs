@@ -184,6 +184,9 @@ pub enum ScanError {
 pub struct Scanner {
     options: ScanOptions,
     packs: Vec<PolicyPack>,
+    /// The rules each check of Checkov and Trivy stands for: what their
+    /// inline skips suppress.
+    peers: crate::suppress::PeerIndex,
 }
 
 impl Scanner {
@@ -203,7 +206,13 @@ impl Scanner {
             remote: &options.remote,
         }
         .load(&engine)?;
-        Ok(Scanner { options, packs })
+        let peers =
+            crate::suppress::PeerIndex::new(packs.iter().flat_map(|p| p.metadata().rules.iter()));
+        Ok(Scanner {
+            options,
+            packs,
+            peers,
+        })
     }
 
     /// The loaded packs.
@@ -475,7 +484,7 @@ impl Scanner {
             .iter()
             .map(|p| p.evaluate(&batch.resources))
             .collect();
-        locate(batch, evaluation, self.options.snippets)
+        locate(batch, evaluation, self.options.snippets, &self.peers)
     }
 
     /// The report from per-file findings (each sorted, in path order) and
@@ -561,6 +570,7 @@ fn locate(
     file: &FileInventory,
     evaluation: Evaluation,
     snippets: bool,
+    peers: &crate::suppress::PeerIndex,
 ) -> (Vec<Finding>, Vec<Diagnostic>) {
     let mut findings = Vec::with_capacity(evaluation.findings.len());
     for f in evaluation.findings {
@@ -596,8 +606,28 @@ fn locate(
     }
     findings.sort_unstable();
     findings.dedup();
-    let suppression_warnings =
-        crate::suppress::apply_inline(&file.path, &mut findings, &file.suppressions);
+    let suppression_warnings = if file.suppressions.is_empty() {
+        Vec::new()
+    } else {
+        // The lines of each resource in this file: the scope of a
+        // Checkov skip, and of a Trivy ignore above a block.
+        let resources: std::collections::BTreeMap<&str, crate::resource::Region> = file
+            .resources
+            .iter()
+            .filter_map(|r| match r.locate("") {
+                (path, Some(region)) if path == file.path => Some((r.id.as_str(), region)),
+                _ => None,
+            })
+            .collect();
+        crate::suppress::apply_inline(
+            &file.path,
+            &mut findings,
+            &file.suppressions,
+            &resources,
+            peers,
+            crate::config::today(),
+        )
+    };
     let diagnostics = evaluation
         .errors
         .into_iter()

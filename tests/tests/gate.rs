@@ -44,6 +44,123 @@ fn lines_of(report: &Report, rule: &str) -> Vec<(u32, bool)> {
         .collect()
 }
 
+/// A team switching from Checkov or Trivy keeps its inline skips: each
+/// suppresses the rules that declare the skipped check their equivalent,
+/// in its tool's scope, with its reason.
+#[test]
+fn checkov_and_trivy_skips_suppress_the_equivalent_rules() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("main.tf"),
+        r#"resource "aws_db_instance" "orders" {
+  engine              = "postgres"
+  #checkov:skip=CKV_AWS_16:encrypted by the storage layer
+  publicly_accessible = true
+}
+
+#trivy:ignore:AVD-AWS-0180
+resource "aws_db_instance" "reports" {
+  engine              = "postgres"
+  storage_encrypted   = true
+  publicly_accessible = true
+}
+
+resource "aws_db_instance" "ledger" {
+  engine              = "postgres"
+  storage_encrypted   = true
+  publicly_accessible = true # trivy:ignore:AWS-0180:exp:2020-01-31
+}
+
+resource "aws_db_instance" "audit" {
+  # checkov:skip=CKV_AWS_999:no such check
+  # trivy:ignore:AWS-0180:ws:staging
+  engine              = "postgres"
+  storage_encrypted   = true
+  publicly_accessible = true
+}
+"#,
+    )
+    .unwrap();
+    let report = scan(dir.path());
+    let of = |rule: &str, line: u32| {
+        report
+            .findings
+            .iter()
+            .find(|f| f.rule_id == rule && f.region.unwrap().start_line == line)
+            .unwrap_or_else(|| panic!("no {rule} at {line}: {:#?}", report.findings))
+            .suppression
+            .as_ref()
+            .map(|s| (s.kind, s.justification.as_str()))
+    };
+    // Checkov: anywhere in the resource, for the rule of that check only.
+    assert_eq!(
+        of("TF-015", 1),
+        Some((
+            SuppressionKind::InSource,
+            "encrypted by the storage layer (checkov:skip=CKV_AWS_16)"
+        ))
+    );
+    assert_eq!(of("TF-014", 4), None);
+    // Trivy above a block: the whole block, by either spelling of the id.
+    assert_eq!(
+        of("TF-014", 11),
+        Some((SuppressionKind::InSource, "trivy:ignore:AWS-0180"))
+    );
+    // Expired: counts again, with a warning at the comment.
+    assert_eq!(of("TF-014", 17), None);
+    let warnings: Vec<u32> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.kind == DiagnosticKind::Suppression)
+        .map(|d| d.region.unwrap().start_line)
+        .collect();
+    assert_eq!(warnings, [17], "{:?}", report.diagnostics);
+    // An unknown check, and another workspace, suppress nothing.
+    assert_eq!(of("TF-014", 25), None);
+
+    // The same on CloudFormation: the resource's lines are its mapping.
+    std::fs::write(
+        dir.path().join("stack.yaml"),
+        "AWSTemplateFormatVersion: \"2010-09-09\"
+Resources:
+  # trivy:ignore:AVD-AWS-0180
+  Orders:
+    Type: AWS::RDS::DBInstance
+    Properties:
+      Engine: postgres
+      StorageEncrypted: true
+      PubliclyAccessible: true
+  Reports:
+    Type: AWS::RDS::DBInstance
+    Properties:
+      Engine: postgres
+      # checkov:skip=CKV_AWS_17: behind the VPN's NAT
+      StorageEncrypted: true
+      PubliclyAccessible: true
+",
+    )
+    .unwrap();
+    let report = scan(dir.path());
+    let cfn: Vec<(u32, Option<&str>)> = report
+        .findings
+        .iter()
+        .filter(|f| f.rule_id == "CFN-013")
+        .map(|f| {
+            (
+                f.region.unwrap().start_line,
+                f.suppression.as_ref().map(|s| s.justification.as_str()),
+            )
+        })
+        .collect();
+    assert_eq!(
+        cfn,
+        [
+            (9, Some("trivy:ignore:AWS-0180")),
+            (16, Some("behind the VPN's NAT (checkov:skip=CKV_AWS_17)"))
+        ]
+    );
+}
+
 #[test]
 fn inline_suppressions_mark_findings_which_stop_gating() {
     let dir = tempfile::tempdir().unwrap();
