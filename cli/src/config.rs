@@ -1,10 +1,52 @@
-//! `rampart config`: write a starter configuration, check one.
+//! `rampart config`: write a starter configuration, check one, import
+//! another scanner's skip list.
 
-use crate::flags::ConfigCommand;
+use crate::flags::{Cli, ConfigCommand, PeerToolArg};
 use rampart_core::ExitStatus;
+use rampart_core::migrate::{self, PeerTool};
 
-pub(crate) fn run(command: &ConfigCommand) -> anyhow::Result<ExitStatus> {
+pub(crate) fn run(cli: &Cli, command: &ConfigCommand) -> anyhow::Result<ExitStatus> {
     match command {
+        ConfigCommand::Import { from, file, output } => {
+            let text = rampart_core::read_text(
+                file,
+                rampart_core::MAX_SMALL_FILE,
+                rampart_core::Links::Follow,
+            )
+            .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", file.display()))?;
+            let packs = crate::args::engine(cli)?.load_builtins()?;
+            let peers = rampart_core::suppress::PeerIndex::new(
+                packs.iter().flat_map(|p| p.metadata().rules.iter()),
+            );
+            let tool = match from {
+                PeerToolArg::Checkov => PeerTool::Checkov,
+                PeerToolArg::Trivy => PeerTool::Trivy,
+            };
+            let imported = migrate::import(tool, &text, &peers)
+                .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+            let yaml = imported.to_yaml(&file.display().to_string());
+            match output {
+                Some(path) => {
+                    std::fs::write(path, &yaml)
+                        .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
+                    eprintln!("wrote {}", path.display());
+                }
+                None => {
+                    for line in yaml.lines() {
+                        println!("{}", rampart_core::report::terminal_safe(line));
+                    }
+                }
+            }
+            for why in &imported.left_out {
+                eprintln!("not imported: {}", rampart_core::report::terminal_safe(why));
+            }
+            eprintln!(
+                "{} suppressions imported; {} entries left out",
+                imported.suppressions.len(),
+                imported.left_out.len()
+            );
+            Ok(ExitStatus::Pass)
+        }
         ConfigCommand::Init { output, force } => {
             if output.exists() && !force {
                 anyhow::bail!("{} exists; pass --force to replace it", output.display());

@@ -208,6 +208,29 @@ pub(crate) enum ConfigCommand {
         #[arg(default_value = "rampart.yaml")]
         file: PathBuf,
     },
+    /// Turn a Checkov or Trivy skip list into rampart suppressions: each
+    /// skipped check becomes a suppression of the rules that are its
+    /// equivalent. Prints a `suppressions:` block for rampart.yaml.
+    Import {
+        /// Whose skip list it is.
+        #[arg(long, value_enum)]
+        from: PeerToolArg,
+        /// `.checkov.yaml` (its `skip-check`), or `.trivyignore` /
+        /// `.trivyignore.yaml`.
+        file: PathBuf,
+        /// Write the block here instead of standard output.
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
+}
+
+/// The scanners whose skip lists `rampart config import` reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum PeerToolArg {
+    /// Checkov's `.checkov.yaml`.
+    Checkov,
+    /// Trivy's `.trivyignore` or `.trivyignore.yaml`.
+    Trivy,
 }
 
 #[derive(Debug, Subcommand)]

@@ -46,7 +46,7 @@ fn run(cli: &Cli) -> anyhow::Result<ExitStatus> {
         Command::Merge(args) => scan::merge(args),
         Command::Baseline(command) => scan::baseline(cli, command),
         Command::Db(command) => db::run(cli, command),
-        Command::Config(command) => config::run(command),
+        Command::Config(command) => config::run(cli, command),
         Command::Policy(command) => policy::run(cli, command),
         Command::Completions { shell } => {
             use clap::CommandFactory as _;

@@ -43,6 +43,7 @@ pub mod dirs;
 pub mod download;
 pub mod finding;
 pub mod inventory;
+pub mod migrate;
 pub mod policy;
 pub mod progress;
 pub mod read;

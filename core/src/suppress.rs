@@ -108,6 +108,27 @@ impl PeerIndex {
         index
     }
 
+    /// The rules that stand for `tool`'s checks matching `pattern`: an id,
+    /// or a prefix ending in `*` (`CKV_AWS_*`), in the order of the packs.
+    pub fn rules_for(&self, tool: &str, pattern: &str) -> Vec<&str> {
+        let pattern = PeerCheck::normalize(tool, pattern);
+        let mut out: Vec<&str> = Vec::new();
+        for (peer, rules) in &self.rules {
+            let matches = match pattern.strip_suffix('*') {
+                Some(prefix) => peer.id.starts_with(prefix),
+                None => peer.id == pattern,
+            };
+            if peer.tool == tool && matches {
+                for rule in rules {
+                    if !out.contains(&rule.as_str()) {
+                        out.push(rule);
+                    }
+                }
+            }
+        }
+        out
+    }
+
     /// Whether a skip of `tool`'s check `id` (`*`: every check) covers
     /// the rule `rule_id`.
     fn covers(&self, tool: &str, id: &str, rule_id: &str) -> bool {
