@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # IaC comparison (issue: infrastructure as code). Not a test: prints figures.
 #
-#   bench/iac.sh [DIR...]     (default: each built-in pack's fixtures, and examples/)
+#   bench/iac.sh [DIR...]     (default: each built-in pack's fixtures, examples/
+#                              and the public-style trees under bench/trees/)
 #
 # For each directory: wall time, peak RSS and findings of `rampart scan`,
 # and of `checkov -d` and `trivy config` when they are on PATH
@@ -9,6 +10,10 @@
 # Findings are counted as each tool reports them (rampart: findings;
 # checkov: failed checks; trivy: misconfigurations with status FAIL), so
 # the counts compare coverage, not a shared unit.
+#
+# Then, per directory, the peers' checks that failed there and that no
+# rampart rule declares its equivalent (`equivalents` in
+# `rampart policy list --format json`): the coverage left to add.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cargo build --release -q -p rampart
@@ -18,8 +23,10 @@ trap 'rm -rf "$work"' EXIT
 export RAMPART_CACHE_DIR="$work/cache"
 "$rampart" policy list > /dev/null  # warm the compile cache
 if [ $# -eq 0 ]; then
-    set -- policies/builtin/*/fixtures examples
+    set -- policies/builtin/*/fixtures examples bench/trees/*
 fi
+"$rampart" policy list --format json > "$work/rules.json"
+gaps=()
 
 # run NAME COMMAND...: prints "wall s  rss MiB"
 run() {
@@ -62,4 +69,9 @@ PY
         t="$t $tn"
     fi
     printf '%-44s %-32s %-32s %-32s\n' "$dir" "$r $rn" "$c" "$t"
+    gaps+=("$(python3 bench/peer_gaps.py "$dir" "$work/rules.json" "$work/checkov.out" "$work/trivy.json" 2>&1)")
+done
+printf '\nPeer checks that failed with no rampart equivalent (count, tool, check, title):\n'
+for g in "${gaps[@]}"; do
+    printf '%s\n' "$g"
 done

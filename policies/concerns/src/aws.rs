@@ -60,6 +60,29 @@ fn without_a_kms_key(_kind: &str, config: &Node<'_>) -> bool {
     !config.get("kms_master_key_id").exists() && !config.get("KmsMasterKeyId").exists()
 }
 
+/// IAM authentication exists for the MySQL, MariaDB and PostgreSQL
+/// engines (Aurora's included); an instance of another engine, or of an
+/// unknown one, is not judged.
+fn iam_auth_engine(kind: &str, config: &Node<'_>) -> bool {
+    let engine = config.get("engine").or(&config.get("Engine"));
+    let supported = engine.as_str().is_some_and(|engine| {
+        let engine = engine.to_ascii_lowercase();
+        !engine.contains("${")
+            && ["mysql", "mariadb", "postgres", "aurora"]
+                .iter()
+                .any(|family| engine.starts_with(family))
+    });
+    supported && outside_a_cluster_cloudformation(kind, config)
+}
+
+/// Invalid-header dropping is a setting of application load balancers.
+fn application_load_balancer(_kind: &str, config: &Node<'_>) -> bool {
+    config
+        .get("load_balancer_type")
+        .as_str()
+        .is_none_or(|kind| kind == "application")
+}
+
 /// Every AWS concern, in the order the packs list them.
 pub const AWS: &[Concern] = &[
     // 0
@@ -1340,5 +1363,408 @@ pub const AWS: &[Concern] = &[
             applies: None,
             equivalents: &[],
         }),
+    },
+    // 32
+    Concern {
+        title: "RDS IAM database authentication disabled",
+        severity: Severity::Low,
+        help: "Without IAM authentication every client holds a long-lived database password; with it, access is granted and revoked in IAM and tokens expire after 15 minutes.",
+        tags: &["aws", "rds", "identity"],
+        compliance: &[],
+        finding: "does not accept IAM authentication",
+        expect: Expect::Flag {
+            want: true,
+            default: Some(false),
+        },
+        terraform: Some(Shape {
+            id: "TF-093",
+            types: &["aws_db_instance", "aws_rds_cluster"],
+            path: &["iam_database_authentication_enabled"],
+            description: "`iam_database_authentication_enabled` is not `true` on a MySQL, MariaDB, PostgreSQL or Aurora `aws_db_instance` or `aws_rds_cluster` (the provider's default is `false`).",
+            remediation: "Set `iam_database_authentication_enabled = true` and grant `rds-db:connect` to the roles that connect.",
+            fix: "set `iam_database_authentication_enabled = true`",
+            applies: Some(iam_auth_engine),
+            equivalents: &[
+                "checkov:CKV_AWS_161",
+                "checkov:CKV_AWS_162",
+                "trivy:AWS-0176",
+            ],
+        }),
+        cloudformation: Some(Shape {
+            id: "CFN-052",
+            types: &["AWS::RDS::DBInstance", "AWS::RDS::DBCluster"],
+            path: &["EnableIAMDatabaseAuthentication"],
+            description: "`EnableIAMDatabaseAuthentication` is not `true` on a MySQL, MariaDB, PostgreSQL or Aurora `AWS::RDS::DBInstance` (outside an Aurora cluster) or `AWS::RDS::DBCluster`.",
+            remediation: "Set `EnableIAMDatabaseAuthentication: true` and grant `rds-db:connect` to the roles that connect.",
+            fix: "set `EnableIAMDatabaseAuthentication: true`",
+            applies: Some(iam_auth_engine),
+            equivalents: &["checkov:CKV_AWS_161", "trivy:AWS-0176"],
+        }),
+        ansible: Some(Shape {
+            id: "ANS-034",
+            types: RDS_ANSIBLE,
+            path: &["enable_iam_database_authentication"],
+            description: "An `amazon.aws.rds_instance` or `amazon.aws.rds_cluster` task sets `enable_iam_database_authentication: false`.",
+            remediation: "Set `enable_iam_database_authentication: true` and grant `rds-db:connect` to the roles that connect.",
+            fix: "set `enable_iam_database_authentication: true`",
+            applies: None,
+            equivalents: &[],
+        }),
+    },
+    // 33
+    Concern {
+        title: "RDS instance in one availability zone",
+        severity: Severity::Low,
+        help: "A single-AZ instance is down for the length of a zone outage, a host failure or a maintenance reboot, and its last transactions may be lost.",
+        tags: &["aws", "rds", "resilience"],
+        compliance: &[],
+        finding: "runs in a single availability zone",
+        expect: Expect::Flag {
+            want: true,
+            default: Some(false),
+        },
+        terraform: Some(Shape {
+            id: "TF-094",
+            types: &["aws_db_instance"],
+            path: &["multi_az"],
+            description: "`multi_az` is not `true` on an `aws_db_instance` (other than a read replica; the provider's default is `false`).",
+            remediation: "Set `multi_az = true`.",
+            fix: "set `multi_az = true`",
+            applies: Some(not_a_replica_terraform),
+            equivalents: &["checkov:CKV_AWS_157"],
+        }),
+        cloudformation: Some(Shape {
+            id: "CFN-053",
+            types: &["AWS::RDS::DBInstance"],
+            path: &["MultiAZ"],
+            description: "`MultiAZ` is not `true` on an `AWS::RDS::DBInstance` outside an Aurora cluster (whose availability is the cluster's).",
+            remediation: "Set `MultiAZ: true`.",
+            fix: "set `MultiAZ: true`",
+            applies: Some(outside_a_cluster_cloudformation),
+            equivalents: &["checkov:CKV_AWS_157"],
+        }),
+        ansible: Some(Shape {
+            id: "ANS-035",
+            types: RDS_INSTANCE_ANSIBLE,
+            path: &["multi_az"],
+            description: "An `amazon.aws.rds_instance` task sets `multi_az: false`.",
+            remediation: "Set `multi_az: true`.",
+            fix: "set `multi_az: true`",
+            applies: None,
+            equivalents: &[],
+        }),
+    },
+    // 34
+    Concern {
+        title: "Lambda function without active tracing",
+        severity: Severity::Low,
+        help: "Without X-Ray traces an abused or failing function leaves no record of what it called, for how long, with what result.",
+        tags: &["aws", "lambda", "logging"],
+        compliance: &[],
+        finding: "is not traced",
+        expect: Expect::Equals {
+            want: "Active",
+            default: Some("PassThrough"),
+        },
+        terraform: Some(Shape {
+            id: "TF-095",
+            types: &["aws_lambda_function"],
+            path: &["tracing_config", "mode"],
+            description: "No `tracing_config { mode = \"Active\" }` on an `aws_lambda_function` (the default is `PassThrough`).",
+            remediation: "Add `tracing_config { mode = \"Active\" }` and allow the role `xray:PutTraceSegments`.",
+            fix: "add `tracing_config { mode = \"Active\" }`",
+            applies: None,
+            equivalents: &["checkov:CKV_AWS_50", "trivy:AWS-0066"],
+        }),
+        cloudformation: Some(Shape {
+            id: "CFN-054",
+            types: &["AWS::Lambda::Function"],
+            path: &["TracingConfig", "Mode"],
+            description: "No `TracingConfig` with `Mode: Active` on an `AWS::Lambda::Function`.",
+            remediation: "Add `TracingConfig: {Mode: Active}` and allow the role `xray:PutTraceSegments`.",
+            fix: "add `TracingConfig: {Mode: Active}`",
+            applies: None,
+            equivalents: &["trivy:AWS-0066"],
+        }),
+        ansible: Some(Shape {
+            id: "ANS-036",
+            types: &["amazon.aws.lambda", "community.aws.lambda"],
+            path: &["tracing_mode"],
+            description: "An `amazon.aws.lambda` task sets `tracing_mode: PassThrough`.",
+            remediation: "Set `tracing_mode: Active` and allow the role `xray:PutTraceSegments`.",
+            fix: "set `tracing_mode: Active`",
+            applies: None,
+            equivalents: &[],
+        }),
+    },
+    // 35
+    Concern {
+        title: "Application load balancer forwards invalid headers",
+        severity: Severity::Medium,
+        help: "Headers that are not valid HTTP reach the targets as sent: the material of request smuggling and header injection against the application behind.",
+        tags: &["aws", "elb", "http"],
+        compliance: &[],
+        finding: "forwards invalid HTTP headers",
+        expect: Expect::Flag {
+            want: true,
+            default: Some(false),
+        },
+        terraform: Some(Shape {
+            id: "TF-096",
+            types: &["aws_lb", "aws_alb"],
+            path: &["drop_invalid_header_fields"],
+            description: "`drop_invalid_header_fields` is not `true` on an application `aws_lb` (the provider's default is `false`).",
+            remediation: "Set `drop_invalid_header_fields = true`.",
+            fix: "set `drop_invalid_header_fields = true`",
+            applies: Some(application_load_balancer),
+            equivalents: &["checkov:CKV_AWS_131", "trivy:AWS-0052"],
+        }),
+        cloudformation: None,
+        ansible: None,
+    },
+    // 36
+    Concern {
+        title: "Load balancer deletion protection off",
+        severity: Severity::Low,
+        help: "One mistaken apply or rename deletes the load balancer, its DNS name and every listener: an outage until it is rebuilt and re-pointed.",
+        tags: &["aws", "elb", "resilience"],
+        compliance: &[],
+        finding: "can be deleted by one apply",
+        expect: Expect::Flag {
+            want: true,
+            default: Some(false),
+        },
+        terraform: Some(Shape {
+            id: "TF-097",
+            types: &["aws_lb", "aws_alb"],
+            path: &["enable_deletion_protection"],
+            description: "`enable_deletion_protection` is not `true` on an `aws_lb` (the provider's default is `false`).",
+            remediation: "Set `enable_deletion_protection = true`.",
+            fix: "set `enable_deletion_protection = true`",
+            applies: None,
+            equivalents: &["checkov:CKV_AWS_150"],
+        }),
+        cloudformation: None,
+        ansible: None,
+    },
+    // 37
+    Concern {
+        title: "Load balancer access logs off",
+        severity: Severity::Low,
+        help: "Without access logs the requests that reached a service — an attack, a scan, a leak — cannot be reconstructed.",
+        tags: &["aws", "elb", "logging"],
+        compliance: &[],
+        finding: "keeps no access logs",
+        expect: Expect::Flag {
+            want: true,
+            default: Some(false),
+        },
+        terraform: Some(Shape {
+            id: "TF-098",
+            types: &["aws_lb", "aws_alb"],
+            path: &["access_logs", "enabled"],
+            description: "No `access_logs { enabled = true }` on an `aws_lb`.",
+            remediation: "Add `access_logs { bucket = …, enabled = true }`.",
+            fix: "add `access_logs { bucket = …, enabled = true }`",
+            applies: None,
+            equivalents: &["checkov:CKV_AWS_91"],
+        }),
+        cloudformation: None,
+        ansible: None,
+    },
+    // 38
+    Concern {
+        title: "OpenSearch fine-grained access control disabled",
+        severity: Severity::Medium,
+        help: "Without fine-grained access control whoever reaches the endpoint and passes the domain policy reads and writes every index; there are no users, roles or document-level permissions.",
+        tags: &["aws", "opensearch", "identity"],
+        compliance: &[],
+        finding: "has no fine-grained access control",
+        expect: Expect::Flag {
+            want: true,
+            default: Some(false),
+        },
+        terraform: Some(Shape {
+            id: "TF-099",
+            types: OPENSEARCH_TERRAFORM,
+            path: &["advanced_security_options", "enabled"],
+            description: "No `advanced_security_options { enabled = true }` on an `aws_opensearch_domain` or `aws_elasticsearch_domain`.",
+            remediation: "Add `advanced_security_options { enabled = true … }` with a master user or an IAM master role.",
+            fix: "add `advanced_security_options { enabled = true }`",
+            applies: None,
+            equivalents: &["checkov:CKV2_AWS_52"],
+        }),
+        cloudformation: Some(Shape {
+            id: "CFN-055",
+            types: OPENSEARCH_CLOUDFORMATION,
+            path: &["AdvancedSecurityOptions", "Enabled"],
+            description: "No `AdvancedSecurityOptions` with `Enabled: true` on an `AWS::OpenSearchService::Domain` or `AWS::Elasticsearch::Domain`.",
+            remediation: "Add `AdvancedSecurityOptions: {Enabled: true, …}` with a master user or an IAM master role.",
+            fix: "add `AdvancedSecurityOptions` with `Enabled: true`",
+            applies: None,
+            equivalents: &[],
+        }),
+        ansible: Some(Shape {
+            id: "ANS-037",
+            types: OPENSEARCH_ANSIBLE,
+            path: &["advanced_security_options", "enabled"],
+            description: "A `community.aws.opensearch` task sets `advanced_security_options.enabled: false`.",
+            remediation: "Set `advanced_security_options: {enabled: true, …}` with a master user or an IAM master role.",
+            fix: "set `advanced_security_options.enabled: true`",
+            applies: None,
+            equivalents: &[],
+        }),
+    },
+    // 39
+    Concern {
+        title: "CloudTrail trail not sent to CloudWatch Logs",
+        severity: Severity::Low,
+        help: "A trail that only writes to S3 can be searched after the fact but raises no alarm: metric filters and alerts on root logins, policy changes or disabled trails need its events in CloudWatch Logs.",
+        tags: &["aws", "cloudtrail", "logging", "monitoring"],
+        compliance: &[],
+        finding: "is not sent to CloudWatch Logs",
+        expect: Expect::Set,
+        terraform: Some(Shape {
+            id: "TF-100",
+            types: &["aws_cloudtrail"],
+            path: &["cloud_watch_logs_group_arn"],
+            description: "No `cloud_watch_logs_group_arn` on an `aws_cloudtrail`.",
+            remediation: "Set `cloud_watch_logs_group_arn` (`\"${aws_cloudwatch_log_group.trail.arn}:*\"`) and `cloud_watch_logs_role_arn`.",
+            fix: "set `cloud_watch_logs_group_arn`",
+            applies: None,
+            equivalents: &["checkov:CKV2_AWS_10", "trivy:AWS-0162"],
+        }),
+        cloudformation: Some(Shape {
+            id: "CFN-056",
+            types: &["AWS::CloudTrail::Trail"],
+            path: &["CloudWatchLogsLogGroupArn"],
+            description: "No `CloudWatchLogsLogGroupArn` on an `AWS::CloudTrail::Trail`.",
+            remediation: "Set `CloudWatchLogsLogGroupArn` and `CloudWatchLogsRoleArn`.",
+            fix: "set `CloudWatchLogsLogGroupArn`",
+            applies: None,
+            equivalents: &["trivy:AWS-0162"],
+        }),
+        ansible: None,
+    },
+    // 40
+    // Only a written `true` is judged: the default is `false`.
+    Concern {
+        title: "Subnet gives instances public IP addresses",
+        severity: Severity::Low,
+        help: "Every instance launched in the subnet gets an address on the internet, whether or not it was meant to be reachable.",
+        tags: &["aws", "vpc", "network"],
+        compliance: &[],
+        finding: "gives every instance a public IP address",
+        expect: Expect::Flag {
+            want: false,
+            default: Some(false),
+        },
+        terraform: Some(Shape {
+            id: "TF-101",
+            types: &["aws_subnet"],
+            path: &["map_public_ip_on_launch"],
+            description: "`map_public_ip_on_launch = true` on an `aws_subnet`.",
+            remediation: "Set `map_public_ip_on_launch = false`; give public addresses only where needed (an Elastic IP, a load balancer).",
+            fix: "set `map_public_ip_on_launch = false`",
+            applies: None,
+            equivalents: &["checkov:CKV_AWS_130", "trivy:AWS-0164"],
+        }),
+        cloudformation: Some(Shape {
+            id: "CFN-057",
+            types: &["AWS::EC2::Subnet"],
+            path: &["MapPublicIpOnLaunch"],
+            description: "`MapPublicIpOnLaunch: true` on an `AWS::EC2::Subnet`.",
+            remediation: "Set `MapPublicIpOnLaunch: false`; give public addresses only where needed (an Elastic IP, a load balancer).",
+            fix: "set `MapPublicIpOnLaunch: false`",
+            applies: None,
+            equivalents: &["trivy:AWS-0164"],
+        }),
+        ansible: Some(Shape {
+            id: "ANS-038",
+            types: &["amazon.aws.ec2_vpc_subnet"],
+            path: &["map_public"],
+            description: "An `amazon.aws.ec2_vpc_subnet` task sets `map_public: true`.",
+            remediation: "Set `map_public: false`; give public addresses only where needed (an Elastic IP, a load balancer).",
+            fix: "set `map_public: false`",
+            applies: None,
+            equivalents: &[],
+        }),
+    },
+    // 41
+    Concern {
+        title: "ECR repository not encrypted with KMS",
+        severity: Severity::Low,
+        help: "Images are encrypted with an AWS-owned key: reading them is governed by the repository policy alone, with no key policy and no key-use audit trail in CloudTrail.",
+        tags: &["aws", "ecr", "encryption"],
+        compliance: &[],
+        finding: "is not encrypted with a KMS key",
+        expect: Expect::Equals {
+            want: "KMS",
+            default: Some("AES256"),
+        },
+        terraform: Some(Shape {
+            id: "TF-102",
+            types: &["aws_ecr_repository"],
+            path: &["encryption_configuration", "encryption_type"],
+            description: "No `encryption_configuration { encryption_type = \"KMS\" }` on an `aws_ecr_repository` (the default is `AES256`).",
+            remediation: "Add `encryption_configuration { encryption_type = \"KMS\" kms_key = … }` when the repository is created.",
+            fix: "add `encryption_configuration { encryption_type = \"KMS\" }`",
+            applies: None,
+            equivalents: &["checkov:CKV_AWS_136", "trivy:AWS-0033"],
+        }),
+        cloudformation: Some(Shape {
+            id: "CFN-058",
+            types: &["AWS::ECR::Repository"],
+            path: &["EncryptionConfiguration", "EncryptionType"],
+            description: "No `EncryptionConfiguration` with `EncryptionType: KMS` on an `AWS::ECR::Repository`.",
+            remediation: "Add `EncryptionConfiguration: {EncryptionType: KMS, KmsKey: …}` when the repository is created.",
+            fix: "add `EncryptionConfiguration` with `EncryptionType: KMS`",
+            applies: None,
+            equivalents: &["checkov:CKV_AWS_136", "trivy:AWS-0033"],
+        }),
+        ansible: Some(Shape {
+            id: "ANS-039",
+            types: &["community.aws.ecs_ecr"],
+            path: &["encryption_configuration", "encryption_type"],
+            description: "A `community.aws.ecs_ecr` task sets `encryption_configuration.encryption_type: AES256`.",
+            remediation: "Set `encryption_configuration: {encryption_type: KMS, kms_key: …}` when the repository is created.",
+            fix: "set `encryption_type: KMS`",
+            applies: None,
+            equivalents: &[],
+        }),
+    },
+    // 42
+    Concern {
+        title: "DynamoDB table not encrypted with a KMS key",
+        severity: Severity::Low,
+        help: "The table is encrypted with an AWS-owned key: reading it is governed by IAM alone, with no key policy and no key-use audit trail in CloudTrail.",
+        tags: &["aws", "dynamodb", "encryption"],
+        compliance: &[],
+        finding: "is not encrypted with a KMS key",
+        expect: Expect::Flag {
+            want: true,
+            default: Some(false),
+        },
+        terraform: Some(Shape {
+            id: "TF-103",
+            types: &["aws_dynamodb_table"],
+            path: &["server_side_encryption", "enabled"],
+            description: "No `server_side_encryption { enabled = true }` on an `aws_dynamodb_table` (the default uses an AWS-owned key).",
+            remediation: "Add `server_side_encryption { enabled = true kms_key_arn = … }`.",
+            fix: "add `server_side_encryption { enabled = true }`",
+            applies: None,
+            equivalents: &["checkov:CKV_AWS_119", "trivy:AWS-0025"],
+        }),
+        cloudformation: Some(Shape {
+            id: "CFN-059",
+            types: &["AWS::DynamoDB::Table"],
+            path: &["SSESpecification", "SSEEnabled"],
+            description: "No `SSESpecification` with `SSEEnabled: true` on an `AWS::DynamoDB::Table`.",
+            remediation: "Add `SSESpecification: {SSEEnabled: true, SSEType: KMS, KMSMasterKeyId: …}`.",
+            fix: "add `SSESpecification` with `SSEEnabled: true`",
+            applies: None,
+            equivalents: &["checkov:CKV_AWS_119", "trivy:AWS-0025"],
+        }),
+        ansible: None,
     },
 ];

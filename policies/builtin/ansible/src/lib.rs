@@ -58,6 +58,12 @@ pub static PACK: Pack = Pack {
         rampart_concerns::ansible_rule::<29>(),
         rampart_concerns::ansible_rule::<30>(),
         rampart_concerns::ansible_rule::<31>(),
+        rampart_concerns::ansible_rule::<32>(),
+        rampart_concerns::ansible_rule::<33>(),
+        rampart_concerns::ansible_rule::<34>(),
+        rampart_concerns::ansible_rule::<38>(),
+        rampart_concerns::ansible_rule::<40>(),
+        rampart_concerns::ansible_rule::<41>(),
     ],
 };
 

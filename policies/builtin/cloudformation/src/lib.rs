@@ -75,6 +75,14 @@ pub static PACK: Pack = Pack {
         rampart_concerns::cloudformation_rule::<18>(),
         rampart_concerns::cloudformation_rule::<19>(),
         rampart_concerns::cloudformation_rule::<31>(),
+        rampart_concerns::cloudformation_rule::<32>(),
+        rampart_concerns::cloudformation_rule::<33>(),
+        rampart_concerns::cloudformation_rule::<34>(),
+        rampart_concerns::cloudformation_rule::<38>(),
+        rampart_concerns::cloudformation_rule::<39>(),
+        rampart_concerns::cloudformation_rule::<40>(),
+        rampart_concerns::cloudformation_rule::<41>(),
+        rampart_concerns::cloudformation_rule::<42>(),
     ],
 };
 

@@ -445,7 +445,7 @@ pub(crate) const TF_011: Rule = Rule {
     tags: &["aws", "network"],
     compliance: &[Control::new(CIS_AWS, "5.2"), Control::new(CIS_AWS, "5.3")],
     kinds: KINDS,
-    equivalents: &["checkov:CKV_AWS_24", "checkov:CKV_AWS_25"],
+    equivalents: &["checkov:CKV_AWS_24", "checkov:CKV_AWS_25", "trivy:AWS-0107"],
     check: sg_admin_ports,
 };
 

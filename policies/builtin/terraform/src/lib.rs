@@ -125,6 +125,17 @@ pub static PACK: Pack = Pack {
         rampart_concerns::terraform_rule::<17>(),
         rampart_concerns::terraform_rule::<18>(),
         rampart_concerns::terraform_rule::<19>(),
+        rampart_concerns::terraform_rule::<32>(),
+        rampart_concerns::terraform_rule::<33>(),
+        rampart_concerns::terraform_rule::<34>(),
+        rampart_concerns::terraform_rule::<35>(),
+        rampart_concerns::terraform_rule::<36>(),
+        rampart_concerns::terraform_rule::<37>(),
+        rampart_concerns::terraform_rule::<38>(),
+        rampart_concerns::terraform_rule::<39>(),
+        rampart_concerns::terraform_rule::<40>(),
+        rampart_concerns::terraform_rule::<41>(),
+        rampart_concerns::terraform_rule::<42>(),
     ],
 };
 
