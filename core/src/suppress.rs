@@ -289,23 +289,21 @@ pub fn apply_inline(
     today: jiff::civil::Date,
 ) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
+    let warning = |line: u32, message: String| {
+        Diagnostic::file(Level::Warning, DiagnosticKind::Suppression, path, message)
+            .at(Region::line(line, 1, 1))
+    };
     for suppression in suppressions {
         let justification = match &suppression.marker {
             Marker::Rampart => {
                 let Some(reason) = &suppression.reason else {
-                    diagnostics.push(
-                        Diagnostic::file(
-                            Level::Warning,
-                            DiagnosticKind::Suppression,
-                            path,
-                            format!(
-                                "`{MARKER} {}` has no reason and suppresses nothing: write `{MARKER} {} <why this is acceptable>`",
-                                suppression.rules.join(","),
-                                suppression.rules.join(",")
-                            ),
-                        )
-                        .at(Region::line(suppression.line, 1, 1)),
-                    );
+                    let ids = suppression.rules.join(",");
+                    diagnostics.push(warning(
+                        suppression.line,
+                        format!(
+                            "`{MARKER} {ids}` has no reason and suppresses nothing: write `{MARKER} {ids} <why this is acceptable>`"
+                        ),
+                    ));
                     continue;
                 };
                 reason.clone()
@@ -328,17 +326,12 @@ pub fn apply_inline(
                 if let Some(expires) = expires
                     && *expires < today
                 {
-                    diagnostics.push(
-                        Diagnostic::file(
-                            Level::Warning,
-                            DiagnosticKind::Suppression,
-                            path,
-                            format!(
-                                "`trivy:ignore:{id}` expired on {expires}: its findings count again; fix them or renew the date"
-                            ),
-                        )
-                        .at(Region::line(suppression.line, 1, 1)),
-                    );
+                    diagnostics.push(warning(
+                        suppression.line,
+                        format!(
+                            "`trivy:ignore:{id}` expired on {expires}: its findings count again; fix them or renew the date"
+                        ),
+                    ));
                     continue;
                 }
                 format!("trivy:ignore:{id}")

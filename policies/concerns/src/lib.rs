@@ -24,8 +24,18 @@
 //! task. Tasks that delete (`state: absent`) are not judged.
 
 mod aws;
+mod azure;
+mod google;
 
 pub use aws::AWS;
+pub use azure::AZURE;
+pub use google::GOOGLE;
+
+/// The tables, by the index the rule functions take (`T`).
+const TABLES: [&[Concern]; 3] = [AWS, AZURE, GOOGLE];
+const AWS_TABLE: usize = 0;
+const AZURE_TABLE: usize = 1;
+const GOOGLE_TABLE: usize = 2;
 use rampart_policy::{Context, Control, Node, Resource, Rule, Severity};
 
 /// One concern, on every platform it is mapped to.
@@ -98,6 +108,23 @@ pub enum Expect {
     },
     /// A value that must be set (a key id, an ARN): absent or empty fails.
     Set,
+    /// A string that must be one of `want` (compared without case): a
+    /// minimum TLS version of `1.2` or `1.3`.
+    OneOf {
+        want: &'static [&'static str],
+        default: Option<&'static str>,
+    },
+    /// A string that must not be one of `bad` (compared without case):
+    /// a logging service of `none`.
+    NoneOf {
+        bad: &'static [&'static str],
+        default: Option<&'static str>,
+    },
+}
+
+/// Whether `value` is one of `words`, without case.
+fn among(words: &[&str], value: &str) -> bool {
+    words.iter().any(|word| word.eq_ignore_ascii_case(value))
 }
 
 /// The platforms a concern maps onto.
@@ -150,7 +177,17 @@ impl Concern {
 
 /// Row `N` of [`AWS`] as a rule of the `terraform` pack.
 pub const fn terraform_rule<const N: usize>() -> Rule {
-    AWS[N].rule(Platform::Terraform, &["terraform"], terraform_check::<N>)
+    terraform_rule_of::<AWS_TABLE, N>()
+}
+
+/// Row `N` of [`AZURE`] as a rule of the `terraform` pack.
+pub const fn azure_terraform_rule<const N: usize>() -> Rule {
+    terraform_rule_of::<AZURE_TABLE, N>()
+}
+
+/// Row `N` of [`GOOGLE`] as a rule of the `terraform` pack.
+pub const fn google_terraform_rule<const N: usize>() -> Rule {
+    terraform_rule_of::<GOOGLE_TABLE, N>()
 }
 
 /// Row `N` of [`AWS`] as a rule of the `cloudformation` pack.
@@ -164,10 +201,30 @@ pub const fn cloudformation_rule<const N: usize>() -> Rule {
 
 /// Row `N` of [`AWS`] as a rule of the `ansible` pack.
 pub const fn ansible_rule<const N: usize>() -> Rule {
-    AWS[N].rule(Platform::Ansible, &["ansible-task"], ansible_check::<N>)
+    ansible_rule_of::<AWS_TABLE, N>()
 }
 
-fn terraform_check<const N: usize>(resource: &Resource, cx: &mut Context<'_>) {
+/// Row `N` of [`AZURE`] as a rule of the `ansible` pack
+/// (`azure.azcollection`).
+pub const fn azure_ansible_rule<const N: usize>() -> Rule {
+    ansible_rule_of::<AZURE_TABLE, N>()
+}
+
+/// Row `N` of [`GOOGLE`] as a rule of the `ansible` pack (`google.cloud`).
+pub const fn google_ansible_rule<const N: usize>() -> Rule {
+    ansible_rule_of::<GOOGLE_TABLE, N>()
+}
+
+const fn terraform_rule_of<const T: usize, const N: usize>() -> Rule {
+    TABLES[T][N].rule(Platform::Terraform, &["terraform"], terraform_check::<T, N>)
+}
+
+const fn ansible_rule_of<const T: usize, const N: usize>() -> Rule {
+    TABLES[T][N].rule(Platform::Ansible, &["ansible-task"], ansible_check::<T, N>)
+}
+
+fn terraform_check<const T: usize, const N: usize>(resource: &Resource, cx: &mut Context<'_>) {
+    let concern = &TABLES[T][N];
     let root = resource.root();
     if root.get("block").as_str() != Some("resource") {
         return;
@@ -178,11 +235,11 @@ fn terraform_check<const N: usize>(resource: &Resource, cx: &mut Context<'_>) {
         root.get("name").as_str().unwrap_or("?")
     );
     let kind = root.get("type").as_str().unwrap_or("");
-    if !AWS[N].shape(Platform::Terraform).types.contains(&kind) {
+    if !concern.shape(Platform::Terraform).types.contains(&kind) {
         return;
     }
     judge(
-        &AWS[N],
+        concern,
         Platform::Terraform,
         resource,
         kind,
@@ -216,12 +273,13 @@ fn cloudformation_check<const N: usize>(resource: &Resource, cx: &mut Context<'_
     );
 }
 
-fn ansible_check<const N: usize>(resource: &Resource, cx: &mut Context<'_>) {
+fn ansible_check<const T: usize, const N: usize>(resource: &Resource, cx: &mut Context<'_>) {
+    let concern = &TABLES[T][N];
     let root = resource.root();
     let Some(module) = root.get("module").as_str() else {
         return;
     };
-    let shape = AWS[N].shape(Platform::Ansible);
+    let shape = concern.shape(Platform::Ansible);
     // `amazon.aws.rds_instance`, or `rds_instance` under `collections:`.
     let matches = shape.types.iter().any(|full| {
         full == &module || (!module.contains('.') && full.rsplit('.').next() == Some(module))
@@ -250,7 +308,7 @@ fn ansible_check<const N: usize>(resource: &Resource, cx: &mut Context<'_>) {
         None => format!("`{module}` task"),
     };
     judge(
-        &AWS[N],
+        concern,
         Platform::Ansible,
         resource,
         module,
@@ -306,6 +364,8 @@ fn judge(
                 default.is_some_and(|d| !d.eq_ignore_ascii_case(want))
             }
             Expect::Set => true,
+            Expect::OneOf { want, default } => default.is_some_and(|d| !among(want, d)),
+            Expect::NoneOf { bad, default } => default.is_some_and(|d| among(bad, d)),
         }
     } else if unknown(&node, platform) {
         false
@@ -316,12 +376,26 @@ fn judge(
                 .as_str()
                 .is_some_and(|value| !value.eq_ignore_ascii_case(want)),
             Expect::Set => node.as_str().is_some_and(|value| value.trim().is_empty()),
+            Expect::OneOf { want, .. } => text(&node).is_some_and(|value| !among(want, &value)),
+            Expect::NoneOf { bad, .. } => text(&node).is_some_and(|value| among(bad, &value)),
         }
     };
     if fails {
         cx.report(&node.or(&written), format!("{name} {}", concern.finding))
             .fix(shape.fix);
     }
+}
+
+/// A string, or a number as written in its shortest form (`1.2`, not
+/// `"1.2"`, in HCL).
+fn text(node: &Node<'_>) -> Option<String> {
+    if let Some(text) = node.as_str() {
+        return Some(text.to_owned());
+    }
+    if let Some(number) = node.as_i64() {
+        return Some(number.to_string());
+    }
+    node.as_f64().map(|number| number.to_string())
 }
 
 /// A nested block's first instance, or the node itself.
@@ -391,7 +465,7 @@ mod tests {
     #[test]
     fn rows_are_well_formed() {
         let mut ids = std::collections::BTreeSet::new();
-        for (index, concern) in AWS.iter().enumerate() {
+        for (index, concern) in TABLES.iter().flat_map(|table| table.iter()).enumerate() {
             for (prefix, shape) in [
                 ("TF-", &concern.terraform),
                 ("CFN-", &concern.cloudformation),

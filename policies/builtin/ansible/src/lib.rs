@@ -64,6 +64,7 @@ pub static PACK: Pack = Pack {
         rampart_concerns::ansible_rule::<38>(),
         rampart_concerns::ansible_rule::<40>(),
         rampart_concerns::ansible_rule::<41>(),
+        rampart_concerns::azure_ansible_rule::<11>(),
     ],
 };
 
