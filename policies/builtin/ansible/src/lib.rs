@@ -64,6 +64,12 @@ pub static PACK: Pack = Pack {
         rampart_concerns::ansible_rule::<38>(),
         rampart_concerns::ansible_rule::<40>(),
         rampart_concerns::ansible_rule::<41>(),
+        rampart_concerns::ansible_rule::<43>(),
+        rampart_concerns::ansible_rule::<47>(),
+        rampart_concerns::ansible_rule::<51>(),
+        rampart_concerns::ansible_rule::<53>(),
+        rampart_concerns::ansible_rule::<60>(),
+        rampart_concerns::ansible_rule::<68>(),
         rampart_concerns::azure_ansible_rule::<11>(),
     ],
 };
