@@ -43,7 +43,16 @@ pub const GOOGLE: &[Concern] = &[
             equivalents: &["checkov:CKV_GCP_71"],
         }),
         cloudformation: None,
-        ansible: None,
+        ansible: Some(Shape {
+            id: "ANS-047",
+            types: &["google.cloud.gcp_container_cluster"],
+            path: &["shielded_nodes", "enabled"],
+            description: "A `google.cloud.gcp_container_cluster` task sets `shielded_nodes.enabled: false`.",
+            remediation: "Set `shielded_nodes: {enabled: true}`.",
+            fix: "set `shielded_nodes.enabled: true`",
+            applies: None,
+            equivalents: &[],
+        }),
     },
     // 1
     Concern {
@@ -93,7 +102,16 @@ pub const GOOGLE: &[Concern] = &[
             equivalents: &["checkov:CKV_GCP_1"],
         }),
         cloudformation: None,
-        ansible: None,
+        ansible: Some(Shape {
+            id: "ANS-048",
+            types: &["google.cloud.gcp_container_cluster"],
+            path: &["logging_service"],
+            description: "A `google.cloud.gcp_container_cluster` task sets `logging_service: none`.",
+            remediation: "Set `logging_service: logging.googleapis.com/kubernetes`.",
+            fix: "set `logging_service: logging.googleapis.com/kubernetes`",
+            applies: None,
+            equivalents: &[],
+        }),
     },
     // 3
     Concern {
@@ -118,7 +136,16 @@ pub const GOOGLE: &[Concern] = &[
             equivalents: &["checkov:CKV_GCP_8"],
         }),
         cloudformation: None,
-        ansible: None,
+        ansible: Some(Shape {
+            id: "ANS-049",
+            types: &["google.cloud.gcp_container_cluster"],
+            path: &["monitoring_service"],
+            description: "A `google.cloud.gcp_container_cluster` task sets `monitoring_service: none`.",
+            remediation: "Set `monitoring_service: monitoring.googleapis.com/kubernetes`.",
+            fix: "set `monitoring_service: monitoring.googleapis.com/kubernetes`",
+            applies: None,
+            equivalents: &[],
+        }),
     },
     // 4
     Concern {
@@ -143,7 +170,16 @@ pub const GOOGLE: &[Concern] = &[
             equivalents: &[],
         }),
         cloudformation: None,
-        ansible: None,
+        ansible: Some(Shape {
+            id: "ANS-050",
+            types: &["google.cloud.gcp_container_cluster"],
+            path: &["enable_kubernetes_alpha"],
+            description: "A `google.cloud.gcp_container_cluster` task sets `enable_kubernetes_alpha: true`.",
+            remediation: "Set `enable_kubernetes_alpha: false`.",
+            fix: "set `enable_kubernetes_alpha: false`",
+            applies: None,
+            equivalents: &[],
+        }),
     },
     // 5
     Concern {
@@ -168,7 +204,16 @@ pub const GOOGLE: &[Concern] = &[
             equivalents: &["checkov:CKV_GCP_9"],
         }),
         cloudformation: None,
-        ansible: None,
+        ansible: Some(Shape {
+            id: "ANS-051",
+            types: &["google.cloud.gcp_container_node_pool"],
+            path: &["management", "auto_repair"],
+            description: "A `google.cloud.gcp_container_node_pool` task sets `management.auto_repair: false`.",
+            remediation: "Set `management: {auto_repair: true}`.",
+            fix: "set `auto_repair: true`",
+            applies: None,
+            equivalents: &[],
+        }),
     },
     // 6
     Concern {
@@ -193,7 +238,16 @@ pub const GOOGLE: &[Concern] = &[
             equivalents: &["checkov:CKV_GCP_10"],
         }),
         cloudformation: None,
-        ansible: None,
+        ansible: Some(Shape {
+            id: "ANS-052",
+            types: &["google.cloud.gcp_container_node_pool"],
+            path: &["management", "auto_upgrade"],
+            description: "A `google.cloud.gcp_container_node_pool` task sets `management.auto_upgrade: false`.",
+            remediation: "Set `management: {auto_upgrade: true}`.",
+            fix: "set `auto_upgrade: true`",
+            applies: None,
+            equivalents: &[],
+        }),
     },
     // 7
     Concern {
@@ -246,7 +300,16 @@ pub const GOOGLE: &[Concern] = &[
             equivalents: &["checkov:CKV_GCP_36"],
         }),
         cloudformation: None,
-        ansible: None,
+        ansible: Some(Shape {
+            id: "ANS-053",
+            types: &["google.cloud.gcp_compute_instance"],
+            path: &["can_ip_forward"],
+            description: "A `google.cloud.gcp_compute_instance` task sets `can_ip_forward: true`.",
+            remediation: "Set `can_ip_forward: false` unless the instance is a router or NAT.",
+            fix: "set `can_ip_forward: false`",
+            applies: None,
+            equivalents: &[],
+        }),
     },
     // 9
     Concern {
@@ -327,7 +390,16 @@ pub const GOOGLE: &[Concern] = &[
             equivalents: &["checkov:CKV_GCP_78"],
         }),
         cloudformation: None,
-        ansible: None,
+        ansible: Some(Shape {
+            id: "ANS-054",
+            types: &["google.cloud.gcp_storage_bucket"],
+            path: &["versioning", "enabled"],
+            description: "A `google.cloud.gcp_storage_bucket` task sets `versioning.enabled: false`.",
+            remediation: "Set `versioning: {enabled: true}` and a lifecycle rule for old versions.",
+            fix: "set `versioning.enabled: true`",
+            applies: None,
+            equivalents: &[],
+        }),
     },
     // 12
     Concern {
@@ -418,7 +490,16 @@ pub const GOOGLE: &[Concern] = &[
             equivalents: &["checkov:CKV_GCP_60"],
         }),
         cloudformation: None,
-        ansible: None,
+        ansible: Some(Shape {
+            id: "ANS-055",
+            types: &["google.cloud.gcp_sql_instance"],
+            path: &["settings", "ip_configuration", "ipv4_enabled"],
+            description: "A `google.cloud.gcp_sql_instance` task sets `settings.ip_configuration.ipv4_enabled: true`.",
+            remediation: "Set `ipv4_enabled: false` and connect over a private IP.",
+            fix: "set `ipv4_enabled: false`",
+            applies: None,
+            equivalents: &[],
+        }),
     },
     // 16
     Concern {
@@ -468,7 +549,16 @@ pub const GOOGLE: &[Concern] = &[
             equivalents: &["checkov:CKV_GCP_74"],
         }),
         cloudformation: None,
-        ansible: None,
+        ansible: Some(Shape {
+            id: "ANS-056",
+            types: &["google.cloud.gcp_compute_subnetwork"],
+            path: &["private_ip_google_access"],
+            description: "A `google.cloud.gcp_compute_subnetwork` task sets `private_ip_google_access: false`.",
+            remediation: "Set `private_ip_google_access: true`.",
+            fix: "set `private_ip_google_access: true`",
+            applies: None,
+            equivalents: &[],
+        }),
     },
     // 18
     Concern {
@@ -515,7 +605,16 @@ pub const GOOGLE: &[Concern] = &[
             equivalents: &["checkov:CKV_GCP_16"],
         }),
         cloudformation: None,
-        ansible: None,
+        ansible: Some(Shape {
+            id: "ANS-057",
+            types: &["google.cloud.gcp_dns_managed_zone"],
+            path: &["dnssec_config", "state"],
+            description: "A `google.cloud.gcp_dns_managed_zone` task sets `dnssec_config.state: off` on a public zone.",
+            remediation: "Set `dnssec_config: {state: on}` and publish the DS record at the registrar.",
+            fix: "set `dnssec_config.state: on`",
+            applies: Some(public_zone),
+            equivalents: &[],
+        }),
     },
     // 20
     Concern {
