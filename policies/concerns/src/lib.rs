@@ -229,15 +229,13 @@ fn terraform_check<const T: usize, const N: usize>(resource: &Resource, cx: &mut
     if root.get("block").as_str() != Some("resource") {
         return;
     }
-    let name = format!(
-        "`{}.{}`",
-        root.get("type").as_str().unwrap_or("?"),
-        root.get("name").as_str().unwrap_or("?")
-    );
+    // Every row's check sees every resource: the type is compared before
+    // anything is allocated.
     let kind = root.get("type").as_str().unwrap_or("");
     if !concern.shape(Platform::Terraform).types.contains(&kind) {
         return;
     }
+    let name = format!("`{kind}.{}`", root.get("name").as_str().unwrap_or("?"));
     judge(
         concern,
         Platform::Terraform,
@@ -251,6 +249,10 @@ fn terraform_check<const T: usize, const N: usize>(resource: &Resource, cx: &mut
 
 fn cloudformation_check<const N: usize>(resource: &Resource, cx: &mut Context<'_>) {
     let root = resource.root();
+    let kind = root.get("Type").as_str().unwrap_or("");
+    if !AWS[N].shape(Platform::CloudFormation).types.contains(&kind) {
+        return;
+    }
     let name = format!(
         "`{}`",
         resource
@@ -258,10 +260,6 @@ fn cloudformation_check<const N: usize>(resource: &Resource, cx: &mut Context<'_
             .strip_prefix("cloudformation:")
             .unwrap_or(&resource.id)
     );
-    let kind = root.get("Type").as_str().unwrap_or("");
-    if !AWS[N].shape(Platform::CloudFormation).types.contains(&kind) {
-        return;
-    }
     judge(
         &AWS[N],
         Platform::CloudFormation,
