@@ -48,6 +48,12 @@ use std::collections::BTreeMap;
 /// The marker that starts an inline suppression.
 pub const MARKER: &str = "rampart:ignore";
 
+/// The most inline suppressions of one file that are applied: each is
+/// compared with every finding of its file, so a hostile file with 10^5
+/// skip comments must not cost 10^5 × its findings. Those beyond are not
+/// applied (their findings stay counted, the safe side), with a warning.
+pub const MAX_INLINE_SUPPRESSIONS: usize = 1_000;
+
 /// The markers of the other scanners' inline skips.
 const CHECKOV_MARKER: &str = "checkov:skip=";
 const TRIVY_MARKER: &str = "trivy:ignore:";
@@ -293,7 +299,16 @@ pub fn apply_inline(
         Diagnostic::file(Level::Warning, DiagnosticKind::Suppression, path, message)
             .at(Region::line(line, 1, 1))
     };
-    for suppression in suppressions {
+    if let Some(first_ignored) = suppressions.get(MAX_INLINE_SUPPRESSIONS) {
+        diagnostics.push(warning(
+            first_ignored.line,
+            format!(
+                "{} inline suppressions: only the first {MAX_INLINE_SUPPRESSIONS} are applied, from this line on none is; suppress in rampart.yaml instead",
+                suppressions.len()
+            ),
+        ));
+    }
+    for suppression in suppressions.iter().take(MAX_INLINE_SUPPRESSIONS) {
         let justification = match &suppression.marker {
             Marker::Rampart => {
                 let Some(reason) = &suppression.reason else {

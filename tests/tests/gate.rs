@@ -44,6 +44,43 @@ fn lines_of(report: &Report, rule: &str) -> Vec<(u32, bool)> {
         .collect()
 }
 
+/// Inline suppressions are compared with every finding of their file: a
+/// file with more than the limit gets the first ones applied, a warning at
+/// the first left out, and a scan that ends.
+#[test]
+fn inline_suppressions_beyond_the_limit_are_not_applied() {
+    use rampart_core::suppress::MAX_INLINE_SUPPRESSIONS;
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = String::new();
+    for _ in 0..MAX_INLINE_SUPPRESSIONS {
+        text.push_str("# trivy:ignore:AWS-0180\n");
+    }
+    // The 1,001st: it would cover the finding on its own line (the blank
+    // line keeps the last Trivy ignore off the resource).
+    text.push_str(
+        "\nresource \"aws_db_instance\" \"db\" {\n  engine = \"postgres\"\n  publicly_accessible = true # rampart:ignore TF-014 accepted\n}\n",
+    );
+    std::fs::write(dir.path().join("main.tf"), &text).unwrap();
+    let report = scan(dir.path());
+    let public = report
+        .findings
+        .iter()
+        .find(|f| f.rule_id == "TF-014")
+        .unwrap();
+    assert!(
+        public.suppression.is_none(),
+        "the comment past the limit is not applied"
+    );
+    let warnings: Vec<u32> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.kind == DiagnosticKind::Suppression)
+        .map(|d| d.region.unwrap().start_line)
+        .collect();
+    let limit = u32::try_from(MAX_INLINE_SUPPRESSIONS).unwrap();
+    assert_eq!(warnings, [limit + 4], "{:?}", report.diagnostics);
+}
+
 /// A team switching from Checkov or Trivy keeps its inline skips: each
 /// suppresses the rules that declare the skipped check their equivalent,
 /// in its tool's scope, with its reason.
