@@ -1,4 +1,5 @@
-//! Built-in pack `kubernetes`: security of Kubernetes workloads and RBAC.
+//! Built-in pack `kubernetes`: security of Kubernetes workloads and RBAC,
+//! and the control plane's command lines ([`control_plane`]).
 //!
 //! Rules read `k8s` resources: one Kubernetes object each, its document the
 //! object as written (`docs/kinds/k8s.md`). [`pod_spec`] finds the pod
@@ -10,6 +11,7 @@
 //! that must be reported with `# expect: <RULE-ID>`, `negative.yaml` must
 //! yield no finding of the rule. `tests/tests/rules.rs` runs them all.
 
+mod control_plane;
 mod rules;
 
 use rampart_policy::{Node, Pack, Resource};
@@ -19,7 +21,9 @@ pub static PACK: Pack = Pack {
     name: "kubernetes",
     version: env!("CARGO_PKG_VERSION"),
     description: "Security of Kubernetes workloads and RBAC: privileges, isolation from the node, \
-                  resource limits, images, secrets, and what the Pod Security Standards forbid.",
+                  resource limits, images, secrets, and what the Pod Security Standards forbid; \
+                  and the control plane's flags (API server, controller manager, scheduler, \
+                  etcd) that the CIS Kubernetes Benchmark checks in their static pods.",
     rules: rules::RULES,
 };
 
