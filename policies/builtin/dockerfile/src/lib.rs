@@ -137,7 +137,11 @@ pub(crate) const DF_001: Rule = Rule {
     tags: &["security"],
     compliance: &[Control::new(CIS_DOCKER, "4.1")],
     kinds: &["dockerfile"],
-    equivalents: &[],
+    equivalents: &[
+        "checkov:CKV_DOCKER_3",
+        "checkov:CKV_DOCKER_8",
+        "trivy:DS-0002",
+    ],
     check: runs_as_root,
 };
 
@@ -173,7 +177,7 @@ pub(crate) const DF_002: Rule = Rule {
     tags: &["supply-chain"],
     compliance: &[],
     kinds: &["dockerfile"],
-    equivalents: &[],
+    equivalents: &["checkov:CKV_DOCKER_7", "trivy:DS-0001"],
     check: latest_base,
 };
 
@@ -234,7 +238,7 @@ pub(crate) const DF_004: Rule = Rule {
     tags: &["hygiene"],
     compliance: &[Control::new(CIS_DOCKER, "4.9")],
     kinds: &["dockerfile"],
-    equivalents: &[],
+    equivalents: &["checkov:CKV_DOCKER_4", "trivy:DS-0005"],
     check: add_local,
 };
 
@@ -319,7 +323,7 @@ pub(crate) const DF_007: Rule = Rule {
     tags: &["hygiene"],
     compliance: &[],
     kinds: &["dockerfile"],
-    equivalents: &[],
+    equivalents: &["trivy:DS-0029"],
     check: apt_recommends,
 };
 
@@ -441,7 +445,7 @@ pub(crate) const DF_011: Rule = Rule {
     tags: &["hygiene"],
     compliance: &[],
     kinds: &["dockerfile"],
-    equivalents: &[],
+    equivalents: &["trivy:DS-0025"],
     check: apk_cache,
 };
 
@@ -510,7 +514,7 @@ pub(crate) const DF_013: Rule = Rule {
     tags: &["reliability"],
     compliance: &[Control::new(CIS_DOCKER, "4.6")],
     kinds: &["dockerfile"],
-    equivalents: &[],
+    equivalents: &["checkov:CKV_DOCKER_2", "trivy:DS-0026"],
     check: healthcheck,
 };
 
@@ -603,7 +607,7 @@ pub(crate) const DF_015: Rule = Rule {
     tags: &["security"],
     compliance: &[],
     kinds: &["dockerfile"],
-    equivalents: &[],
+    equivalents: &["checkov:CKV_DOCKER_1", "trivy:DS-0004"],
     check: expose_ssh,
 };
 
@@ -632,7 +636,7 @@ pub(crate) const DF_016: Rule = Rule {
     tags: &["security"],
     compliance: &[],
     kinds: &["dockerfile"],
-    equivalents: &[],
+    equivalents: &["checkov:CKV2_DOCKER_1", "trivy:DS-0010"],
     check: sudo,
 };
 
@@ -658,7 +662,7 @@ pub(crate) const DF_017: Rule = Rule {
     tags: &["hygiene"],
     compliance: &[],
     kinds: &["dockerfile"],
-    equivalents: &[],
+    equivalents: &["checkov:CKV_DOCKER_6", "trivy:DS-0022"],
     check: maintainer,
 };
 
@@ -681,7 +685,7 @@ pub(crate) const DF_018: Rule = Rule {
     tags: &["hygiene"],
     compliance: &[],
     kinds: &["dockerfile"],
-    equivalents: &[],
+    equivalents: &["checkov:CKV_DOCKER_10", "trivy:DS-0009"],
     check: relative_workdir,
 };
 

@@ -182,7 +182,7 @@ pub(crate) const GHA_002: Rule = Rule {
     tags: &["security", "ci"],
     compliance: &[],
     kinds: KINDS,
-    equivalents: &[],
+    equivalents: &["checkov:CKV_GHA_2"],
     check: script_injection,
 };
 
@@ -267,7 +267,7 @@ pub(crate) const GHA_004: Rule = Rule {
     tags: &["security", "ci"],
     compliance: &[],
     kinds: KINDS,
-    equivalents: &[],
+    equivalents: &["checkov:CKV2_GHA_1"],
     check: write_all,
 };
 
@@ -470,7 +470,7 @@ pub(crate) const GHA_009: Rule = Rule {
     tags: &["security", "ci"],
     compliance: &[],
     kinds: KINDS,
-    equivalents: &[],
+    equivalents: &["checkov:CKV_GHA_1"],
     check: unsecure_commands,
 };
 

@@ -98,7 +98,7 @@ pub(crate) const K8S_001: Rule = Rule {
         Control::new(NSA, "Pod security"),
     ],
     kinds: &["k8s"],
-    equivalents: &[],
+    equivalents: &["checkov:CKV_K8S_16", "trivy:KSV-0017"],
     check: privileged,
 };
 
@@ -133,7 +133,7 @@ pub(crate) const K8S_002: Rule = Rule {
         Control::new("PSS-Restricted", "Privilege Escalation"),
     ],
     kinds: &["k8s"],
-    equivalents: &[],
+    equivalents: &["checkov:CKV_K8S_20", "trivy:KSV-0001"],
     check: privilege_escalation,
 };
 
@@ -176,7 +176,14 @@ pub(crate) const K8S_003: Rule = Rule {
         Control::new("PSS-Baseline", "Host Namespaces"),
     ],
     kinds: &["k8s"],
-    equivalents: &[],
+    equivalents: &[
+        "checkov:CKV_K8S_17",
+        "checkov:CKV_K8S_18",
+        "checkov:CKV_K8S_19",
+        "trivy:KSV-0008",
+        "trivy:KSV-0009",
+        "trivy:KSV-0010",
+    ],
     check: host_namespaces,
 };
 
@@ -219,7 +226,7 @@ pub(crate) const K8S_004: Rule = Rule {
         Control::new(NSA, "Non-root containers"),
     ],
     kinds: &["k8s"],
-    equivalents: &[],
+    equivalents: &["checkov:CKV_K8S_23", "trivy:KSV-0012", "trivy:KSV-0105"],
     check: runs_as_root,
 };
 
@@ -282,7 +289,7 @@ pub(crate) const K8S_005: Rule = Rule {
         Control::new("PSS-Baseline", "Capabilities"),
     ],
     kinds: &["k8s"],
-    equivalents: &[],
+    equivalents: &["trivy:KSV-0022"],
     check: added_capabilities,
 };
 
@@ -324,7 +331,7 @@ pub(crate) const K8S_006: Rule = Rule {
         Control::new("PSS-Restricted", "Capabilities"),
     ],
     kinds: &["k8s"],
-    equivalents: &[],
+    equivalents: &["checkov:CKV_K8S_37", "trivy:KSV-0003"],
     check: capabilities_not_dropped,
 };
 
@@ -380,7 +387,7 @@ pub(crate) const K8S_007: Rule = Rule {
     tags: &["security", "pod-security-standards"],
     compliance: &[Control::new("PSS-Baseline", "HostPath Volumes")],
     kinds: &["k8s"],
-    equivalents: &[],
+    equivalents: &["trivy:KSV-0023"],
     check: host_path,
 };
 
@@ -411,7 +418,7 @@ pub(crate) const K8S_008: Rule = Rule {
     tags: &["security"],
     compliance: &[Control::new(CIS, "5.2.12")],
     kinds: &["k8s"],
-    equivalents: &[],
+    equivalents: &["checkov:CKV_K8S_27", "trivy:KSV-0006"],
     check: runtime_socket,
 };
 
@@ -445,7 +452,7 @@ pub(crate) const K8S_009: Rule = Rule {
     tags: &["security", "pod-security-standards"],
     compliance: &[Control::new("PSS-Baseline", "Host Ports")],
     kinds: &["k8s"],
-    equivalents: &[],
+    equivalents: &["checkov:CKV_K8S_26", "trivy:KSV-0024"],
     check: host_port,
 };
 
@@ -484,7 +491,7 @@ pub(crate) const K8S_010: Rule = Rule {
     tags: &["reliability", "security"],
     compliance: &[Control::new(NSA, "Resource policies")],
     kinds: &["k8s"],
-    equivalents: &[],
+    equivalents: &["checkov:CKV_K8S_13", "trivy:KSV-0018"],
     check: |resource, cx| missing_limit(resource, cx, "memory"),
 };
 
@@ -501,7 +508,7 @@ pub(crate) const K8S_011: Rule = Rule {
     tags: &["reliability"],
     compliance: &[Control::new(NSA, "Resource policies")],
     kinds: &["k8s"],
-    equivalents: &[],
+    equivalents: &["checkov:CKV_K8S_11", "trivy:KSV-0011"],
     check: |resource, cx| missing_limit(resource, cx, "cpu"),
 };
 
@@ -541,7 +548,7 @@ pub(crate) const K8S_012: Rule = Rule {
     tags: &["supply-chain"],
     compliance: &[],
     kinds: &["k8s"],
-    equivalents: &[],
+    equivalents: &["checkov:CKV_K8S_14", "trivy:KSV-0013"],
     check: latest_tag,
 };
 
@@ -574,7 +581,7 @@ pub(crate) const K8S_013: Rule = Rule {
     tags: &["supply-chain"],
     compliance: &[],
     kinds: &["k8s"],
-    equivalents: &[],
+    equivalents: &["checkov:CKV_K8S_43"],
     check: not_digest_pinned,
 };
 
@@ -608,7 +615,7 @@ pub(crate) const K8S_014: Rule = Rule {
     tags: &["supply-chain"],
     compliance: &[],
     kinds: &["k8s"],
-    equivalents: &[],
+    equivalents: &["checkov:CKV_K8S_15"],
     check: pull_policy,
 };
 
@@ -660,7 +667,7 @@ pub(crate) const K8S_015: Rule = Rule {
         Control::new("PSS-Restricted", "Seccomp"),
     ],
     kinds: &["k8s"],
-    equivalents: &[],
+    equivalents: &["checkov:CKV_K8S_31", "trivy:KSV-0030", "trivy:KSV-0104"],
     check: seccomp,
 };
 
@@ -708,7 +715,7 @@ pub(crate) const K8S_016: Rule = Rule {
     tags: &["security"],
     compliance: &[Control::new(CIS, "5.1.6")],
     kinds: &["k8s"],
-    equivalents: &[],
+    equivalents: &["checkov:CKV_K8S_38", "trivy:KSV-0036"],
     check: service_account_token,
 };
 
@@ -774,7 +781,7 @@ pub(crate) const K8S_018: Rule = Rule {
     tags: &["security"],
     compliance: &[Control::new(NSA, "Immutable container file systems")],
     kinds: &["k8s"],
-    equivalents: &[],
+    equivalents: &["checkov:CKV_K8S_22", "trivy:KSV-0014"],
     check: writable_root,
 };
 
@@ -811,7 +818,7 @@ pub(crate) const K8S_019: Rule = Rule {
     tags: &["security", "pod-security-standards"],
     compliance: &[Control::new("PSS-Baseline", "/proc Mount Type")],
     kinds: &["k8s"],
-    equivalents: &[],
+    equivalents: &["trivy:KSV-0027"],
     check: proc_mount,
 };
 
@@ -841,7 +848,7 @@ pub(crate) const K8S_020: Rule = Rule {
     tags: &["security", "pod-security-standards"],
     compliance: &[Control::new("PSS-Baseline", "AppArmor")],
     kinds: &["k8s"],
-    equivalents: &[],
+    equivalents: &["trivy:KSV-0002"],
     check: apparmor,
 };
 
@@ -903,7 +910,7 @@ pub(crate) const K8S_021: Rule = Rule {
     tags: &["security", "pod-security-standards"],
     compliance: &[Control::new("PSS-Baseline", "SELinux")],
     kinds: &["k8s"],
-    equivalents: &[],
+    equivalents: &["trivy:KSV-0025"],
     check: selinux,
 };
 
@@ -972,7 +979,7 @@ pub(crate) const K8S_022: Rule = Rule {
     tags: &["security", "pod-security-standards"],
     compliance: &[Control::new("PSS-Baseline", "Sysctls")],
     kinds: &["k8s"],
-    equivalents: &[],
+    equivalents: &["trivy:KSV-0026"],
     check: unsafe_sysctls,
 };
 
@@ -1019,7 +1026,7 @@ pub(crate) const K8S_023: Rule = Rule {
     tags: &["security"],
     compliance: &[Control::new(CIS, "5.7.4")],
     kinds: &["k8s"],
-    equivalents: &[],
+    equivalents: &["checkov:CKV_K8S_21"],
     check: default_namespace,
 };
 
@@ -1066,7 +1073,7 @@ pub(crate) const K8S_024: Rule = Rule {
     tags: &["security", "rbac"],
     compliance: &[Control::new(CIS, "5.1.3")],
     kinds: &["k8s"],
-    equivalents: &[],
+    equivalents: &["checkov:CKV_K8S_49", "trivy:KSV-0045"],
     check: rbac_wildcards,
 };
 
@@ -1097,7 +1104,7 @@ pub(crate) const K8S_025: Rule = Rule {
     tags: &["security", "rbac"],
     compliance: &[Control::new(CIS, "5.1.1")],
     kinds: &["k8s"],
-    equivalents: &[],
+    equivalents: &["trivy:KSV-0111"],
     check: cluster_admin_binding,
 };
 
@@ -1127,7 +1134,7 @@ pub(crate) const K8S_026: Rule = Rule {
     tags: &["security", "rbac"],
     compliance: &[Control::new(CIS, "5.1.2")],
     kinds: &["k8s"],
-    equivalents: &[],
+    equivalents: &["trivy:KSV-0041", "trivy:KSV-0113"],
     check: rbac_secrets,
 };
 
