@@ -7,6 +7,8 @@
 //! `fixtures/<RULE-ID>/{positive,negative}.Dockerfile`; a whole-line
 //! `# expect: RULE-ID` comment marks the instruction on the next line.
 
+mod insecure;
+
 use rampart_policy::helpers::{follows_latest, parse_image, pipes_download_to_shell, secret_name};
 use rampart_policy::{Context, Control, Node, Pack, Resource, Rule, Severity};
 
@@ -17,10 +19,43 @@ pub static PACK: Pack = Pack {
     name: "dockerfile",
     version: env!("CARGO_PKG_VERSION"),
     description: "Dockerfile security and hygiene: users, base images, secrets, remote code, \
-                  package managers and image metadata.",
+                  verification turned off while building, package managers and image metadata.",
     rules: &[
-        DF_001, DF_002, DF_003, DF_004, DF_005, DF_006, DF_007, DF_008, DF_009, DF_010, DF_011,
-        DF_012, DF_013, DF_014, DF_015, DF_016, DF_017, DF_018,
+        DF_001,
+        DF_002,
+        DF_003,
+        DF_004,
+        DF_005,
+        DF_006,
+        DF_007,
+        DF_008,
+        DF_009,
+        DF_010,
+        DF_011,
+        DF_012,
+        DF_013,
+        DF_014,
+        DF_015,
+        DF_016,
+        DF_017,
+        DF_018,
+        insecure::command_rule::<0>(),
+        insecure::command_rule::<1>(),
+        insecure::command_rule::<2>(),
+        insecure::command_rule::<3>(),
+        insecure::command_rule::<4>(),
+        insecure::command_rule::<5>(),
+        insecure::command_rule::<6>(),
+        insecure::command_rule::<7>(),
+        insecure::command_rule::<8>(),
+        insecure::command_rule::<9>(),
+        insecure::command_rule::<10>(),
+        insecure::command_rule::<11>(),
+        insecure::variable_rule::<0>(),
+        insecure::variable_rule::<1>(),
+        insecure::variable_rule::<2>(),
+        insecure::variable_rule::<3>(),
+        insecure::variable_rule::<4>(),
     ],
 };
 
