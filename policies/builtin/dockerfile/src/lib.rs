@@ -8,6 +8,7 @@
 //! `# expect: RULE-ID` comment marks the instruction on the next line.
 
 mod insecure;
+mod packages;
 
 use rampart_policy::helpers::{follows_latest, parse_image, pipes_download_to_shell, secret_name};
 use rampart_policy::{Context, Control, Node, Pack, Resource, Rule, Severity};
@@ -56,6 +57,22 @@ pub static PACK: Pack = Pack {
         insecure::variable_rule::<2>(),
         insecure::variable_rule::<3>(),
         insecure::variable_rule::<4>(),
+        packages::rule::<0>(),
+        packages::rule::<1>(),
+        packages::rule::<2>(),
+        packages::rule::<3>(),
+        packages::rule::<4>(),
+        packages::rule::<5>(),
+        packages::rule::<6>(),
+        packages::rule::<7>(),
+        packages::rule::<8>(),
+        packages::rule::<9>(),
+        packages::rule::<10>(),
+        packages::rule::<11>(),
+        packages::rule::<12>(),
+        packages::rule::<13>(),
+        packages::rule::<14>(),
+        packages::rule::<15>(),
     ],
 };
 
