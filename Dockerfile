@@ -16,6 +16,7 @@ RUN cargo build --release --locked -p rampart \
 
 # rampart:ignore DF-003 tags keep this file readable; release builds pin digests with --build-arg
 FROM debian:bookworm-slim
+# rampart:ignore DF-037 ca-certificates follows Debian's point releases: a pin would freeze the trust roots
 RUN apt-get update \
  && apt-get install -y --no-install-recommends ca-certificates \
  && rm -rf /var/lib/apt/lists/*

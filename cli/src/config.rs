@@ -21,6 +21,7 @@ pub(crate) fn run(cli: &Cli, command: &ConfigCommand) -> anyhow::Result<ExitStat
             let tool = match from {
                 PeerToolArg::Checkov => PeerTool::Checkov,
                 PeerToolArg::Trivy => PeerTool::Trivy,
+                PeerToolArg::Hadolint => PeerTool::Hadolint,
             };
             let imported = migrate::import(tool, &text, &peers)
                 .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;

@@ -215,8 +215,8 @@ pub(crate) enum ConfigCommand {
         /// Whose skip list it is.
         #[arg(long, value_enum)]
         from: PeerToolArg,
-        /// `.checkov.yaml` (its `skip-check`), or `.trivyignore` /
-        /// `.trivyignore.yaml`.
+        /// `.checkov.yaml` (its `skip-check`), `.trivyignore` /
+        /// `.trivyignore.yaml`, or `.hadolint.yaml` (its `ignored`).
         file: PathBuf,
         /// Write the block here instead of standard output.
         #[arg(long, short)]
@@ -231,6 +231,8 @@ pub(crate) enum PeerToolArg {
     Checkov,
     /// Trivy's `.trivyignore` or `.trivyignore.yaml`.
     Trivy,
+    /// hadolint's `.hadolint.yaml` (its `ignored` list).
+    Hadolint,
 }
 
 #[derive(Debug, Subcommand)]

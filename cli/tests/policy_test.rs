@@ -52,7 +52,7 @@ fn pack_directory_passes_then_fails_with_a_diff() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(stdout.starts_with("ok: "), "{stdout}");
-    assert!(stdout.contains(" fixtures of 18 rules checked"), "{stdout}");
+    assert!(stdout.contains(" fixtures of 51 rules checked"), "{stdout}");
 
     // Mark a line the rule does not report.
     let fixture = pack.path().join("fixtures/DF-001/positive.Dockerfile");

@@ -1,4 +1,4 @@
-//! `rampart config import`: the skip lists of Checkov and Trivy as rampart
+//! `rampart config import`: the skip lists of Checkov, Trivy and hadolint as rampart
 //! suppressions, so that a team switching scanners keeps the decisions it
 //! has made.
 //!
@@ -7,6 +7,8 @@
 //! * Trivy: a `.trivyignore` (one id per line, `exp:YYYY-MM-DD` after it,
 //!   `#` comments) or a `.trivyignore.yaml` (`misconfigurations:` entries
 //!   with `id`, `paths`, `statement`, `expired_at`).
+//! * hadolint: `ignored` of a `.hadolint.yaml` (its `DL` rules; the
+//!   ShellCheck `SC` ones have no rampart form).
 //!
 //! Each skipped check becomes one suppression per rule that declares it its
 //! equivalent ([`PeerCheck`](crate::rule::PeerCheck)). A skip in those
@@ -28,6 +30,8 @@ pub enum PeerTool {
     Checkov,
     /// A `.trivyignore` or `.trivyignore.yaml`.
     Trivy,
+    /// A `.hadolint.yaml`.
+    Hadolint,
 }
 
 impl PeerTool {
@@ -35,6 +39,7 @@ impl PeerTool {
         match self {
             PeerTool::Checkov => "checkov",
             PeerTool::Trivy => "trivy",
+            PeerTool::Hadolint => "hadolint",
         }
     }
 }
@@ -111,6 +116,7 @@ pub fn import(tool: PeerTool, text: &str, peers: &PeerIndex) -> Result<Imported,
         PeerTool::Checkov => checkov_skips(text)?,
         PeerTool::Trivy if looks_like_yaml_ignore(text) => trivy_yaml_skips(text)?,
         PeerTool::Trivy => trivy_text_skips(text)?,
+        PeerTool::Hadolint => hadolint_skips(text)?,
     };
     let mut imported = Imported::default();
     for skip in skips {
@@ -126,6 +132,7 @@ pub fn import(tool: PeerTool, text: &str, peers: &PeerIndex) -> Result<Imported,
         let origin = match tool {
             PeerTool::Checkov => format!("skip-check {} in Checkov's configuration", skip.id),
             PeerTool::Trivy => format!("{} in Trivy's ignore file", skip.id),
+            PeerTool::Hadolint => format!("ignored {} in hadolint's configuration", skip.id),
         };
         let reason = match &skip.statement {
             Some(statement) => format!("{statement} ({origin})"),
@@ -185,6 +192,30 @@ fn checkov_skips(text: &str) -> Result<Vec<Skip>, String> {
         .filter(|id| !id.is_empty())
         .map(|id| Skip {
             id: crate::rule::PeerCheck::normalize("checkov", &id),
+            paths: Vec::new(),
+            statement: None,
+            expires: None,
+        })
+        .collect())
+}
+
+/// `ignored:` of a `.hadolint.yaml`: a list of rule codes.
+fn hadolint_skips(text: &str) -> Result<Vec<Skip>, String> {
+    let config = parse_yaml(text)?;
+    let ids: Vec<String> = match config.get("ignored") {
+        None | Some(Value::Null) => Vec::new(),
+        Some(Value::Array(items)) => items
+            .iter()
+            .filter_map(Value::as_str)
+            .map(|s| s.trim().to_owned())
+            .collect(),
+        Some(_) => return Err("`ignored` is not a list".to_owned()),
+    };
+    Ok(ids
+        .into_iter()
+        .filter(|id| !id.is_empty())
+        .map(|id| Skip {
+            id: crate::rule::PeerCheck::normalize("hadolint", &id),
             paths: Vec::new(),
             statement: None,
             expires: None,
@@ -296,6 +327,13 @@ fn skips_left_out(tool: PeerTool, text: &str) -> Vec<String> {
                 "Trivy's `licenses` ignores: not misconfigurations",
             ),
         ],
+        PeerTool::Hadolint => &[
+            (
+                "trustedRegistries",
+                "hadolint's `trustedRegistries`: rampart has no registry allow-list",
+            ),
+            ("override", "hadolint's severity `override`: not imported"),
+        ],
     };
     keys.iter()
         .filter(|(key, _)| file.get(key).is_some_and(|v| !v.is_null()))
@@ -352,6 +390,29 @@ mod tests {
         );
         assert_eq!(imported.left_out.len(), 1, "{:?}", imported.left_out);
         assert!(imported.left_out[0].contains("skip-path"));
+    }
+
+    #[test]
+    fn hadolint_ignored_list() {
+        let index = PeerIndex::new(&[
+            rule("DF-037", &["hadolint:DL3008"]),
+            rule("DF-007", &["trivy:DS-0029", "hadolint:DL3015"]),
+        ]);
+        let text = "ignored:\n  - DL3008\n  - dl3015\n  - SC2086\ntrustedRegistries: [docker.io]\n";
+        let imported = import(PeerTool::Hadolint, text, &index).unwrap();
+        let rules: Vec<&str> = imported
+            .suppressions
+            .iter()
+            .map(|s| s.rule.as_str())
+            .collect();
+        assert_eq!(rules, ["DF-037", "DF-007"]);
+        assert_eq!(
+            imported.suppressions[1].reason,
+            "imported: ignored DL3015 in hadolint's configuration"
+        );
+        assert_eq!(imported.left_out.len(), 2, "{:?}", imported.left_out);
+        assert!(imported.left_out[0].contains("SC2086"));
+        assert!(imported.left_out[1].contains("trustedRegistries"));
     }
 
     #[test]

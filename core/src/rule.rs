@@ -41,7 +41,7 @@ pub struct PeerCheck {
 
 impl PeerCheck {
     /// The scanners whose check ids a rule can declare.
-    pub const TOOLS: &'static [&'static str] = &["checkov", "trivy"];
+    pub const TOOLS: &'static [&'static str] = &["checkov", "trivy", "hadolint"];
 
     /// The peer check a tag declares, if it is one (`checkov:CKV_AWS_16`).
     ///

@@ -30,6 +30,14 @@
 //! resource "aws_s3_bucket" "logs" {                            the block starting there
 //! ```
 //!
+//! hadolint's, in Dockerfiles, too:
+//!
+//! ```text
+//! # hadolint global ignore=DL3059                              ← the whole file
+//! # hadolint ignore=DL3008,DL3015                              ← the next instruction
+//! RUN apt-get update && apt-get install -y curl
+//! ```
+//!
 //! A Checkov skip covers the resource whose lines contain it; its reason
 //! (after the second `:`) is kept. A Trivy ignore covers its own line, the
 //! next one and the resource that starts on the next line; an `exp:` date
@@ -57,6 +65,7 @@ pub const MAX_INLINE_SUPPRESSIONS: usize = 1_000;
 /// The markers of the other scanners' inline skips.
 const CHECKOV_MARKER: &str = "checkov:skip=";
 const TRIVY_MARKER: &str = "trivy:ignore:";
+const HADOLINT_MARKER: &str = "hadolint ";
 
 /// One `rampart:ignore` comment, or a skip of another scanner.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -88,6 +97,12 @@ pub enum Marker {
         expires: Option<jiff::civil::Date>,
         /// Whether it is scoped to a workspace other than `default`.
         other_workspace: bool,
+    },
+    /// `# hadolint ignore=IDS` (the next line) or `# hadolint global
+    /// ignore=IDS` (the whole file).
+    Hadolint {
+        /// Whether it covers the whole file.
+        global: bool,
     },
 }
 
@@ -166,7 +181,9 @@ impl PeerIndex {
 /// ```
 pub fn inline_suppressions(text: &str) -> Vec<InlineSuppression> {
     let ours = text.contains(MARKER);
-    let peers = text.contains(CHECKOV_MARKER) || text.contains(TRIVY_MARKER);
+    let peers = text.contains(CHECKOV_MARKER)
+        || text.contains(TRIVY_MARKER)
+        || text.contains(HADOLINT_MARKER);
     if !ours && !peers {
         return Vec::new();
     }
@@ -205,19 +222,23 @@ pub fn inline_suppressions(text: &str) -> Vec<InlineSuppression> {
     out
 }
 
-/// The Checkov and Trivy skips of one line (a line may hold several).
+/// The Checkov, Trivy and hadolint skips of one line (a line may hold
+/// several).
 ///
 /// ```
 /// use rampart_core::suppress::{inline_suppressions, Marker};
 /// let found = inline_suppressions(
-///     "  #checkov:skip=CKV_AWS_21:rebuilt from git\n# trivy:ignore:AVD-AWS-0086 trivy:ignore:aws-0087:exp:2020-01-01\n",
+///     "  #checkov:skip=CKV_AWS_21:rebuilt from git\n# trivy:ignore:AVD-AWS-0086 trivy:ignore:aws-0087:exp:2020-01-01\n# hadolint ignore=DL3008, dl3015\n",
 /// );
 /// assert_eq!(found[0].rules, ["CKV_AWS_21"]);
 /// assert_eq!(found[0].reason.as_deref(), Some("rebuilt from git"));
 /// assert_eq!((found[1].line, found[1].rules[0].as_str()), (2, "AWS-0086"));
 /// assert!(matches!(found[2].marker, Marker::Trivy { expires: Some(_), .. }));
+/// assert_eq!(found[3].rules, ["DL3008", "DL3015"]);
+/// assert_eq!(found[3].marker, Marker::Hadolint { global: false });
 /// ```
 fn peer_skips(line: &str, number: u32, out: &mut Vec<InlineSuppression>) {
+    hadolint_skip(line, number, out);
     let mut rest = line;
     while let Some(at) = rest.find(CHECKOV_MARKER) {
         let after = &rest[at + CHECKOV_MARKER.len()..];
@@ -276,6 +297,41 @@ fn peer_skips(line: &str, number: u32, out: &mut Vec<InlineSuppression>) {
             });
         }
         rest = after;
+    }
+}
+
+/// hadolint's pragma: a whole comment line `# hadolint [global]
+/// ignore=ID[,ID…]` (hadolint reads it only as a comment of its own).
+fn hadolint_skip(line: &str, number: u32, out: &mut Vec<InlineSuppression>) {
+    let Some(comment) = line.trim_start().strip_prefix('#') else {
+        return;
+    };
+    let Some(pragma) = comment.trim_start().strip_prefix(HADOLINT_MARKER) else {
+        return;
+    };
+    let pragma = pragma.trim_start();
+    let (global, pragma) = match pragma.strip_prefix("global ") {
+        Some(rest) => (true, rest.trim_start()),
+        None => (false, pragma),
+    };
+    let Some(ids) = pragma.strip_prefix("ignore=") else {
+        return;
+    };
+    // `ignore=DL3008, DL3015` is accepted by hadolint too: the list runs to
+    // the end of the line.
+    let rules: Vec<String> = ids
+        .split(',')
+        .map(str::trim)
+        .filter(|id| !id.is_empty() && !id.contains(char::is_whitespace))
+        .map(|id| PeerCheck::normalize("hadolint", id))
+        .collect();
+    if !rules.is_empty() {
+        out.push(InlineSuppression {
+            line: number,
+            rules,
+            reason: None,
+            marker: Marker::Hadolint { global },
+        });
     }
 }
 
@@ -351,6 +407,14 @@ pub fn apply_inline(
                 }
                 format!("trivy:ignore:{id}")
             }
+            Marker::Hadolint { global } => {
+                let ids = suppression.rules.join(",");
+                if *global {
+                    format!("hadolint global ignore={ids}")
+                } else {
+                    format!("hadolint ignore={ids}")
+                }
+            }
         };
         for finding in findings.iter_mut() {
             if finding.path != path || finding.suppression.is_some() {
@@ -384,6 +448,13 @@ pub fn apply_inline(
                         .rules
                         .iter()
                         .any(|id| peers.covers("trivy", id, &finding.rule_id)),
+                ),
+                Marker::Hadolint { global } => (
+                    *global || line == at + 1,
+                    suppression
+                        .rules
+                        .iter()
+                        .any(|id| peers.covers("hadolint", id, &finding.rule_id)),
                 ),
             };
             if covers_line && covers_rule {

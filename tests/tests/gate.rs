@@ -199,6 +199,43 @@ Resources:
 }
 
 #[test]
+fn hadolint_ignores_suppress_the_next_instruction_or_the_whole_file() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("Dockerfile"),
+        "# hadolint global ignore=DL3059,DL3007\n\
+         FROM debian:latest\n\
+         # hadolint ignore=DL3008, DL3015\n\
+         RUN apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/*\n\
+         RUN apt-get update && apt-get install -y git && rm -rf /var/lib/apt/lists/*\n\
+         USER app\n",
+    )
+    .unwrap();
+    let report = scan(dir.path());
+    let of = |rule: &str, line: u32| {
+        report
+            .findings
+            .iter()
+            .find(|f| f.rule_id == rule && f.region.unwrap().start_line == line)
+            .unwrap_or_else(|| panic!("no {rule} at {line}: {:#?}", report.findings))
+            .suppression
+            .as_ref()
+            .map(|s| s.justification.as_str())
+    };
+    // `global`: anywhere in the file, for the rules of the codes it names.
+    assert_eq!(
+        of("DF-002", 2),
+        Some("hadolint global ignore=DL3059,DL3007")
+    );
+    assert_eq!(of("DF-003", 2), None, "DF-003 has no hadolint equivalent");
+    // Otherwise the next instruction only.
+    assert_eq!(of("DF-037", 4), Some("hadolint ignore=DL3008,DL3015"));
+    assert_eq!(of("DF-007", 4), Some("hadolint ignore=DL3008,DL3015"));
+    assert_eq!(of("DF-037", 5), None);
+    assert_eq!(of("DF-007", 5), None);
+}
+
+#[test]
 fn inline_suppressions_mark_findings_which_stop_gating() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("pod.yaml"), POD).unwrap();

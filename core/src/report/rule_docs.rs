@@ -132,12 +132,14 @@ fn rule_page(pack: &PackMetadata, rule: &RuleMetadata) -> String {
         let _ = writeln!(
             out,
             "## Equivalents\n\nThe same check in other scanners; their inline skips of it \
-             (`#checkov:skip=ID:reason`, `#trivy:ignore:ID`) suppress this rule too.\n"
+             (`#checkov:skip=ID:reason`, `#trivy:ignore:ID`, `# hadolint ignore=ID`) suppress \
+             this rule too.\n"
         );
         for peer in &rule.equivalents {
             let tool = match peer.tool.as_str() {
                 "checkov" => "Checkov",
                 "trivy" => "Trivy",
+                "hadolint" => "hadolint",
                 other => other,
             };
             let _ = writeln!(out, "- {tool} `{}`", peer.id);

@@ -193,6 +193,7 @@ pub(crate) const DF_001: Rule = Rule {
         "checkov:CKV_DOCKER_3",
         "checkov:CKV_DOCKER_8",
         "trivy:DS-0002",
+        "hadolint:DL3002",
     ],
     check: runs_as_root,
 };
@@ -229,7 +230,12 @@ pub(crate) const DF_002: Rule = Rule {
     tags: &["supply-chain"],
     compliance: &[],
     kinds: &["dockerfile"],
-    equivalents: &["checkov:CKV_DOCKER_7", "trivy:DS-0001"],
+    equivalents: &[
+        "checkov:CKV_DOCKER_7",
+        "trivy:DS-0001",
+        "hadolint:DL3006",
+        "hadolint:DL3007",
+    ],
     check: latest_base,
 };
 
@@ -290,7 +296,7 @@ pub(crate) const DF_004: Rule = Rule {
     tags: &["hygiene"],
     compliance: &[Control::new(CIS_DOCKER, "4.9")],
     kinds: &["dockerfile"],
-    equivalents: &["checkov:CKV_DOCKER_4", "trivy:DS-0005"],
+    equivalents: &["checkov:CKV_DOCKER_4", "trivy:DS-0005", "hadolint:DL3020"],
     check: add_local,
 };
 
@@ -375,7 +381,7 @@ pub(crate) const DF_007: Rule = Rule {
     tags: &["hygiene"],
     compliance: &[],
     kinds: &["dockerfile"],
-    equivalents: &["trivy:DS-0029"],
+    equivalents: &["trivy:DS-0029", "hadolint:DL3015"],
     check: apt_recommends,
 };
 
@@ -403,7 +409,7 @@ pub(crate) const DF_008: Rule = Rule {
     tags: &["hygiene"],
     compliance: &[],
     kinds: &["dockerfile"],
-    equivalents: &[],
+    equivalents: &["hadolint:DL3009"],
     check: apt_lists,
 };
 
@@ -466,7 +472,7 @@ pub(crate) const DF_010: Rule = Rule {
     tags: &["hygiene"],
     compliance: &[],
     kinds: &["dockerfile"],
-    equivalents: &[],
+    equivalents: &["hadolint:DL3042"],
     check: pip_cache,
 };
 
@@ -497,7 +503,7 @@ pub(crate) const DF_011: Rule = Rule {
     tags: &["hygiene"],
     compliance: &[],
     kinds: &["dockerfile"],
-    equivalents: &["trivy:DS-0025"],
+    equivalents: &["trivy:DS-0025", "hadolint:DL3019"],
     check: apk_cache,
 };
 
@@ -688,7 +694,7 @@ pub(crate) const DF_016: Rule = Rule {
     tags: &["security"],
     compliance: &[],
     kinds: &["dockerfile"],
-    equivalents: &["checkov:CKV2_DOCKER_1", "trivy:DS-0010"],
+    equivalents: &["checkov:CKV2_DOCKER_1", "trivy:DS-0010", "hadolint:DL3004"],
     check: sudo,
 };
 
@@ -714,7 +720,7 @@ pub(crate) const DF_017: Rule = Rule {
     tags: &["hygiene"],
     compliance: &[],
     kinds: &["dockerfile"],
-    equivalents: &["checkov:CKV_DOCKER_6", "trivy:DS-0022"],
+    equivalents: &["checkov:CKV_DOCKER_6", "trivy:DS-0022", "hadolint:DL4000"],
     check: maintainer,
 };
 
@@ -737,7 +743,7 @@ pub(crate) const DF_018: Rule = Rule {
     tags: &["hygiene"],
     compliance: &[],
     kinds: &["dockerfile"],
-    equivalents: &["checkov:CKV_DOCKER_10", "trivy:DS-0009"],
+    equivalents: &["checkov:CKV_DOCKER_10", "trivy:DS-0009", "hadolint:DL3000"],
     check: relative_workdir,
 };
 

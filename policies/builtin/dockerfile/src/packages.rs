@@ -327,7 +327,7 @@ pub(crate) const ROWS: &[PackageRow] = &[
                       without a terminal fails or depends on how apt-get reads no answer.",
         remediation: "Use `apt-get install -y`.",
         hadolint: "https://github.com/hadolint/hadolint/wiki/DL3014",
-        equivalents: &["trivy:DS-0021"],
+        equivalents: &["trivy:DS-0021", "hadolint:DL3014"],
         ..ROW
     },
     PackageRow {
@@ -341,7 +341,7 @@ pub(crate) const ROWS: &[PackageRow] = &[
                       the day of the build: two builds of one Dockerfile differ.",
         remediation: "Pin each package: `apt-get install -y curl=7.88.1-10+deb12u8`.",
         hadolint: "https://github.com/hadolint/hadolint/wiki/DL3008",
-        ..ROW
+        equivalents: &["hadolint:DL3008"],
     },
     PackageRow {
         id: "DF-038",
@@ -354,7 +354,7 @@ pub(crate) const ROWS: &[PackageRow] = &[
                       the day of the build.",
         remediation: "Pin each package: `apk add --no-cache curl=8.9.1-r1` (or `~8.9`).",
         hadolint: "https://github.com/hadolint/hadolint/wiki/DL3018",
-        ..ROW
+        equivalents: &["hadolint:DL3018"],
     },
     PackageRow {
         id: "DF-039",
@@ -368,7 +368,7 @@ pub(crate) const ROWS: &[PackageRow] = &[
         remediation: "Pin each package (`flask==3.0.3`) or install from a requirements file \
                       with hashes.",
         hadolint: "https://github.com/hadolint/hadolint/wiki/DL3013",
-        ..ROW
+        equivalents: &["hadolint:DL3013"],
     },
     PackageRow {
         id: "DF-040",
@@ -382,7 +382,7 @@ pub(crate) const ROWS: &[PackageRow] = &[
         remediation: "Pin each package (`npm install -g typescript@5.6.3`), or install from \
                       package-lock.json with `npm ci`.",
         hadolint: "https://github.com/hadolint/hadolint/wiki/DL3016",
-        ..ROW
+        equivalents: &["hadolint:DL3016"],
     },
     PackageRow {
         id: "DF-041",
@@ -395,7 +395,7 @@ pub(crate) const ROWS: &[PackageRow] = &[
                       time.",
         remediation: "Pin each gem: `gem install bundler:2.5.22` or `-v 2.5.22`.",
         hadolint: "https://github.com/hadolint/hadolint/wiki/DL3028",
-        ..ROW
+        equivalents: &["hadolint:DL3028"],
     },
     PackageRow {
         id: "DF-042",
@@ -410,6 +410,7 @@ pub(crate) const ROWS: &[PackageRow] = &[
         description: "Without `-y`, `yum install` asks for confirmation and the build fails.",
         remediation: "Use `yum install -y`.",
         hadolint: "https://github.com/hadolint/hadolint/wiki/DL3030",
+        equivalents: &["hadolint:DL3030"],
         ..ROW
     },
     PackageRow {
@@ -423,7 +424,7 @@ pub(crate) const ROWS: &[PackageRow] = &[
                       day of the build.",
         remediation: "Pin each package: `yum install -y httpd-2.4.57`.",
         hadolint: "https://github.com/hadolint/hadolint/wiki/DL3033",
-        ..ROW
+        equivalents: &["hadolint:DL3033"],
     },
     PackageRow {
         id: "DF-044",
@@ -438,7 +439,7 @@ pub(crate) const ROWS: &[PackageRow] = &[
                       the same RUN cleans it.",
         remediation: "End the RUN with `&& yum clean all && rm -rf /var/cache/yum`.",
         hadolint: "https://github.com/hadolint/hadolint/wiki/DL3032",
-        equivalents: &["trivy:DS-0015"],
+        equivalents: &["trivy:DS-0015", "hadolint:DL3032"],
         ..ROW
     },
     PackageRow {
@@ -454,6 +455,7 @@ pub(crate) const ROWS: &[PackageRow] = &[
         description: "Without `-y`, `dnf install` asks for confirmation and the build fails.",
         remediation: "Use `dnf install -y`.",
         hadolint: "https://github.com/hadolint/hadolint/wiki/DL3038",
+        equivalents: &["hadolint:DL3038"],
         ..ROW
     },
     PackageRow {
@@ -467,7 +469,7 @@ pub(crate) const ROWS: &[PackageRow] = &[
                       day of the build.",
         remediation: "Pin each package: `dnf install -y httpd-2.4.57`.",
         hadolint: "https://github.com/hadolint/hadolint/wiki/DL3041",
-        ..ROW
+        equivalents: &["hadolint:DL3041"],
     },
     PackageRow {
         id: "DF-047",
@@ -486,7 +488,7 @@ pub(crate) const ROWS: &[PackageRow] = &[
                       the same RUN cleans it.",
         remediation: "End the RUN with `&& dnf clean all`.",
         hadolint: "https://github.com/hadolint/hadolint/wiki/DL3040",
-        equivalents: &["trivy:DS-0019"],
+        equivalents: &["trivy:DS-0019", "hadolint:DL3040"],
         ..ROW
     },
     PackageRow {
@@ -503,6 +505,7 @@ pub(crate) const ROWS: &[PackageRow] = &[
                       build fails.",
         remediation: "Use `zypper -n install` or `zypper install -y`.",
         hadolint: "https://github.com/hadolint/hadolint/wiki/DL3034",
+        equivalents: &["hadolint:DL3034"],
         ..ROW
     },
     PackageRow {
@@ -516,7 +519,7 @@ pub(crate) const ROWS: &[PackageRow] = &[
                       the day of the build.",
         remediation: "Pin each package: `zypper -n install curl=8.6.0`.",
         hadolint: "https://github.com/hadolint/hadolint/wiki/DL3037",
-        ..ROW
+        equivalents: &["hadolint:DL3037"],
     },
     PackageRow {
         id: "DF-050",
@@ -531,7 +534,7 @@ pub(crate) const ROWS: &[PackageRow] = &[
                       RUN cleans it.",
         remediation: "End the RUN with `&& zypper clean --all`.",
         hadolint: "https://github.com/hadolint/hadolint/wiki/DL3036",
-        equivalents: &["trivy:DS-0020"],
+        equivalents: &["trivy:DS-0020", "hadolint:DL3036"],
         ..ROW
     },
     PackageRow {
@@ -544,7 +547,7 @@ pub(crate) const ROWS: &[PackageRow] = &[
                       scripts.",
         remediation: "Use `apt-get` (and `apt-cache`) in RUN.",
         hadolint: "https://github.com/hadolint/hadolint/wiki/DL3027",
-        equivalents: &["checkov:CKV_DOCKER_9"],
+        equivalents: &["checkov:CKV_DOCKER_9", "hadolint:DL3027"],
         ..ROW
     },
 ];
