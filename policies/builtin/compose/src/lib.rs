@@ -7,6 +7,8 @@
 //! `fixtures/<RULE-ID>/{positive,negative}.yaml`; a `# expect: RULE-ID`
 //! comment marks a line (a whole-line comment marks the next line).
 
+mod runtime;
+
 use rampart_policy::helpers::{follows_latest, secret_name};
 use rampart_policy::{Context, Control, Node, Pack, Resource, Rule, Severity};
 
@@ -18,7 +20,8 @@ pub static PACK: Pack = Pack {
     name: "compose",
     version: env!("CARGO_PKG_VERSION"),
     description: "Docker Compose services: privileges, host namespaces, host mounts, \
-                  capabilities, confinement, secrets and image pinning.",
+                  capabilities, confinement, secrets, image pinning, resource limits and \
+                  published ports.",
     rules: &[
         COMPOSE_001,
         COMPOSE_002,
@@ -32,6 +35,15 @@ pub static PACK: Pack = Pack {
         COMPOSE_010,
         COMPOSE_011,
         COMPOSE_012,
+        runtime::COMPOSE_013,
+        runtime::COMPOSE_014,
+        runtime::COMPOSE_015,
+        runtime::COMPOSE_016,
+        runtime::COMPOSE_017,
+        runtime::COMPOSE_018,
+        runtime::COMPOSE_019,
+        runtime::COMPOSE_020,
+        runtime::COMPOSE_021,
     ],
 };
 
