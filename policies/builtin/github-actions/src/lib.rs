@@ -6,6 +6,8 @@
 //! a workflow (`on`, `permissions`, `jobs`) or an action (`runs`) as
 //! written. Fixtures live in `fixtures/<RULE-ID>/{positive,negative}.yml`.
 
+mod hardening;
+
 use rampart_policy::helpers::{follows_latest, pipes_download_to_shell};
 use rampart_policy::{Context, Node, Pack, Resource, Rule, Severity};
 
@@ -16,10 +18,31 @@ pub static PACK: Pack = Pack {
     name: "github-actions",
     version: env!("CARGO_PKG_VERSION"),
     description: "GitHub Actions: untrusted input in privileged workflows, script injection, \
-                  token permissions, secrets, runners and pinning of actions and images.",
+                  token permissions, secrets handed out too widely, spoofable conditions, \
+                  runners, archived actions and pinning of actions and images.",
     rules: &[
-        GHA_001, GHA_002, GHA_003, GHA_004, GHA_005, GHA_006, GHA_007, GHA_008, GHA_009, GHA_010,
-        GHA_011, GHA_012,
+        GHA_001,
+        GHA_002,
+        GHA_003,
+        GHA_004,
+        GHA_005,
+        GHA_006,
+        GHA_007,
+        GHA_008,
+        GHA_009,
+        GHA_010,
+        GHA_011,
+        GHA_012,
+        hardening::GHA_013,
+        hardening::GHA_014,
+        hardening::GHA_015,
+        hardening::GHA_016,
+        hardening::GHA_017,
+        hardening::GHA_018,
+        hardening::GHA_019,
+        hardening::GHA_020,
+        hardening::GHA_021,
+        hardening::GHA_022,
     ],
 };
 

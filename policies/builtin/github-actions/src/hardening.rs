@@ -1,0 +1,434 @@
+//! Secrets handed out wider than a step needs, conditions an outsider can
+//! satisfy, and actions and commands that are deprecated or archived —
+//! the audits zizmor users expect beyond injection and pinning.
+
+use crate::{KINDS, expressions, steps, triggers};
+use rampart_policy::{Context, Node, Resource, Rule, Severity};
+
+/// Every string of the document with its node, depth first (the document
+/// is already bounded in depth and size by the parser).
+fn strings<'a>(node: &Node<'a>, out: &mut Vec<Node<'a>>) {
+    if node.is_string() {
+        out.push(node.clone());
+    } else if node.is_array() {
+        for item in node.items() {
+            strings(&item, out);
+        }
+    } else if node.is_object() {
+        for (_, value) in node.entries() {
+            strings(&value, out);
+        }
+    }
+}
+
+/// The expressions of every string, each with its string's node.
+fn every_expression<'a>(resource: &'a Resource) -> Vec<(String, Node<'a>)> {
+    let mut nodes = Vec::new();
+    strings(&resource.root(), &mut nodes);
+    let mut out = Vec::new();
+    for node in nodes {
+        let Some(text) = node.as_str() else {
+            continue;
+        };
+        if !text.contains("${{") && !looks_like_condition(&node) {
+            continue;
+        }
+        let found: Vec<String> = if text.contains("${{") {
+            expressions(text).into_iter().map(str::to_owned).collect()
+        } else {
+            vec![text.to_owned()]
+        };
+        for expression in found {
+            out.push((expression, node.clone()));
+        }
+    }
+    out
+}
+
+/// `if:` values are expressions without `${{ }}`.
+fn looks_like_condition(node: &Node<'_>) -> bool {
+    node.pointer().ends_with("/if")
+}
+
+/// An expression with its whitespace removed and in lower case: how
+/// GitHub compares function names and contexts.
+fn compact(expression: &str) -> String {
+    expression
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect::<String>()
+        .to_ascii_lowercase()
+}
+
+pub(crate) const GHA_013: Rule = Rule {
+    id: "GHA-013",
+    title: "Reusable workflow inherits every secret",
+    description: "`secrets: inherit` passes every secret of the calling repository to the \
+                  called workflow, whatever it needs.",
+    severity: Severity::Medium,
+    help: "A called workflow in another repository, or a later change to it, gets them all.",
+    help_uri: Some(
+        "https://docs.github.com/en/actions/sharing-automations/reusing-workflows#passing-inputs-and-secrets-to-a-reusable-workflow",
+    ),
+    remediation: "Name the secrets the workflow needs under `secrets:`.",
+    tags: &["security", "ci", "secrets"],
+    compliance: &[],
+    kinds: KINDS,
+    equivalents: &[],
+    check: secrets_inherit,
+};
+
+fn secrets_inherit(resource: &Resource, cx: &mut Context<'_>) {
+    for (name, job) in resource.root().get("jobs").entries() {
+        let secrets = job.get("secrets");
+        if job.get("uses").as_str().is_some() && secrets.as_str() == Some("inherit") {
+            cx.report(
+                &secrets,
+                format!("job `{name}` passes every secret to the workflow it calls"),
+            )
+            .fix("list the secrets it needs");
+        }
+    }
+}
+
+pub(crate) const GHA_014: Rule = Rule {
+    id: "GHA-014",
+    title: "Every secret exposed at once",
+    description: "`toJSON(secrets)` puts every secret of the repository into one value, so a \
+                  step that needs one gets them all.",
+    severity: Severity::Medium,
+    help: "Whatever reads the value — a script, an action, a log — holds every secret.",
+    help_uri: None,
+    remediation: "Pass each secret the step needs by name (`${{ secrets.NAME }}`).",
+    tags: &["security", "ci", "secrets"],
+    compliance: &[],
+    kinds: KINDS,
+    equivalents: &[],
+    check: all_secrets,
+};
+
+fn all_secrets(resource: &Resource, cx: &mut Context<'_>) {
+    let mut reported: Vec<String> = Vec::new();
+    for (expression, node) in every_expression(resource) {
+        let pointer = node.pointer();
+        if compact(&expression).contains("tojson(secrets)") && !reported.contains(&pointer) {
+            reported.push(pointer);
+            cx.report(&node, "`toJSON(secrets)` exposes every secret");
+        }
+    }
+}
+
+pub(crate) const GHA_015: Rule = Rule {
+    id: "GHA-015",
+    title: "Registry password written in the workflow",
+    description: "A job's `container` or `services` credentials hold a literal password: \
+                  anyone who can read the repository can log in to the registry.",
+    severity: Severity::Critical,
+    help: "Credentials written in a workflow are in the repository's history for good.",
+    help_uri: None,
+    remediation: "Use `password: ${{ secrets.REGISTRY_PASSWORD }}` and rotate the password.",
+    tags: &["security", "ci", "secrets"],
+    compliance: &[],
+    kinds: KINDS,
+    equivalents: &[],
+    check: container_credentials,
+};
+
+fn container_credentials(resource: &Resource, cx: &mut Context<'_>) {
+    for (name, job) in resource.root().get("jobs").entries() {
+        let mut containers = vec![job.get("container")];
+        containers.extend(job.get("services").entries().map(|(_, service)| service));
+        for container in containers {
+            let password = container.get("credentials").get("password");
+            if password
+                .as_str()
+                .is_some_and(|text| !text.is_empty() && !text.contains("${{"))
+            {
+                cx.report(
+                    &password,
+                    format!("job `{name}` writes a registry password in the workflow"),
+                )
+                .fix("use a secret: `${{ secrets.REGISTRY_PASSWORD }}`");
+            }
+        }
+    }
+}
+
+pub(crate) const GHA_016: Rule = Rule {
+    id: "GHA-016",
+    title: "Secret parsed as JSON",
+    description: "`fromJSON(secrets.X)` reads fields of a structured secret; GitHub redacts \
+                  the secret's whole value in logs, not the fields taken from it.",
+    severity: Severity::Medium,
+    help: "A field printed by a script or an action appears in the log in clear text.",
+    help_uri: None,
+    remediation: "Store each field as a secret of its own.",
+    tags: &["security", "ci", "secrets"],
+    compliance: &[],
+    kinds: KINDS,
+    equivalents: &[],
+    check: parsed_secret,
+};
+
+fn parsed_secret(resource: &Resource, cx: &mut Context<'_>) {
+    let mut reported: Vec<String> = Vec::new();
+    for (expression, node) in every_expression(resource) {
+        let pointer = node.pointer();
+        if compact(&expression).contains("fromjson(secrets.") && !reported.contains(&pointer) {
+            reported.push(pointer);
+            cx.report(&node, "a field of a JSON secret is not redacted in the log");
+        }
+    }
+}
+
+pub(crate) const GHA_017: Rule = Rule {
+    id: "GHA-017",
+    title: "Bot check an outsider can satisfy",
+    description: "A condition trusts `github.actor == '…[bot]'` in a workflow that pull \
+                  requests, comments or other workflows trigger: the actor is whoever acted \
+                  last, so re-running or commenting on a bot's pull request passes the check.",
+    severity: Severity::Medium,
+    help: "`github.actor` is the last actor of the event, not the author of the change.",
+    help_uri: None,
+    remediation: "Compare the pull request's author: `github.event.pull_request.user.login`.",
+    tags: &["security", "ci"],
+    compliance: &[],
+    kinds: KINDS,
+    equivalents: &[],
+    check: spoofable_bot,
+};
+
+/// Triggers on which the last actor is not necessarily the change's author.
+const ACTOR_TRIGGERS: &[&str] = &[
+    "pull_request",
+    "pull_request_target",
+    "issue_comment",
+    "pull_request_review",
+    "pull_request_review_comment",
+    "workflow_run",
+];
+
+fn spoofable_bot(resource: &Resource, cx: &mut Context<'_>) {
+    if !triggers(resource)
+        .iter()
+        .any(|t| ACTOR_TRIGGERS.contains(&t.as_str()))
+    {
+        return;
+    }
+    let mut reported: Vec<String> = Vec::new();
+    for (expression, node) in every_expression(resource) {
+        let text = compact(&expression);
+        let trusts = ["github.actor==", "github.triggering_actor=="]
+            .iter()
+            .any(|actor| {
+                text.split(actor).skip(1).any(|rest| {
+                    rest.starts_with('\'')
+                        && rest[1..]
+                            .split('\'')
+                            .next()
+                            .is_some_and(|name| name.ends_with("[bot]"))
+                })
+            });
+        let pointer = node.pointer();
+        if trusts && !reported.contains(&pointer) {
+            reported.push(pointer);
+            cx.report(
+                &node,
+                "the condition trusts `github.actor`, which an outsider can be",
+            );
+        }
+    }
+}
+
+pub(crate) const GHA_018: Rule = Rule {
+    id: "GHA-018",
+    title: "Substring test used as an equality test",
+    description: "`contains('refs/heads/main refs/heads/release', github.ref)` is true for any \
+                  value that is a substring of the literal, such as a branch named `mai`.",
+    severity: Severity::Low,
+    help: "`contains` of a string tests for a substring; of an array, for an element.",
+    help_uri: None,
+    remediation: "Use an array: `contains(fromJSON('[\"refs/heads/main\"]'), github.ref)`, or \
+                  `==` comparisons.",
+    tags: &["security", "ci"],
+    compliance: &[],
+    kinds: KINDS,
+    equivalents: &[],
+    check: unsound_contains,
+};
+
+fn unsound_contains(resource: &Resource, cx: &mut Context<'_>) {
+    let mut reported: Vec<String> = Vec::new();
+    for (expression, node) in every_expression(resource) {
+        let text = compact(&expression);
+        // `contains('literal', context)`: a literal first, a context second.
+        let unsound = text.split("contains('").skip(1).any(|rest| {
+            rest.split_once("',").is_some_and(|(_, second)| {
+                ["github.", "env.", "inputs.", "vars.", "steps.", "needs."]
+                    .iter()
+                    .any(|context| second.starts_with(context))
+            })
+        });
+        let pointer = node.pointer();
+        if unsound && !reported.contains(&pointer) {
+            reported.push(pointer);
+            cx.report(&node, "`contains` tests a substring of a literal string");
+        }
+    }
+}
+
+pub(crate) const GHA_019: Rule = Rule {
+    id: "GHA-019",
+    title: "Package published with a long-lived token",
+    description: "The workflow uploads to PyPI with a password or API token; trusted \
+                  publishing (OIDC) needs no stored credential.",
+    severity: Severity::Low,
+    help: "A token stored as a secret works from anywhere until it is revoked.",
+    help_uri: Some("https://docs.pypi.org/trusted-publishers/"),
+    remediation: "Configure a trusted publisher on PyPI, grant `id-token: write`, and remove \
+                  the `password` input.",
+    tags: &["security", "ci", "supply-chain"],
+    compliance: &[],
+    kinds: KINDS,
+    equivalents: &[],
+    check: long_lived_publish_token,
+};
+
+fn long_lived_publish_token(resource: &Resource, cx: &mut Context<'_>) {
+    for step in steps(resource) {
+        let publishes = step
+            .get("uses")
+            .as_str()
+            .is_some_and(|uses| uses.starts_with("pypa/gh-action-pypi-publish@"));
+        let password = step.get("with").get("password");
+        if publishes && password.exists() {
+            cx.report(&password, "the PyPI upload uses a stored token")
+                .fix("use trusted publishing (`id-token: write`) instead");
+        }
+    }
+}
+
+/// Actions their owners archived or deprecated, with what replaces them.
+const ARCHIVED_ACTIONS: &[(&str, &str)] = &[
+    (
+        "actions/create-release",
+        "`gh release create` or softprops/action-gh-release",
+    ),
+    ("actions/upload-release-asset", "`gh release upload`"),
+    ("actions/setup-ruby", "ruby/setup-ruby"),
+    ("actions/setup-haskell", "haskell-actions/setup"),
+    ("actions-rs/toolchain", "dtolnay/rust-toolchain or rustup"),
+    ("actions-rs/cargo", "`cargo` in a run step"),
+    ("actions-rs/audit-check", "rustsec/audit-check"),
+    ("actions-rs/clippy-check", "`cargo clippy` in a run step"),
+    ("actions-rs/tarpaulin", "`cargo tarpaulin` in a run step"),
+    ("actions-rs/grcov", "`grcov` in a run step"),
+];
+
+pub(crate) const GHA_020: Rule = Rule {
+    id: "GHA-020",
+    title: "Archived action",
+    description: "The step uses an action its owner has archived: it gets no fixes, security \
+                  ones included.",
+    severity: Severity::Low,
+    help: "Archived actions also run on deprecated Node.js versions.",
+    help_uri: None,
+    remediation: "Replace it with the maintained alternative the finding names.",
+    tags: &["ci", "supply-chain"],
+    compliance: &[],
+    kinds: KINDS,
+    equivalents: &[],
+    check: archived_action,
+};
+
+fn archived_action(resource: &Resource, cx: &mut Context<'_>) {
+    let mut uses: Vec<Node<'_>> = steps(resource)
+        .iter()
+        .map(|step| step.get("uses"))
+        .collect();
+    uses.extend(
+        resource
+            .root()
+            .get("jobs")
+            .entries()
+            .map(|(_, job)| job.get("uses")),
+    );
+    for node in uses {
+        let Some(text) = node.as_str() else {
+            continue;
+        };
+        let action = text.split('@').next().unwrap_or(text).to_ascii_lowercase();
+        if let Some((name, instead)) = ARCHIVED_ACTIONS
+            .iter()
+            .find(|(name, _)| action == *name || action.starts_with(&format!("{name}/")))
+        {
+            cx.report(&node, format!("`{name}` is archived"))
+                .fix(format!("use {instead}"));
+        }
+    }
+}
+
+pub(crate) const GHA_021: Rule = Rule {
+    id: "GHA-021",
+    title: "Deprecated set-output or save-state command",
+    description: "`::set-output` and `::save-state` log commands are deprecated: any text the \
+                  step prints can set outputs with them.",
+    severity: Severity::Low,
+    help: "GitHub replaced them with the `$GITHUB_OUTPUT` and `$GITHUB_STATE` files.",
+    help_uri: Some(
+        "https://github.blog/changelog/2022-10-11-github-actions-deprecating-save-state-and-set-output-commands/",
+    ),
+    remediation: "Write `name=value` to `\"$GITHUB_OUTPUT\"` (or `\"$GITHUB_STATE\"`).",
+    tags: &["ci"],
+    compliance: &[],
+    kinds: KINDS,
+    equivalents: &[],
+    check: deprecated_commands,
+};
+
+fn deprecated_commands(resource: &Resource, cx: &mut Context<'_>) {
+    for step in steps(resource) {
+        let run = step.get("run");
+        if run
+            .as_str()
+            .is_some_and(|text| text.contains("::set-output ") || text.contains("::save-state "))
+        {
+            cx.report(
+                &run,
+                "the script uses a deprecated `::set-output`/`::save-state` command",
+            )
+            .fix("write to `$GITHUB_OUTPUT`");
+        }
+    }
+}
+
+pub(crate) const GHA_022: Rule = Rule {
+    id: "GHA-022",
+    title: "OIDC token granted to every job",
+    description: "`id-token: write` at the workflow's top level lets every job, and every \
+                  action they use, mint tokens for the cloud roles that trust this repository.",
+    severity: Severity::Medium,
+    help: "Only the job that deploys or publishes needs it.",
+    help_uri: Some(
+        "https://docs.github.com/en/actions/security-for-github-actions/security-hardening-your-deployments/about-security-hardening-with-openid-connect",
+    ),
+    remediation: "Grant `id-token: write` in the `permissions` of the job that needs it.",
+    tags: &["security", "ci"],
+    compliance: &[],
+    kinds: KINDS,
+    equivalents: &[],
+    check: workflow_id_token,
+};
+
+fn workflow_id_token(resource: &Resource, cx: &mut Context<'_>) {
+    let root = resource.root();
+    let token = root.get("permissions").get("id-token");
+    let jobs = root.get("jobs").entries().count();
+    if token.as_str() == Some("write") && jobs > 1 {
+        cx.report(
+            &token,
+            format!("every one of the {jobs} jobs can mint OIDC tokens"),
+        )
+        .fix("move `id-token: write` to the job that needs it");
+    }
+}
