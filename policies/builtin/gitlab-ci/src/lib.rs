@@ -5,6 +5,8 @@
 //! pipeline file as written, global keywords and jobs side by side.
 //! Fixtures live in `fixtures/<RULE-ID>/{positive,negative}.gitlab-ci.yml`.
 
+mod hardening;
+
 use rampart_policy::helpers::{follows_latest, pipes_download_to_shell, secret_name};
 use rampart_policy::{Context, Node, Pack, Resource, Rule, Severity};
 
@@ -14,9 +16,25 @@ const KINDS: &[&str] = &["gitlab-ci"];
 pub static PACK: Pack = Pack {
     name: "gitlab-ci",
     version: env!("CARGO_PKG_VERSION"),
-    description: "GitLab CI pipelines: images, secrets in variables, remote scripts, TLS, \
-                  Docker-in-Docker and includes.",
-    rules: &[GL_001, GL_002, GL_003, GL_004, GL_005, GL_006],
+    description: "GitLab CI pipelines: images, secrets in variables, logs and artifacts, \
+                  remote scripts, TLS, Docker-in-Docker, includes and deprecated keywords.",
+    rules: &[
+        GL_001,
+        GL_002,
+        GL_003,
+        GL_004,
+        GL_005,
+        GL_006,
+        hardening::GL_007,
+        hardening::GL_008,
+        hardening::GL_009,
+        hardening::GL_010,
+        hardening::GL_011,
+        hardening::GL_012,
+        hardening::GL_013,
+        hardening::GL_014,
+        hardening::GL_015,
+    ],
 };
 
 rampart_policy::export_pack!(PACK);
