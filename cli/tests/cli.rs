@@ -23,7 +23,7 @@ fn policy_list_shows_builtin_packs_and_rules() {
     let out = rampart(&["policy", "list"], cache.path());
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let stdout = text(&out.stdout);
-    assert!(stdout.contains("kubernetes 0.1.0 — 68 rules"), "{stdout}");
+    assert!(stdout.contains("kubernetes 0.1.0 — 71 rules"), "{stdout}");
     assert!(
         stdout.contains("K8S-001  high      Container runs privileged"),
         "{stdout}"

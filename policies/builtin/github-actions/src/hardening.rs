@@ -432,3 +432,413 @@ fn workflow_id_token(resource: &Resource, cx: &mut Context<'_>) {
         .fix("move `id-token: write` to the job that needs it");
     }
 }
+
+/// Whether the workflow builds releases: a `release` trigger, or pushes
+/// of tags.
+fn builds_releases(resource: &Resource) -> bool {
+    let on = resource.root().get("on");
+    triggers(resource).iter().any(|t| t == "release") || on.get("push").get("tags").exists()
+}
+
+/// Setup actions that restore a cache when asked (`setup-go` unless told
+/// not to).
+const SETUP_ACTIONS: &[&str] = &[
+    "actions/setup-node",
+    "actions/setup-python",
+    "actions/setup-java",
+    "actions/setup-dotnet",
+    "actions/setup-go",
+];
+
+pub(crate) const GHA_023: Rule = Rule {
+    id: "GHA-023",
+    title: "Release built from a shared cache",
+    description: "A workflow that builds releases restores an Actions cache: caches are \
+                  shared with every branch's workflows, so code that can write one (a pull \
+                  request's build) can poison what the release contains.",
+    severity: Severity::Medium,
+    help: "Cache keys are not a trust boundary: any workflow of the repository can save them.",
+    help_uri: Some(
+        "https://adnanthekhan.com/2024/05/06/the-monsters-in-your-build-cache-github-actions-cache-poisoning/",
+    ),
+    remediation: "Build releases without caches (`cache: false` for setup actions, no \
+                  `actions/cache`).",
+    tags: &["security", "ci", "supply-chain"],
+    compliance: &[],
+    kinds: KINDS,
+    equivalents: &[],
+    check: release_cache,
+};
+
+fn release_cache(resource: &Resource, cx: &mut Context<'_>) {
+    if !builds_releases(resource) {
+        return;
+    }
+    for step in steps(resource) {
+        let uses = step.get("uses");
+        let Some(text) = uses.as_str() else {
+            continue;
+        };
+        let action = text.split('@').next().unwrap_or(text);
+        let cache = step.get("with").get("cache");
+        let caching = if action == "actions/cache" || action == "actions/cache/restore" {
+            true
+        } else if action == "actions/setup-go" {
+            cache.as_str() != Some("false") && cache.as_bool() != Some(false)
+        } else if SETUP_ACTIONS.contains(&action) {
+            cache
+                .as_str()
+                .is_some_and(|value| !value.is_empty() && value != "false")
+        } else {
+            false
+        };
+        if caching {
+            cx.report(
+                &uses,
+                format!("the release workflow restores a cache with `{action}`"),
+            )
+            .fix("build releases without caches");
+        }
+    }
+}
+
+/// Input types whose values cannot carry shell syntax.
+const SAFE_INPUT_TYPES: &[&str] = &["boolean", "number", "choice", "environment"];
+
+pub(crate) const GHA_024: Rule = Rule {
+    id: "GHA-024",
+    title: "Workflow input expanded in a script",
+    description: "`${{ inputs.X }}` in a `run:` script is pasted into it before the shell \
+                  runs: whoever starts the workflow (or calls it) can run commands with its \
+                  token.",
+    severity: Severity::Low,
+    help: "Boolean, number and choice inputs are safe; string inputs are not.",
+    help_uri: None,
+    remediation: "Pass the input through `env:` and use `\"$VALUE\"` in the script.",
+    tags: &["security", "ci"],
+    compliance: &[],
+    kinds: KINDS,
+    equivalents: &[],
+    check: input_injection,
+};
+
+fn input_injection(resource: &Resource, cx: &mut Context<'_>) {
+    let on = resource.root().get("on");
+    let declared_type = |name: &str| -> Option<String> {
+        ["workflow_dispatch", "workflow_call"]
+            .iter()
+            .find_map(|trigger| {
+                on.get(trigger)
+                    .get("inputs")
+                    .get(name)
+                    .get("type")
+                    .as_str()
+                    .map(str::to_owned)
+            })
+    };
+    for step in steps(resource) {
+        let run = step.get("run");
+        let Some(text) = run.as_str() else {
+            continue;
+        };
+        let injected = expressions(text).into_iter().find_map(|expression| {
+            let name = expression
+                .trim()
+                .strip_prefix("inputs.")
+                .or_else(|| expression.trim().strip_prefix("github.event.inputs."))?;
+            let name = name.trim();
+            let plain = name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+            let safe = declared_type(name).is_some_and(|t| SAFE_INPUT_TYPES.contains(&t.as_str()));
+            (plain && !safe).then(|| name.to_owned())
+        });
+        if let Some(name) = injected {
+            cx.report(&run, format!("the script expands input `{name}`"))
+                .fix("pass it through `env:`");
+        }
+    }
+}
+
+pub(crate) const GHA_025: Rule = Rule {
+    id: "GHA-025",
+    title: "Write permission granted to every job",
+    description: "A `write` scope in the workflow's top-level `permissions` applies to every \
+                  job, including those that only build or test.",
+    severity: Severity::Medium,
+    help: "A compromised test dependency then gets a token that can push or publish.",
+    help_uri: None,
+    remediation: "Keep the top level read-only and grant `write` in the job that needs it.",
+    tags: &["security", "ci"],
+    compliance: &[],
+    kinds: KINDS,
+    equivalents: &[],
+    check: workflow_write,
+};
+
+fn workflow_write(resource: &Resource, cx: &mut Context<'_>) {
+    let root = resource.root();
+    let jobs = root.get("jobs").entries().count();
+    if jobs < 2 {
+        return;
+    }
+    for (scope, level) in root.get("permissions").entries() {
+        if scope != "id-token" && level.as_str() == Some("write") {
+            cx.report(
+                &level,
+                format!("every one of the {jobs} jobs gets `{scope}: write`"),
+            )
+            .fix(format!("grant `{scope}: write` in the job that needs it"));
+        }
+    }
+}
+
+/// Whether a script line downloads or clones without certificate checks.
+fn skips_certificate_checks(line: &str) -> bool {
+    let words: Vec<&str> = line.split_whitespace().collect();
+    let has = |program: &str| {
+        words
+            .iter()
+            .any(|w| *w == program || w.ends_with(&format!("/{program}")))
+    };
+    let curl = has("curl")
+        && words.iter().any(|w| {
+            *w == "--insecure"
+                || (w.starts_with('-')
+                    && !w.starts_with("--")
+                    && w[1..].chars().all(|c| c.is_ascii_alphabetic())
+                    && w.contains('k'))
+        });
+    let wget = has("wget") && words.contains(&"--no-check-certificate");
+    let lower = line.to_ascii_lowercase();
+    let git = has("git")
+        && [
+            "http.sslverify false",
+            "http.sslverify=false",
+            "http.sslverify 0",
+            "http.sslverify=0",
+        ]
+        .iter()
+        .any(|phrase| lower.contains(phrase));
+    curl || wget || git
+}
+
+pub(crate) const GHA_026: Rule = Rule {
+    id: "GHA-026",
+    title: "TLS verification disabled in a script",
+    description: "A script runs `curl -k`/`--insecure`, `wget --no-check-certificate` or git \
+                  with `http.sslVerify false`.",
+    severity: Severity::Medium,
+    help: "Without certificate checks anyone on the path can replace what the job downloads \
+           and then runs with its token.",
+    help_uri: None,
+    remediation: "Keep verification on; give an internal CA with `--cacert` or \
+                  `http.sslCAInfo`.",
+    tags: &["security", "ci", "supply-chain"],
+    compliance: &[],
+    kinds: KINDS,
+    equivalents: &[],
+    check: unverified_downloads,
+};
+
+fn unverified_downloads(resource: &Resource, cx: &mut Context<'_>) {
+    for step in steps(resource) {
+        let run = step.get("run");
+        if run
+            .as_str()
+            .is_some_and(|text| text.lines().any(skips_certificate_checks))
+        {
+            cx.report(&run, "the script downloads without checking certificates");
+        }
+    }
+}
+
+/// Variables that turn certificate checks off, and the values that do
+/// (empty: any value).
+const UNVERIFIED_RUNTIMES: &[(&str, &[&str])] = &[
+    ("NODE_TLS_REJECT_UNAUTHORIZED", &["0"]),
+    ("PYTHONHTTPSVERIFY", &["0"]),
+    ("NPM_CONFIG_STRICT_SSL", &["false", "0"]),
+    ("GIT_SSL_NO_VERIFY", &[]),
+    ("PIP_TRUSTED_HOST", &[]),
+];
+
+pub(crate) const GHA_027: Rule = Rule {
+    id: "GHA-027",
+    title: "Runtime told not to verify certificates",
+    description: "`env:` sets `NODE_TLS_REJECT_UNAUTHORIZED=0`, `PYTHONHTTPSVERIFY=0`, \
+                  `NPM_CONFIG_STRICT_SSL=false`, `GIT_SSL_NO_VERIFY` or `PIP_TRUSTED_HOST` for \
+                  the workflow, a job or a step.",
+    severity: Severity::High,
+    help: "Every download of the steps it covers then accepts any certificate.",
+    help_uri: None,
+    remediation: "Remove the variable; trust an internal CA with `NODE_EXTRA_CA_CERTS`, \
+                  `REQUESTS_CA_BUNDLE` or `GIT_SSL_CAINFO`.",
+    tags: &["security", "ci", "supply-chain"],
+    compliance: &[],
+    kinds: KINDS,
+    equivalents: &[],
+    check: unverified_runtimes,
+};
+
+fn unverified_runtimes(resource: &Resource, cx: &mut Context<'_>) {
+    let root = resource.root();
+    let mut envs = vec![root.get("env"), root.get("runs").get("env")];
+    for (_, job) in root.get("jobs").entries() {
+        envs.push(job.get("env"));
+    }
+    envs.extend(steps(resource).iter().map(|step| step.get("env")));
+    for env in envs {
+        for (name, bad) in UNVERIFIED_RUNTIMES {
+            let value = env.get(name);
+            let text = value
+                .as_str()
+                .map(str::to_owned)
+                .or_else(|| value.as_i64().map(|n| n.to_string()))
+                .or_else(|| value.as_bool().map(|b| b.to_string()));
+            let Some(text) = text.filter(|t| !t.contains("${{")) else {
+                continue;
+            };
+            let off = if bad.is_empty() {
+                !text.is_empty()
+            } else {
+                bad.iter().any(|b| b.eq_ignore_ascii_case(&text))
+            };
+            if off {
+                cx.report(&value, format!("{name} turns certificate checks off"));
+            }
+        }
+    }
+}
+
+pub(crate) const GHA_028: Rule = Rule {
+    id: "GHA-028",
+    title: "Password on the docker login command line",
+    description: "`docker login -p …` puts the password on the command line, where process \
+                  listings and `set -x` show it.",
+    severity: Severity::Medium,
+    help: "docker/login-action or `--password-stdin` keep it off the command line.",
+    help_uri: None,
+    remediation: "Use `docker/login-action`, or `echo \"$TOKEN\" | docker login \
+                  --password-stdin …`.",
+    tags: &["security", "ci", "secrets"],
+    compliance: &[],
+    kinds: KINDS,
+    equivalents: &[],
+    check: login_password,
+};
+
+fn login_password(resource: &Resource, cx: &mut Context<'_>) {
+    for step in steps(resource) {
+        let run = step.get("run");
+        let Some(text) = run.as_str() else {
+            continue;
+        };
+        let found = text.lines().any(|line| {
+            let words: Vec<&str> = line.split_whitespace().collect();
+            let logs_in = words.windows(2).any(|pair| {
+                ["docker", "podman", "helm"].contains(&pair[0])
+                    && (pair[1] == "login" || pair[1] == "registry")
+            });
+            logs_in
+                && words.iter().any(|word| {
+                    *word == "-p" || *word == "--password" || word.starts_with("--password=")
+                })
+        });
+        if found {
+            cx.report(
+                &run,
+                "the script passes a password to `login` on the command line",
+            )
+            .fix("use `--password-stdin`");
+        }
+    }
+}
+
+pub(crate) const GHA_029: Rule = Rule {
+    id: "GHA-029",
+    title: "Obfuscated action reference",
+    description: "A `uses:` path with `.`/`..` segments, doubled or trailing slashes names an \
+                  action in a form reviewers do not read as such.",
+    severity: Severity::Low,
+    help: "`actions/checkout/./@v4` runs `actions/checkout`, and hides from search and \
+           allow-lists.",
+    help_uri: None,
+    remediation: "Write the plain `owner/repo[/path]@ref` form.",
+    tags: &["ci", "supply-chain"],
+    compliance: &[],
+    kinds: KINDS,
+    equivalents: &[],
+    check: obfuscated_uses,
+};
+
+fn obfuscated_uses(resource: &Resource, cx: &mut Context<'_>) {
+    let mut uses: Vec<Node<'_>> = steps(resource)
+        .iter()
+        .map(|step| step.get("uses"))
+        .collect();
+    uses.extend(
+        resource
+            .root()
+            .get("jobs")
+            .entries()
+            .map(|(_, job)| job.get("uses")),
+    );
+    for node in uses {
+        let Some(text) = node.as_str() else {
+            continue;
+        };
+        if text.starts_with("docker://") {
+            continue;
+        }
+        let path = text.split('@').next().unwrap_or(text);
+        let path = path.strip_prefix("./").unwrap_or(path);
+        let odd = path
+            .split('/')
+            .any(|segment| segment == "." || segment == "..")
+            || path.contains("//")
+            || path.ends_with('/');
+        if odd {
+            cx.report(&node, format!("`{text}` hides the action it names"));
+        }
+    }
+}
+
+pub(crate) const GHA_030: Rule = Rule {
+    id: "GHA-030",
+    title: "Artifact uploads the whole workspace",
+    description: "`actions/upload-artifact` with `path: .` uploads the checkout, `.git` \
+                  included, and with it the token `actions/checkout` persisted there.",
+    severity: Severity::Medium,
+    help: "Artifacts of public repositories can be downloaded by anyone.",
+    help_uri: None,
+    remediation: "Upload the build outputs only (`path: dist/`), or check out with \
+                  `persist-credentials: false`.",
+    tags: &["security", "ci", "secrets"],
+    compliance: &[],
+    kinds: KINDS,
+    equivalents: &[],
+    check: workspace_artifact,
+};
+
+fn workspace_artifact(resource: &Resource, cx: &mut Context<'_>) {
+    for step in steps(resource) {
+        let uploads = step
+            .get("uses")
+            .as_str()
+            .is_some_and(|uses| uses.starts_with("actions/upload-artifact@"));
+        let path = step.get("with").get("path");
+        let whole = path.as_str().is_some_and(|text| {
+            text.lines()
+                .map(str::trim)
+                .any(|line| matches!(line, "." | "./" | "*" | "**" | "${{ github.workspace }}"))
+        });
+        if uploads && whole {
+            cx.report(
+                &path,
+                "the artifact holds the whole workspace, .git included",
+            )
+            .fix("upload the build outputs only");
+        }
+    }
+}

@@ -43,6 +43,14 @@ pub static PACK: Pack = Pack {
         hardening::GHA_020,
         hardening::GHA_021,
         hardening::GHA_022,
+        hardening::GHA_023,
+        hardening::GHA_024,
+        hardening::GHA_025,
+        hardening::GHA_026,
+        hardening::GHA_027,
+        hardening::GHA_028,
+        hardening::GHA_029,
+        hardening::GHA_030,
     ],
 };
 

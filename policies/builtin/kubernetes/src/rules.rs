@@ -78,6 +78,9 @@ pub static RULES: &[Rule] = &[
     control_plane::rule::<39>(),
     control_plane::rule::<40>(),
     control_plane::rule::<41>(),
+    K8S_069,
+    K8S_070,
+    K8S_071,
 ];
 
 pub(crate) const K8S_001: Rule = Rule {
@@ -1156,6 +1159,115 @@ fn rbac_secrets(resource: &Resource, cx: &mut Context<'_>) {
             && !rule.get("resourceNames").exists()
         {
             cx.report(&secrets, "rule can read secrets");
+        }
+    }
+}
+
+pub(crate) const K8S_069: Rule = Rule {
+    id: "K8S-069",
+    title: "Service claims external IPs",
+    description: "A Service with `externalIPs` makes every node route traffic for those \
+                      addresses to it: whoever may create Services can intercept traffic to \
+                      any address (CVE-2020-8554).",
+    severity: Severity::Medium,
+    help: "The addresses are not checked against anything; the DenyServiceExternalIPs \
+               admission plugin (K8S-029) refuses them.",
+    help_uri: Some("https://github.com/kubernetes/kubernetes/issues/97076"),
+    remediation: "Use a LoadBalancer or an Ingress instead of `externalIPs`.",
+    tags: &["security", "network"],
+    compliance: &[],
+    kinds: &["k8s"],
+    equivalents: &[],
+    check: external_ips,
+};
+
+fn external_ips(resource: &Resource, cx: &mut Context<'_>) {
+    let root = resource.root();
+    if root.get("kind").as_str() != Some("Service") {
+        return;
+    }
+    let ips = root.get("spec").get("externalIPs");
+    if ips.items().next().is_some() {
+        let name = root
+            .get("metadata")
+            .get("name")
+            .as_str()
+            .unwrap_or("<unnamed>");
+        cx.report(&ips, format!("Service `{name}` claims external IPs"))
+            .fix("remove `externalIPs`");
+    }
+}
+
+pub(crate) const K8S_070: Rule = Rule {
+    id: "K8S-070",
+    title: "Containers share a process namespace",
+    description: "With `shareProcessNamespace: true` every container of the pod sees the \
+                      others' processes, and through `/proc/<pid>/root` their files and \
+                      secrets.",
+    severity: Severity::Low,
+    help: "A compromised sidecar then reads the main container's credentials.",
+    help_uri: Some(
+        "https://kubernetes.io/docs/tasks/configure-pod-container/share-process-namespace/",
+    ),
+    remediation: "Remove `shareProcessNamespace: true`, or keep it to debugging pods.",
+    tags: &["security"],
+    compliance: &[],
+    kinds: &["k8s"],
+    equivalents: &[],
+    check: shared_process_namespace,
+};
+
+fn shared_process_namespace(_: &Resource, cx: &mut Context<'_>) {
+    let Some(pod) = cx.memo(pod_spec) else {
+        return;
+    };
+    let flag = pod.get("shareProcessNamespace");
+    if flag.is_true() {
+        cx.report(&flag, "the pod's containers share one process namespace");
+    }
+}
+
+pub(crate) const K8S_071: Rule = Rule {
+    id: "K8S-071",
+    title: "Windows HostProcess container",
+    description: "A HostProcess container runs directly on the Windows node, with the node's \
+                      network and file system, as a node account.",
+    severity: Severity::High,
+    help: "It is the Windows counterpart of a privileged container with host namespaces.",
+    help_uri: Some(PSS),
+    remediation: "Remove `windowsOptions.hostProcess: true` (and `hostNetwork`) unless the \
+                      workload is node administration.",
+    tags: &["security", "pod-security-standards"],
+    compliance: &[Control::new("PSS-Baseline", "HostProcess")],
+    kinds: &["k8s"],
+    equivalents: &["trivy:KSV-0103"],
+    check: host_process,
+};
+
+fn host_process(_: &Resource, cx: &mut Context<'_>) {
+    let Some(pod) = cx.memo(pod_spec) else {
+        return;
+    };
+    let pod_flag = pod
+        .get("securityContext")
+        .get("windowsOptions")
+        .get("hostProcess");
+    if pod_flag.is_true() {
+        cx.report(&pod_flag, "the pod runs as Windows HostProcess containers");
+    }
+    for container in containers(&pod) {
+        let flag = container
+            .get("securityContext")
+            .get("windowsOptions")
+            .get("hostProcess");
+        if flag.is_true() {
+            cx.report(
+                &flag,
+                format!(
+                    "container `{}` is a Windows HostProcess container",
+                    name_of(&container)
+                ),
+            );
         }
     }
 }
