@@ -93,3 +93,41 @@ pub fn pipes_download_to_shell(script: &str) -> bool {
             })
         })
 }
+
+/// Environment variables that turn certificate checks off for a runtime
+/// or a tool, each with the values that do (empty: any non-empty value —
+/// the program only asks whether the variable is set).
+pub const UNVERIFIED_TLS_VARIABLES: &[(&str, &[&str])] = &[
+    ("NODE_TLS_REJECT_UNAUTHORIZED", &["0"]),
+    ("PYTHONHTTPSVERIFY", &["0"]),
+    ("NPM_CONFIG_STRICT_SSL", &["false", "0"]),
+    ("GIT_SSL_NO_VERIFY", &[]),
+    ("PIP_TRUSTED_HOST", &[]),
+];
+
+/// Whether setting the environment variable `name` to `value` turns
+/// certificate checks off ([`UNVERIFIED_TLS_VARIABLES`]). Every pack that
+/// sees environment variables (Dockerfile `ENV`, workflow `env:`, pipeline
+/// `variables:`) judges them this way. A value taken from elsewhere (`$X`,
+/// `${{ … }}`) is not judged.
+///
+/// ```
+/// use rampart_policy::helpers::disables_certificate_checks;
+/// assert!(disables_certificate_checks("NODE_TLS_REJECT_UNAUTHORIZED", "0"));
+/// assert!(!disables_certificate_checks("NODE_TLS_REJECT_UNAUTHORIZED", "1"));
+/// assert!(disables_certificate_checks("NPM_CONFIG_STRICT_SSL", "FALSE"));
+/// assert!(disables_certificate_checks("GIT_SSL_NO_VERIFY", "anything"));
+/// assert!(!disables_certificate_checks("GIT_SSL_NO_VERIFY", ""));
+/// assert!(!disables_certificate_checks("PYTHONHTTPSVERIFY", "${VERIFY}"));
+/// assert!(!disables_certificate_checks("LOG_LEVEL", "0"));
+/// ```
+pub fn disables_certificate_checks(name: &str, value: &str) -> bool {
+    let value = value.trim_matches(['"', '\'']);
+    if value.is_empty() || value.contains('$') {
+        return false;
+    }
+    UNVERIFIED_TLS_VARIABLES
+        .iter()
+        .find(|(variable, _)| *variable == name)
+        .is_some_and(|(_, bad)| bad.is_empty() || bad.iter().any(|b| b.eq_ignore_ascii_case(value)))
+}

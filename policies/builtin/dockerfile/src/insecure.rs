@@ -15,6 +15,7 @@
 //! judged.
 
 use crate::{commands, each_run, instructions, stages};
+use rampart_policy::helpers::disables_certificate_checks;
 use rampart_policy::{Context, Resource, Rule, Severity};
 
 const HELP_URI: &str = "https://docs.docker.com/build/building/best-practices/";
@@ -51,19 +52,12 @@ pub(crate) struct CommandRow {
     pub equivalents: &'static [&'static str],
 }
 
-/// Which values of a variable turn verification off.
-pub(crate) enum Bad {
-    /// One of these (compared without case).
-    OneOf(&'static [&'static str]),
-    /// Any non-empty value: the program only asks whether it is set.
-    AnyValue,
-}
-
 /// An environment variable that turns verification off.
 pub(crate) struct VariableRow {
     pub id: &'static str,
+    /// One of [`UNVERIFIED_TLS_VARIABLES`](rampart_policy::helpers::UNVERIFIED_TLS_VARIABLES),
+    /// whose values decide.
     pub name: &'static str,
-    pub bad: Bad,
     pub title: &'static str,
     pub severity: Severity,
     pub description: &'static str,
@@ -184,18 +178,6 @@ fn command_check<const N: usize>(resource: &Resource, cx: &mut Context<'_>) {
     });
 }
 
-/// Whether `value`, as written, turns the variable's check off.
-fn is_bad(bad: &Bad, value: &str) -> bool {
-    let value = value.trim_matches(['"', '\'']);
-    if value.is_empty() || value.contains('$') {
-        return false;
-    }
-    match bad {
-        Bad::AnyValue => true,
-        Bad::OneOf(values) => values.iter().any(|bad| bad.eq_ignore_ascii_case(value)),
-    }
-}
-
 fn variable_check<const N: usize>(resource: &Resource, cx: &mut Context<'_>) {
     let row = &VARIABLES[N];
     let name = row.name;
@@ -204,7 +186,7 @@ fn variable_check<const N: usize>(resource: &Resource, cx: &mut Context<'_>) {
             && arg
                 .get("default")
                 .as_str()
-                .is_some_and(|value| is_bad(&row.bad, value))
+                .is_some_and(|value| disables_certificate_checks(name, value))
         {
             cx.report(
                 arg,
@@ -225,7 +207,7 @@ fn variable_check<const N: usize>(resource: &Resource, cx: &mut Context<'_>) {
                     && pair
                         .get("value")
                         .as_str()
-                        .is_some_and(|value| is_bad(&row.bad, value))
+                        .is_some_and(|value| disables_certificate_checks(name, value))
             });
             if bad {
                 cx.report(&env, format!("ENV sets {name}, which turns checks off"));
@@ -237,7 +219,7 @@ fn variable_check<const N: usize>(resource: &Resource, cx: &mut Context<'_>) {
         let set = commands(text).iter().any(|words| {
             words.iter().any(|word| {
                 word.strip_prefix(&prefix)
-                    .is_some_and(|value| is_bad(&row.bad, value))
+                    .is_some_and(|value| disables_certificate_checks(name, value))
             })
         });
         if set {
@@ -451,7 +433,6 @@ pub(crate) const COMMANDS: &[CommandRow] = &[
 const VARIABLE: VariableRow = VariableRow {
     id: "",
     name: "",
-    bad: Bad::AnyValue,
     title: "",
     severity: Severity::High,
     description: "",
@@ -464,7 +445,6 @@ pub(crate) const VARIABLES: &[VariableRow] = &[
     VariableRow {
         id: "DF-031",
         name: "PYTHONHTTPSVERIFY",
-        bad: Bad::OneOf(&["0"]),
         title: "Python told not to verify certificates",
         description: "`PYTHONHTTPSVERIFY=0` turns off certificate checks in Python's standard \
                       library for every HTTPS connection the image makes.",
@@ -476,7 +456,6 @@ pub(crate) const VARIABLES: &[VariableRow] = &[
     VariableRow {
         id: "DF-032",
         name: "NODE_TLS_REJECT_UNAUTHORIZED",
-        bad: Bad::OneOf(&["0"]),
         title: "Node.js told not to verify certificates",
         description: "`NODE_TLS_REJECT_UNAUTHORIZED=0` makes Node.js accept any certificate on \
                       every TLS connection.",
@@ -487,7 +466,6 @@ pub(crate) const VARIABLES: &[VariableRow] = &[
     VariableRow {
         id: "DF-033",
         name: "NPM_CONFIG_STRICT_SSL",
-        bad: Bad::OneOf(&["false", "0"]),
         title: "npm told not to verify certificates",
         description: "`NPM_CONFIG_STRICT_SSL=false` makes npm accept any registry certificate.",
         remediation: "Remove the variable; give a private registry's CA with \
@@ -498,7 +476,6 @@ pub(crate) const VARIABLES: &[VariableRow] = &[
     VariableRow {
         id: "DF-034",
         name: "GIT_SSL_NO_VERIFY",
-        bad: Bad::AnyValue,
         title: "git told not to verify certificates",
         description: "git skips certificate checks whenever `GIT_SSL_NO_VERIFY` is set, \
                       whatever its value.",
@@ -509,7 +486,6 @@ pub(crate) const VARIABLES: &[VariableRow] = &[
     VariableRow {
         id: "DF-035",
         name: "PIP_TRUSTED_HOST",
-        bad: Bad::AnyValue,
         title: "pip trusts a host through the environment",
         description: "`PIP_TRUSTED_HOST` lets pip fetch packages from that host over plain \
                       HTTP or with any certificate.",

@@ -2,7 +2,8 @@
 //! satisfy, and actions and commands that are deprecated or archived —
 //! the audits zizmor users expect beyond injection and pinning.
 
-use crate::{KINDS, expressions, steps, triggers};
+use crate::{KINDS, every_uses, expressions, steps, triggers};
+use rampart_policy::helpers::disables_certificate_checks;
 use rampart_policy::{Context, Node, Resource, Rule, Severity};
 
 /// Every string of the document with its node, depth first (the document
@@ -342,18 +343,7 @@ pub(crate) const GHA_020: Rule = Rule {
 };
 
 fn archived_action(resource: &Resource, cx: &mut Context<'_>) {
-    let mut uses: Vec<Node<'_>> = steps(resource)
-        .iter()
-        .map(|step| step.get("uses"))
-        .collect();
-    uses.extend(
-        resource
-            .root()
-            .get("jobs")
-            .entries()
-            .map(|(_, job)| job.get("uses")),
-    );
-    for node in uses {
+    for node in every_uses(resource) {
         let Some(text) = node.as_str() else {
             continue;
         };
@@ -653,16 +643,6 @@ fn unverified_downloads(resource: &Resource, cx: &mut Context<'_>) {
     }
 }
 
-/// Variables that turn certificate checks off, and the values that do
-/// (empty: any value).
-const UNVERIFIED_RUNTIMES: &[(&str, &[&str])] = &[
-    ("NODE_TLS_REJECT_UNAUTHORIZED", &["0"]),
-    ("PYTHONHTTPSVERIFY", &["0"]),
-    ("NPM_CONFIG_STRICT_SSL", &["false", "0"]),
-    ("GIT_SSL_NO_VERIFY", &[]),
-    ("PIP_TRUSTED_HOST", &[]),
-];
-
 pub(crate) const GHA_027: Rule = Rule {
     id: "GHA-027",
     title: "Runtime told not to verify certificates",
@@ -689,22 +669,13 @@ fn unverified_runtimes(resource: &Resource, cx: &mut Context<'_>) {
     }
     envs.extend(steps(resource).iter().map(|step| step.get("env")));
     for env in envs {
-        for (name, bad) in UNVERIFIED_RUNTIMES {
-            let value = env.get(name);
+        for (name, value) in env.entries() {
             let text = value
                 .as_str()
                 .map(str::to_owned)
                 .or_else(|| value.as_i64().map(|n| n.to_string()))
                 .or_else(|| value.as_bool().map(|b| b.to_string()));
-            let Some(text) = text.filter(|t| !t.contains("${{")) else {
-                continue;
-            };
-            let off = if bad.is_empty() {
-                !text.is_empty()
-            } else {
-                bad.iter().any(|b| b.eq_ignore_ascii_case(&text))
-            };
-            if off {
+            if text.is_some_and(|text| disables_certificate_checks(name, &text)) {
                 cx.report(&value, format!("{name} turns certificate checks off"));
             }
         }
@@ -773,18 +744,7 @@ pub(crate) const GHA_029: Rule = Rule {
 };
 
 fn obfuscated_uses(resource: &Resource, cx: &mut Context<'_>) {
-    let mut uses: Vec<Node<'_>> = steps(resource)
-        .iter()
-        .map(|step| step.get("uses"))
-        .collect();
-    uses.extend(
-        resource
-            .root()
-            .get("jobs")
-            .entries()
-            .map(|(_, job)| job.get("uses")),
-    );
-    for node in uses {
+    for node in every_uses(resource) {
         let Some(text) = node.as_str() else {
             continue;
         };

@@ -260,13 +260,22 @@ pub(crate) const GHA_003: Rule = Rule {
     check: unpinned_action,
 };
 
+/// Every `uses:` of the file: steps' actions, and jobs' reusable
+/// workflows (`jobs.<id>.uses: owner/repo/.github/workflows/x.yml@ref`).
+fn every_uses(resource: &Resource) -> Vec<Node<'_>> {
+    let mut out: Vec<Node<'_>> = steps(resource).iter().map(|s| s.get("uses")).collect();
+    out.extend(
+        resource
+            .root()
+            .get("jobs")
+            .entries()
+            .map(|(_, job)| job.get("uses")),
+    );
+    out
+}
+
 fn unpinned_action(resource: &Resource, cx: &mut Context<'_>) {
-    let mut uses_nodes: Vec<Node<'_>> = steps(resource).iter().map(|s| s.get("uses")).collect();
-    // Reusable workflows: `jobs.<id>.uses: owner/repo/.github/workflows/x.yml@ref`.
-    for (_, job) in resource.root().get("jobs").entries() {
-        uses_nodes.push(job.get("uses"));
-    }
-    for uses in uses_nodes {
+    for uses in every_uses(resource) {
         let Some(text) = uses.as_str() else {
             continue;
         };

@@ -1,7 +1,8 @@
 //! Secrets printed or packed into artifacts, verification turned off by
 //! runtimes and build tools, and the keywords GitLab deprecates.
 
-use crate::{KINDS, jobs, keyword_holders, script_lines};
+use crate::{KINDS, images, jobs, keyword_holders, script_lines};
+use rampart_policy::helpers::{UNVERIFIED_TLS_VARIABLES, disables_certificate_checks};
 use rampart_policy::{Context, Node, Resource, Rule, Severity};
 
 /// A variable's value as text (`"true"`, `true` and `1` alike), with the
@@ -45,15 +46,6 @@ fn debug_trace(resource: &Resource, cx: &mut Context<'_>) {
     }
 }
 
-/// Variables that turn certificate checks off, and the values that do.
-const UNVERIFIED_RUNTIMES: &[(&str, &[&str])] = &[
-    ("NODE_TLS_REJECT_UNAUTHORIZED", &["0"]),
-    ("PYTHONHTTPSVERIFY", &["0"]),
-    ("NPM_CONFIG_STRICT_SSL", &["false", "0"]),
-    ("CURL_INSECURE", &["1", "true"]),
-    ("PIP_TRUSTED_HOST", &[]),
-];
-
 pub(crate) const GL_008: Rule = Rule {
     id: "GL-008",
     title: "Runtime told not to verify certificates",
@@ -74,16 +66,14 @@ pub(crate) const GL_008: Rule = Rule {
 
 fn unverified_runtimes(resource: &Resource, cx: &mut Context<'_>) {
     for holder in keyword_holders(resource) {
-        for (name, bad) in UNVERIFIED_RUNTIMES {
-            let Some((text, at)) = variable(&holder, name) else {
+        for (name, _) in UNVERIFIED_TLS_VARIABLES {
+            // GL-005 reports GIT_SSL_NO_VERIFY.
+            if *name == "GIT_SSL_NO_VERIFY" {
                 continue;
-            };
-            let off = if bad.is_empty() {
-                !text.is_empty()
-            } else {
-                bad.iter().any(|b| b.eq_ignore_ascii_case(&text))
-            };
-            if off {
+            }
+            if let Some((text, at)) = variable(&holder, name)
+                && disables_certificate_checks(name, &text)
+            {
                 cx.report(&at, format!("{name} turns certificate checks off"));
             }
         }
@@ -271,7 +261,8 @@ fn by_digest(image: &str) -> bool {
 pub(crate) const GL_013: Rule = Rule {
     id: "GL-013",
     title: "Job image not pinned by digest",
-    description: "A tag can be moved to another image; only a digest names one image for good.",
+    description: "A job's or service's image is named by a tag, which can be moved to another \
+                  image; only a digest names one image for good.",
     severity: Severity::Low,
     help: "The job runs with its CI token and variables in whatever image the tag points to.",
     help_uri: None,
@@ -285,17 +276,13 @@ pub(crate) const GL_013: Rule = Rule {
 
 fn image_digest(resource: &Resource, cx: &mut Context<'_>) {
     for holder in keyword_holders(resource) {
-        let image = holder.get("image");
-        let at = if image.as_str().is_some() {
-            image.clone()
-        } else {
-            image.get("name")
-        };
-        if let Some(text) = at.as_str()
-            && !text.contains('$')
-            && !by_digest(text)
-        {
-            cx.report(&at, format!("image `{text}` is not pinned by digest"));
+        for image in images(&holder) {
+            if let Some(text) = image.as_str()
+                && !text.contains('$')
+                && !by_digest(text)
+            {
+                cx.report(&image, format!("image `{text}` is not pinned by digest"));
+            }
         }
     }
 }

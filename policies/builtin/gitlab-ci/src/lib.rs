@@ -87,23 +87,24 @@ pub(crate) const GL_001: Rule = Rule {
     check: latest_image,
 };
 
+/// The image references of a keyword holder: its `image` and its
+/// `services`, each as a string or as `name:` of the long form.
+fn images<'a>(holder: &Node<'a>) -> Vec<Node<'a>> {
+    let name_of = |node: Node<'a>| {
+        if node.as_str().is_some() {
+            node
+        } else {
+            node.get("name")
+        }
+    };
+    let mut out = vec![name_of(holder.get("image"))];
+    out.extend(holder.get("services").items().map(name_of));
+    out
+}
+
 fn latest_image(resource: &Resource, cx: &mut Context<'_>) {
     for holder in keyword_holders(resource) {
-        let image = holder.get("image");
-        let at = if image.as_str().is_some() {
-            image.clone()
-        } else {
-            image.get("name")
-        };
-        let mut images = vec![at];
-        for service in holder.get("services").items() {
-            images.push(if service.as_str().is_some() {
-                service.clone()
-            } else {
-                service.get("name")
-            });
-        }
-        for image in images {
+        for image in images(&holder) {
             if let Some(text) = image.as_str()
                 && !text.contains('$')
                 && follows_latest(text)
