@@ -109,11 +109,12 @@ pub(crate) const GHA_014: Rule = Rule {
 };
 
 fn all_secrets(resource: &Resource, cx: &mut Context<'_>) {
-    let mut reported: Vec<String> = Vec::new();
+    // One finding per string: its expressions come one after another.
+    let mut reported: Option<String> = None;
     for (expression, node) in every_expression(resource) {
         let pointer = node.pointer();
-        if compact(&expression).contains("tojson(secrets)") && !reported.contains(&pointer) {
-            reported.push(pointer);
+        if compact(&expression).contains("tojson(secrets)") && reported.as_ref() != Some(&pointer) {
+            reported = Some(pointer);
             cx.report(&node, "`toJSON(secrets)` exposes every secret");
         }
     }
@@ -172,11 +173,13 @@ pub(crate) const GHA_016: Rule = Rule {
 };
 
 fn parsed_secret(resource: &Resource, cx: &mut Context<'_>) {
-    let mut reported: Vec<String> = Vec::new();
+    // One finding per string: its expressions come one after another.
+    let mut reported: Option<String> = None;
     for (expression, node) in every_expression(resource) {
         let pointer = node.pointer();
-        if compact(&expression).contains("fromjson(secrets.") && !reported.contains(&pointer) {
-            reported.push(pointer);
+        if compact(&expression).contains("fromjson(secrets.") && reported.as_ref() != Some(&pointer)
+        {
+            reported = Some(pointer);
             cx.report(&node, "a field of a JSON secret is not redacted in the log");
         }
     }
@@ -216,7 +219,8 @@ fn spoofable_bot(resource: &Resource, cx: &mut Context<'_>) {
     {
         return;
     }
-    let mut reported: Vec<String> = Vec::new();
+    // One finding per string: its expressions come one after another.
+    let mut reported: Option<String> = None;
     for (expression, node) in every_expression(resource) {
         let text = compact(&expression);
         let trusts = ["github.actor==", "github.triggering_actor=="]
@@ -231,8 +235,8 @@ fn spoofable_bot(resource: &Resource, cx: &mut Context<'_>) {
                 })
             });
         let pointer = node.pointer();
-        if trusts && !reported.contains(&pointer) {
-            reported.push(pointer);
+        if trusts && reported.as_ref() != Some(&pointer) {
+            reported = Some(pointer);
             cx.report(
                 &node,
                 "the condition trusts `github.actor`, which an outsider can be",
@@ -259,7 +263,8 @@ pub(crate) const GHA_018: Rule = Rule {
 };
 
 fn unsound_contains(resource: &Resource, cx: &mut Context<'_>) {
-    let mut reported: Vec<String> = Vec::new();
+    // One finding per string: its expressions come one after another.
+    let mut reported: Option<String> = None;
     for (expression, node) in every_expression(resource) {
         let text = compact(&expression);
         // `contains('literal', context)`: a literal first, a context second.
@@ -271,8 +276,8 @@ fn unsound_contains(resource: &Resource, cx: &mut Context<'_>) {
             })
         });
         let pointer = node.pointer();
-        if unsound && !reported.contains(&pointer) {
-            reported.push(pointer);
+        if unsound && reported.as_ref() != Some(&pointer) {
+            reported = Some(pointer);
             cx.report(&node, "`contains` tests a substring of a literal string");
         }
     }
