@@ -120,6 +120,12 @@ pub enum Expect {
         bad: &'static [&'static str],
         default: Option<&'static str>,
     },
+    /// A whole number that must be at least `min`: a backup retention of
+    /// 7 days, a password length of 14.
+    AtLeast { min: i64, default: Option<i64> },
+    /// A whole number that must be at most `max`: a password age of 90
+    /// days.
+    AtMost { max: i64, default: Option<i64> },
 }
 
 /// Whether `value` is one of `words`, without case.
@@ -364,6 +370,8 @@ fn judge(
             Expect::Set => true,
             Expect::OneOf { want, default } => default.is_some_and(|d| !among(want, d)),
             Expect::NoneOf { bad, default } => default.is_some_and(|d| among(bad, d)),
+            Expect::AtLeast { min, default } => default.is_some_and(|d| d < min),
+            Expect::AtMost { max, default } => default.is_some_and(|d| d > max),
         }
     } else if unknown(&node, platform) {
         false
@@ -376,6 +384,8 @@ fn judge(
             Expect::Set => node.as_str().is_some_and(|value| value.trim().is_empty()),
             Expect::OneOf { want, .. } => text(&node).is_some_and(|value| !among(want, &value)),
             Expect::NoneOf { bad, .. } => text(&node).is_some_and(|value| among(bad, &value)),
+            Expect::AtLeast { min, .. } => number(&node).is_some_and(|value| value < min),
+            Expect::AtMost { max, .. } => number(&node).is_some_and(|value| value > max),
         }
     };
     if fails {
@@ -394,6 +404,14 @@ fn text(node: &Node<'_>) -> Option<String> {
         return Some(number.to_string());
     }
     node.as_f64().map(|number| number.to_string())
+}
+
+/// A whole number, or one written as a string (`"7"`: CloudFormation
+/// parameters and Ansible arguments are often quoted). Anything else is
+/// not a number and is not judged.
+fn number(node: &Node<'_>) -> Option<i64> {
+    node.as_i64()
+        .or_else(|| node.as_str().and_then(|text| text.trim().parse().ok()))
 }
 
 /// A nested block's first instance, or the node itself.

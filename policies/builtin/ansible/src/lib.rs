@@ -82,6 +82,16 @@ pub static PACK: Pack = Pack {
         rampart_concerns::google_ansible_rule::<17>(),
         rampart_concerns::google_ansible_rule::<19>(),
         rampart_concerns::azure_ansible_rule::<11>(),
+        rampart_concerns::ansible_rule::<80>(),
+        rampart_concerns::ansible_rule::<81>(),
+        rampart_concerns::ansible_rule::<82>(),
+        rampart_concerns::ansible_rule::<84>(),
+        rampart_concerns::ansible_rule::<86>(),
+        rampart_concerns::ansible_rule::<87>(),
+        rampart_concerns::ansible_rule::<89>(),
+        rampart_concerns::ansible_rule::<90>(),
+        rampart_concerns::ansible_rule::<115>(),
+        rampart_concerns::ansible_rule::<117>(),
     ],
 };
 
