@@ -92,6 +92,9 @@ pub static PACK: Pack = Pack {
         rampart_concerns::ansible_rule::<90>(),
         rampart_concerns::ansible_rule::<115>(),
         rampart_concerns::ansible_rule::<117>(),
+        rampart_concerns::ansible_rule::<145>(),
+        rampart_concerns::ansible_rule::<146>(),
+        rampart_concerns::ansible_rule::<156>(),
     ],
 };
 
