@@ -95,6 +95,12 @@ pub static PACK: Pack = Pack {
         rampart_concerns::ansible_rule::<145>(),
         rampart_concerns::ansible_rule::<146>(),
         rampart_concerns::ansible_rule::<156>(),
+        rampart_concerns::google_ansible_rule::<32>(),
+        rampart_concerns::google_ansible_rule::<35>(),
+        rampart_concerns::google_ansible_rule::<40>(),
+        rampart_concerns::google_ansible_rule::<41>(),
+        rampart_concerns::google_ansible_rule::<43>(),
+        rampart_concerns::google_ansible_rule::<44>(),
     ],
 };
 
