@@ -202,6 +202,13 @@ pub static PACK: Pack = Pack {
         rampart_concerns::cloudformation_rule::<179>(),
         rampart_concerns::cloudformation_rule::<180>(),
         rampart_concerns::cloudformation_rule::<183>(),
+        rampart_concerns::cloudformation_rule::<184>(),
+        rampart_concerns::cloudformation_rule::<185>(),
+        rampart_concerns::cloudformation_rule::<186>(),
+        rampart_concerns::cloudformation_rule::<187>(),
+        rampart_concerns::cloudformation_rule::<189>(),
+        rampart_concerns::cloudformation_rule::<190>(),
+        rampart_concerns::cloudformation_rule::<191>(),
     ],
 };
 

@@ -383,6 +383,11 @@ pub static PACK: Pack = Pack {
         rampart_concerns::google_terraform_rule::<44>(),
         rampart_concerns::google_terraform_rule::<45>(),
         rampart_concerns::google_terraform_rule::<46>(),
+        rampart_concerns::terraform_rule::<188>(),
+        rampart_concerns::terraform_rule::<189>(),
+        rampart_concerns::terraform_rule::<190>(),
+        rampart_concerns::terraform_rule::<191>(),
+        rampart_concerns::terraform_rule::<192>(),
     ],
 };
 
