@@ -209,6 +209,13 @@ pub static PACK: Pack = Pack {
         rampart_concerns::cloudformation_rule::<189>(),
         rampart_concerns::cloudformation_rule::<190>(),
         rampart_concerns::cloudformation_rule::<191>(),
+        rampart_concerns::cloudformation_rule::<193>(),
+        rampart_concerns::cloudformation_rule::<194>(),
+        rampart_concerns::cloudformation_rule::<195>(),
+        rampart_concerns::cloudformation_rule::<197>(),
+        rampart_concerns::cloudformation_rule::<198>(),
+        rampart_concerns::cloudformation_rule::<199>(),
+        rampart_concerns::cloudformation_rule::<200>(),
     ],
 };
 
