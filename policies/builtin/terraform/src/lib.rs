@@ -434,6 +434,13 @@ pub static PACK: Pack = Pack {
         rampart_concerns::terraform_rule::<198>(),
         rampart_concerns::terraform_rule::<199>(),
         rampart_concerns::terraform_rule::<200>(),
+        rampart_concerns::azure_terraform_rule::<82>(),
+        rampart_concerns::azure_terraform_rule::<83>(),
+        rampart_concerns::azure_terraform_rule::<84>(),
+        rampart_concerns::azure_terraform_rule::<85>(),
+        rampart_concerns::azure_terraform_rule::<86>(),
+        rampart_concerns::azure_terraform_rule::<87>(),
+        rampart_concerns::azure_terraform_rule::<88>(),
     ],
 };
 
