@@ -1562,7 +1562,7 @@ pub const AZURE: &[Concern] = &[
     Concern {
         title: "App Service allows HTTP/1.1 only",
         severity: Severity::Low,
-        help: "Without HTTP/2 the app misses its header compression and multiplexing; peers count it as a baseline App Service setting.",
+        help: "Not a weakness by itself, and hence low: HTTP/2 is part of the App Service baseline peers check (Checkov CKV_AZURE_18), and without it clients fall back to HTTP/1.1, with neither header compression nor multiplexing.",
         tags: &["azure", "app-service", "http"],
         compliance: &[],
         finding: "does not serve HTTP/2",

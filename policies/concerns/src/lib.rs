@@ -123,9 +123,6 @@ pub enum Expect {
     /// A whole number that must be at least `min`: a backup retention of
     /// 7 days, a password length of 14.
     AtLeast { min: i64, default: Option<i64> },
-    /// A whole number that must be at most `max`: a password age of 90
-    /// days.
-    AtMost { max: i64, default: Option<i64> },
 }
 
 /// Whether `value` is one of `words`, without case.
@@ -371,7 +368,6 @@ fn judge(
             Expect::OneOf { want, default } => default.is_some_and(|d| !among(want, d)),
             Expect::NoneOf { bad, default } => default.is_some_and(|d| among(bad, d)),
             Expect::AtLeast { min, default } => default.is_some_and(|d| d < min),
-            Expect::AtMost { max, default } => default.is_some_and(|d| d > max),
         }
     } else if unknown(&node, platform) {
         false
@@ -385,7 +381,6 @@ fn judge(
             Expect::OneOf { want, .. } => text(&node).is_some_and(|value| !among(want, &value)),
             Expect::NoneOf { bad, .. } => text(&node).is_some_and(|value| among(bad, &value)),
             Expect::AtLeast { min, .. } => number(&node).is_some_and(|value| value < min),
-            Expect::AtMost { max, .. } => number(&node).is_some_and(|value| value > max),
         }
     };
     if fails {
