@@ -30,24 +30,24 @@ const RDS_ANSIBLE: &[&str] = &[
 ];
 
 /// A read replica inherits its source's encryption.
-fn not_a_replica_terraform(_kind: &str, config: &Node<'_>) -> bool {
+fn not_a_replica_terraform(_kind: &str, config: &Node<'_>, _block: &Node<'_>) -> bool {
     !config.get("replicate_source_db").exists()
 }
 
 /// A member of an Aurora cluster (`DBClusterIdentifier`) inherits the
 /// cluster's encryption and deletion protection.
-fn outside_a_cluster_cloudformation(kind: &str, config: &Node<'_>) -> bool {
+fn outside_a_cluster_cloudformation(kind: &str, config: &Node<'_>, _block: &Node<'_>) -> bool {
     kind != "AWS::RDS::DBInstance" || !config.get("DBClusterIdentifier").exists()
 }
 
 /// A read replica (`read_replica: true`) inherits its source's encryption.
-fn not_a_replica_ansible(_kind: &str, config: &Node<'_>) -> bool {
+fn not_a_replica_ansible(_kind: &str, config: &Node<'_>, _block: &Node<'_>) -> bool {
     flag(&config.get("read_replica"), Platform::Ansible) != Some(true)
 }
 
 /// Only symmetric keys rotate: a key spec other than the default (RSA,
 /// ECC, HMAC) is not judged; an unknown one neither.
-fn symmetric_key(_kind: &str, config: &Node<'_>) -> bool {
+fn symmetric_key(_kind: &str, config: &Node<'_>, _block: &Node<'_>) -> bool {
     ["customer_master_key_spec", "KeySpec", "key_spec"]
         .iter()
         .map(|key| config.get(key))
@@ -56,14 +56,14 @@ fn symmetric_key(_kind: &str, config: &Node<'_>) -> bool {
 }
 
 /// A queue with its own KMS key is encrypted whatever the SQS-managed flag.
-fn without_a_kms_key(_kind: &str, config: &Node<'_>) -> bool {
+fn without_a_kms_key(_kind: &str, config: &Node<'_>, _block: &Node<'_>) -> bool {
     !config.get("kms_master_key_id").exists() && !config.get("KmsMasterKeyId").exists()
 }
 
 /// IAM authentication exists for the MySQL, MariaDB and PostgreSQL
 /// engines (Aurora's included); an instance of another engine, or of an
 /// unknown one, is not judged.
-fn iam_auth_engine(kind: &str, config: &Node<'_>) -> bool {
+fn iam_auth_engine(kind: &str, config: &Node<'_>, _block: &Node<'_>) -> bool {
     let engine = config.get("engine").or(&config.get("Engine"));
     let supported = engine.as_str().is_some_and(|engine| {
         let engine = engine.to_ascii_lowercase();
@@ -72,11 +72,11 @@ fn iam_auth_engine(kind: &str, config: &Node<'_>) -> bool {
                 .iter()
                 .any(|family| engine.starts_with(family))
     });
-    supported && outside_a_cluster_cloudformation(kind, config)
+    supported && outside_a_cluster_cloudformation(kind, config, config)
 }
 
 /// Invalid-header dropping is a setting of application load balancers.
-fn application_load_balancer(_kind: &str, config: &Node<'_>) -> bool {
+fn application_load_balancer(_kind: &str, config: &Node<'_>, _block: &Node<'_>) -> bool {
     config
         .get("load_balancer_type")
         .as_str()
@@ -85,7 +85,7 @@ fn application_load_balancer(_kind: &str, config: &Node<'_>) -> bool {
 
 /// A method needs authorization unless it is a CORS preflight (`OPTIONS`)
 /// or asks for an API key.
-fn needs_authorization(_kind: &str, config: &Node<'_>) -> bool {
+fn needs_authorization(_kind: &str, config: &Node<'_>, _block: &Node<'_>) -> bool {
     let method = config.get("http_method").or(&config.get("HttpMethod"));
     let keyed = config
         .get("api_key_required")
@@ -4409,10 +4409,10 @@ pub const AWS: &[Concern] = &[
             id: "CFN-125",
             types: &["AWS::AutoScaling::LaunchConfiguration"],
             path: &["BlockDeviceMappings", "Ebs", "Encrypted"],
-            description: "The first block device of an `AWS::AutoScaling::LaunchConfiguration` is not `Encrypted: true` (the default is unencrypted).",
+            description: "An EBS block device of an `AWS::AutoScaling::LaunchConfiguration` is not `Encrypted: true` (the default is unencrypted); each mapping is judged.",
             remediation: "Set `Encrypted: true` on each `BlockDeviceMappings[].Ebs`, or turn EBS encryption by default on in the account.",
             fix: "set `Ebs.Encrypted: true`",
-            applies: None,
+            applies: Some(ebs_mapping),
             equivalents: &["checkov:CKV_AWS_8"],
         }),
         ansible: None,
@@ -4574,7 +4574,7 @@ pub const AWS: &[Concern] = &[
             id: "CFN-129",
             types: &["AWS::ECS::TaskDefinition"],
             path: &["Volumes", "EFSVolumeConfiguration", "TransitEncryption"],
-            description: "The first volume of an `AWS::ECS::TaskDefinition` mounts EFS without `TransitEncryption: ENABLED` (the default is `DISABLED`).",
+            description: "A volume of an `AWS::ECS::TaskDefinition` mounts EFS without `TransitEncryption: ENABLED` (the default is `DISABLED`); each volume on EFS is judged.",
             remediation: "Set `TransitEncryption: ENABLED` on every volume's `EFSVolumeConfiguration`.",
             fix: "set `EFSVolumeConfiguration.TransitEncryption: ENABLED`",
             applies: Some(efs_volume),
@@ -4829,7 +4829,7 @@ pub const AWS: &[Concern] = &[
                 "S3Encryptions",
                 "S3EncryptionMode",
             ],
-            description: "The first `S3Encryptions` entry of an `AWS::Glue::SecurityConfiguration` is `DISABLED`.",
+            description: "An `S3Encryptions` entry of an `AWS::Glue::SecurityConfiguration` is `DISABLED`.",
             remediation: "Set `S3EncryptionMode: SSE-KMS` with a `KmsKeyArn`.",
             fix: "set `S3EncryptionMode: SSE-KMS`",
             applies: None,
@@ -6051,7 +6051,7 @@ pub const AWS: &[Concern] = &[
             id: "CFN-169",
             types: &["AWS::ApiGateway::Stage"],
             path: &["MethodSettings", "CacheDataEncrypted"],
-            description: "The first `MethodSettings` entry of an `AWS::ApiGateway::Stage` caches (`CachingEnabled: true`) without `CacheDataEncrypted: true`.",
+            description: "A `MethodSettings` entry of an `AWS::ApiGateway::Stage` caches (`CachingEnabled: true`) without `CacheDataEncrypted: true`; each entry is judged.",
             remediation: "Set `CacheDataEncrypted: true` on every method setting with `CachingEnabled: true`.",
             fix: "set `CacheDataEncrypted: true`",
             applies: Some(caching_enabled),
@@ -6085,7 +6085,7 @@ pub const AWS: &[Concern] = &[
             id: "CFN-170",
             types: &["AWS::ApiGateway::Stage"],
             path: &["MethodSettings", "DataTraceEnabled"],
-            description: "The first `MethodSettings` entry of an `AWS::ApiGateway::Stage` sets `DataTraceEnabled: true`.",
+            description: "A `MethodSettings` entry of an `AWS::ApiGateway::Stage` sets `DataTraceEnabled: true`.",
             remediation: "Set `DataTraceEnabled: false` outside debugging, and use access logs instead.",
             fix: "set `DataTraceEnabled: false`",
             applies: None,
@@ -6609,7 +6609,7 @@ pub const AWS: &[Concern] = &[
                 "PointInTimeRecoverySpecification",
                 "PointInTimeRecoveryEnabled",
             ],
-            description: "The first replica of an `AWS::DynamoDB::GlobalTable` does not set `PointInTimeRecoveryEnabled: true` (the default is off).",
+            description: "A replica of an `AWS::DynamoDB::GlobalTable` does not set `PointInTimeRecoveryEnabled: true` (the default is off); each replica is judged.",
             remediation: "Set `PointInTimeRecoverySpecification: {PointInTimeRecoveryEnabled: true}` on every replica.",
             fix: "set `PointInTimeRecoverySpecification.PointInTimeRecoveryEnabled: true`",
             applies: None,
@@ -6638,7 +6638,7 @@ pub const AWS: &[Concern] = &[
                 "NetworkInterfaces",
                 "AssociatePublicIpAddress",
             ],
-            description: "The first network interface of an `AWS::EC2::LaunchTemplate` sets `AssociatePublicIpAddress: true`.",
+            description: "A network interface of an `AWS::EC2::LaunchTemplate` sets `AssociatePublicIpAddress: true`.",
             remediation: "Set `AssociatePublicIpAddress: false` and reach the instances through a load balancer or a bastion.",
             fix: "set `AssociatePublicIpAddress: false`",
             applies: None,
@@ -6820,7 +6820,7 @@ pub const AWS: &[Concern] = &[
             id: "TF-394",
             types: &["aws_cloudfront_distribution"],
             path: &["origin", "custom_origin_config", "origin_protocol_policy"],
-            description: "The first origin of an `aws_cloudfront_distribution` sets `custom_origin_config.origin_protocol_policy = \"http-only\"`.",
+            description: "An origin of an `aws_cloudfront_distribution` sets `custom_origin_config.origin_protocol_policy = \"http-only\"`.",
             remediation: "Set `origin_protocol_policy = \"https-only\"` on every custom origin.",
             fix: "set `origin_protocol_policy = \"https-only\"`",
             applies: None,
@@ -6835,7 +6835,7 @@ pub const AWS: &[Concern] = &[
                 "CustomOriginConfig",
                 "OriginProtocolPolicy",
             ],
-            description: "The first origin of an `AWS::CloudFront::Distribution` sets `CustomOriginConfig.OriginProtocolPolicy: http-only`.",
+            description: "An origin of an `AWS::CloudFront::Distribution` sets `CustomOriginConfig.OriginProtocolPolicy: http-only`.",
             remediation: "Set `OriginProtocolPolicy: https-only` on every custom origin.",
             fix: "set `OriginProtocolPolicy: https-only`",
             applies: None,
@@ -7071,7 +7071,7 @@ pub const AWS: &[Concern] = &[
 /// Only Redis (and Valkey) caches keep snapshots: a Memcached cluster is
 /// not judged, nor a cluster that belongs to a replication group (the
 /// group's setting decides); an unknown engine neither.
-fn redis_cache(kind: &str, config: &Node<'_>) -> bool {
+fn redis_cache(kind: &str, config: &Node<'_>, _block: &Node<'_>) -> bool {
     if matches!(
         kind,
         "aws_elasticache_replication_group" | "AWS::ElastiCache::ReplicationGroup"
@@ -7092,7 +7092,7 @@ fn redis_cache(kind: &str, config: &Node<'_>) -> bool {
 
 /// Code signing applies to `.zip` packages; a container image function is
 /// verified by its registry's signatures instead.
-fn zip_package(_kind: &str, config: &Node<'_>) -> bool {
+fn zip_package(_kind: &str, config: &Node<'_>, _block: &Node<'_>) -> bool {
     config
         .get("package_type")
         .or(&config.get("PackageType"))
@@ -7101,7 +7101,7 @@ fn zip_package(_kind: &str, config: &Node<'_>) -> bool {
 }
 
 /// Audit logs are an ActiveMQ feature; RabbitMQ brokers are not judged.
-fn activemq(_kind: &str, config: &Node<'_>) -> bool {
+fn activemq(_kind: &str, config: &Node<'_>, _block: &Node<'_>) -> bool {
     config
         .get("engine_type")
         .or(&config.get("EngineType"))
@@ -7112,7 +7112,7 @@ fn activemq(_kind: &str, config: &Node<'_>) -> bool {
 /// The DMS engines that are databases reached over a network connection
 /// TLS can protect; S3, Kinesis, DynamoDB and the other AWS-API targets
 /// are not judged, nor an unknown engine.
-fn dms_database_endpoint(_kind: &str, config: &Node<'_>) -> bool {
+fn dms_database_endpoint(_kind: &str, config: &Node<'_>, _block: &Node<'_>) -> bool {
     const DATABASES: &[&str] = &[
         "mysql",
         "mariadb",
@@ -7141,37 +7141,39 @@ fn dms_database_endpoint(_kind: &str, config: &Node<'_>) -> bool {
         .is_some_and(|engine| DATABASES.iter().any(|d| d.eq_ignore_ascii_case(engine)))
 }
 
-/// Transit encryption is a setting of EFS volumes: a task whose (first)
-/// volume is not on EFS is not judged.
-fn efs_volume(_kind: &str, config: &Node<'_>) -> bool {
-    crate::first(&config.get("volume"))
-        .get("efs_volume_configuration")
-        .exists()
-        || crate::first(&config.get("Volumes"))
-            .get("EFSVolumeConfiguration")
-            .exists()
+/// Transit encryption is a setting of EFS volumes: a task's volumes that
+/// are not on EFS are not judged.
+fn efs_volume(_kind: &str, _config: &Node<'_>, volume: &Node<'_>) -> bool {
+    volume.get("efs_volume_configuration").exists() || volume.get("EFSVolumeConfiguration").exists()
+}
+
+/// Encryption is a setting of EBS volumes: a block device mapping of an
+/// instance-store volume (`VirtualName`) or one that suppresses a device
+/// (`NoDevice`) is not judged.
+fn ebs_mapping(_kind: &str, _config: &Node<'_>, mapping: &Node<'_>) -> bool {
+    !mapping.get("VirtualName").exists() && !mapping.get("NoDevice").exists()
 }
 
 /// Server-side encryption is for Direct PUT streams; a stream reading from
 /// a Kinesis stream is encrypted by that stream's settings.
-fn firehose_direct_put(_kind: &str, config: &Node<'_>) -> bool {
+fn firehose_direct_put(_kind: &str, config: &Node<'_>, _block: &Node<'_>) -> bool {
     !config.get("kinesis_source_configuration").exists()
 }
 
-/// Cache encryption matters where the (first) method setting caches.
-fn caching_enabled(_kind: &str, config: &Node<'_>) -> bool {
-    let terraform = crate::first(&config.get("settings")).get("caching_enabled");
-    let cloudformation = crate::first(&config.get("MethodSettings")).get("CachingEnabled");
-    flag(&terraform.or(&cloudformation), Platform::Terraform) == Some(true)
+/// Cache encryption matters for the method settings that cache.
+fn caching_enabled(_kind: &str, _config: &Node<'_>, setting: &Node<'_>) -> bool {
+    let caching = setting
+        .get("caching_enabled")
+        .or(&setting.get("CachingEnabled"));
+    flag(&caching, Platform::Terraform) == Some(true)
 }
 
 /// A minimum protocol is chosen with a certificate of your own: with
 /// CloudFront's default certificate (or none written) it is always TLS
 /// 1.0 and cannot be changed, so the distribution is not judged.
-fn own_certificate(_kind: &str, config: &Node<'_>) -> bool {
-    let certificate = crate::first(&config.get("viewer_certificate")).or(&crate::first(
-        &config.get("DistributionConfig").get("ViewerCertificate"),
-    ));
+fn own_certificate(_kind: &str, config: &Node<'_>, _block: &Node<'_>) -> bool {
+    let certificate = crate::first(&config.get("viewer_certificate"))
+        .or(&config.get("DistributionConfig").get("ViewerCertificate"));
     let default = certificate
         .get("cloudfront_default_certificate")
         .or(&certificate.get("CloudFrontDefaultCertificate"));
@@ -7179,12 +7181,12 @@ fn own_certificate(_kind: &str, config: &Node<'_>) -> bool {
 }
 
 /// A global cluster created from a source cluster inherits its encryption.
-fn without_source_cluster(_kind: &str, config: &Node<'_>) -> bool {
+fn without_source_cluster(_kind: &str, config: &Node<'_>, _block: &Node<'_>) -> bool {
     !config.get("source_db_cluster_identifier").exists()
         && !config.get("SourceDBClusterIdentifier").exists()
 }
 
 /// Environment encryption matters for a function that has an environment.
-fn has_environment(_kind: &str, config: &Node<'_>) -> bool {
+fn has_environment(_kind: &str, config: &Node<'_>, _block: &Node<'_>) -> bool {
     config.get("environment").exists() || config.get("Environment").exists()
 }

@@ -11,7 +11,7 @@ const CIS_GCP: &str = "CIS-GCP-Foundations-2.0";
 
 /// DNSSEC signs public zones; a private zone (`visibility = "private"`)
 /// is answered inside the VPC only and is not judged.
-fn public_zone(_kind: &str, config: &Node<'_>) -> bool {
+fn public_zone(_kind: &str, config: &Node<'_>, _block: &Node<'_>) -> bool {
     config
         .get("visibility")
         .as_str()
@@ -1109,7 +1109,7 @@ pub const GOOGLE: &[Concern] = &[
             id: "TF-343",
             types: &["google_dns_managed_zone"],
             path: &["dnssec_config", "default_key_specs", "algorithm"],
-            description: "The first `dnssec_config.default_key_specs` of a `google_dns_managed_zone` uses `algorithm = \"rsasha1\"`.",
+            description: "A `dnssec_config.default_key_specs` block of a `google_dns_managed_zone` uses `algorithm = \"rsasha1\"`.",
             remediation: "Set `dnssec_config { default_key_specs { algorithm = \"rsasha256\" } }` (or `ecdsap256sha256`) on both key specs.",
             fix: "set `dnssec_config { default_key_specs { algorithm = \"rsasha256\" } }`",
             applies: None,
@@ -1714,7 +1714,7 @@ pub const GOOGLE: &[Concern] = &[
 
 /// Point-in-time recovery is a PostgreSQL setting (MySQL's is binary
 /// logging): other engines, and an unknown version, are not judged.
-fn postgres_instance(_kind: &str, config: &Node<'_>) -> bool {
+fn postgres_instance(_kind: &str, config: &Node<'_>, _block: &Node<'_>) -> bool {
     config
         .get("database_version")
         .as_str()
@@ -1723,6 +1723,6 @@ fn postgres_instance(_kind: &str, config: &Node<'_>) -> bool {
 
 /// The HTTPS setting is for HTTP-triggered functions; an event-triggered
 /// function has no URL.
-fn http_function(_kind: &str, config: &Node<'_>) -> bool {
+fn http_function(_kind: &str, config: &Node<'_>, _block: &Node<'_>) -> bool {
     config.get("trigger_http").as_bool() == Some(true)
 }

@@ -75,8 +75,8 @@ pub struct Shape {
     pub types: &'static [&'static str],
     /// The attribute path under the resource's configuration (Terraform's
     /// block body, CloudFormation's `Properties`, the Ansible module's
-    /// arguments); a nested block on the way is read at its first
-    /// instance.
+    /// arguments); a nested block on the way is followed into each of
+    /// its instances, each judged on its own.
     pub path: &'static [&'static str],
     /// What the rule checks, in this platform's words.
     pub description: &'static str,
@@ -85,10 +85,13 @@ pub struct Shape {
     /// The short fix a finding carries.
     pub fix: &'static str,
     /// When the check applies to only some of the resources of its types,
-    /// the test that says so, given the type (Ansible: the module) and the
-    /// configuration: a read replica inherits its source's encryption, an
-    /// asymmetric KMS key cannot rotate. `None`: every resource.
-    pub applies: Option<fn(&str, &Node<'_>) -> bool>,
+    /// the test that says so, given the type (Ansible: the module), the
+    /// configuration, and the instance of the path's first block being
+    /// judged (the configuration itself when the path is one attribute):
+    /// a read replica inherits its source's encryption, an asymmetric KMS
+    /// key cannot rotate, an ECS task's volume not on EFS has no transit
+    /// encryption to set. `None`: every resource.
+    pub applies: Option<fn(&str, &Node<'_>, &Node<'_>) -> bool>,
     /// The same check in other scanners on this platform, as `tool:ID`
     /// (`checkov:CKV_AWS_16`, `trivy:AWS-0080`).
     pub equivalents: &'static [&'static str],
@@ -331,35 +334,106 @@ fn judge(
     cx: &mut Context<'_>,
 ) {
     let shape = concern.shape(platform);
-    if shape.applies.is_some_and(|applies| !applies(kind, &config)) {
-        return;
-    }
     // Where a finding goes when the value is not written: the deepest
     // block or mapping on the path that is; else the resource's first
     // line on Terraform (as every Terraform rule), `Properties` on
     // CloudFormation (as every CloudFormation rule), the arguments on
     // Ansible.
-    let mut written = match platform {
+    let written = match platform {
         Platform::Terraform => resource.root(),
         Platform::CloudFormation | Platform::Ansible => config.or(&resource.root()),
     };
-    let mut node = config.clone();
-    for (step, key) in shape.path.iter().enumerate() {
-        if unknown(&node, platform) {
-            return;
+    let mut reports = Vec::new();
+    let walk = Walk {
+        platform,
+        written,
+        block: config.clone(),
+    };
+    walk.descend(config.clone(), shape.path, 0, &mut |node, walk| {
+        let applies = shape
+            .applies
+            .is_none_or(|applies| applies(kind, &config, &walk.block));
+        if applies && fails(concern.expect, platform, &node) {
+            reports.push(node.or(&walk.written));
         }
-        let parent = first(&node);
-        if step > 0 && parent.exists() {
-            written = parent.clone();
-        }
-        node = parent.get(key);
+    });
+    for at in reports {
+        cx.report(&at, format!("{name} {}", concern.finding))
+            .fix(shape.fix);
     }
-    let fails = if !node.exists() || node.is_null() {
-        // What an Ansible task leaves out it leaves as it is.
-        if platform == Platform::Ansible {
+}
+
+/// Where a walk down a shape's path is.
+#[derive(Clone)]
+struct Walk<'a> {
+    platform: Platform,
+    /// The deepest block or mapping written on the way: where a finding
+    /// goes when the value is not.
+    written: Node<'a>,
+    /// The instance of the path's first block being followed (the
+    /// configuration itself while on the first step, or when the path is
+    /// one attribute): what an `applies` test judges per instance.
+    block: Node<'a>,
+}
+
+impl<'a> Walk<'a> {
+    /// Follows `path` from `node`, which is at `step` of the shape's path,
+    /// and gives `visit` each value it leads to. A nested block is
+    /// followed into every one of its instances, so a second
+    /// `ebs_block_device` or CloudFront origin is judged as the first is;
+    /// a block written with no instance leads to one absent value.
+    /// Unknown values on the way end the walk: they are not judged.
+    fn descend(
+        &self,
+        node: Node<'a>,
+        path: &[&'static str],
+        step: usize,
+        visit: &mut dyn FnMut(Node<'a>, &Walk<'a>),
+    ) {
+        let Some((key, rest)) = path.split_first() else {
+            visit(node, self);
+            return;
+        };
+        if unknown(&node, self.platform) {
             return;
         }
-        match concern.expect {
+        // A list of blocks gives each instance; anything else (one block,
+        // a mapping, or an empty list's missing first instance) is the
+        // one instance.
+        let mut instances = node.items().peekable();
+        let one = if instances.peek().is_none() {
+            Some(first(&node))
+        } else {
+            None
+        };
+        for instance in one.into_iter().chain(instances) {
+            if unknown(&instance, self.platform) {
+                continue;
+            }
+            let mut walk = self.clone();
+            if step > 0 {
+                if instance.exists() {
+                    walk.written = instance.clone();
+                }
+                if step == 1 {
+                    walk.block = instance.clone();
+                }
+            }
+            walk.descend(instance.get(key), rest, step + 1, visit);
+        }
+    }
+}
+
+/// Whether a value (absent when `node` does not exist) fails the
+/// expectation: absent is judged by the platform's default, except on
+/// Ansible, where what a task leaves out it leaves as it is; unknown
+/// values never fail.
+fn fails(expect: Expect, platform: Platform, node: &Node<'_>) -> bool {
+    if !node.exists() || node.is_null() {
+        if platform == Platform::Ansible {
+            return false;
+        }
+        return match expect {
             Expect::Flag { want, default } => default.is_some_and(|d| d != want),
             Expect::Equals { want, default } => {
                 default.is_some_and(|d| !d.eq_ignore_ascii_case(want))
@@ -368,24 +442,20 @@ fn judge(
             Expect::OneOf { want, default } => default.is_some_and(|d| !among(want, d)),
             Expect::NoneOf { bad, default } => default.is_some_and(|d| among(bad, d)),
             Expect::AtLeast { min, default } => default.is_some_and(|d| d < min),
-        }
-    } else if unknown(&node, platform) {
-        false
-    } else {
-        match concern.expect {
-            Expect::Flag { want, .. } => flag(&node, platform).is_some_and(|value| value != want),
-            Expect::Equals { want, .. } => node
-                .as_str()
-                .is_some_and(|value| !value.eq_ignore_ascii_case(want)),
-            Expect::Set => node.as_str().is_some_and(|value| value.trim().is_empty()),
-            Expect::OneOf { want, .. } => text(&node).is_some_and(|value| !among(want, &value)),
-            Expect::NoneOf { bad, .. } => text(&node).is_some_and(|value| among(bad, &value)),
-            Expect::AtLeast { min, .. } => number(&node).is_some_and(|value| value < min),
-        }
-    };
-    if fails {
-        cx.report(&node.or(&written), format!("{name} {}", concern.finding))
-            .fix(shape.fix);
+        };
+    }
+    if unknown(node, platform) {
+        return false;
+    }
+    match expect {
+        Expect::Flag { want, .. } => flag(node, platform).is_some_and(|value| value != want),
+        Expect::Equals { want, .. } => node
+            .as_str()
+            .is_some_and(|value| !value.eq_ignore_ascii_case(want)),
+        Expect::Set => node.as_str().is_some_and(|value| value.trim().is_empty()),
+        Expect::OneOf { want, .. } => text(node).is_some_and(|value| !among(want, &value)),
+        Expect::NoneOf { bad, .. } => text(node).is_some_and(|value| among(bad, &value)),
+        Expect::AtLeast { min, .. } => number(node).is_some_and(|value| value < min),
     }
 }
 
@@ -410,7 +480,7 @@ fn number(node: &Node<'_>) -> Option<i64> {
 }
 
 /// A nested block's first instance, or the node itself.
-fn first<'a>(node: &Node<'a>) -> Node<'a> {
+pub(crate) fn first<'a>(node: &Node<'a>) -> Node<'a> {
     if node.is_array() {
         node.at(0)
     } else {
