@@ -263,7 +263,7 @@ fn scan_examples_exits_1_with_findings_and_writes_sarif() {
     assert!(out.stdout.is_empty(), "the report went to the file");
     let log: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&sarif).unwrap()).unwrap();
-    assert_eq!(log["runs"][0]["results"].as_array().unwrap().len(), 115);
+    assert_eq!(log["runs"][0]["results"].as_array().unwrap().len(), 117);
     assert_eq!(
         log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
         "examples/ci/.github/workflows/triage.yml"

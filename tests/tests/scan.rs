@@ -100,7 +100,7 @@ fn examples_scan_finds_what_the_readme_promises() {
         ])
     );
     assert!(report.diagnostics.is_empty(), "{:?}", report.diagnostics);
-    assert_eq!(report.findings.len(), 115);
+    assert_eq!(report.findings.len(), 117);
     for clean in [
         "examples/k8s/hardened.yaml",
         "examples/docker/web.Dockerfile",

@@ -7066,6 +7066,252 @@ pub const AWS: &[Concern] = &[
         }),
         ansible: None,
     },
+    // 201
+    Concern {
+        title: "RDS instance exports no logs",
+        severity: Severity::Low,
+        help: "Without exported logs, the database's errors, slow queries and (where the engine has one) audit log stay on the instance, are rotated away within days, and are lost with it: nothing is left to investigate an incident with.",
+        tags: &["aws", "rds", "logging"],
+        compliance: &[],
+        finding: "exports no logs to CloudWatch Logs",
+        expect: Expect::Set,
+        terraform: Some(Shape {
+            id: "TF-409",
+            types: &["aws_db_instance"],
+            path: &["enabled_cloudwatch_logs_exports"],
+            description: "`enabled_cloudwatch_logs_exports` is absent or empty on an `aws_db_instance` (the provider exports no logs by default).",
+            remediation: "Set `enabled_cloudwatch_logs_exports` to the engine's logs, e.g. `[\"audit\", \"error\", \"general\", \"slowquery\"]` on MySQL or `[\"postgresql\", \"upgrade\"]` on PostgreSQL.",
+            fix: "set `enabled_cloudwatch_logs_exports`",
+            applies: None,
+            equivalents: &["checkov:CKV_AWS_129"],
+        }),
+        cloudformation: Some(Shape {
+            id: "CFN-193",
+            types: &["AWS::RDS::DBInstance"],
+            path: &["EnableCloudwatchLogsExports"],
+            description: "`EnableCloudwatchLogsExports` is absent or empty on an `AWS::RDS::DBInstance` outside an Aurora cluster (no logs are exported by default).",
+            remediation: "Set `EnableCloudwatchLogsExports` to the engine's logs, e.g. `[audit, error, general, slowquery]` on MySQL or `[postgresql, upgrade]` on PostgreSQL.",
+            fix: "set `EnableCloudwatchLogsExports`",
+            applies: Some(outside_a_cluster_cloudformation),
+            equivalents: &["checkov:CKV_AWS_129"],
+        }),
+        ansible: Some(Shape {
+            id: "ANS-077",
+            types: &["amazon.aws.rds_instance"],
+            path: &["enable_cloudwatch_logs_exports"],
+            description: "An `amazon.aws.rds_instance` task sets `enable_cloudwatch_logs_exports` to an empty list.",
+            remediation: "List the engine's logs in `enable_cloudwatch_logs_exports`, e.g. `[audit, error, general, slowquery]` on MySQL.",
+            fix: "list the logs in `enable_cloudwatch_logs_exports`",
+            applies: None,
+            equivalents: &[],
+        }),
+    },
+    // 202
+    Concern {
+        title: "RDS cluster exports no logs",
+        severity: Severity::Low,
+        help: "Without exported logs, the cluster's errors, slow queries and audit log stay on its instances, are rotated away within days, and are lost with them: nothing is left to investigate an incident with.",
+        tags: &["aws", "rds", "logging"],
+        compliance: &[],
+        finding: "exports no logs to CloudWatch Logs",
+        expect: Expect::Set,
+        terraform: Some(Shape {
+            id: "TF-410",
+            types: &["aws_rds_cluster"],
+            path: &["enabled_cloudwatch_logs_exports"],
+            description: "`enabled_cloudwatch_logs_exports` is absent or empty on an `aws_rds_cluster` (the provider exports no logs by default).",
+            remediation: "Set `enabled_cloudwatch_logs_exports`, e.g. `[\"audit\", \"error\", \"slowquery\"]` on Aurora MySQL or `[\"postgresql\"]` on Aurora PostgreSQL.",
+            fix: "set `enabled_cloudwatch_logs_exports`",
+            applies: None,
+            equivalents: &["checkov:CKV_AWS_324"],
+        }),
+        cloudformation: Some(Shape {
+            id: "CFN-194",
+            types: &["AWS::RDS::DBCluster"],
+            path: &["EnableCloudwatchLogsExports"],
+            description: "`EnableCloudwatchLogsExports` is absent or empty on an `AWS::RDS::DBCluster` (no logs are exported by default).",
+            remediation: "Set `EnableCloudwatchLogsExports`, e.g. `[audit, error, slowquery]` on Aurora MySQL or `[postgresql]` on Aurora PostgreSQL.",
+            fix: "set `EnableCloudwatchLogsExports`",
+            applies: None,
+            equivalents: &["checkov:CKV_AWS_324"],
+        }),
+        ansible: None,
+    },
+    // 203
+    Concern {
+        title: "Aurora MySQL cluster does not export its audit log",
+        severity: Severity::Medium,
+        help: "The audit log records who connected and what they ran. Not exported, it stays on the instances, where it is rotated away and where whoever controls the database can erase it.",
+        tags: &["aws", "rds", "logging", "audit"],
+        compliance: &[],
+        finding: "does not export its audit log",
+        expect: Expect::Includes {
+            want: &["audit"],
+            default: Some(&[]),
+        },
+        terraform: Some(Shape {
+            id: "TF-411",
+            types: &["aws_rds_cluster"],
+            path: &["enabled_cloudwatch_logs_exports"],
+            description: "`enabled_cloudwatch_logs_exports` of an Aurora MySQL `aws_rds_cluster` does not include `audit` (the provider exports no logs by default; the default engine, `aurora`, is Aurora MySQL).",
+            remediation: "Add `\"audit\"` to `enabled_cloudwatch_logs_exports`, and turn the audit plugin on with `server_audit_logging = 1` in the cluster parameter group.",
+            fix: "add `\"audit\"` to `enabled_cloudwatch_logs_exports`",
+            applies: Some(aurora_mysql),
+            equivalents: &["checkov:CKV_AWS_325"],
+        }),
+        cloudformation: Some(Shape {
+            id: "CFN-195",
+            types: &["AWS::RDS::DBCluster"],
+            path: &["EnableCloudwatchLogsExports"],
+            description: "`EnableCloudwatchLogsExports` of an Aurora MySQL `AWS::RDS::DBCluster` does not include `audit` (no logs are exported by default).",
+            remediation: "Add `audit` to `EnableCloudwatchLogsExports`, and turn the audit plugin on with `server_audit_logging: 1` in the cluster parameter group.",
+            fix: "add `audit` to `EnableCloudwatchLogsExports`",
+            applies: Some(aurora_mysql),
+            equivalents: &["checkov:CKV_AWS_325"],
+        }),
+        ansible: None,
+    },
+    // 204
+    Concern {
+        title: "DocumentDB cluster does not export its audit log",
+        severity: Severity::Medium,
+        help: "The audit log records authentication and the changes made to the cluster's users and collections. Not exported, it is not kept at all: DocumentDB writes audit events only to CloudWatch Logs.",
+        tags: &["aws", "documentdb", "logging", "audit"],
+        compliance: &[],
+        finding: "does not export its audit log",
+        expect: Expect::Includes {
+            want: &["audit"],
+            default: Some(&[]),
+        },
+        terraform: Some(Shape {
+            id: "TF-412",
+            types: &["aws_docdb_cluster"],
+            path: &["enabled_cloudwatch_logs_exports"],
+            description: "`enabled_cloudwatch_logs_exports` of an `aws_docdb_cluster` does not include `audit` (the provider exports no logs by default).",
+            remediation: "Add `\"audit\"` to `enabled_cloudwatch_logs_exports`, and set `audit_logs = enabled` in the cluster parameter group.",
+            fix: "add `\"audit\"` to `enabled_cloudwatch_logs_exports`",
+            applies: None,
+            equivalents: &["checkov:CKV_AWS_85"],
+        }),
+        cloudformation: Some(Shape {
+            id: "CFN-196",
+            types: &["AWS::DocDB::DBCluster"],
+            path: &["EnableCloudwatchLogsExports"],
+            description: "`EnableCloudwatchLogsExports` of an `AWS::DocDB::DBCluster` does not include `audit` (no logs are exported by default).",
+            remediation: "Add `audit` to `EnableCloudwatchLogsExports`, and set `audit_logs: enabled` in the cluster parameter group.",
+            fix: "add `audit` to `EnableCloudwatchLogsExports`",
+            applies: None,
+            equivalents: &["checkov:CKV_AWS_85"],
+        }),
+        ansible: None,
+    },
+    // 205
+    Concern {
+        title: "Neptune cluster does not export its audit log",
+        severity: Severity::Medium,
+        help: "The audit log records every query and who sent it. Not exported, it stays on the instances, where it is rotated away and cannot be searched or alerted on.",
+        tags: &["aws", "neptune", "logging", "audit"],
+        compliance: &[],
+        finding: "does not export its audit log",
+        expect: Expect::Includes {
+            want: &["audit"],
+            default: Some(&[]),
+        },
+        terraform: Some(Shape {
+            id: "TF-413",
+            types: &["aws_neptune_cluster"],
+            path: &["enable_cloudwatch_logs_exports"],
+            description: "`enable_cloudwatch_logs_exports` of an `aws_neptune_cluster` does not include `audit` (the provider exports no logs by default).",
+            remediation: "Add `\"audit\"` to `enable_cloudwatch_logs_exports`, and set `neptune_enable_audit_log = 1` in the cluster parameter group.",
+            fix: "add `\"audit\"` to `enable_cloudwatch_logs_exports`",
+            applies: None,
+            equivalents: &["checkov:CKV_AWS_101"],
+        }),
+        cloudformation: Some(Shape {
+            id: "CFN-197",
+            types: &["AWS::Neptune::DBCluster"],
+            path: &["EnableCloudwatchLogsExports"],
+            description: "`EnableCloudwatchLogsExports` of an `AWS::Neptune::DBCluster` does not include `audit` (no logs are exported by default).",
+            remediation: "Add `audit` to `EnableCloudwatchLogsExports`, and set `neptune_enable_audit_log: 1` in the cluster parameter group.",
+            fix: "add `audit` to `EnableCloudwatchLogsExports`",
+            applies: None,
+            equivalents: &["checkov:CKV_AWS_101"],
+        }),
+        ansible: None,
+    },
+    // 206
+    Concern {
+        title: "Transfer server accepts plain FTP",
+        severity: Severity::Medium,
+        help: "FTP sends the user's password and every file in plain text: anyone on the path between the client and the server's VPC endpoint reads both.",
+        tags: &["aws", "transfer", "tls"],
+        compliance: &[],
+        finding: "accepts plain FTP",
+        expect: Expect::Excludes {
+            bad: &["FTP"],
+            default: None,
+        },
+        terraform: Some(Shape {
+            id: "TF-414",
+            types: &["aws_transfer_server"],
+            path: &["protocols"],
+            description: "`protocols` of an `aws_transfer_server` includes `FTP` (the provider's default is `[\"SFTP\"]`).",
+            remediation: "Remove `\"FTP\"` from `protocols`; use `SFTP` or `FTPS`.",
+            fix: "remove `\"FTP\"` from `protocols`",
+            applies: None,
+            equivalents: &["checkov:CKV_AWS_357"],
+        }),
+        cloudformation: Some(Shape {
+            id: "CFN-198",
+            types: &["AWS::Transfer::Server"],
+            path: &["Protocols"],
+            description: "`Protocols` of an `AWS::Transfer::Server` includes `FTP` (the default is `[SFTP]`).",
+            remediation: "Remove `FTP` from `Protocols`; use `SFTP` or `FTPS`.",
+            fix: "remove `FTP` from `Protocols`",
+            applies: None,
+            equivalents: &["checkov:CKV_AWS_357"],
+        }),
+        ansible: None,
+    },
+    // 207
+    Concern {
+        title: "CloudFront may reach its origin over SSLv3 or TLS 1.0/1.1",
+        severity: Severity::Medium,
+        help: "CloudFront negotiates the best protocol the origin offers from this list; an origin that still offers SSLv3 or TLS 1.0/1.1 is then reached over a protocol with known breaks (POODLE, BEAST) and weak ciphers.",
+        tags: &["aws", "cloudfront", "tls"],
+        compliance: &[],
+        finding: "allows SSLv3 or TLS 1.0/1.1 to its origin",
+        expect: Expect::Excludes {
+            bad: &["SSLv3", "TLSv1", "TLSv1.1"],
+            default: None,
+        },
+        terraform: Some(Shape {
+            id: "TF-415",
+            types: &["aws_cloudfront_distribution"],
+            path: &["origin", "custom_origin_config", "origin_ssl_protocols"],
+            description: "`custom_origin_config.origin_ssl_protocols` of an origin of an `aws_cloudfront_distribution` includes `SSLv3`, `TLSv1` or `TLSv1.1`; each origin is judged.",
+            remediation: "Set `origin_ssl_protocols = [\"TLSv1.2\"]` on every custom origin.",
+            fix: "set `origin_ssl_protocols = [\"TLSv1.2\"]`",
+            applies: None,
+            equivalents: &[],
+        }),
+        cloudformation: Some(Shape {
+            id: "CFN-199",
+            types: &["AWS::CloudFront::Distribution"],
+            path: &[
+                "DistributionConfig",
+                "Origins",
+                "CustomOriginConfig",
+                "OriginSSLProtocols",
+            ],
+            description: "`CustomOriginConfig.OriginSSLProtocols` of an origin of an `AWS::CloudFront::Distribution` includes `SSLv3`, `TLSv1` or `TLSv1.1` (the default is `[TLSv1, SSLv3]`); each origin is judged.",
+            remediation: "Set `OriginSSLProtocols: [TLSv1.2]` on every custom origin.",
+            fix: "set `OriginSSLProtocols: [TLSv1.2]`",
+            applies: None,
+            equivalents: &[],
+        }),
+        ansible: None,
+    },
 ];
 
 /// Only Redis (and Valkey) caches keep snapshots: a Memcached cluster is
@@ -7189,4 +7435,17 @@ fn without_source_cluster(_kind: &str, config: &Node<'_>, _block: &Node<'_>) -> 
 /// Environment encryption matters for a function that has an environment.
 fn has_environment(_kind: &str, config: &Node<'_>, _block: &Node<'_>) -> bool {
     config.get("environment").exists() || config.get("Environment").exists()
+}
+
+/// The audit log is exported by Aurora MySQL clusters (`aurora`, the
+/// provider's default engine, and `aurora-mysql`); another engine, or an
+/// unknown one, is not judged.
+fn aurora_mysql(kind: &str, config: &Node<'_>, _block: &Node<'_>) -> bool {
+    let engine = config.get("engine").or(&config.get("Engine"));
+    if !engine.exists() {
+        return kind == "aws_rds_cluster";
+    }
+    engine.as_str().is_some_and(|engine| {
+        engine.eq_ignore_ascii_case("aurora") || engine.eq_ignore_ascii_case("aurora-mysql")
+    })
 }

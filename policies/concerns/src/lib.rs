@@ -109,7 +109,8 @@ pub enum Expect {
         want: &'static str,
         default: Option<&'static str>,
     },
-    /// A value that must be set (a key id, an ARN): absent or empty fails.
+    /// A value that must be set (a key id, an ARN, a list of log types to
+    /// export): absent, an empty string or an empty list fails.
     Set,
     /// A string that must be one of `want` (compared without case): a
     /// minimum TLS version of `1.2` or `1.3`.
@@ -126,6 +127,19 @@ pub enum Expect {
     /// A whole number that must be at least `min`: a backup retention of
     /// 7 days, a password length of 14.
     AtLeast { min: i64, default: Option<i64> },
+    /// A list that must hold every one of `want` (compared without case):
+    /// the audit log among a cluster's exported logs. `default` is the
+    /// list the platform assumes when the attribute is absent.
+    Includes {
+        want: &'static [&'static str],
+        default: Option<&'static [&'static str]>,
+    },
+    /// A list that must hold none of `bad` (compared without case): FTP
+    /// among a file server's protocols, SSLv3 among an origin's.
+    Excludes {
+        bad: &'static [&'static str],
+        default: Option<&'static [&'static str]>,
+    },
 }
 
 /// Whether `value` is one of `words`, without case.
@@ -442,6 +456,12 @@ fn fails(expect: Expect, platform: Platform, node: &Node<'_>) -> bool {
             Expect::OneOf { want, default } => default.is_some_and(|d| !among(want, d)),
             Expect::NoneOf { bad, default } => default.is_some_and(|d| among(bad, d)),
             Expect::AtLeast { min, default } => default.is_some_and(|d| d < min),
+            Expect::Includes { want, default } => {
+                default.is_some_and(|d| want.iter().any(|w| !among(d, w)))
+            }
+            Expect::Excludes { bad, default } => {
+                default.is_some_and(|d| d.iter().any(|v| among(bad, v)))
+            }
         };
     }
     if unknown(node, platform) {
@@ -452,11 +472,57 @@ fn fails(expect: Expect, platform: Platform, node: &Node<'_>) -> bool {
         Expect::Equals { want, .. } => node
             .as_str()
             .is_some_and(|value| !value.eq_ignore_ascii_case(want)),
-        Expect::Set => node.as_str().is_some_and(|value| value.trim().is_empty()),
+        Expect::Set => {
+            node.as_str().is_some_and(|value| value.trim().is_empty())
+                || (node.is_array() && node.items().next().is_none())
+        }
         Expect::OneOf { want, .. } => text(node).is_some_and(|value| !among(want, &value)),
         Expect::NoneOf { bad, .. } => text(node).is_some_and(|value| among(bad, &value)),
         Expect::AtLeast { min, .. } => number(node).is_some_and(|value| value < min),
+        Expect::Includes { want, .. } => list(node, platform).is_some_and(|values| {
+            // An unknown entry may be the one wanted: not judged.
+            !values.iter().any(Option::is_none)
+                && want
+                    .iter()
+                    .any(|w| !values.iter().flatten().any(|v| v.eq_ignore_ascii_case(w)))
+        }),
+        Expect::Excludes { bad, .. } => list(node, platform)
+            .is_some_and(|values| values.iter().flatten().any(|v| among(bad, v))),
     }
+}
+
+/// The entries of a list value, `None` for an entry that is not known: a
+/// list, or a comma-separated string (Ansible turns one into a list
+/// argument, and Azure writes `bypass` so). An entry written as a
+/// one-member mapping counts as that member's value (`{Type: audit}`,
+/// CloudFormation's shape for EKS log types). Anything else is not a
+/// list and is not judged.
+fn list<'a>(node: &Node<'a>, platform: Platform) -> Option<Vec<Option<&'a str>>> {
+    if let Some(text) = node.as_str() {
+        return Some(
+            text.split(',')
+                .map(str::trim)
+                .filter(|entry| !entry.is_empty())
+                .map(Some)
+                .collect(),
+        );
+    }
+    if !node.is_array() {
+        return None;
+    }
+    let entry = |item: Node<'a>| {
+        // `{"Ref": …}` is one member too, and unknown.
+        if unknown(&item, platform) {
+            return None;
+        }
+        let mut members = item.entries();
+        let value = match (members.next(), members.next()) {
+            (Some((_, member)), None) => member,
+            _ => item,
+        };
+        value.as_str().filter(|_| !unknown(&value, platform))
+    };
+    Some(node.items().map(entry).collect())
 }
 
 /// A string, or a number as written in its shortest form (`1.2`, not

@@ -101,6 +101,8 @@ pub static PACK: Pack = Pack {
         rampart_concerns::google_ansible_rule::<41>(),
         rampart_concerns::google_ansible_rule::<43>(),
         rampart_concerns::google_ansible_rule::<44>(),
+        rampart_concerns::ansible_rule::<201>(),
+        rampart_concerns::azure_ansible_rule::<89>(),
     ],
 };
 

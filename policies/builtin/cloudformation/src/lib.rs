@@ -216,6 +216,13 @@ pub static PACK: Pack = Pack {
         rampart_concerns::cloudformation_rule::<198>(),
         rampart_concerns::cloudformation_rule::<199>(),
         rampart_concerns::cloudformation_rule::<200>(),
+        rampart_concerns::cloudformation_rule::<201>(),
+        rampart_concerns::cloudformation_rule::<202>(),
+        rampart_concerns::cloudformation_rule::<203>(),
+        rampart_concerns::cloudformation_rule::<204>(),
+        rampart_concerns::cloudformation_rule::<205>(),
+        rampart_concerns::cloudformation_rule::<206>(),
+        rampart_concerns::cloudformation_rule::<207>(),
     ],
 };
 

@@ -441,6 +441,16 @@ pub static PACK: Pack = Pack {
         rampart_concerns::azure_terraform_rule::<86>(),
         rampart_concerns::azure_terraform_rule::<87>(),
         rampart_concerns::azure_terraform_rule::<88>(),
+        rampart_concerns::terraform_rule::<201>(),
+        rampart_concerns::terraform_rule::<202>(),
+        rampart_concerns::terraform_rule::<203>(),
+        rampart_concerns::terraform_rule::<204>(),
+        rampart_concerns::terraform_rule::<205>(),
+        rampart_concerns::terraform_rule::<206>(),
+        rampart_concerns::terraform_rule::<207>(),
+        rampart_concerns::azure_terraform_rule::<89>(),
+        rampart_concerns::azure_terraform_rule::<90>(),
+        rampart_concerns::azure_terraform_rule::<91>(),
     ],
 };
 
