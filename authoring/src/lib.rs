@@ -485,7 +485,15 @@ fn build_python(
         &app.join("rampart_app.py"),
         "# Written by `rampart policy build`: the component's entry module.\n\
          import rampart_policy\nimport rules\n\n\
-         Pack = rampart_policy.component(rules.pack)\n",
+         Pack = rampart_policy.component(rules.pack)\n\n\n\
+         def _none(pack):\n\
+         \x20   # A pack's own copy of an SDK older than detectors has none.\n\
+         \x20   from wit_world import exports\n\n\
+         \x20   class _Detectors(exports.Detectors):\n\
+         \x20       def detectors(self):\n\
+         \x20           return []\n\n\
+         \x20   return _Detectors\n\n\n\
+         Detectors = getattr(rampart_policy, \"detectors_component\", _none)(rules.pack)\n",
     )?;
     write_file(&app.join("rampart_policy.py"), PYTHON_SDK)?;
     let mut command = Command::new(&tool);
@@ -541,10 +549,12 @@ fn build_js(dir: &Path, output: &Path, options: &BuildOptions) -> Result<String,
     write_file(
         &stage.join("rampart-entry.js"),
         "// Written by `rampart policy build`: the component's entry module.\n\
-         import * as host from \"rampart:policy/host@0.1.0\";\n\
-         import { component } from \"./rampart_policy.js\";\n\
+         import * as host from \"rampart:policy/host@0.1.1\";\n\
+         import * as sdk from \"./rampart_policy.js\";\n\
          import { pack as rules } from \"./rules.js\";\n\n\
-         export const pack = component(rules, host);\n",
+         export const pack = sdk.component(rules, host);\n\
+         // A pack's own copy of an SDK older than detectors has none.\n\
+         export const detectors = sdk.detectorsOf ? sdk.detectorsOf(rules) : { detectors: () => [] };\n",
     )?;
     let work = tempfile::tempdir().map_err(io_error(dir))?;
     let wit = work.path().join("wit");

@@ -249,6 +249,7 @@ fn facts<'a>(pack: &'a PolicyPack, load: &'a str) -> report::listing::PackFacts<
         size: pack.size(),
         imports: &pack.interface().imports,
         exports: &pack.interface().exports,
+        detectors: pack.detectors(),
         load,
     }
 }
@@ -304,6 +305,15 @@ fn print_inspect(pack: &PolicyPack, format: Format) -> anyhow::Result<()> {
                 "size": pack.size(),
                 "imports": pack.interface().imports,
                 "exports": pack.interface().exports,
+                "detectors": pack
+                    .detectors()
+                    .iter()
+                    .map(|d| serde_json::json!({
+                        "rule_id": d.rule_id(),
+                        "keywords": d.keywords(),
+                        "pattern": d.pattern(),
+                    }))
+                    .collect::<Vec<_>>(),
                 "pack": meta,
             });
             serde_json::to_writer_pretty(&mut out, &value)?;

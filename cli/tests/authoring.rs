@@ -400,3 +400,84 @@ fn the_guides_name_the_tested_toolchains() {
         );
     }
 }
+
+/// A detector declared with a rule, in each language, reaches the host:
+/// `policy inspect` of the built component lists it (rampart:policy 0.1.1).
+#[test]
+fn detectors_declared_in_each_language_reach_the_host() {
+    let cache = tempfile::tempdir().unwrap();
+    let root = tempfile::tempdir().unwrap();
+    let pattern = r"\b(?P<secret>acme_[a-z0-9]{8})\b";
+    for lang in LANGUAGES {
+        let name = format!("acme{lang}");
+        let out = rampart(
+            &["policy", "new", &name, "--lang", lang],
+            cache.path(),
+            root.path(),
+        );
+        assert!(out.status.success(), "{}", text(&out));
+        let dir = root.path().join(&name);
+        let rule = format!("{}-001", name.to_uppercase());
+        let (file, from, to) = match lang {
+            "rust" => {
+                std::fs::copy(workspace_root().join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
+                (
+                    "src/lib.rs",
+                    "rampart_policy::export_pack!(PACK);".to_owned(),
+                    format!(
+                        "rampart_policy::export_pack!(PACK, &[rampart_policy::Detector {{ rule: \"{rule}\", keywords: &[\"acme_\"], pattern: r\"{pattern}\" }}]);"
+                    ),
+                )
+            }
+            "python" => (
+                "rules.py",
+                "    kinds=[\"k8s\"],".to_owned(),
+                format!(
+                    "    kinds=[\"k8s\"],\n    detectors=[Detector(r\"{pattern}\", (\"acme_\",))],"
+                ),
+            ),
+            _ => (
+                "rules.js",
+                "    kinds: [\"k8s\"],".to_owned(),
+                format!(
+                    "    kinds: [\"k8s\"],\n    detectors: [{{ keywords: [\"acme_\"], pattern: String.raw`{pattern}` }}],"
+                ),
+            ),
+        };
+        let path = dir.join(file);
+        let source = std::fs::read_to_string(&path).unwrap();
+        assert!(source.contains(&from), "{lang}: {from} not in {file}");
+        let mut source = source.replacen(&from, &to, 1);
+        if lang == "python" {
+            source = source.replacen(
+                "from rampart_policy import Pack, Severity",
+                "from rampart_policy import Detector, Pack, Severity",
+                1,
+            );
+        }
+        std::fs::write(&path, source).unwrap();
+        build(&dir, cache.path());
+        let out = rampart(
+            &["policy", "inspect", "--format", "json", "dist/pack.wasm"],
+            cache.path(),
+            &dir,
+        );
+        assert!(out.status.success(), "{lang}: {}", text(&out));
+        let inspected: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(
+            inspected["detectors"],
+            serde_json::json!([{"rule_id": rule, "keywords": ["acme_"], "pattern": pattern}]),
+            "{lang}: {}",
+            text(&out)
+        );
+        assert!(
+            inspected["exports"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|e| e == "rampart:policy/detectors@0.1.1"),
+            "{lang}: {}",
+            inspected["exports"]
+        );
+    }
+}

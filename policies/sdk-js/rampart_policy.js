@@ -36,7 +36,7 @@
 // environment: `console.log` goes to rampart's log (`rampart --verbose`).
 
 /** The version of the `rampart:policy` world this module speaks. */
-export const ABI_VERSION = "0.1.0";
+export const ABI_VERSION = "0.1.1";
 
 /** How bad a finding is, from least to most severe. */
 export const Severity = Object.freeze({
@@ -62,11 +62,19 @@ export class Pack {
     this.version = version;
     this.description = description;
     this.rules = [];
+    /** What the host finds in text for the rules: `{ ruleId, keywords, pattern }`. */
+    this.detectors = [];
   }
 
   /**
    * Adds a rule: its metadata and its check, `(resource, cx) => void`.
    * Returns the pack, so rules can be chained.
+   *
+   * `meta.detectors` lists what the host is to find in text for the rule
+   * (secrets): `{ keywords: ["ghp_"], pattern: "(?P<secret>ghp_[A-Za-z0-9]{36})" }`,
+   * a Rust `regex` pattern run natively where a keyword occurs (compared
+   * without case; no keywords: every text). Each match reaches the rule
+   * as a candidate of the file's `text` resource.
    */
   rule(meta, check) {
     const rule = {
@@ -88,6 +96,12 @@ export class Pack {
     }
     if (this.rules.some((r) => r.id === rule.id)) {
       throw new Error(`rule ${rule.id} is declared twice`);
+    }
+    for (const { keywords = [], pattern } of meta.detectors ?? []) {
+      if (typeof pattern !== "string") {
+        throw new TypeError(`rule ${rule.id}: a detector's pattern must be a string`);
+      }
+      this.detectors.push({ ruleId: rule.id, keywords: [...keywords], pattern });
     }
     this.rules.push(rule);
     return this;
@@ -287,6 +301,18 @@ export function evaluate(pack, resources, settings = {}) {
 }
 
 // --- the component side: used by `rampart policy build`, not by rule authors.
+
+/**
+ * The object componentize-js exports as `rampart:policy/detectors`: the
+ * pack's detectors, declared with its rules.
+ */
+export function detectorsOf(pack) {
+  return {
+    detectors() {
+      return pack.detectors.map(({ ruleId, keywords, pattern }) => ({ ruleId, keywords: [...keywords], pattern }));
+    },
+  };
+}
 
 /**
  * The object componentize-js exports as `rampart:policy/pack`, given the

@@ -47,6 +47,7 @@ from typing import Any, Callable, Iterator, List, Optional, Sequence, Tuple, Uni
 __all__ = [
     "Context",
     "Control",
+    "Detector",
     "Finding",
     "Node",
     "Pack",
@@ -58,7 +59,7 @@ __all__ = [
 ]
 
 #: The version of the `rampart:policy` world this module speaks.
-ABI_VERSION = "0.1.0"
+ABI_VERSION = "0.1.1"
 
 
 class Severity:
@@ -82,6 +83,18 @@ class Control:
 
 
 @dataclass(frozen=True)
+class Detector:
+    """Text the host is to find for a rule (secrets): a Rust `regex`
+    `pattern` run natively on each text file holding one of `keywords`
+    (compared without case; none: every text). A group named `secret`
+    marks the value. Each match reaches the rule as a candidate of the
+    file's `text` resource."""
+
+    pattern: str
+    keywords: Tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Rule:
     """One rule: metadata plus the check, a function `(resource, cx) -> None`."""
 
@@ -96,6 +109,7 @@ class Rule:
     tags: Tuple[str, ...] = ()
     compliance: Tuple[Control, ...] = ()
     kinds: Tuple[str, ...] = ()
+    detectors: Tuple[Detector, ...] = ()
 
     def applies_to(self, kind: str) -> bool:
         """Whether the rule looks at resources of `kind` (no kinds: every kind)."""
@@ -139,6 +153,7 @@ class Pack:
         tags: Sequence[str] = (),
         compliance: Sequence[Control] = (),
         kinds: Sequence[str] = (),
+        detectors: Sequence[Detector] = (),
     ) -> Callable[[Callable[["Resource", "Context"], None]], Callable[["Resource", "Context"], None]]:
         """Declares the decorated function as the check of a new rule."""
         if severity not in Severity.ALL:
@@ -160,6 +175,7 @@ class Pack:
                     tags=tuple(tags),
                     compliance=tuple(compliance),
                     kinds=tuple(kinds),
+                    detectors=tuple(Detector(d.pattern, tuple(d.keywords)) for d in detectors),
                 )
             )
             return check
@@ -404,6 +420,23 @@ def _relative(filename: str) -> str:
     # componentize-py stores the modules of each `-p` directory under `/<n>/`.
     parts = filename.split("/", 2)
     return parts[2] if len(parts) == 3 and parts[0] == "" and parts[1].isdigit() else filename
+
+
+def detectors_component(pack: Pack) -> type:
+    """The class componentize-py exports for `rampart:policy/detectors`: the
+    detectors declared with the pack's rules."""
+    from wit_world import exports  # type: ignore[import-not-found]
+    from wit_world.exports import detectors as wit  # type: ignore[import-not-found]
+
+    class _Detectors(exports.Detectors):  # type: ignore[misc, name-defined]
+        def detectors(self) -> List[Any]:
+            return [
+                wit.Detector(rule_id=r.id, keywords=list(d.keywords), pattern=d.pattern)
+                for r in pack.rules
+                for d in r.detectors
+            ]
+
+    return _Detectors
 
 
 def component(pack: Pack) -> type:

@@ -405,6 +405,97 @@ fn invalid_metadata_is_refused_with_every_problem() {
     );
 }
 
+/// A pack's detectors (rampart:policy 0.1.1) are read once, at load,
+/// compiled, and handed out with the pack.
+#[test]
+fn detectors_are_read_and_compiled_at_load() {
+    let pack = hostile_with_mode("detectors").expect("loads");
+    let detectors = pack.detectors();
+    assert_eq!(detectors.len(), 1);
+    assert_eq!(detectors[0].rule_id(), "TEST-001");
+    assert_eq!(detectors[0].keywords(), ["flag_"]);
+    let found = detectors[0]
+        .regex()
+        .captures("token = flag_0a1b2c3d;")
+        .and_then(|c| c.name("secret"))
+        .map(|m| m.as_str());
+    assert_eq!(found, Some("flag_0a1b2c3d"));
+    // A pack that declares none has none.
+    let plain = hostile(SandboxLimits::default());
+    assert!(plain.detectors().is_empty());
+}
+
+/// A pack built against rampart:policy@0.1.0, before `detectors` existed,
+/// keeps loading and evaluating: the export is optional for the host.
+#[test]
+fn packs_built_against_abi_0_1_0_still_load() {
+    let pack = engine_with(SandboxLimits::default())
+        .load(PackSource::file(&policies::LEGACY), None)
+        .expect("a 0.1.0 pack loads");
+    assert!(
+        pack.interface()
+            .exports
+            .iter()
+            .any(|name| name == "rampart:policy/pack@0.1.0"),
+        "{:?}",
+        pack.interface().exports
+    );
+    assert!(pack.detectors().is_empty());
+    let outcome = pack.evaluate(&[resource("r", json!({"flag": true}))]);
+    assert!(outcome.errors.is_empty(), "{:?}", outcome.errors);
+    assert_eq!(outcome.findings.len(), 1);
+    assert_eq!(outcome.findings[0].rule_id, "LEGACY-001");
+}
+
+/// Every way of declaring a bad detector refuses the pack at load, with
+/// the rule named and the reason: the scan never runs a pattern the host
+/// has not checked.
+#[test]
+fn bad_detectors_are_refused_at_load_with_the_reason() {
+    for (mode, expected) in [
+        (
+            "detector-unknown-rule",
+            "detector of `NOT-DECLARED`: the pack declares no rule `NOT-DECLARED`",
+        ),
+        (
+            "detector-bad-pattern",
+            "detector of `TEST-001`: its pattern is refused",
+        ),
+        ("detector-look-around", "look-around"),
+        ("detector-huge-pattern", "size limit"),
+        ("detector-empty-keyword", "is empty or longer than 64 bytes"),
+        (
+            "detectors-too-many",
+            "it declares 1001 detectors; the limit is 1000 (max_detectors)",
+        ),
+        ("detectors-panic", "detectors failed on purpose"),
+    ] {
+        let err = hostile_with_mode(mode).expect_err(mode);
+        let message = err.to_string();
+        assert!(
+            message.contains("its detectors are refused") && message.contains(expected),
+            "{mode}: {message}"
+        );
+    }
+    // The limits are the engine's: a smaller one refuses what the default
+    // accepts.
+    let engine = engine_with(SandboxLimits {
+        max_detector_pattern_bytes: 8,
+        ..SandboxLimits::default()
+    });
+    let err = engine
+        .load(
+            PackSource::file(&policies::HOSTILE),
+            Some(&json!({"mode": "detectors"})),
+        )
+        .expect_err("pattern longer than 8 bytes");
+    assert!(
+        err.to_string()
+            .contains("the limit is 8 (max_detector_pattern_bytes)"),
+        "{err}"
+    );
+}
+
 #[test]
 fn bytes_that_are_not_a_component_are_refused() {
     let engine = engine_with(SandboxLimits::default());

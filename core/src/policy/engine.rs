@@ -1,7 +1,7 @@
 //! The policy engine: one wasmtime engine, its epoch ticker, the linker and
 //! the compiled-component cache, shared by every pack it loads.
 
-use super::bindings::PolicyPre;
+use super::bindings::BasePre;
 use super::cache::{CacheOutcome, CompiledCache};
 use super::error::LoadError;
 use super::imports::{self, ABI_VERSION};
@@ -232,7 +232,7 @@ impl PolicyEngine {
                 stage: "linked",
                 message: format!("{e:#}"),
             })?;
-        let pre = PolicyPre::new(instance_pre).map_err(|e| LoadError::WrongWorld {
+        let pre = BasePre::new(instance_pre).map_err(|e| LoadError::WrongWorld {
             origin: origin_err(),
             detail: format!("{e:#}"),
         })?;

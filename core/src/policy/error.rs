@@ -61,6 +61,16 @@ pub enum LoadError {
         /// What went wrong.
         message: String,
     },
+    /// `detectors()` trapped, timed out or declared a detector the host
+    /// refuses (an undeclared rule, a pattern that does not compile or is
+    /// too large).
+    #[error("policy {origin}: its detectors are refused: {message}")]
+    Detectors {
+        /// Where the component came from.
+        origin: String,
+        /// What went wrong.
+        message: String,
+    },
     /// No built-in pack of that name.
     #[error("no built-in pack named `{0}` (see `rampart policy list`)")]
     UnknownBuiltin(String),

@@ -54,6 +54,15 @@ pub struct SandboxLimits {
     /// `log` calls honoured per `evaluate` call; later ones are counted and
     /// dropped.
     pub max_log_messages_per_call: usize,
+    /// Detectors one pack may declare (`rampart:policy/detectors`): each
+    /// is run on every text file of a scan that holds one of its keywords.
+    pub max_detectors: usize,
+    /// Bytes of one detector's pattern, as written.
+    pub max_detector_pattern_bytes: usize,
+    /// Bytes one detector's compiled pattern may take (the `regex` crate's
+    /// size limit): what a pathological repetition such as `(a{1000}){1000}`
+    /// is refused by, at load.
+    pub max_detector_regex_bytes: usize,
 }
 
 impl Default for SandboxLimits {
@@ -72,6 +81,9 @@ impl Default for SandboxLimits {
             max_text_bytes: 8 << 10,
             max_captured_output: 64 << 10,
             max_log_messages_per_call: 1_000,
+            max_detectors: 1_000,
+            max_detector_pattern_bytes: 4 << 10,
+            max_detector_regex_bytes: 1 << 20,
         }
     }
 }

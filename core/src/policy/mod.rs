@@ -11,6 +11,9 @@
 //!   named ([`PackSpec`]: file, directory, pinned URL, built-in name),
 //!   enabled and given settings by the configuration.
 //! * [`remote`] fetches packs pinned by digest (`https://…#sha256=…`).
+//! * [`Detector`]s are what a pack asks the host to find in text for it
+//!   (keywords and a pattern per rule, `rampart:policy` 0.1.1): read and
+//!   checked once, at load.
 //!
 //! Every failure of a policy at evaluation time — trap, timeout, memory
 //! exhaustion, panic, invalid result — is a [`PolicyError`] in the
@@ -18,6 +21,7 @@
 
 mod bindings;
 mod cache;
+mod detectors;
 mod engine;
 mod error;
 pub mod imports;
@@ -30,6 +34,7 @@ mod sandbox;
 mod set;
 
 pub use cache::{CacheOutcome, CompiledCache};
+pub use detectors::Detector;
 pub use engine::{CacheMode, EngineOptions, PackSource, PolicyEngine};
 pub use error::{LoadError, PolicyError, PolicyErrorKind};
 pub use limits::SandboxLimits;

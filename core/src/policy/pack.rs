@@ -4,8 +4,9 @@
 use super::bindings::exports::rampart::policy::pack::{
     Finding as WitFinding, Resource as WitResource,
 };
-use super::bindings::{Policy, PolicyPre};
+use super::bindings::{Base, BasePre};
 use super::cache::CacheOutcome;
+use super::detectors::{self, Detector};
 use super::engine::EngineShared;
 use super::error::{LoadError, PolicyError, PolicyErrorKind};
 use super::imports::ComponentInterface;
@@ -88,7 +89,7 @@ impl std::fmt::Debug for PolicyPack {
 
 struct PackInner {
     shared: Arc<EngineShared>,
-    pre: PolicyPre<SandboxState>,
+    pre: BasePre<SandboxState>,
     metadata: PackMetadata,
     rule_index: HashMap<String, usize>,
     /// The kinds the pack's rules look at (`None`: every kind). Worked out
@@ -96,6 +97,8 @@ struct PackInner {
     /// asking the rule table each time (a large pack has 70 rules) showed
     /// in profiles.
     kinds: Option<Vec<String>>,
+    /// What the pack asks the host to find in text for it.
+    detectors: Vec<Detector>,
     origin: String,
     digest: String,
     size: usize,
@@ -109,14 +112,17 @@ struct PackInner {
 /// An instance ready for a call, with its store.
 struct Warm {
     store: Store<SandboxState>,
-    policy: Policy,
+    policy: Base,
+    /// The instance itself, for the exports the `base` world's bindings
+    /// do not cover (`detectors`).
+    instance: wasmtime::component::Instance,
 }
 
 impl PolicyPack {
     #[allow(clippy::too_many_arguments)]
     pub(crate) fn init(
         shared: Arc<EngineShared>,
-        pre: PolicyPre<SandboxState>,
+        pre: BasePre<SandboxState>,
         origin: String,
         digest: String,
         size: usize,
@@ -155,6 +161,17 @@ impl PolicyPack {
             .map(|(i, r)| (r.id.clone(), i))
             .collect();
         let kinds = metadata.kinds();
+        arm(&mut warm.store, &shared);
+        let detectors = match detectors::call(&mut warm.store, &warm.instance, &interface.exports) {
+            Ok(found) => detectors::check(&origin, found, &rule_index, &shared.limits)?,
+            Err(e) => {
+                let (kind, message) = classify(&e, warm.store.data_mut(), &shared);
+                return Err(LoadError::Detectors {
+                    origin: origin.clone(),
+                    message: format!("detectors() failed: {kind}: {message}"),
+                });
+            }
+        };
         stats.total_time = started.elapsed();
         Ok(PolicyPack {
             inner: Arc::new(PackInner {
@@ -163,6 +180,7 @@ impl PolicyPack {
                 metadata,
                 rule_index,
                 kinds,
+                detectors,
                 origin,
                 digest,
                 size,
@@ -189,6 +207,7 @@ impl PolicyPack {
                 metadata: inner.metadata.clone(),
                 rule_index: inner.rule_index.clone(),
                 kinds: inner.kinds.clone(),
+                detectors: inner.detectors.clone(),
                 origin: inner.origin.clone(),
                 digest: inner.digest.clone(),
                 size: inner.size,
@@ -204,6 +223,12 @@ impl PolicyPack {
     /// The pack's name, version and rules.
     pub fn metadata(&self) -> &PackMetadata {
         &self.inner.metadata
+    }
+
+    /// What the pack asks the host to find in text for it (none for a
+    /// pack built against `rampart:policy` 0.1.0).
+    pub fn detectors(&self) -> &[Detector] {
+        &self.inner.detectors
     }
 
     /// The pack's name.
@@ -481,7 +506,7 @@ impl PolicyPack {
 
 fn instantiate(
     shared: &Arc<EngineShared>,
-    pre: &PolicyPre<SandboxState>,
+    pre: &BasePre<SandboxState>,
     settings: &Arc<str>,
     name: &Arc<str>,
 ) -> wasmtime::Result<Warm> {
@@ -492,8 +517,13 @@ fn instantiate(
     store.limiter(|state| &mut state.limiter);
     // Instantiation runs the guest's start code: bound it like any call.
     arm(&mut store, shared);
-    let policy = pre.instantiate(&mut store)?;
-    Ok(Warm { store, policy })
+    let instance = pre.instance_pre().instantiate(&mut store)?;
+    let policy = Base::new(&mut store, &instance)?;
+    Ok(Warm {
+        store,
+        policy,
+        instance,
+    })
 }
 
 /// Re-arms the per-call budgets: the epoch deadline and fuel are per store

@@ -195,7 +195,7 @@ impl ResourceLimiter for TrackedLimits {
 pub(crate) fn linker(engine: &wasmtime::Engine) -> wasmtime::Result<Linker<SandboxState>> {
     let mut linker = Linker::new(engine);
     wasmtime_wasi::p2::add_to_linker_sync(&mut linker)?;
-    super::bindings::Policy::add_to_linker::<SandboxState, HasSelf<SandboxState>>(
+    super::bindings::Base::add_to_linker::<SandboxState, HasSelf<SandboxState>>(
         &mut linker,
         |state| state,
     )?;

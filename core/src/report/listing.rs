@@ -27,6 +27,8 @@ pub struct PackFacts<'a> {
     pub imports: &'a [String],
     /// The component's exports, in order.
     pub exports: &'a [String],
+    /// What the pack asks the host to find in text for it.
+    pub detectors: &'a [crate::policy::Detector],
     /// How loading went, in words ("in 12.0 ms (compiled component: Hit)").
     pub load: &'a str,
 }
@@ -116,6 +118,18 @@ pub fn write_pack_details(
         }
         if let Some(uri) = &rule.help_uri {
             writeln!(out, "  help:        {}", terminal_safe(uri))?;
+        }
+        for detector in facts.detectors.iter().filter(|d| d.rule_id() == rule.id) {
+            let keywords = if detector.keywords().is_empty() {
+                "(every text)".to_owned()
+            } else {
+                joined(detector.keywords(), ", ")
+            };
+            writeln!(
+                out,
+                "  detector:    {keywords} → `{}`",
+                terminal_safe(detector.pattern())
+            )?;
         }
     }
     Ok(())

@@ -105,7 +105,7 @@ pub mod runtime;
 pub use context::{Context, FindingBuilder};
 pub use document::Document;
 pub use node::{Node, escape_token};
-pub use rule::{Control, Pack, Rule, Severity};
+pub use rule::{Control, Detector, Pack, Rule, Severity};
 
 /// `serde_json`, re-exported so that packs use the same version.
 pub use serde_json;
@@ -192,16 +192,21 @@ impl Resource {
 }
 
 /// Exports a [`Pack`] as the component's implementation of the
-/// `rampart:policy/pack` interface.
+/// `rampart:policy/pack` interface, and its [`Detector`]s (none unless
+/// given) as `rampart:policy/detectors`.
 ///
 /// Use it once per crate, with a `static` or `const` [`Pack`]:
 ///
 /// ```ignore
 /// rampart_policy::export_pack!(PACK);
+/// rampart_policy::export_pack!(PACK, DETECTORS); // DETECTORS: &[Detector]
 /// ```
 #[macro_export]
 macro_rules! export_pack {
     ($pack:path) => {
+        $crate::export_pack!($pack, &[]);
+    };
+    ($pack:path, $detectors:expr) => {
         #[doc(hidden)]
         pub struct __RampartExportedPack;
 
@@ -220,8 +225,14 @@ macro_rules! export_pack {
             }
         }
 
+        impl $crate::bindings::exports::rampart::policy::detectors::Guest for __RampartExportedPack {
+            fn detectors() -> ::std::vec::Vec<$crate::bindings::exports::rampart::policy::detectors::Detector> {
+                $crate::runtime::detectors($detectors)
+            }
+        }
+
         // Only a WebAssembly build exports anything: the export names
-        // (`rampart:policy/pack@0.1.0#evaluate`) are not valid symbol names
+        // (`rampart:policy/pack@0.1.1#evaluate`) are not valid symbol names
         // for native linkers, and native builds exist for unit tests.
         #[cfg(target_arch = "wasm32")]
         $crate::bindings::export_raw!(__RampartExportedPack with_types_in $crate::bindings);

@@ -121,3 +121,30 @@ pub struct Pack {
     /// The rules, in the order they are documented.
     pub rules: &'static [Rule],
 }
+
+/// Text a rule asks the host to find for it: how secrets are found at the
+/// speed of a grep. The host looks for every detector's keywords in each
+/// text file at once, runs the pattern natively where one occurs, and
+/// hands each match to the pack as a candidate of the file's `text`
+/// resource (`docs/kinds/text.md`), for the rule's check to judge.
+///
+/// ```
+/// use rampart_policy::Detector;
+/// const GITHUB_TOKEN: Detector = Detector {
+///     rule: "SEC-010",
+///     keywords: &["ghp_"],
+///     pattern: r"\b(?P<secret>ghp_[A-Za-z0-9]{36})\b",
+/// };
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Detector {
+    /// The id of the rule whose candidates the matches are.
+    pub rule: &'static str,
+    /// Words of which one must occur in a text (compared without case) for
+    /// the pattern to be run on it, e.g. `ghp_`; empty: run on every text.
+    pub keywords: &'static [&'static str],
+    /// A regular expression in Rust `regex` syntax (no look-around, no
+    /// backreferences). A group named `secret` marks the value; without
+    /// one the whole match is the value.
+    pub pattern: &'static str,
+}

@@ -1,6 +1,7 @@
 //! Glue between a [`Pack`] and the generated bindings. Used by
 //! [`export_pack!`](crate::export_pack); not part of the stable API.
 
+use crate::bindings::exports::rampart::policy::detectors::Detector as WitDetector;
 use crate::bindings::exports::rampart::policy::pack::{Finding, PackInfo, Resource as WitResource};
 use crate::bindings::rampart::policy::types::{Control as WitControl, Rule as WitRule};
 use crate::context::{BatchMemo, Context, Memo, to_wit};
@@ -43,6 +44,18 @@ pub fn metadata(pack: &Pack) -> PackInfo {
             })
             .collect(),
     }
+}
+
+/// Converts the pack's detectors to the WIT `detector`s.
+pub fn detectors(detectors: &[crate::Detector]) -> Vec<WitDetector> {
+    detectors
+        .iter()
+        .map(|detector| WitDetector {
+            rule_id: detector.rule.to_owned(),
+            keywords: detector.keywords.iter().map(|k| (*k).to_owned()).collect(),
+            pattern: detector.pattern.to_owned(),
+        })
+        .collect()
 }
 
 /// `evaluate` as exported from a component: settings come from the host.

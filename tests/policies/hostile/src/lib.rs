@@ -10,6 +10,7 @@
 // Natively (for `cargo test --workspace`) nothing is exported, so nothing is used.
 #![cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 
+use rampart_policy::bindings::exports::rampart::policy::detectors::Detector;
 use rampart_policy::bindings::exports::rampart::policy::pack::{
     Finding, Guest, PackInfo, Resource,
 };
@@ -164,6 +165,33 @@ impl Guest for Hostile {
                     .collect())
             }
             _ => Ok(flagged().map(|r| finding("TEST-001", r, "/flag")).collect()),
+        }
+    }
+}
+
+/// Detectors on request (settings `{"mode": …}`): one for `TEST-001`
+/// with `detectors`, and each way of declaring a bad one.
+impl rampart_policy::bindings::exports::rampart::policy::detectors::Guest for Hostile {
+    fn detectors() -> Vec<Detector> {
+        let detector = |rule: &str, keywords: &[&str], pattern: &str| Detector {
+            rule_id: rule.to_owned(),
+            keywords: keywords.iter().map(|k| (*k).to_owned()).collect(),
+            pattern: pattern.to_owned(),
+        };
+        match mode().as_str() {
+            "detectors" => vec![detector(
+                "TEST-001",
+                &["flag_"],
+                r"\b(?P<secret>flag_[a-z0-9]{8})\b",
+            )],
+            "detector-unknown-rule" => vec![detector("NOT-DECLARED", &[], "x")],
+            "detector-bad-pattern" => vec![detector("TEST-001", &[], "(unclosed")],
+            "detector-look-around" => vec![detector("TEST-001", &[], "(?=a)b")],
+            "detector-huge-pattern" => vec![detector("TEST-001", &[], "(a{1000}){1000}")],
+            "detector-empty-keyword" => vec![detector("TEST-001", &[" "], "x")],
+            "detectors-too-many" => (0..1001).map(|_| detector("TEST-001", &[], "x")).collect(),
+            "detectors-panic" => panic!("detectors failed on purpose"),
+            _ => Vec::new(),
         }
     }
 }

@@ -27,5 +27,11 @@ impl Guest for OpensSocket {
     }
 }
 
+impl rampart_policy::bindings::exports::rampart::policy::detectors::Guest for OpensSocket {
+    fn detectors() -> Vec<rampart_policy::bindings::exports::rampart::policy::detectors::Detector> {
+        Vec::new()
+    }
+}
+
 #[cfg(target_arch = "wasm32")]
 rampart_policy::bindings::export_raw!(OpensSocket with_types_in rampart_policy::bindings);

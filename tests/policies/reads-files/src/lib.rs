@@ -30,5 +30,11 @@ impl Guest for ReadsFiles {
     }
 }
 
+impl rampart_policy::bindings::exports::rampart::policy::detectors::Guest for ReadsFiles {
+    fn detectors() -> Vec<rampart_policy::bindings::exports::rampart::policy::detectors::Detector> {
+        Vec::new()
+    }
+}
+
 #[cfg(target_arch = "wasm32")]
 rampart_policy::bindings::export_raw!(ReadsFiles with_types_in rampart_policy::bindings);
