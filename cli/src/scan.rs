@@ -127,6 +127,12 @@ pub(crate) fn inventory(cli: &Cli, args: &InventoryArgs) -> anyhow::Result<ExitS
     let mut resources: Vec<serde_json::Value> = Vec::new();
     for resource in inventory.resources() {
         let mut value = serde_json::to_value(resource)?;
+        if resource.kind == rampart_core::inventory::text::KIND
+            && let Some(document) = value.get_mut("document")
+        {
+            // The values found are for the packs to judge, never to print.
+            rampart_core::inventory::text::redact_document(document);
+        }
         if !spans && let Some(object) = value.as_object_mut() {
             object.remove("spans");
             object.remove("span_files");

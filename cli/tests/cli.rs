@@ -71,10 +71,10 @@ fn policy_inspect_shows_a_component_file() {
     let stdout = text(&out.stdout);
     assert!(stdout.contains("pack     hostile 0.1.0"), "{stdout}");
     assert!(
-        stdout.contains("exports  rampart:policy/pack@0.1.0"),
+        stdout.contains("exports  rampart:policy/detectors@0.1.1, rampart:policy/pack@0.1.1"),
         "{stdout}"
     );
-    assert!(stdout.contains("  rampart:policy/host@0.1.0"), "{stdout}");
+    assert!(stdout.contains("  rampart:policy/host@0.1.1"), "{stdout}");
     assert!(
         stdout.contains("TEST-001  [medium]  Flag is set"),
         "{stdout}"
@@ -720,4 +720,61 @@ fn tf_var_and_tf_vars_set_terraform_variables() {
         "{}",
         text(&out.stderr)
     );
+}
+
+/// A value the detectors found is never printed, in any format: not in
+/// the source line, nor in a pack's message or fix that quotes it. The
+/// finding is at the value's exact line and column.
+#[test]
+fn a_found_secret_is_printed_in_no_format() {
+    let cache = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let secret = "flag_0a1b2c3d";
+    std::fs::write(
+        dir.path().join("rampart.yaml"),
+        format!(
+            "builtin: false\npolicies:\n  - {}\npacks:\n  hostile:\n    settings:\n      mode: detectors\n",
+            rampart_tests::policies::HOSTILE
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join(".env"),
+        format!("# settings\nAPI_TOKEN={secret}\n"),
+    )
+    .unwrap();
+    let root = dir.path().to_str().unwrap();
+    for format in ["table", "json", "sarif", "github", "gitlab", "junit"] {
+        let out = Command::new(env!("CARGO_BIN_EXE_rampart"))
+            .args(["scan", root, "--format", format, "-v"])
+            .current_dir(dir.path())
+            .env("RAMPART_CACHE_DIR", cache.path())
+            .env_remove("RAMPART_LOG")
+            .output()
+            .unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "{format}: {}",
+            text(&out.stderr)
+        );
+        let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
+        assert!(
+            !stdout.contains(secret) && !stderr.contains(secret),
+            "{format} prints the value:\n{stdout}\n{stderr}"
+        );
+        assert!(
+            stdout.contains("flag… (13 characters)") || format == "gitlab",
+            "{format}: {stdout}"
+        );
+        if format == "json" {
+            let report: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+            let finding = &report["findings"][0];
+            assert_eq!(finding["rule_id"], "TEST-001");
+            assert_eq!(finding["path"], ".env");
+            assert_eq!(finding["region"]["startLine"], 2);
+            assert_eq!(finding["region"]["startColumn"], 11);
+            assert_eq!(finding["message"], "token `flag… (13 characters)` found");
+        }
+    }
 }

@@ -202,6 +202,63 @@ pub fn read_capped(file: impl Read, expected: u64, limit: u64) -> Result<Vec<u8>
     Ok(bytes)
 }
 
+/// Bytes of a file's start looked at to tell a binary file: what git and
+/// ripgrep look at.
+pub const BINARY_PROBE_BYTES: u64 = 8 << 10;
+
+/// A file of no known format, read to be searched as text (secrets).
+#[derive(Debug)]
+pub enum Searchable {
+    /// A NUL byte in its first [`BINARY_PROBE_BYTES`]: an image, an
+    /// archive, a compiled file. Not read further.
+    Binary,
+    /// Its bytes.
+    Text(Vec<u8>),
+}
+
+/// Reads a file to search it as text, as [`read_file`] does, except that a
+/// binary file is told by its first bytes and not read further, whatever
+/// its size: a large image is no gap in the scan, a large text file is
+/// ([`ReadError::TooLarge`]).
+///
+/// ```
+/// use rampart_core::read::{read_searchable, Links, Searchable};
+/// let dir = tempfile::tempdir()?;
+/// let (text, binary) = (dir.path().join("a.env"), dir.path().join("a.png"));
+/// std::fs::write(&text, "TOKEN=x")?;
+/// std::fs::write(&binary, b"\x89PNG\0\0")?;
+/// assert!(matches!(read_searchable(&text, 100, Links::Follow)?, Searchable::Text(b) if b == b"TOKEN=x"));
+/// assert!(matches!(read_searchable(&binary, 2, Links::Follow)?, Searchable::Binary));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn read_searchable(path: &Path, limit: u64, links: Links) -> Result<Searchable, ReadError> {
+    let (mut file, size) = open_regular(path, links)?;
+    let mut head = Vec::with_capacity(usize::try_from(size.min(BINARY_PROBE_BYTES)).unwrap_or(0));
+    (&mut file)
+        .take(BINARY_PROBE_BYTES)
+        .read_to_end(&mut head)?;
+    if memchr::memchr(0, &head).is_some() {
+        return Ok(Searchable::Binary);
+    }
+    if size > limit {
+        return Err(ReadError::TooLarge { size, limit });
+    }
+    let read = head.len() as u64;
+    let mut rest = read_capped(file, size.saturating_sub(read), limit.saturating_sub(read))
+        .map_err(|e| match e {
+            ReadError::TooLarge { size, .. } => ReadError::TooLarge {
+                size: size + read,
+                limit,
+            },
+            other => other,
+        })?;
+    if head.is_empty() {
+        return Ok(Searchable::Text(rest));
+    }
+    head.append(&mut rest);
+    Ok(Searchable::Text(head))
+}
+
 /// [`read_file`] as UTF-8 text; invalid UTF-8 is an `InvalidData` error.
 pub fn read_text(path: &Path, limit: u64, links: Links) -> Result<String, ReadError> {
     let bytes = read_file(path, limit, links)?;

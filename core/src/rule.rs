@@ -154,3 +154,47 @@ impl PackMetadata {
             .any(|r| r.kinds.is_empty() || r.kinds.iter().any(|k| k == kind))
     }
 }
+
+/// Text a rule asks the host to find for it (a pack's `detectors`,
+/// `rampart:policy` 0.1.1), checked and compiled at load: the inventory
+/// runs it on every text file and hands the matches to the pack as
+/// candidates of the file's `text` resource (docs/kinds/text.md).
+#[derive(Debug, Clone)]
+pub struct Detector {
+    rule_id: String,
+    keywords: Vec<String>,
+    regex: regex::bytes::Regex,
+}
+
+impl Detector {
+    /// A detector of `rule_id`; the pattern already compiled (on bytes:
+    /// a file need not be UTF-8 to hold a secret).
+    pub fn new(rule_id: String, keywords: Vec<String>, regex: regex::bytes::Regex) -> Self {
+        Detector {
+            rule_id,
+            keywords,
+            regex,
+        }
+    }
+
+    /// The rule whose candidates the matches are.
+    pub fn rule_id(&self) -> &str {
+        &self.rule_id
+    }
+
+    /// Words of which one must occur in a text (compared without case) for
+    /// the pattern to be run on it; empty: run on every text.
+    pub fn keywords(&self) -> &[String] {
+        &self.keywords
+    }
+
+    /// The pattern, compiled.
+    pub fn regex(&self) -> &regex::bytes::Regex {
+        &self.regex
+    }
+
+    /// The pattern as the pack wrote it.
+    pub fn pattern(&self) -> &str {
+        self.regex.as_str()
+    }
+}

@@ -187,6 +187,9 @@ pub struct Scanner {
     /// The rules each check of Checkov and Trivy stands for: what their
     /// inline skips suppress.
     peers: crate::suppress::PeerIndex,
+    /// Every pack's detectors, run on each text file (`None`: no pack
+    /// has any, and only files of a known format are read).
+    text: Option<std::sync::Arc<inventory::text::TextMatcher>>,
 }
 
 impl Scanner {
@@ -208,10 +211,17 @@ impl Scanner {
         .load(&engine)?;
         let peers =
             crate::suppress::PeerIndex::new(packs.iter().flat_map(|p| p.metadata().rules.iter()));
+        let detectors: Vec<_> = packs
+            .iter()
+            .flat_map(|p| p.detectors().iter().cloned())
+            .collect();
+        let text = (!detectors.is_empty())
+            .then(|| std::sync::Arc::new(inventory::text::TextMatcher::new(detectors)));
         Ok(Scanner {
             options,
             packs,
             peers,
+            text,
         })
     }
 
@@ -236,6 +246,7 @@ impl Scanner {
             keep_sources: self.options.snippets,
             advisories: None,
             terraform: self.options.terraform_vars.clone(),
+            text: self.text.clone(),
         }
     }
 
@@ -573,6 +584,9 @@ fn locate(
     peers: &crate::suppress::PeerIndex,
 ) -> (Vec<Finding>, Vec<Diagnostic>) {
     let mut findings = Vec::with_capacity(evaluation.findings.len());
+    // What the detectors found in this file is never printed: not in a
+    // source line, nor in what a pack wrote (a message quoting a value).
+    let secrets = crate::inventory::text::Secrets::of(&file.resources);
     for f in evaluation.findings {
         let Some(resource) = file.resources.iter().find(|r| r.id == f.resource_id) else {
             continue;
@@ -582,7 +596,11 @@ fn locate(
         // reported value came from (a host's included configuration).
         let (path, region) = resource.locate(&f.pointer);
         let snippet = if snippets {
-            region.and_then(|r| file.sources.line(path, r.start_line).map(str::to_owned))
+            region.and_then(|r| {
+                file.sources
+                    .line(path, r.start_line)
+                    .map(|line| secrets.scrub(line).into_owned())
+            })
         } else {
             None
         };
@@ -595,8 +613,10 @@ fn locate(
             rule_id: f.rule_id,
             pack: f.pack,
             severity: f.severity,
-            message: with_related(f.message, &related),
-            fix: f.fix,
+            message: secrets
+                .scrub(&with_related(f.message, &related))
+                .into_owned(),
+            fix: f.fix.map(|fix| secrets.scrub(&fix).into_owned()),
             resource_id: f.resource_id,
             resource_kind: resource.kind.clone(),
             pointer: f.pointer,

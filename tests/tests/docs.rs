@@ -237,3 +237,47 @@ fn host_kind_page_matches_the_inventory() {
         )
     );
 }
+
+/// docs/kinds/text.md: the example file, searched with the page's
+/// detector, gives the documented resource, the value at its exact
+/// region.
+#[test]
+fn text_kind_page_matches_the_inventory() {
+    let page = std::fs::read_to_string(workspace_root().join("docs/kinds/text.md")).unwrap();
+    let input = blocks(&page, "env");
+    let json = blocks(&page, "json");
+    assert_eq!((input.len(), json.len()), (1, 1));
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("config")).unwrap();
+    std::fs::write(dir.path().join("config/.env"), format!("{}\n", input[0])).unwrap();
+    let detector = rampart_core::rule::Detector::new(
+        "ACME-001".to_owned(),
+        vec!["acme_".to_owned()],
+        regex::bytes::Regex::new(r"\b(?P<secret>acme_[a-z0-9]{8})\b").unwrap(),
+    );
+    let found = inventory::collect(
+        &[dir.path().to_owned()],
+        &WalkOptions {
+            base_dir: dir.path().to_owned(),
+            text: Some(std::sync::Arc::new(inventory::text::TextMatcher::new(
+                vec![detector],
+            ))),
+            ..WalkOptions::default()
+        },
+    )
+    .unwrap();
+    assert!(found.diagnostics.is_empty(), "{:?}", found.diagnostics);
+    let resources: Vec<rampart_core::Resource> = found.resources().cloned().collect();
+    let mut actual = serde_json::to_value(&resources).unwrap();
+    for resource in actual.as_array_mut().unwrap() {
+        resource.as_object_mut().unwrap().remove("spans");
+    }
+    let documented: serde_json::Value = serde_json::from_str(json[0]).unwrap();
+    assert_eq!(actual, documented);
+    let span = resources[0].spans.get("/candidates/0/secret").unwrap();
+    assert_eq!(
+        (span.start_line, span.start_column, span.end_column),
+        (3, 11, 24)
+    );
+    assert!(page.contains(&rampart_core::inventory::text::redacted("acme_0a1b2c3d")));
+}

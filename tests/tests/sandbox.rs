@@ -416,10 +416,10 @@ fn detectors_are_read_and_compiled_at_load() {
     assert_eq!(detectors[0].keywords(), ["flag_"]);
     let found = detectors[0]
         .regex()
-        .captures("token = flag_0a1b2c3d;")
+        .captures(b"token = flag_0a1b2c3d;")
         .and_then(|c| c.name("secret"))
-        .map(|m| m.as_str());
-    assert_eq!(found, Some("flag_0a1b2c3d"));
+        .map(|m| m.as_bytes());
+    assert_eq!(found, Some(&b"flag_0a1b2c3d"[..]));
     // A pack that declares none has none.
     let plain = hostile(SandboxLimits::default());
     assert!(plain.detectors().is_empty());

@@ -25,6 +25,7 @@ mod lines;
 pub mod terraform;
 mod terraform_functions;
 mod terraform_types;
+pub mod text;
 pub mod tfvars;
 pub mod walk;
 pub mod yaml;
@@ -54,6 +55,9 @@ pub enum FileFormat {
     /// A host (`--root`): never detected from a file name; the batch of
     /// everything collected from one host.
     Host,
+    /// Any other text file, searched for what the loaded packs' detectors
+    /// look for (secrets): never detected from a file name.
+    Text,
 }
 
 impl FileFormat {
@@ -997,8 +1001,12 @@ fn inventory_file(
     modules: &TerraformModules,
 ) -> (Option<FileInventory>, Vec<Diagnostic>) {
     use crate::read::ReadError;
+    let matcher = options.text.as_deref().filter(|m| !m.is_empty());
     let Some(format) = FileFormat::detect(&file.path) else {
-        return (None, Vec::new());
+        return match matcher {
+            Some(matcher) => search_text(file, options, matcher),
+            None => (None, Vec::new()),
+        };
     };
     let diagnostic = |level, kind, message: String| {
         vec![Diagnostic::file(level, kind, file.display.clone(), message)]
@@ -1053,6 +1061,25 @@ fn inventory_file(
         }
     };
     let mut result = parse_text(file, format, text, options, modules);
+    if let Some(matcher) = matcher {
+        // A file of a known format is searched too: a token in a values
+        // file or a workflow is as leaked as one in a `.env`.
+        let (found, more) = text_resource(file, text.as_bytes(), matcher);
+        result.1.extend(more);
+        if let Some(resource) = found {
+            result
+                .0
+                .get_or_insert_with(|| FileInventory {
+                    path: file.display.clone(),
+                    format,
+                    resources: Vec::new(),
+                    suppressions: Vec::new(),
+                    sources: Default::default(),
+                })
+                .resources
+                .push(resource);
+        }
+    }
     if let Some(inventory) = &mut result.0 {
         inventory.suppressions = crate::suppress::inline_suppressions(text);
         if options.keep_sources {
@@ -1060,6 +1087,108 @@ fn inventory_file(
         }
     }
     result
+}
+
+/// A file of no known format, searched for the detectors' candidates: a
+/// binary file is a note; a text file over the size limit, or one that
+/// cannot be read, a gap in the scan, as any file.
+fn search_text(
+    file: &WalkedFile,
+    options: &WalkOptions,
+    matcher: &text::TextMatcher,
+) -> (Option<FileInventory>, Vec<Diagnostic>) {
+    use crate::read::{ReadError, Searchable};
+    let diagnostic = |level, kind, message: String| {
+        vec![Diagnostic::file(level, kind, file.display.clone(), message)]
+    };
+    let bytes = match crate::read::read_searchable(
+        &file.path,
+        options.max_file_size,
+        crate::read::Links::Refuse,
+    ) {
+        Ok(Searchable::Text(bytes)) => bytes,
+        Ok(Searchable::Binary) => {
+            return (
+                None,
+                diagnostic(
+                    Level::Note,
+                    DiagnosticKind::Skipped,
+                    "binary: not searched for secrets".to_owned(),
+                ),
+            );
+        }
+        Err(ReadError::TooLarge { size, limit }) => {
+            return (
+                None,
+                diagnostic(
+                    Level::Error,
+                    DiagnosticKind::Skipped,
+                    format!(
+                        "not searched for secrets: {size} bytes is over the size limit of {limit} bytes (--max-file-size; or accept it with `accept-skipped` in rampart.yaml)"
+                    ),
+                ),
+            );
+        }
+        Err(e @ ReadError::NotRegular { .. }) => {
+            return (
+                None,
+                diagnostic(Level::Error, DiagnosticKind::Skipped, walk::reason(&e)),
+            );
+        }
+        Err(e) => {
+            return (
+                None,
+                diagnostic(Level::Error, DiagnosticKind::Io, walk::reason(&e)),
+            );
+        }
+    };
+    let (found, diagnostics) = text_resource(file, &bytes, matcher);
+    let Some(resource) = found else {
+        return (None, diagnostics);
+    };
+    let text = String::from_utf8_lossy(&bytes);
+    let mut inventory = FileInventory {
+        path: file.display.clone(),
+        format: FileFormat::Text,
+        resources: vec![resource],
+        suppressions: crate::suppress::inline_suppressions(&text),
+        sources: Default::default(),
+    };
+    if options.keep_sources {
+        inventory
+            .sources
+            .insert(file.display.clone(), text.as_ref());
+    }
+    (Some(inventory), diagnostics)
+}
+
+/// The `text` resource of a file's bytes, if the detectors found anything,
+/// and the diagnostic of a file with more candidates than are judged.
+fn text_resource(
+    file: &WalkedFile,
+    bytes: &[u8],
+    matcher: &text::TextMatcher,
+) -> (Option<Resource>, Vec<Diagnostic>) {
+    let (candidates, over) = matcher.candidates(bytes);
+    let mut diagnostics = Vec::new();
+    if over {
+        diagnostics.push(Diagnostic::file(
+            Level::Error,
+            DiagnosticKind::Skipped,
+            file.display.clone(),
+            format!(
+                "more than {} secret candidates: only the first {0} are judged",
+                text::MAX_CANDIDATES_PER_FILE
+            ),
+        ));
+    }
+    if candidates.is_empty() {
+        return (None, diagnostics);
+    }
+    (
+        Some(matcher.resource(&file.display, bytes, &candidates)),
+        diagnostics,
+    )
 }
 /// Parses a file's text into its resources, by its format's collector.
 fn parse_text(

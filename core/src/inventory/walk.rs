@@ -67,6 +67,11 @@ pub struct WalkOptions {
     /// Variable values for every Terraform root module (`--tf-vars`,
     /// `--tf-var`), over the tfvars files beside it.
     pub terraform: super::tfvars::TerraformVars,
+    /// What the loaded packs' detectors look for (secrets), run on every
+    /// text file, of a known format or not; each file where they find
+    /// something gets a `text` resource. `None` (or no detectors): only
+    /// files of a known format are read.
+    pub text: Option<std::sync::Arc<super::text::TextMatcher>>,
 }
 
 /// Limits on parsing one file: beyond them the file is a diagnostic, never
@@ -99,6 +104,7 @@ impl Default for WalkOptions {
             keep_sources: false,
             advisories: None,
             terraform: Default::default(),
+            text: None,
         }
     }
 }

@@ -10,6 +10,7 @@
 
 use super::error::LoadError;
 use super::limits::SandboxLimits;
+use crate::rule::Detector;
 use std::collections::HashMap;
 use wasmtime::component::{ComponentType, Instance, Lift};
 use wasmtime::{AsContextMut, Store};
@@ -31,38 +32,6 @@ pub(crate) struct WitDetector {
     rule_id: String,
     keywords: Vec<String>,
     pattern: String,
-}
-
-/// One detector of a pack, checked: its rule is the pack's, its keywords
-/// are literal markers and its pattern compiles within the limits.
-#[derive(Debug, Clone)]
-pub struct Detector {
-    rule_id: String,
-    keywords: Vec<String>,
-    regex: regex::Regex,
-}
-
-impl Detector {
-    /// The rule whose candidates the matches are.
-    pub fn rule_id(&self) -> &str {
-        &self.rule_id
-    }
-
-    /// Words of which one must occur in a text (compared without case) for
-    /// the pattern to be run on it; empty: run on every text.
-    pub fn keywords(&self) -> &[String] {
-        &self.keywords
-    }
-
-    /// The pattern, compiled.
-    pub fn regex(&self) -> &regex::Regex {
-        &self.regex
-    }
-
-    /// The pattern as the pack wrote it.
-    pub fn pattern(&self) -> &str {
-        self.regex.as_str()
-    }
 }
 
 /// Calls the pack's `detectors` export, if it has one (`exports` are the
@@ -138,16 +107,14 @@ pub(crate) fn check(
             ));
             continue;
         }
-        let regex = regex::RegexBuilder::new(&detector.pattern)
+        let regex = regex::bytes::RegexBuilder::new(&detector.pattern)
             .size_limit(limits.max_detector_regex_bytes)
             .dfa_size_limit(limits.max_detector_regex_bytes)
             .build();
         match regex {
-            Ok(regex) if problems.len() == before => detectors.push(Detector {
-                rule_id: detector.rule_id,
-                keywords: detector.keywords,
-                regex,
-            }),
+            Ok(regex) if problems.len() == before => {
+                detectors.push(Detector::new(detector.rule_id, detector.keywords, regex));
+            }
             Ok(_) => {}
             Err(e) => problems.push(format!(
                 "detector of `{rule}`: its pattern is refused: {}",

@@ -34,14 +34,13 @@ mod sandbox;
 mod set;
 
 pub use cache::{CacheOutcome, CompiledCache};
-pub use detectors::Detector;
 pub use engine::{CacheMode, EngineOptions, PackSource, PolicyEngine};
 pub use error::{LoadError, PolicyError, PolicyErrorKind};
 pub use limits::SandboxLimits;
 pub use set::{PackSet, PackSpec};
 // The runtime hands these out; they live in the model (`crate::rule`).
 pub use crate::finding::PolicyFinding;
-pub use crate::rule::{ComplianceControl, PackMetadata, RuleMetadata};
+pub use crate::rule::{ComplianceControl, Detector, PackMetadata, RuleMetadata};
 pub use pack::{Evaluation, LoadStats, PolicyPack};
 
 use crate::Resource;

@@ -6,7 +6,7 @@ use super::bindings::exports::rampart::policy::pack::{
 };
 use super::bindings::{Base, BasePre};
 use super::cache::CacheOutcome;
-use super::detectors::{self, Detector};
+use super::detectors;
 use super::engine::EngineShared;
 use super::error::{LoadError, PolicyError, PolicyErrorKind};
 use super::imports::ComponentInterface;
@@ -14,6 +14,7 @@ use super::metadata;
 use super::sandbox::{SandboxState, truncate};
 use crate::Resource;
 use crate::finding::PolicyFinding;
+use crate::rule::Detector;
 use crate::rule::PackMetadata;
 use serde::Serialize;
 use std::collections::{BTreeSet, HashMap, HashSet};
@@ -161,17 +162,7 @@ impl PolicyPack {
             .map(|(i, r)| (r.id.clone(), i))
             .collect();
         let kinds = metadata.kinds();
-        arm(&mut warm.store, &shared);
-        let detectors = match detectors::call(&mut warm.store, &warm.instance, &interface.exports) {
-            Ok(found) => detectors::check(&origin, found, &rule_index, &shared.limits)?,
-            Err(e) => {
-                let (kind, message) = classify(&e, warm.store.data_mut(), &shared);
-                return Err(LoadError::Detectors {
-                    origin: origin.clone(),
-                    message: format!("detectors() failed: {kind}: {message}"),
-                });
-            }
-        };
+        let detectors = read_detectors(&mut warm, &shared, &origin, &interface, &rule_index)?;
         stats.total_time = started.elapsed();
         Ok(PolicyPack {
             inner: Arc::new(PackInner {
@@ -197,27 +188,44 @@ impl PolicyPack {
     /// pack found by path or URL gets once its name says which settings
     /// of the configuration are its. Nothing is compiled or read again;
     /// instances are made afresh, so none answers with the old settings.
-    /// The metadata stays the pack's own (it must not depend on settings).
-    pub fn with_settings(&self, settings: &serde_json::Value) -> PolicyPack {
+    /// The metadata stays the pack's own (it must not depend on settings);
+    /// the detectors are read again (they may: a secrets pack's settings
+    /// can add patterns of the project's own).
+    pub fn with_settings(&self, settings: &serde_json::Value) -> Result<PolicyPack, LoadError> {
         let inner = &self.inner;
-        PolicyPack {
+        let settings: Arc<str> = settings.to_string().into();
+        let mut warm =
+            instantiate(&inner.shared, &inner.pre, &settings, &inner.name).map_err(|e| {
+                LoadError::Detectors {
+                    origin: inner.origin.clone(),
+                    message: format!("instantiation failed: {e:#}"),
+                }
+            })?;
+        let detectors = read_detectors(
+            &mut warm,
+            &inner.shared,
+            &inner.origin,
+            &inner.interface,
+            &inner.rule_index,
+        )?;
+        Ok(PolicyPack {
             inner: Arc::new(PackInner {
                 shared: inner.shared.clone(),
                 pre: inner.pre.clone(),
                 metadata: inner.metadata.clone(),
                 rule_index: inner.rule_index.clone(),
                 kinds: inner.kinds.clone(),
-                detectors: inner.detectors.clone(),
+                detectors,
                 origin: inner.origin.clone(),
                 digest: inner.digest.clone(),
                 size: inner.size,
                 interface: inner.interface.clone(),
-                settings: settings.to_string().into(),
+                settings,
                 name: inner.name.clone(),
-                pool: Mutex::new(Vec::new()),
+                pool: Mutex::new(vec![warm]),
                 stats: inner.stats.clone(),
             }),
-        }
+        })
     }
 
     /// The pack's name, version and rules.
@@ -501,6 +509,28 @@ impl PolicyPack {
             )));
         }
         out
+    }
+}
+
+/// Calls the pack's `detectors` export on a fresh instance (none for a
+/// pack built against 0.1.0) and checks what it declares.
+fn read_detectors(
+    warm: &mut Warm,
+    shared: &Arc<EngineShared>,
+    origin: &str,
+    interface: &ComponentInterface,
+    rule_index: &HashMap<String, usize>,
+) -> Result<Vec<Detector>, LoadError> {
+    arm(&mut warm.store, shared);
+    match detectors::call(&mut warm.store, &warm.instance, &interface.exports) {
+        Ok(found) => detectors::check(origin, found, rule_index, &shared.limits),
+        Err(e) => {
+            let (kind, message) = classify(&e, warm.store.data_mut(), shared);
+            Err(LoadError::Detectors {
+                origin: origin.to_owned(),
+                message: format!("detectors() failed: {kind}: {message}"),
+            })
+        }
     }
 }
 

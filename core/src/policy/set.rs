@@ -84,7 +84,7 @@ impl PackSet<'_> {
         // its metadata gives.
         let configure = |pack: PolicyPack| match configured(pack.name()) {
             Some(config) => pack.with_settings(&config.settings),
-            None => pack,
+            None => Ok(pack),
         };
         let mut packs = Vec::new();
         if self.builtin {
@@ -109,7 +109,7 @@ impl PackSet<'_> {
             for pack in loaded {
                 let pack = pack?;
                 if enabled(&pack) {
-                    packs.push(configure(pack));
+                    packs.push(configure(pack)?);
                 }
             }
         }

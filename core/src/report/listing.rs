@@ -28,7 +28,7 @@ pub struct PackFacts<'a> {
     /// The component's exports, in order.
     pub exports: &'a [String],
     /// What the pack asks the host to find in text for it.
-    pub detectors: &'a [crate::policy::Detector],
+    pub detectors: &'a [crate::rule::Detector],
     /// How loading went, in words ("in 12.0 ms (compiled component: Hit)").
     pub load: &'a str,
 }

@@ -90,6 +90,35 @@ impl Guest for Hostile {
             .and_then(|r| serde_json::from_str::<Value>(&r.document).ok())
             .and_then(|d| d["do"].as_str().map(str::to_owned));
         match requested.unwrap_or_else(mode).as_str() {
+            // Each candidate of a `text` resource reported at its value,
+            // the message quoting it as a careless pack would: the host
+            // must take it out of everything it prints.
+            "detectors" => Ok(resources
+                .iter()
+                .filter(|r| r.kind == "text")
+                .flat_map(|r| {
+                    let document: Value = serde_json::from_str(&r.document).unwrap_or_default();
+                    let candidates = document["candidates"]
+                        .as_array()
+                        .cloned()
+                        .unwrap_or_default();
+                    candidates
+                        .iter()
+                        .enumerate()
+                        .map(|(i, candidate)| Finding {
+                            message: format!(
+                                "token `{}` found",
+                                candidate["secret"].as_str().unwrap_or("")
+                            ),
+                            fix: Some(format!(
+                                "revoke {}",
+                                candidate["secret"].as_str().unwrap_or("")
+                            )),
+                            ..finding("TEST-001", r, &format!("/candidates/{i}/secret"))
+                        })
+                        .collect::<Vec<_>>()
+                })
+                .collect()),
             "loop" => {
                 let mut n: u64 = 0;
                 loop {
