@@ -110,7 +110,7 @@ fn examples_scan_finds_what_the_readme_promises() {
             "{clean} passes every rule"
         );
     }
-    assert_eq!(report.stats.resources, 37);
+    assert_eq!(report.stats.resources, 38);
     assert_eq!(report.exit_code(Severity::Info), 1);
     // The Compose example mounts the Docker socket: critical.
     assert_eq!(report.exit_code(Severity::Critical), 1);
