@@ -778,3 +778,42 @@ fn a_found_secret_is_printed_in_no_format() {
         }
     }
 }
+
+/// The built-in secrets pack reports a token at its value, redacted in the
+/// table, and a value the project's settings know to be fake is accepted.
+#[test]
+fn the_secrets_pack_reports_tokens_and_honours_allowed_values() {
+    let cache = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let token = "ghp_R8dKq2vXn5Lm7Tz0Yw3Hc9Bf1Js4Ga6Pe2Ui";
+    std::fs::write(
+        dir.path().join("deploy.sh"),
+        format!("#!/bin/sh\nexport GITHUB_TOKEN={token}\n"),
+    )
+    .unwrap();
+    let scan = |format: &str| {
+        Command::new(env!("CARGO_BIN_EXE_rampart"))
+            .args(["scan", ".", "--format", format])
+            .current_dir(dir.path())
+            .env("RAMPART_CACHE_DIR", cache.path())
+            .env_remove("RAMPART_LOG")
+            .output()
+            .unwrap()
+    };
+    let out = scan("table");
+    let stdout = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}{}", text(&out.stderr));
+    assert!(stdout.contains("2:21  critical  SEC-003"), "{stdout}");
+    assert!(stdout.contains("ghp_… (40 characters)"), "{stdout}");
+    assert!(!stdout.contains(token), "{stdout}");
+
+    std::fs::write(
+        dir.path().join("rampart.yaml"),
+        format!("packs:\n  secrets:\n    settings:\n      allowed-values: [\"{token}\"]\n"),
+    )
+    .unwrap();
+    let out = scan("json");
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["summary"]["findings"], 0, "{}", text(&out.stdout));
+    assert_eq!(out.status.code(), Some(0));
+}

@@ -160,7 +160,10 @@ fn judge(resource: &Resource, cx: &mut Context<'_>) {
         let Some(value) = secret.as_str() else {
             continue;
         };
-        if is_placeholder(value) || entropy(value) < row.judge.min_entropy {
+        if is_placeholder(value)
+            || entropy(value) < row.judge.min_entropy
+            || allowed(cx.settings(), value)
+        {
             continue;
         }
         // A value a provider's own format matched is that provider's
@@ -204,6 +207,34 @@ fn matched_by_a_provider(candidates: &rampart_policy::Node<'_>, value: &str) -> 
                 .as_str()
                 .is_some_and(|found| value.contains(found) || found.contains(value))
     })
+}
+
+/// Whether the project's settings accept `value`: `allowed-values` lists
+/// values known to be fake (a test account's published key), compared
+/// whole; `allowed-words` lists words that mark a value as a placeholder
+/// in this project (`acme-dev-`), compared without case anywhere in it.
+///
+/// ```yaml
+/// packs:
+///   secrets:
+///     settings:
+///       allowed-values: ["AKIAQ3EGRZ7VNXJ2MW4K"]
+///       allowed-words: ["-sandbox-"]
+/// ```
+pub fn allowed(settings: &rampart_policy::Value, value: &str) -> bool {
+    let list = |key: &str| {
+        settings
+            .get(key)
+            .and_then(|list| list.as_array())
+            .into_iter()
+            .flatten()
+            .filter_map(|entry| entry.as_str())
+    };
+    let lower = value.to_ascii_lowercase();
+    list("allowed-values").any(|allowed| allowed == value)
+        || list("allowed-words")
+            .filter(|word| !word.is_empty())
+            .any(|word| lower.contains(&word.to_ascii_lowercase()))
 }
 
 /// Shannon entropy of `value` in bits per character.
@@ -340,6 +371,18 @@ mod tests {
             assert!(is_placeholder(value), "{value}");
         }
         assert!(!is_placeholder("ghp_R8dKq2vXn5Lm7Tz0Yw3Hc9Bf1Js4Ga6Pe2Ui"));
+    }
+
+    #[test]
+    fn settings_allow_known_values_and_words() {
+        let settings = rampart_policy::serde_json::json!({
+            "allowed-values": ["AKIAQ3EGRZ7VNXJ2MW4K"],
+            "allowed-words": ["-Sandbox-"],
+        });
+        assert!(allowed(&settings, "AKIAQ3EGRZ7VNXJ2MW4K"));
+        assert!(!allowed(&settings, "AKIAQ3EGRZ7VNXJ2MW4X"));
+        assert!(allowed(&settings, "sk_live_acme-sandbox-Q8vXn2Rp7Lt5"));
+        assert!(!allowed(&rampart_policy::serde_json::json!({}), "anything"));
     }
 
     #[test]
