@@ -130,3 +130,40 @@ fn without_detectors_only_known_formats_are_read() {
     assert!(found.files.is_empty());
     assert!(found.diagnostics.is_empty(), "{:?}", found.diagnostics);
 }
+
+/// A Kubernetes `Secret`'s `data` is base64: its values are decoded before
+/// the search, and a candidate found in one is placed at the value it was
+/// decoded from, with that encoded form kept as secret as the value.
+#[test]
+fn secret_data_is_decoded_before_the_search() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("secret.yaml"),
+        "apiVersion: v1\nkind: Secret\nmetadata:\n  name: api\ndata:\n  token: ZmxhZ18wYTFiMmMzZA==\n  other: bm90aGluZw==\n",
+    )
+    .unwrap();
+    let options = WalkOptions {
+        base_dir: dir.path().to_owned(),
+        text: Some(matcher()),
+        ..WalkOptions::default()
+    };
+    let found = inventory::collect(&[dir.path().to_owned()], &options).unwrap();
+    assert!(found.diagnostics.is_empty(), "{:?}", found.diagnostics);
+    let text = found.files[0]
+        .resources
+        .iter()
+        .find(|r| r.kind == "text")
+        .expect("a text resource");
+    let candidates = text.document["candidates"].as_array().unwrap();
+    assert_eq!(candidates.len(), 1, "{candidates:?}");
+    assert_eq!(candidates[0]["secret"], "flag_0a1b2c3d");
+    assert_eq!(candidates[0]["encoded"], "ZmxhZ18wYTFiMmMzZA==");
+    assert_eq!(
+        text.locate("/candidates/0/secret").1,
+        Some(Region::line(6, 3, 30))
+    );
+    // What reports print of the file has neither form.
+    let secrets = rampart_core::inventory::text::Secrets::of(&found.files[0].resources);
+    let line = secrets.scrub("  token: ZmxhZ18wYTFiMmMzZA==");
+    assert!(!line.contains("ZmxhZ18w"), "{line}");
+}

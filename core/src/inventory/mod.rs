@@ -1064,7 +1064,11 @@ fn inventory_file(
     if let Some(matcher) = matcher {
         // A file of a known format is searched too: a token in a values
         // file or a workflow is as leaked as one in a `.env`.
-        let (found, more) = text_resource(file, text.as_bytes(), matcher);
+        let inventoried = result
+            .0
+            .as_ref()
+            .map_or(&[][..], |f| f.resources.as_slice());
+        let (found, more) = text_resource(file, text.as_bytes(), inventoried, matcher);
         result.1.extend(more);
         if let Some(resource) = found {
             result
@@ -1142,7 +1146,7 @@ fn search_text(
             );
         }
     };
-    let (found, diagnostics) = text_resource(file, &bytes, matcher);
+    let (found, diagnostics) = text_resource(file, &bytes, &[], matcher);
     let Some(resource) = found else {
         return (None, diagnostics);
     };
@@ -1162,14 +1166,23 @@ fn search_text(
     (Some(inventory), diagnostics)
 }
 
-/// The `text` resource of a file's bytes, if the detectors found anything,
-/// and the diagnostic of a file with more candidates than are judged.
+/// The `text` resource of a file's bytes (and of the encoded values of the
+/// file's `resources`: a Kubernetes `Secret`'s `data`), if the detectors
+/// found anything, and the diagnostic of a file with more candidates than
+/// are judged.
 fn text_resource(
     file: &WalkedFile,
     bytes: &[u8],
+    resources: &[Resource],
     matcher: &text::TextMatcher,
 ) -> (Option<Resource>, Vec<Diagnostic>) {
-    let (candidates, over) = matcher.candidates(bytes);
+    let (candidates, mut over) = matcher.candidates(bytes);
+    let mut located = matcher.locate(bytes, &candidates);
+    for resource in resources {
+        let (decoded, more) = matcher.in_secret_data(resource);
+        located.extend(decoded);
+        over |= more || located.len() > text::MAX_CANDIDATES_PER_FILE;
+    }
     let mut diagnostics = Vec::new();
     if over {
         diagnostics.push(Diagnostic::file(
@@ -1182,13 +1195,10 @@ fn text_resource(
             ),
         ));
     }
-    if candidates.is_empty() {
+    if located.is_empty() {
         return (None, diagnostics);
     }
-    (
-        Some(matcher.resource(&file.display, bytes, &candidates)),
-        diagnostics,
-    )
+    (Some(matcher.resource(&file.display, located)), diagnostics)
 }
 /// Parses a file's text into its resources, by its format's collector.
 fn parse_text(

@@ -143,31 +143,99 @@ impl TextMatcher {
         (found, over)
     }
 
-    /// The `text` resource of a file shown as `path`, holding `candidates`
-    /// (from [`candidates`](Self::candidates) on the same `bytes`).
-    pub fn resource(&self, path: &str, bytes: &[u8], candidates: &[Candidate]) -> Resource {
+    /// `candidates` (from [`candidates`](Self::candidates) on the same
+    /// `bytes`) placed in the file: their values and regions.
+    pub fn locate(&self, bytes: &[u8], candidates: &[Candidate]) -> Vec<Located> {
         let lines = LineIndex::new(bytes);
+        candidates
+            .iter()
+            .map(|candidate| Located {
+                rule: self.rule_of(candidate.detector),
+                secret: lossy(&bytes[candidate.secret.clone()], MAX_SECRET_BYTES),
+                matched: lossy(&bytes[candidate.matched.clone()], MAX_MATCH_BYTES),
+                encoded: None,
+                secret_region: lines.region(bytes, candidate.secret.clone()),
+                match_region: lines.region(bytes, candidate.matched.clone()),
+            })
+            .collect()
+    }
+
+    /// The candidates in the values of a Kubernetes `Secret`'s `data`,
+    /// base64-decoded first (what the cluster hands the pods): each at the
+    /// region of the value it was decoded from. And whether more than
+    /// [`MAX_CANDIDATES_PER_FILE`] were found.
+    pub fn in_secret_data(&self, resource: &Resource) -> (Vec<Located>, bool) {
+        use base64::Engine as _;
+        let mut located = Vec::new();
+        let mut over = false;
+        let is_secret = resource.kind == "k8s"
+            && resource.document.get("kind").and_then(Value::as_str) == Some("Secret");
+        let data = resource.document.get("data").and_then(Value::as_object);
+        let (true, Some(data)) = (is_secret, data) else {
+            return (located, over);
+        };
+        for (key, value) in data {
+            let Some(encoded) = value.as_str() else {
+                continue;
+            };
+            let compact: String = encoded.split_whitespace().collect();
+            let Ok(decoded) = base64::engine::general_purpose::STANDARD.decode(&compact) else {
+                continue;
+            };
+            let pointer = format!("/data/{}", crate::resource::escape_pointer_token(key));
+            let Some(region) = resource.spans.get(&pointer) else {
+                continue;
+            };
+            let (found, more) = self.candidates(&decoded);
+            over |= more;
+            for candidate in found {
+                located.push(Located {
+                    rule: self.rule_of(candidate.detector),
+                    secret: lossy(&decoded[candidate.secret.clone()], MAX_SECRET_BYTES),
+                    matched: lossy(&decoded[candidate.matched.clone()], MAX_MATCH_BYTES),
+                    encoded: Some(compact.clone()),
+                    secret_region: region,
+                    match_region: region,
+                });
+            }
+        }
+        (located, over)
+    }
+
+    fn rule_of(&self, detector: usize) -> String {
+        self.detectors
+            .get(detector)
+            .map_or("", Detector::rule_id)
+            .to_owned()
+    }
+
+    /// The `text` resource of a file shown as `path`, holding `located`
+    /// in file order.
+    pub fn resource(&self, path: &str, mut located: Vec<Located>) -> Resource {
+        located.sort_by(|a, b| {
+            (a.secret_region, &a.rule, &a.secret).cmp(&(b.secret_region, &b.rule, &b.secret))
+        });
+        located.dedup_by(|a, b| {
+            a.rule == b.rule && a.secret == b.secret && a.secret_region == b.secret_region
+        });
+        located.truncate(MAX_CANDIDATES_PER_FILE);
         let mut spans = SpanIndex::default();
         spans.insert("", Region::line(1, 1, 1));
-        let mut entries = Vec::with_capacity(candidates.len());
-        for (i, candidate) in candidates.iter().enumerate() {
-            let secret = lines.region(bytes, candidate.secret.clone());
-            spans.insert(
-                format!("/candidates/{i}"),
-                lines.region(bytes, candidate.matched.clone()),
-            );
-            spans.insert(format!("/candidates/{i}/secret"), secret);
-            let rule = self
-                .detectors
-                .get(candidate.detector)
-                .map_or("", Detector::rule_id);
-            entries.push(json!({
-                "rule": rule,
-                "secret": lossy(&bytes[candidate.secret.clone()], MAX_SECRET_BYTES),
-                "match": lossy(&bytes[candidate.matched.clone()], MAX_MATCH_BYTES),
-                "line": secret.start_line,
-                "column": secret.start_column,
-            }));
+        let mut entries = Vec::with_capacity(located.len());
+        for (i, candidate) in located.into_iter().enumerate() {
+            spans.insert(format!("/candidates/{i}"), candidate.match_region);
+            spans.insert(format!("/candidates/{i}/secret"), candidate.secret_region);
+            let mut entry = json!({
+                "rule": candidate.rule,
+                "secret": candidate.secret,
+                "match": candidate.matched,
+                "line": candidate.secret_region.start_line,
+                "column": candidate.secret_region.start_column,
+            });
+            if let Some(encoded) = candidate.encoded {
+                entry["encoded"] = Value::String(encoded);
+            }
+            entries.push(entry);
         }
         Resource::new(
             KIND,
@@ -177,6 +245,19 @@ impl TextMatcher {
         )
         .with_spans(spans)
     }
+}
+
+/// A candidate placed in its file, ready for the `text` document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Located {
+    rule: String,
+    secret: String,
+    matched: String,
+    /// The base64 text the value was decoded from (a Kubernetes
+    /// `Secret`'s `data`): as secret as the value.
+    encoded: Option<String>,
+    secret_region: Region,
+    match_region: Region,
 }
 
 /// One match of a detector in a file: byte ranges of the whole match and
@@ -273,7 +354,11 @@ impl Secrets {
             .filter(|r| r.kind == KIND)
             .filter_map(|r| r.document.get("candidates").and_then(Value::as_array))
             .flatten()
-            .filter_map(|c| c.get("secret").and_then(Value::as_str))
+            .flat_map(|c| {
+                ["secret", "encoded"]
+                    .into_iter()
+                    .filter_map(move |key| c.get(key).and_then(Value::as_str))
+            })
             // A value over several lines (a private key) is also taken
             // out line by line: a source line shows one of them.
             .flat_map(|s| {
@@ -316,6 +401,10 @@ pub fn redact_document(document: &mut Value) {
             .unwrap_or("")
             .to_owned();
         fields.insert("secret".into(), Value::String(redacted(&secret)));
+        if let Some(encoded) = fields.get("encoded").and_then(Value::as_str) {
+            let shown = redacted(encoded);
+            fields.insert("encoded".into(), Value::String(shown));
+        }
         if let Some(matched) = fields.get("match").and_then(Value::as_str) {
             let shown = if secret.is_empty() {
                 redacted(matched)
@@ -350,7 +439,7 @@ mod tests {
         let text = b"a TOK_ x\npass=hunter2 tok_abcd\n";
         let (found, over) = matcher.candidates(text);
         assert!(!over);
-        let resource = matcher.resource("a.env", text, &found);
+        let resource = matcher.resource("a.env", matcher.locate(text, &found));
         assert_eq!(resource.kind, "text");
         assert_eq!(resource.id, "text:a.env");
         let candidates = resource.document["candidates"].as_array().unwrap();
@@ -384,7 +473,7 @@ mod tests {
         let matcher = TextMatcher::new(vec![detector("T", &[], r"tok_[a-z]{4}")]);
         let text = "é\n  ünï tok_abcd\n".as_bytes();
         let (found, _) = matcher.candidates(text);
-        let resource = matcher.resource("a", text, &found);
+        let resource = matcher.resource("a", matcher.locate(text, &found));
         assert_eq!(
             resource.locate("/candidates/0/secret").1,
             Some(Region::line(2, 7, 15))
