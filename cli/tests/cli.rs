@@ -723,7 +723,8 @@ fn tf_var_and_tf_vars_set_terraform_variables() {
 }
 
 /// A value the detectors found is never printed, in any format: not in
-/// the source line, nor in a pack's message or fix that quotes it. The
+/// the source line, nor in a pack's message, fix, log or output that
+/// quotes it (`-vv` shows the last two). The
 /// finding is at the value's exact line and column.
 #[test]
 fn a_found_secret_is_printed_in_no_format() {
@@ -746,7 +747,7 @@ fn a_found_secret_is_printed_in_no_format() {
     let root = dir.path().to_str().unwrap();
     for format in ["table", "json", "sarif", "github", "gitlab", "junit"] {
         let out = Command::new(env!("CARGO_BIN_EXE_rampart"))
-            .args(["scan", root, "--format", format, "-v"])
+            .args(["scan", root, "--format", format, "-vv"])
             .current_dir(dir.path())
             .env("RAMPART_CACHE_DIR", cache.path())
             .env_remove("RAMPART_LOG")

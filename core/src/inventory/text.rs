@@ -349,8 +349,13 @@ pub struct Secrets {
 impl Secrets {
     /// The values of the `text` resources among `resources`.
     pub fn of(resources: &[Resource]) -> Self {
+        Self::of_all(resources)
+    }
+
+    /// [`of`](Self::of), for resources however held (a policy's batch).
+    pub fn of_all<'r>(resources: impl IntoIterator<Item = &'r Resource>) -> Self {
         let mut values: Vec<String> = resources
-            .iter()
+            .into_iter()
             .filter(|r| r.kind == KIND)
             .filter_map(|r| r.document.get("candidates").and_then(Value::as_array))
             .flatten()
@@ -371,6 +376,11 @@ impl Secrets {
         values.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
         values.dedup();
         Secrets { values }
+    }
+
+    /// Whether there is nothing to take out.
+    pub fn is_empty(&self) -> bool {
+        self.values.is_empty()
     }
 
     /// `text` with every value replaced by its [`redacted`] form.

@@ -333,6 +333,12 @@ impl PolicyPack {
             })
             .collect();
         arm(&mut warm.store, &inner.shared);
+        // What the detectors found in the batch never leaves the call: not
+        // in the pack's log, its output, or its error message.
+        let secrets = Arc::new(crate::inventory::text::Secrets::of_all(
+            batch.iter().copied(),
+        ));
+        warm.store.data_mut().secrets = secrets.clone();
         let started = Instant::now();
         let result = warm
             .policy
@@ -354,16 +360,17 @@ impl PolicyPack {
             }
             Ok(Err(message)) => {
                 self.after_call(warm);
+                let message = truncate(&message, inner.shared.limits.max_text_bytes);
                 Evaluation::error(error(
                     PolicyErrorKind::PackError,
-                    truncate(&message, inner.shared.limits.max_text_bytes).into_owned(),
+                    secrets.scrub(&message).into_owned(),
                 ))
             }
             Err(e) => {
                 // After a trap the instance is unusable: drop it (and its
                 // store) here; the pool hands out a fresh one next time.
                 let (kind, message) = classify(&e, warm.store.data_mut(), &inner.shared);
-                Evaluation::error(error(kind, message))
+                Evaluation::error(error(kind, secrets.scrub(&message).into_owned()))
             }
         }
     }
@@ -392,8 +399,8 @@ impl PolicyPack {
                 state.logs_dropped
             );
         }
-        let stdout = state.stdout.take();
-        let stderr = state.stderr.take();
+        let stdout = state.secrets.scrub(&state.stdout.take()).into_owned();
+        let stderr = state.secrets.scrub(&state.stderr.take()).into_owned();
         if !stdout.is_empty() || !stderr.is_empty() {
             tracing::debug!(pack = %self.inner.name, %stdout, %stderr, "policy output");
         }

@@ -28,6 +28,9 @@ pub(crate) struct SandboxState {
     log_budget: usize,
     pub(crate) logs_dropped: usize,
     max_logs: usize,
+    /// The values the detectors found in the current batch: taken out of
+    /// what the pack logs, as out of everything else printed.
+    pub(crate) secrets: Arc<crate::inventory::text::Secrets>,
 }
 
 impl SandboxState {
@@ -60,6 +63,7 @@ impl SandboxState {
             log_budget: limits.max_log_messages_per_call,
             logs_dropped: 0,
             max_logs: limits.max_log_messages_per_call,
+            secrets: Arc::default(),
         }
     }
 
@@ -105,6 +109,7 @@ impl host::Host for SandboxState {
         }
         self.log_budget -= 1;
         let message = truncate(&message, MAX_LOG_MESSAGE);
+        let message = self.secrets.scrub(&message);
         let pack = &*self.pack;
         match level {
             Level::Debug => tracing::debug!(target: "rampart::policy", pack, "{message}"),

@@ -102,6 +102,12 @@ impl Guest for Hostile {
                         .as_array()
                         .cloned()
                         .unwrap_or_default();
+                    for candidate in &candidates {
+                        // A careless pack logs and prints what it saw.
+                        let value = candidate["secret"].as_str().unwrap_or("");
+                        host::log(host::Level::Warn, &format!("saw {value}"));
+                        println!("printed {value}");
+                    }
                     candidates
                         .iter()
                         .enumerate()
