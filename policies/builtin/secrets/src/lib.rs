@@ -167,8 +167,11 @@ fn judge(resource: &Resource, cx: &mut Context<'_>) {
             continue;
         }
         // A value a provider's own format matched is that provider's
-        // finding, not also a generic one.
-        if row.judge.generic && matched_by_a_provider(&candidates, value) {
+        // finding, not also a generic one; and an identifier or a digest
+        // (a UUID, a git SHA, a checksum) is random but no secret.
+        if row.judge.generic
+            && (matched_by_a_provider(&candidates, value) || is_identifier_or_digest(value))
+        {
             continue;
         }
         let shown: String = value
@@ -320,6 +323,18 @@ pub fn is_placeholder(value: &str) -> bool {
     length >= 4 && longest * 10 >= length * 8
 }
 
+/// A UUID (`8-4-4-4-12` hex digits), or hex digits of a digest's length
+/// (MD5 32, SHA-1 and git 40, SHA-256 64, SHA-512 128): identifiers and
+/// checksums are as random as keys, and public.
+pub fn is_identifier_or_digest(value: &str) -> bool {
+    let hex = |part: &str| !part.is_empty() && part.bytes().all(|b| b.is_ascii_hexdigit());
+    let parts: Vec<&str> = value.split('-').collect();
+    let uuid = parts.len() == 5
+        && parts.iter().map(|p| p.len()).eq([8, 4, 4, 4, 12])
+        && parts.iter().all(|p| hex(p));
+    uuid || (hex(value) && matches!(value.len(), 32 | 40 | 64 | 128))
+}
+
 /// Whether `path` is a file of tests: under a `test`/`tests`/`spec`/
 /// `__tests__`/`testdata`/`fixtures` directory, or named as a test
 /// (`*_test.*`, `*.test.*`, `*.spec.*`, `test_*`).
@@ -371,6 +386,21 @@ mod tests {
             assert!(is_placeholder(value), "{value}");
         }
         assert!(!is_placeholder("ghp_R8dKq2vXn5Lm7Tz0Yw3Hc9Bf1Js4Ga6Pe2Ui"));
+    }
+
+    #[test]
+    fn identifiers_and_digests_are_not_secrets() {
+        assert!(is_identifier_or_digest(
+            "3f2b8c1e-4d5a-4b6c-9e7f-0a1b2c3d4e5f"
+        ));
+        assert!(is_identifier_or_digest(
+            "9fceb02d0ae598e95dc970b74767f19372d61af8"
+        ));
+        assert!(is_identifier_or_digest(
+            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+        ));
+        assert!(!is_identifier_or_digest("Zq8vXn2Rp7Lt5Zw9Yc4BmK3j"));
+        assert!(!is_identifier_or_digest("9fceb02d0ae598e95dc970b7"));
     }
 
     #[test]
