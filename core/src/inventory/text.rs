@@ -72,6 +72,9 @@ impl TextMatcher {
         } else {
             AhoCorasick::builder()
                 .ascii_case_insensitive(true)
+                // A few hundred short keywords: the DFA is small, and the
+                // fastest at the overlapping search every file gets.
+                .kind(Some(aho_corasick::AhoCorasickKind::DFA))
                 .build(&words)
                 .ok()
         };

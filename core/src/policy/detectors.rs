@@ -107,7 +107,12 @@ pub(crate) fn check(
             ));
             continue;
         }
+        // On bytes, with ASCII classes: `\b`, `\w`, `\d`, `\s` as a
+        // token's alphabet is, and what the fast engines (lazy DFA) run;
+        // a Unicode `\b` falls back to the slow one on every non-ASCII
+        // byte of a file.
         let regex = regex::bytes::RegexBuilder::new(&detector.pattern)
+            .unicode(false)
             .size_limit(limits.max_detector_regex_bytes)
             .dfa_size_limit(limits.max_detector_regex_bytes)
             .build();

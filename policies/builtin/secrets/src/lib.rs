@@ -170,7 +170,9 @@ fn judge(resource: &Resource, cx: &mut Context<'_>) {
         // finding, not also a generic one; and an identifier or a digest
         // (a UUID, a git SHA, a checksum) is random but no secret.
         if row.judge.generic
-            && (matched_by_a_provider(&candidates, value) || is_identifier_or_digest(value))
+            && (matched_by_a_provider(&candidates, value)
+                || is_identifier_or_digest(value)
+                || looks_like_code(value))
         {
             continue;
         }
@@ -335,6 +337,35 @@ pub fn is_identifier_or_digest(value: &str) -> bool {
     uuid || (hex(value) && matches!(value.len(), 32 | 40 | 64 | 128))
 }
 
+/// A name rather than a value, as source code assigns them to fields
+/// called `token` or `secret`: no digit at all (`BinaryOpToken`,
+/// `config.enable_secret_extraction`), or words joined by `_`, `.` or `-`
+/// (`x25519_check_private_key_bytes`), or a constant's name in capitals
+/// and underscores. A generated key has digits and no
+/// such structure.
+pub fn looks_like_code(value: &str) -> bool {
+    if !value.bytes().any(|b| b.is_ascii_digit()) {
+        return true;
+    }
+    // A constant's name: `TLS13_CHACHA20_POLY1305_SHA256`.
+    let constant = value
+        .bytes()
+        .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_');
+    if constant && value.matches('_').count() >= 2 {
+        return true;
+    }
+    let words: Vec<&str> = value.split(['_', '.', '-']).collect();
+    let plain = words
+        .iter()
+        .filter(|word| !word.is_empty() && word.bytes().all(|b| b.is_ascii_alphabetic()))
+        .count();
+    words.len() >= 3
+        && words
+            .iter()
+            .all(|word| !word.is_empty() && word.bytes().all(|b| b.is_ascii_alphanumeric()))
+        && plain * 3 >= words.len() * 2
+}
+
 /// Whether `path` is a file of tests: under a `test`/`tests`/`spec`/
 /// `__tests__`/`testdata`/`fixtures` directory, or named as a test
 /// (`*_test.*`, `*.test.*`, `*.spec.*`, `test_*`).
@@ -386,6 +417,26 @@ mod tests {
             assert!(is_placeholder(value), "{value}");
         }
         assert!(!is_placeholder("ghp_R8dKq2vXn5Lm7Tz0Yw3Hc9Bf1Js4Ga6Pe2Ui"));
+    }
+
+    #[test]
+    fn names_in_code_are_not_generic_secrets() {
+        for value in [
+            "BinaryOpToken",
+            "config.enable_secret_extraction",
+            "x25519_check_private_key_bytes",
+            "self.tokens_parsed",
+            "TLS13_CHACHA20_POLY1305_SHA256_INTERNAL",
+        ] {
+            assert!(looks_like_code(value), "{value}");
+        }
+        for value in [
+            "Zq8vXn2Rp7Lt5Zw9Yc4BmK3j",
+            "a1b2c3d4e5f6g7h8",
+            "prod_Q8vX2nR7pL5tZ9",
+        ] {
+            assert!(!looks_like_code(value), "{value}");
+        }
     }
 
     #[test]
