@@ -1000,7 +1000,6 @@ fn inventory_file(
     options: &WalkOptions,
     modules: &TerraformModules,
 ) -> (Option<FileInventory>, Vec<Diagnostic>) {
-    use crate::read::ReadError;
     let matcher = options.text.as_deref().filter(|m| !m.is_empty());
     let Some(format) = FileFormat::detect(&file.path) else {
         return match matcher {
@@ -1017,32 +1016,7 @@ fn inventory_file(
     };
     let bytes = match read {
         Ok(bytes) => bytes,
-        // A file over the limit, or not a regular file any more, is a gap
-        // in the scan: an error (exit 2) unless `accept-skipped` covers it.
-        Err(ReadError::TooLarge { size, limit }) => {
-            return (
-                None,
-                diagnostic(
-                    Level::Error,
-                    DiagnosticKind::Skipped,
-                    format!(
-                        "not read: {size} bytes is over the size limit of {limit} bytes (--max-file-size; or accept it with `accept-skipped` in rampart.yaml)"
-                    ),
-                ),
-            );
-        }
-        Err(e @ ReadError::NotRegular { .. }) => {
-            return (
-                None,
-                diagnostic(Level::Error, DiagnosticKind::Skipped, walk::reason(&e)),
-            );
-        }
-        Err(e) => {
-            return (
-                None,
-                diagnostic(Level::Error, DiagnosticKind::Io, walk::reason(&e)),
-            );
-        }
+        Err(e) => return (None, vec![read_failure(file, &e, "not read")]),
     };
     // Files are chosen by name, so a NUL byte does not make one "binary":
     // it is parsed as what its name says (a NUL in a Dockerfile comment is
@@ -1093,6 +1067,25 @@ fn inventory_file(
     result
 }
 
+/// Why a file could not be read, as its diagnostic; `what` says what was
+/// not done ("not read"). A file over the limit, or not a regular file any
+/// more, is a gap in the scan: an error (exit 2) unless `accept-skipped`
+/// covers it.
+fn read_failure(file: &WalkedFile, error: &crate::read::ReadError, what: &str) -> Diagnostic {
+    use crate::read::ReadError;
+    let (kind, message) = match error {
+        ReadError::TooLarge { size, limit } => (
+            DiagnosticKind::Skipped,
+            format!(
+                "{what}: {size} bytes is over the size limit of {limit} bytes (--max-file-size; or accept it with `accept-skipped` in rampart.yaml)"
+            ),
+        ),
+        ReadError::NotRegular { .. } => (DiagnosticKind::Skipped, walk::reason(error)),
+        ReadError::Io(_) => (DiagnosticKind::Io, walk::reason(error)),
+    };
+    Diagnostic::file(Level::Error, kind, file.display.clone(), message)
+}
+
 /// A file of no known format, searched for the detectors' candidates: a
 /// binary file is a note; a text file over the size limit, or one that
 /// cannot be read, a gap in the scan, as any file.
@@ -1101,7 +1094,7 @@ fn search_text(
     options: &WalkOptions,
     matcher: &text::TextMatcher,
 ) -> (Option<FileInventory>, Vec<Diagnostic>) {
-    use crate::read::{ReadError, Searchable};
+    use crate::read::Searchable;
     let diagnostic = |level, kind, message: String| {
         vec![Diagnostic::file(level, kind, file.display.clone(), message)]
     };
@@ -1121,28 +1114,10 @@ fn search_text(
                 ),
             );
         }
-        Err(ReadError::TooLarge { size, limit }) => {
-            return (
-                None,
-                diagnostic(
-                    Level::Error,
-                    DiagnosticKind::Skipped,
-                    format!(
-                        "not searched for secrets: {size} bytes is over the size limit of {limit} bytes (--max-file-size; or accept it with `accept-skipped` in rampart.yaml)"
-                    ),
-                ),
-            );
-        }
-        Err(e @ ReadError::NotRegular { .. }) => {
-            return (
-                None,
-                diagnostic(Level::Error, DiagnosticKind::Skipped, walk::reason(&e)),
-            );
-        }
         Err(e) => {
             return (
                 None,
-                diagnostic(Level::Error, DiagnosticKind::Io, walk::reason(&e)),
+                vec![read_failure(file, &e, "not searched for secrets")],
             );
         }
     };
