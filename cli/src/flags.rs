@@ -365,6 +365,10 @@ pub(crate) struct ScanArgs {
     /// Leave out paths matching GLOB (gitignore syntax; repeatable).
     #[arg(long, value_name = "GLOB")]
     pub(crate) exclude: Vec<String>,
+    /// Also scan what `.gitignore`, `.ignore` and `.git/info/exclude`
+    /// leave out (a git-ignored `.env` is still on disk).
+    #[arg(long)]
+    pub(crate) no_ignore: bool,
     /// Do not read files larger than this many bytes: each is an error
     /// (the scan is incomplete) unless `accept-skipped` in rampart.yaml
     /// covers it.

@@ -64,6 +64,9 @@ pub struct ScanOptions {
     pub base_dir: Option<PathBuf>,
     /// Globs of paths to leave out (gitignore syntax).
     pub excludes: Vec<String>,
+    /// Leave out what `.gitignore`, `.ignore` and `.git/info/exclude`
+    /// ignore (the default); `false` is `--no-ignore`.
+    pub respect_ignore_files: bool,
     /// Files larger than this many bytes are not read: an error
     /// diagnostic (the scan is incomplete) unless the configuration's
     /// `accept-skipped` covers them.
@@ -142,6 +145,7 @@ impl Default for ScanOptions {
             terraform_vars: Default::default(),
             base_dir: None,
             excludes: Vec::new(),
+            respect_ignore_files: true,
             max_file_size: WalkOptions::default().max_file_size,
             parse: Default::default(),
             timeout: Some(DEFAULT_TIMEOUT),
@@ -247,6 +251,7 @@ impl Scanner {
             advisories: None,
             terraform: self.options.terraform_vars.clone(),
             text: self.text.clone(),
+            respect_ignore_files: self.options.respect_ignore_files,
         }
     }
 

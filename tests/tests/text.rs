@@ -167,3 +167,23 @@ fn secret_data_is_decoded_before_the_search() {
     let line = secrets.scrub("  token: ZmxhZ18wYTFiMmMzZA==");
     assert!(!line.contains("ZmxhZ18w"), "{line}");
 }
+
+#[test]
+fn no_ignore_searches_what_gitignore_leaves_out() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join(".gitignore"), ".env\n").unwrap();
+    std::fs::write(dir.path().join(".env"), "TOKEN=flag_0a1b2c3d\n").unwrap();
+    let searched = |respect_ignore_files| {
+        let options = WalkOptions {
+            base_dir: dir.path().to_owned(),
+            text: Some(matcher()),
+            respect_ignore_files,
+            ..WalkOptions::default()
+        };
+        let found = inventory::collect(&[dir.path().to_owned()], &options).unwrap();
+        let paths: Vec<String> = found.files.iter().map(|f| f.path.clone()).collect();
+        (paths, found.files_ignored)
+    };
+    assert_eq!(searched(true), (Vec::<String>::new(), 1));
+    assert_eq!(searched(false), (vec![".env".to_owned()], 0));
+}

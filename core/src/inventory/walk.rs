@@ -72,6 +72,11 @@ pub struct WalkOptions {
     /// something gets a `text` resource. `None` (or no detectors): only
     /// files of a known format are read.
     pub text: Option<std::sync::Arc<super::text::TextMatcher>>,
+    /// Leave out what `.gitignore`, `.ignore` and `.git/info/exclude`
+    /// ignore (the default). `false` (`--no-ignore`) walks those paths too:
+    /// a secret in a git-ignored `.env` is still on the disk the scan runs
+    /// on, and in every archive or image made of it.
+    pub respect_ignore_files: bool,
 }
 
 /// Limits on parsing one file: beyond them the file is a diagnostic, never
@@ -105,6 +110,7 @@ impl Default for WalkOptions {
             advisories: None,
             terraform: Default::default(),
             text: None,
+            respect_ignore_files: true,
         }
     }
 }
@@ -174,17 +180,19 @@ pub fn walk(roots: &[PathBuf], options: &WalkOptions) -> Result<Walk, String> {
         builder.add(root);
     }
     let filter_rules = Arc::clone(&rules);
+    let respect_ignore_files = options.respect_ignore_files;
     builder
         .standard_filters(false)
         .follow_links(false)
         .overrides(overrides)
         .filter_entry(move |entry| {
             entry.file_name() != ".git"
-                && !filter_rules.ignores(
-                    entry.path(),
-                    entry.file_type().is_some_and(|t| t.is_dir()),
-                    entry.depth() == 0,
-                )
+                && !(respect_ignore_files
+                    && filter_rules.ignores(
+                        entry.path(),
+                        entry.file_type().is_some_and(|t| t.is_dir()),
+                        entry.depth() == 0,
+                    ))
         })
         .sort_by_file_path(Ord::cmp);
     let shown = PathDisplay::new(roots, &options.base_dir);
