@@ -369,6 +369,15 @@ pub(crate) struct ScanArgs {
     /// leave out (a git-ignored `.env` is still on disk).
     #[arg(long)]
     pub(crate) no_ignore: bool,
+    /// Also search the git history of each directory given (the top of a
+    /// work tree, or a bare repository) for secrets: every blob the refs
+    /// reach, once, reported with the commit that brought it.
+    #[arg(long)]
+    pub(crate) git_history: bool,
+    /// With --git-history: only what the commits after REV brought (a
+    /// commit, branch or tag).
+    #[arg(long, value_name = "REV", requires = "git_history")]
+    pub(crate) since: Option<String>,
     /// Do not read files larger than this many bytes: each is an error
     /// (the scan is incomplete) unless `accept-skipped` in rampart.yaml
     /// covers it.

@@ -27,6 +27,8 @@ pub(crate) fn scan(cli: &Cli, args: &ScanArgs) -> anyhow::Result<ExitStatus> {
         no_builtin,
         exclude,
         no_ignore,
+        git_history,
+        since,
         max_file_size,
         timeout,
         category,
@@ -66,6 +68,9 @@ pub(crate) fn scan(cli: &Cli, args: &ScanArgs) -> anyhow::Result<ExitStatus> {
             config: Default::default(),
             baseline,
             terraform_vars: crate::args::terraform_vars(terraform),
+            git_history: git_history.then(|| rampart_core::inventory::history::HistoryOptions {
+                since: since.clone(),
+            }),
         }
         .with_config(config),
     )?;

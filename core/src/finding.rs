@@ -109,11 +109,26 @@ pub struct Finding {
     /// variable the value came from.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub related: Vec<crate::resource::RelatedLocation>,
+    /// The commit that brought the finding's file, when it was found in a
+    /// repository's history (`scan --git-history`), not in the work tree.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub commit: Option<CommitOrigin>,
     /// The source line the finding starts on, as scanned (for the table
     /// report; [`ScanOptions::snippets`](crate::ScanOptions::snippets)).
     /// Not part of the JSON or SARIF reports.
     #[serde(skip)]
     pub snippet: Option<String>,
+}
+
+/// The commit that first held a file found in a repository's history:
+/// where a credential was leaked, so every clone since has it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct CommitOrigin {
+    /// The commit's full id (hex).
+    pub commit: String,
+    /// Its author date, RFC 3339 in UTC (`2026-03-01T09:30:00Z`); empty
+    /// when the commit has none that can be read.
+    pub date: String,
 }
 
 /// Why a finding is suppressed.

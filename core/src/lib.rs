@@ -63,7 +63,9 @@ pub use baseline::Baseline;
 pub use config::{Config, STARTER as STARTER_CONFIG};
 pub use diagnostic::{Diagnostic, FileError, Level, ParseError};
 pub use download::Redirects;
-pub use finding::{Finding, ParseSeverityError, Severity, Suppression, SuppressionKind};
+pub use finding::{
+    CommitOrigin, Finding, ParseSeverityError, Severity, Suppression, SuppressionKind,
+};
 pub use inventory::host::ssh::SshOptions;
 pub use inventory::host::{HostTarget, TargetError, targets as scan_targets};
 pub use inventory::tfvars::TerraformVars;

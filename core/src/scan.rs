@@ -100,6 +100,10 @@ pub struct ScanOptions {
     /// Findings to leave out because a baseline lists them (`scan
     /// --baseline`): counted in [`ScanStats::baseline`], not reported.
     pub baseline: Option<crate::baseline::Baseline>,
+    /// Also search the history of each directory given, a git repository
+    /// (`--git-history`): every blob its refs reach, once, with the loaded
+    /// packs' detectors ([`inventory::history`]).
+    pub git_history: Option<inventory::history::HistoryOptions>,
 }
 
 impl ScanOptions {
@@ -157,6 +161,7 @@ impl Default for ScanOptions {
             advisories: Some(AdvisoryOptions::default()),
             config: Config::default(),
             baseline: None,
+            git_history: None,
         }
     }
 }
@@ -277,6 +282,9 @@ impl Scanner {
         walk.advisories = self.enricher();
         let mut inventory =
             inventory::collect_observed(&roots, &walk, observer).map_err(ScanError::Options)?;
+        let (history, diagnostics) = self.collect_history(&roots, &walk)?;
+        inventory.files.extend(history);
+        inventory.diagnostics.extend(diagnostics);
         for batch in self.collect_hosts(&walk)? {
             inventory.files.push(batch.inventory);
             inventory.diagnostics.extend(batch.diagnostics);
@@ -315,6 +323,46 @@ impl Scanner {
         let reached = inventory::host::reach::reach(&self.options.hosts, &options)
             .map_err(ScanError::Options)?;
         Ok(reached.into_iter().map(HostBatch::from).collect())
+    }
+
+    /// The blobs of the history of each root (`--git-history`) in which the
+    /// detectors found something, one batch each, and the diagnostics of
+    /// the search. A root that is no repository, or a `--since` that names
+    /// no commit, is an error: a history not searched must not look clean.
+    fn collect_history(
+        &self,
+        roots: &[PathBuf],
+        walk: &WalkOptions,
+    ) -> Result<(Vec<FileInventory>, Vec<Diagnostic>), ScanError> {
+        let Some(history) = &self.options.git_history else {
+            return Ok(Default::default());
+        };
+        let Some(matcher) = self.text.as_deref() else {
+            return Err(ScanError::Options(
+                "--git-history searches with the detectors of the loaded packs, and none has any: use the built-in `secrets` pack (not --no-builtin, not disabled in rampart.yaml) or a pack that declares detectors".to_owned(),
+            ));
+        };
+        let (mut files, mut diagnostics) = (Vec::new(), Vec::new());
+        for root in roots.iter().filter(|root| root.is_dir()) {
+            let display = match root.strip_prefix(&walk.base_dir) {
+                Ok(inside) if inside.as_os_str().is_empty() => String::new(),
+                _ => inventory::walk::display_path(root, roots, &walk.base_dir),
+            };
+            let started = std::time::Instant::now();
+            let found = inventory::history::search(root, &display, history, walk, matcher)
+                .map_err(ScanError::Options)?;
+            tracing::info!(
+                repository = %root.display(),
+                commits = found.commits,
+                blobs = found.blobs,
+                with_candidates = found.files.len(),
+                elapsed_ms = started.elapsed().as_millis() as u64,
+                "history searched"
+            );
+            files.extend(found.files);
+            diagnostics.extend(found.diagnostics);
+        }
+        Ok((files, diagnostics))
     }
 
     /// The scan's roots, absolute, and the walk options; an error if a root
@@ -393,6 +441,14 @@ impl Scanner {
             elapsed_ms = started.elapsed().as_millis() as u64,
             "files scanned"
         );
+        let (history, history_diagnostics) = self.collect_history(&roots, &walk)?;
+        let history_results: Vec<(Vec<Finding>, Vec<Diagnostic>, usize)> = history
+            .into_par_iter()
+            .map(|blob| {
+                let (findings, diagnostics) = self.finish_batch(&blob);
+                (findings, diagnostics, blob.resources.len())
+            })
+            .collect();
         let hosts = self.collect_hosts(&walk)?;
         let host_summaries: Vec<crate::results::HostSummary> =
             hosts.iter().map(|h| h.summary.clone()).collect();
@@ -408,8 +464,9 @@ impl Scanner {
         let stats = ScanStats {
             files_walked: mapped.files_walked,
             files_ignored: mapped.files_ignored,
-            files_with_resources: mapped.results.len(),
+            files_with_resources: mapped.results.len() + history_results.len(),
             resources: mapped.results.iter().map(|(_, _, n)| n).sum::<usize>()
+                + history_results.iter().map(|(_, _, n)| n).sum::<usize>()
                 + host_results.iter().map(|(_, _, n)| n).sum::<usize>(),
             hosts: host_summaries,
             baseline: 0,
@@ -417,10 +474,12 @@ impl Scanner {
         let per_file = mapped
             .results
             .into_iter()
+            .chain(history_results)
             .chain(host_results)
             .map(|(f, d, _)| (f, d))
             .collect();
         let mut diagnostics = mapped.diagnostics;
+        diagnostics.extend(history_diagnostics);
         if let Some(enricher) = &walk.advisories {
             diagnostics.extend(enricher.diagnostics());
         }
@@ -619,7 +678,10 @@ fn locate(
             pack: f.pack,
             severity: f.severity,
             message: secrets
-                .scrub(&with_related(f.message, &related))
+                .scrub(&with_commit(
+                    with_related(f.message, &related),
+                    file.commit.as_ref(),
+                ))
                 .into_owned(),
             fix: f.fix.map(|fix| secrets.scrub(&fix).into_owned()),
             resource_id: f.resource_id,
@@ -627,6 +689,7 @@ fn locate(
             pointer: f.pointer,
             suppression: None,
             related,
+            commit: file.commit.clone(),
         });
     }
     findings.sort_unstable();
@@ -687,6 +750,22 @@ fn with_related(message: String, related: &[crate::resource::RelatedLocation]) -
     format!("{message} ({})", notes.join("; "))
 }
 
+/// A finding of a blob of the history says in its text which commit
+/// brought it (every format shows the message; JSON and SARIF also carry
+/// the commit as data).
+fn with_commit(message: String, commit: Option<&crate::finding::CommitOrigin>) -> String {
+    match commit {
+        None => message,
+        Some(origin) if origin.date.is_empty() => {
+            format!("{message} (in the history: commit {})", origin.commit)
+        }
+        Some(origin) => format!(
+            "{message} (in the history: commit {} of {})",
+            origin.commit, origin.date
+        ),
+    }
+}
+
 /// One host's collected batch.
 struct HostBatch {
     inventory: FileInventory,
@@ -716,6 +795,7 @@ impl From<inventory::host::reach::ReachedHost> for HostBatch {
                 path: host_inventory.name,
                 format: inventory::FileFormat::Host,
                 resources: host_inventory.resources,
+                commit: None,
                 suppressions: Vec::new(),
                 sources: host_inventory.sources,
             },
@@ -744,6 +824,7 @@ mod tests {
             fingerprint: String::new(),
             suppression: None,
             related: Vec::new(),
+            commit: None,
             snippet: None,
         }
     }

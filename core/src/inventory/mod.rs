@@ -19,6 +19,7 @@ pub mod dependencies;
 pub mod dockerfile;
 pub mod github_actions;
 pub mod gitlab_ci;
+pub mod history;
 pub mod host;
 pub mod kubernetes;
 mod lines;
@@ -98,6 +99,10 @@ pub struct FileInventory {
     /// files it includes), as scanned: for the lines reports show.
     #[serde(skip)]
     pub sources: crate::resource::Sources,
+    /// The commit that brought this file, for a blob of a repository's
+    /// history (`scan --git-history`); `None` for a file on disk.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub commit: Option<crate::finding::CommitOrigin>,
 }
 
 /// Everything collected from the scan targets.
@@ -1051,6 +1056,7 @@ fn inventory_file(
                     path: file.display.clone(),
                     format,
                     resources: Vec::new(),
+                    commit: None,
                     suppressions: Vec::new(),
                     sources: Default::default(),
                 })
@@ -1130,6 +1136,7 @@ fn search_text(
         path: file.display.clone(),
         format: FileFormat::Text,
         resources: vec![resource],
+        commit: None,
         suppressions: crate::suppress::inline_suppressions(&text),
         sources: Default::default(),
     };
@@ -1229,6 +1236,7 @@ fn parsed(
         resources,
         suppressions: Vec::new(),
         sources: crate::resource::Sources::default(),
+        commit: None,
     };
     (Some(inventory), Vec::new())
 }

@@ -165,15 +165,7 @@ pub fn walk(roots: &[PathBuf], options: &WalkOptions) -> Result<Walk, String> {
     let Some((first, rest)) = roots.split_first() else {
         return Ok(out);
     };
-    let mut overrides = OverrideBuilder::new(&options.base_dir);
-    for glob in &options.excludes {
-        overrides
-            .add(&format!("!{glob}"))
-            .map_err(|e| format!("invalid --exclude glob `{glob}`: {e}"))?;
-    }
-    let overrides = overrides
-        .build()
-        .map_err(|e| format!("invalid --exclude globs: {e}"))?;
+    let overrides = exclude_globs(options)?;
     let rules = Arc::new(IgnoreRules::new(roots, &options.base_dir));
     let mut builder = ignore::WalkBuilder::new(first);
     for root in rest {
@@ -285,6 +277,20 @@ pub fn walk(roots: &[PathBuf], options: &WalkOptions) -> Result<Walk, String> {
     out.ignored = rules.ignored.load(Ordering::Relaxed);
     out.diagnostics.extend(rules.take_diagnostics(&shown));
     Ok(out)
+}
+
+/// The `--exclude` globs, relative to the base directory: a path they
+/// match is [`ignore::Match::Ignore`]d.
+pub(crate) fn exclude_globs(options: &WalkOptions) -> Result<ignore::overrides::Override, String> {
+    let mut overrides = OverrideBuilder::new(&options.base_dir);
+    for glob in &options.excludes {
+        overrides
+            .add(&format!("!{glob}"))
+            .map_err(|e| format!("invalid --exclude glob `{glob}`: {e}"))?;
+    }
+    overrides
+        .build()
+        .map_err(|e| format!("invalid --exclude globs: {e}"))
 }
 
 /// The ignore rules of every directory met, read once each.

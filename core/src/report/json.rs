@@ -177,7 +177,7 @@ fn write_findings_parallel(
 /// four spaces, and the object pretty-printed at that depth.
 fn write_finding(out: &mut Vec<u8>, finding: &crate::Finding) -> Result<(), serde_json::Error> {
     use crate::resource::write_json_string;
-    if finding.suppression.is_some() || !finding.related.is_empty() {
+    if finding.suppression.is_some() || !finding.related.is_empty() || finding.commit.is_some() {
         // Rare, and nested structures of their own: serde renders them.
         let wrapped = serde_json::to_vec_pretty(&BTreeMap::from([("x", [finding])]))?;
         out.extend_from_slice(strip(&wrapped, b"{\n  \"x\": [", b"\n  ]\n}"));
@@ -295,6 +295,7 @@ mod tests {
                 format!("line one\nline \"two\" {i}\t\\ \u{1}")
             },
             fix: i.is_multiple_of(3).then(|| "set `x: {}`".to_owned()),
+            commit: None,
             snippet: None,
             resource_id: format!("k8s:Pod/default/p{i}"),
             resource_kind: "k8s".into(),

@@ -186,6 +186,7 @@ mod tests {
             fingerprint: String::new(),
             suppression: None,
             related: Vec::new(),
+            commit: None,
             snippet: Some("image: \u{1b}[1A\u{1b}[2K".into()),
         };
         let report = Report {
