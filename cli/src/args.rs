@@ -58,6 +58,31 @@ pub(crate) fn engine_options(cli: &Cli) -> EngineOptions {
     EngineOptions { limits, cache }
 }
 
+/// The key of the hash of secret values in reports:
+/// `RAMPART_SECRET_HASH_KEY`, else the one kept in the cache directory
+/// (made on first use); none with `--no-cache` or an unwritable cache, so
+/// that reports stay the same from run to run.
+pub(crate) fn secret_hash_key(cli: &Cli) -> Option<rampart_core::SecretHashKey> {
+    if let Some(key) = std::env::var_os("RAMPART_SECRET_HASH_KEY").filter(|k| !k.is_empty()) {
+        use std::os::unix::ffi::OsStrExt as _;
+        return Some(rampart_core::SecretHashKey::new(key.as_bytes()));
+    }
+    if cli.no_cache {
+        return None;
+    }
+    let dir = cli
+        .cache_dir
+        .clone()
+        .or_else(rampart_core::dirs::cache_dir)?;
+    match rampart_core::SecretHashKey::load_or_create(&dir) {
+        Ok(key) => Some(key),
+        Err(e) => {
+            tracing::warn!(dir = %dir.display(), "no key for the hash of secret values: {e}");
+            None
+        }
+    }
+}
+
 /// Where pinned remote packs are cached (beside compiled components), and
 /// whether they may be downloaded.
 pub(crate) fn remote_options(cli: &Cli) -> rampart_core::RemoteOptions {

@@ -68,6 +68,7 @@ pub(crate) fn scan(cli: &Cli, args: &ScanArgs) -> anyhow::Result<ExitStatus> {
             config: Default::default(),
             baseline,
             terraform_vars: crate::args::terraform_vars(terraform),
+            secret_hash_key: crate::args::secret_hash_key(cli),
             git_history: git_history.then(|| rampart_core::inventory::history::HistoryOptions {
                 since: since.clone(),
             }),

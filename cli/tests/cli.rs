@@ -818,3 +818,74 @@ fn the_secrets_pack_reports_tokens_and_honours_allowed_values() {
     assert_eq!(report["summary"]["findings"], 0, "{}", text(&out.stdout));
     assert_eq!(out.status.code(), Some(0));
 }
+
+/// A secret's finding carries a keyed hash of the value (HMAC-SHA256, in
+/// JSON and SARIF): the same token in two files has one hash; the
+/// project's key (`RAMPART_SECRET_HASH_KEY`) gives the HMAC computed here
+/// independently, the key kept in the cache (made once, mode 0600)
+/// another, the same from run to run; without a key there is none.
+#[test]
+fn a_secret_has_a_keyed_hash_the_same_wherever_it_is() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let cache = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let token = "ghp_R8dKq2vXn5Lm7Tz0Yw3Hc9Bf1Js4Ga6Pe2Ui";
+    std::fs::write(
+        dir.path().join("deploy.sh"),
+        format!("GITHUB_TOKEN={token}\n"),
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("ci.env"), format!("\nTOKEN={token}\n")).unwrap();
+    let scan = |format: &str, key: Option<&str>, extra: &[&str]| {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_rampart"));
+        command
+            .args(["scan", ".", "--format", format])
+            .args(extra)
+            .current_dir(dir.path())
+            .env("RAMPART_CACHE_DIR", cache.path())
+            .env_remove("RAMPART_LOG")
+            .env_remove("RAMPART_SECRET_HASH_KEY");
+        if let Some(key) = key {
+            command.env("RAMPART_SECRET_HASH_KEY", key);
+        }
+        let out = command.output().unwrap();
+        assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+        let stdout = text(&out.stdout);
+        assert!(!stdout.contains(token));
+        serde_json::from_str::<serde_json::Value>(&stdout).unwrap()
+    };
+    let hashes = |report: &serde_json::Value| -> Vec<String> {
+        report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["secret_hash"].as_str().unwrap_or("none").to_owned())
+            .collect()
+    };
+    let expected = "hmac-sha256:dd27abc28514ac66012a3f5aaf7014ca";
+    let project = scan("json", Some("project-key"), &[]);
+    assert_eq!(hashes(&project), [expected, expected]);
+    let sarif = scan("sarif", Some("project-key"), &[]);
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    assert_eq!(results.len(), 2);
+    assert!(
+        results
+            .iter()
+            .all(|r| r["properties"]["secretHash"] == expected)
+    );
+
+    let cached = hashes(&scan("json", None, &[]));
+    let key_file = cache.path().join("secret-hash.key");
+    assert_eq!(
+        std::fs::metadata(&key_file).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
+    assert_eq!(cached[0], cached[1]);
+    assert_ne!(cached[0], expected);
+    assert!(cached[0].starts_with("hmac-sha256:"));
+    assert_eq!(hashes(&scan("json", None, &[])), cached);
+    assert_eq!(
+        hashes(&scan("json", None, &["--no-cache"])),
+        ["none", "none"]
+    );
+}

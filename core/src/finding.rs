@@ -109,6 +109,13 @@ pub struct Finding {
     /// variable the value came from.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub related: Vec<crate::resource::RelatedLocation>,
+    /// The keyed hash of the secret value the finding is about (a finding
+    /// of a `text` candidate), when the scan has a key
+    /// ([`SecretHashKey`](crate::SecretHashKey)): the same credential gives
+    /// the same hash wherever it is found, and the hash gives nothing of it
+    /// away without the key.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub secret_hash: Option<String>,
     /// The commit that brought the finding's file, when it was found in a
     /// repository's history (`scan --git-history`), not in the work tree.
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -52,6 +52,7 @@ pub mod resource;
 pub mod results;
 pub mod rule;
 mod scan;
+pub mod secret_hash;
 pub mod suppress;
 
 // The facade: what a program driving rampart (the `rampart` binary among
@@ -81,3 +82,4 @@ pub use resource::{Region, RelatedLocation, Resource, SpanIndex};
 pub use results::{ExitStatus, HostStatus, HostSummary, Report, ReportRule, ScanStats};
 pub use rule::{ComplianceControl, PackMetadata, RuleMetadata};
 pub use scan::{DEFAULT_TIMEOUT, ScanError, ScanOptions, Scanner};
+pub use secret_hash::SecretHashKey;

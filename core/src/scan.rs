@@ -104,6 +104,9 @@ pub struct ScanOptions {
     /// (`--git-history`): every blob its refs reach, once, with the loaded
     /// packs' detectors ([`inventory::history`]).
     pub git_history: Option<inventory::history::HistoryOptions>,
+    /// The key of the hash of each secret value in findings
+    /// ([`Finding::secret_hash`]); `None`: no hash.
+    pub secret_hash_key: Option<crate::SecretHashKey>,
 }
 
 impl ScanOptions {
@@ -162,6 +165,7 @@ impl Default for ScanOptions {
             config: Config::default(),
             baseline: None,
             git_history: None,
+            secret_hash_key: None,
         }
     }
 }
@@ -559,7 +563,13 @@ impl Scanner {
             .iter()
             .map(|p| p.evaluate(&batch.resources))
             .collect();
-        locate(batch, evaluation, self.options.snippets, &self.peers)
+        locate(
+            batch,
+            evaluation,
+            self.options.snippets,
+            &self.peers,
+            self.options.secret_hash_key.as_ref(),
+        )
     }
 
     /// The report from per-file findings (each sorted, in path order) and
@@ -646,6 +656,7 @@ fn locate(
     evaluation: Evaluation,
     snippets: bool,
     peers: &crate::suppress::PeerIndex,
+    hash_key: Option<&crate::SecretHashKey>,
 ) -> (Vec<Finding>, Vec<Diagnostic>) {
     let mut findings = Vec::with_capacity(evaluation.findings.len());
     // What the detectors found in this file is never printed: not in a
@@ -669,6 +680,9 @@ fn locate(
             None
         };
         let related = resource.related_to(&f.pointer);
+        let secret_hash = hash_key.and_then(|key| {
+            crate::inventory::text::secret_at(resource, &f.pointer).map(|v| key.hash(v))
+        });
         findings.push(Finding {
             snippet,
             fingerprint: Finding::fingerprint_of(&f.rule_id, path, &f.resource_id, &f.pointer),
@@ -690,6 +704,7 @@ fn locate(
             suppression: None,
             related,
             commit: file.commit.clone(),
+            secret_hash,
         });
     }
     findings.sort_unstable();
@@ -825,6 +840,7 @@ mod tests {
             suppression: None,
             related: Vec::new(),
             commit: None,
+            secret_hash: None,
             snippet: None,
         }
     }

@@ -339,6 +339,22 @@ pub fn redacted(value: &str) -> String {
     format!("{shown}… ({length} characters)")
 }
 
+/// The value of the candidate a finding at `pointer` is about
+/// (`/candidates/N`, or a pointer under it), if `resource` is a `text`
+/// resource.
+pub fn secret_at<'r>(resource: &'r Resource, pointer: &str) -> Option<&'r str> {
+    if resource.kind != KIND {
+        return None;
+    }
+    let index = pointer.strip_prefix("/candidates/")?.split('/').next()?;
+    resource
+        .document
+        .get("candidates")?
+        .get(index.parse::<usize>().ok()?)?
+        .get("secret")?
+        .as_str()
+}
+
 /// The values the detectors found in one batch's `text` resources, to
 /// take out of anything printed about the batch: source lines, and what a
 /// pack wrote in a finding.

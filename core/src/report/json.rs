@@ -227,6 +227,10 @@ fn write_finding(out: &mut Vec<u8>, finding: &crate::Finding) -> Result<(), serd
     write_json_string(out, &finding.pointer);
     field(out, false, "fingerprint");
     write_json_string(out, &finding.fingerprint);
+    if let Some(hash) = &finding.secret_hash {
+        field(out, false, "secret_hash");
+        write_json_string(out, hash);
+    }
     out.extend_from_slice(b"\n    }");
     Ok(())
 }
@@ -296,6 +300,7 @@ mod tests {
             },
             fix: i.is_multiple_of(3).then(|| "set `x: {}`".to_owned()),
             commit: None,
+            secret_hash: None,
             snippet: None,
             resource_id: format!("k8s:Pod/default/p{i}"),
             resource_kind: "k8s".into(),

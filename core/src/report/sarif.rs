@@ -93,6 +93,9 @@ pub fn write(
             if let Some(index) = rule_index.get(&(f.pack.as_str(), f.rule_id.as_str())) {
                 result["ruleIndex"] = json!(index);
             }
+            if let Some(hash) = &f.secret_hash {
+                result["properties"]["secretHash"] = json!(hash);
+            }
             if let Some(origin) = &f.commit {
                 result["properties"]["commit"] = json!(origin.commit);
                 result["properties"]["commitDate"] = json!(origin.date);

@@ -187,6 +187,7 @@ mod tests {
             suppression: None,
             related: Vec::new(),
             commit: None,
+            secret_hash: None,
             snippet: Some("image: \u{1b}[1A\u{1b}[2K".into()),
         };
         let report = Report {
