@@ -34,7 +34,7 @@ struct Component<'a> {
 /// let text = "flask==3.0.3\n";
 /// let resources = dependencies::resources("requirements.txt", dependencies::Lockfile::Pip, text).unwrap();
 /// let inventory = Inventory {
-///     files: vec![FileInventory { path: "requirements.txt".into(), format: FileFormat::Lockfile(dependencies::Lockfile::Pip), resources, suppressions: vec![], sources: Default::default() }],
+///     files: vec![FileInventory { path: "requirements.txt".into(), format: FileFormat::Lockfile(dependencies::Lockfile::Pip), resources, suppressions: vec![], sources: Default::default(), commit: None }],
 ///     ..Default::default()
 /// };
 /// let bom = rampart_core::report::cyclonedx::build(&inventory, &Default::default());
