@@ -309,3 +309,32 @@ fn pipe(dir: &Path, args: &[&str], input: &str) -> String {
     assert!(out.status.success(), "git {args:?}: {out:?}");
     String::from_utf8(out.stdout).unwrap().trim().to_owned()
 }
+
+/// A history not searched by the scan's deadline is a gap in the scan
+/// (an error), never a clean result.
+#[test]
+fn a_history_not_searched_in_time_is_an_error() {
+    let repo = repository();
+    let report = Scanner::new(ScanOptions {
+        paths: vec!["repo".into()],
+        base_dir: Some(repo.dir.path().to_owned()),
+        advisories: None,
+        timeout: Some(std::time::Duration::ZERO),
+        git_history: Some(HistoryOptions::default()),
+        ..ScanOptions::default()
+    })
+    .unwrap()
+    .scan()
+    .unwrap();
+    assert!(report.findings.iter().all(|f| f.commit.is_none()));
+    assert!(
+        report.diagnostics.iter().any(|d| {
+            d.level == rampart_core::diagnostic::Level::Error
+                && d.path.as_deref() == Some("repo")
+                && d.message
+                    == "not searched in time (--timeout): 4 of 4 commits of the history not visited"
+        }),
+        "{:#?}",
+        report.diagnostics
+    );
+}

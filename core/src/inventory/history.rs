@@ -127,7 +127,18 @@ pub fn search(
     order.reverse();
     let mut commits = Vec::with_capacity(order.len());
     let mut blobs = Vec::new();
-    for id in order {
+    let total = order.len();
+    for (visited, id) in order.into_iter().enumerate() {
+        if past(options.deadline) {
+            diagnostics.push(repo_error(
+                display,
+                format!(
+                    "not searched in time (--timeout): {} of {total} commits of the history not visited",
+                    total - visited
+                ),
+            ));
+            break;
+        }
         let Ok(commit) = repo.find_commit(id) else {
             diagnostics.push(repo_error(display, format!("commit {id} not read")));
             continue;
@@ -179,12 +190,13 @@ pub fn search(
         )
         .collect();
     let mut files = Vec::new();
-    let mut binary = 0usize;
+    let (mut binary, mut late) = (0usize, 0usize);
     for (blob, outcome) in found.into_iter().flatten() {
         let origin = &commits[blob.commit];
         let path = join(display, &blob.path);
         match outcome {
             Outcome::Binary => binary += 1,
+            Outcome::Late => late += 1,
             Outcome::Problem(level, kind, message) => diagnostics.push(Diagnostic::file(
                 level,
                 kind,
@@ -207,6 +219,12 @@ pub fn search(
                 files.push(batch(path, &bytes, &candidates, origin, options, matcher));
             }
         }
+    }
+    if late > 0 {
+        diagnostics.push(repo_error(
+            display,
+            format!("not searched in time (--timeout): {late} blobs of the history"),
+        ));
     }
     if binary > 0 {
         diagnostics.push(Diagnostic::file(
@@ -309,6 +327,8 @@ fn new_blobs(
 /// What reading one blob gave.
 enum Outcome {
     Binary,
+    /// Not read: the scan's deadline had passed.
+    Late,
     Problem(Level, DiagnosticKind, String),
     /// Its bytes and candidates, and whether there were more than are
     /// judged.
@@ -336,6 +356,9 @@ fn search_blob(
             outcome,
         ))
     };
+    if past(options.deadline) {
+        return outcome(Outcome::Late);
+    }
     // The header tells the size without inflating the object.
     match repo.find_header(blob.id) {
         Ok(header) if header.size() > options.max_file_size => {
@@ -438,6 +461,10 @@ fn join(display: &str, path: &str) -> String {
     } else {
         format!("{display}/{path}")
     }
+}
+
+fn past(deadline: Option<std::time::Instant>) -> bool {
+    deadline.is_some_and(|deadline| std::time::Instant::now() >= deadline)
 }
 
 fn repo_error(display: &str, message: String) -> Diagnostic {
